@@ -1,0 +1,134 @@
+// `npm test`: type-check, lint, unit tests, then the integration and end-to-end suites against a real local cluster
+// that this script brings up (building it when the cache is cold) and always removes, even when tests fail.
+//
+//   npm test                      everything
+//   npm test -- --only unit       type-check, lint and unit tests (no cluster)
+//   npm test -- --only integration|e2e [files...]
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import process from 'node:process';
+
+const root = join(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const fileArgs = args.filter((a, i) => !a.startsWith('--') && i !== onlyIndex + 1 && i !== onlyIndex);
+
+function run(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('error', (err) => {
+      console.error(`could not start ${cmd}: ${err.message}`);
+      resolve(1);
+    });
+  });
+}
+
+function testFiles(folder: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of entries.sort()) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.test\.tsx?$/.test(name)) out.push(relative(root, full));
+    }
+  };
+  walk(join(root, 'test', folder));
+  return out;
+}
+
+function step(title: string) {
+  console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 100 - title.length))}`);
+}
+
+const node = process.execPath;
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+
+async function nodeTests(files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+  if (files.length === 0) {
+    console.error('no test files found');
+    return 1;
+  }
+  return run(node, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], env);
+}
+
+async function main(): Promise<number> {
+  const wanted = (phase: string) => !only || only === phase;
+  let failed = 0;
+
+  if (!only) {
+    step('type-check');
+    failed += (await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) ? 1 : 0;
+    step('lint and format');
+    failed += (await run(bin('biome'), ['check', 'source', 'test', 'scripts'])) ? 1 : 0;
+  }
+
+  if (wanted('unit')) {
+    step('unit tests');
+    const files = fileArgs.length && only === 'unit' ? fileArgs : testFiles('unit');
+    failed += (await nodeTests(files, 2, process.env)) ? 1 : 0;
+  }
+  if (only === 'unit') return failed;
+
+  step('build');
+  if (await run(bin('tsc'), ['-p', 'tsconfig.build.json'])) return failed + 1;
+
+  // The cluster module is loaded only now so that unit runs never touch it.
+  const { ensureTools, startCluster, stopCluster } = await import('../source/localcluster/index.js');
+  step('local cluster');
+  const name = `driftdeck-test-${process.pid}`;
+  const tools = await ensureTools({ onProgress: (line) => console.log(`  ${line}`) });
+  let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+  const cleanup = async () => {
+    step('removing the local cluster');
+    await stopCluster(name, tools, { onProgress: (line) => console.log(`  ${line}`) }).catch((err: Error) =>
+      console.error(`  could not remove cluster ${name}: ${err.message}`),
+    );
+  };
+  const onSignal = () => {
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    cluster = await startCluster({ name, tools, nodes: 3, onProgress: (line) => console.log(`  ${line}`) });
+    const env = {
+      ...process.env,
+      DRIFTDECK_TEST_KUBECONFIG: cluster.kubeconfig,
+      DRIFTDECK_TEST_CONTEXT: cluster.context,
+      DRIFTDECK_TOOLS_BIN: tools.binDir,
+      PATH: `${tools.binDir}:${process.env.PATH ?? ''}`,
+    };
+    for (const phase of ['integration', 'e2e'] as const) {
+      if (!wanted(phase)) continue;
+      step(`${phase} tests`);
+      const files = fileArgs.length && only === phase ? fileArgs : testFiles(phase);
+      failed += (await nodeTests(files, phase === 'e2e' ? 1 : 2, env)) ? 1 : 0;
+    }
+  } catch (err) {
+    console.error(`\n${(err as Error).message}`);
+    failed += 1;
+  } finally {
+    await cleanup();
+  }
+  return failed;
+}
+
+main().then(
+  (failed) => {
+    if (failed) console.error(`\n${failed} step(s) failed`);
+    process.exit(failed ? 1 : 0);
+  },
+  (err: Error) => {
+    console.error(err.stack ?? err.message);
+    process.exit(1);
+  },
+);

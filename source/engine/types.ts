@@ -1,0 +1,340 @@
+// The shared vocabulary of driftdeck. Everything here is plain data: the engine computes it, the adapters feed it,
+// the UI and the headless CLI read it. Nothing in this file imports an adapter or a UI library.
+
+/** Any Kubernetes object as JSON. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+  }>;
+  [field: string]: unknown;
+}
+
+/** The one join key: group (empty for the core group), kind, namespace (empty when cluster-scoped), name. */
+export interface ResourceKey {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** Where a desired object came from in the repository, for error messages and the diff header. */
+export interface SourceLocation {
+  /** Path relative to the repository root, with forward slashes. */
+  file: string;
+  /** 1-based line of the document start. */
+  line: number;
+}
+
+/** A problem that names the place it comes from. `file` is relative to the repository root. */
+export interface LocatedError {
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  field?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// App definitions (driftdeck.yaml)
+
+export interface SyncPolicy {
+  /** Apply a new revision by itself. */
+  auto: boolean;
+  /** Delete resources that left Git (only those carrying driftdeck's mark for this app). */
+  prune: boolean;
+  /** Put drift in the cluster back without waiting for a new commit. */
+  selfHeal: boolean;
+}
+
+export interface IgnoreRule {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  /** RFC 6901 JSON pointers whose values are left out of the comparison, e.g. `/spec/replicas`. */
+  jsonPointers: string[];
+}
+
+export type RendererKind = 'directory' | 'kustomize' | 'helm';
+
+export interface RendererOptions {
+  /** `auto` picks helm when Chart.yaml exists, kustomize when kustomization.yaml exists, else directory. */
+  type: RendererKind | 'auto';
+  helm?: {
+    releaseName?: string;
+    /** Values files relative to the app path. */
+    valueFiles: string[];
+    /** Inline values, merged last. */
+    values?: Record<string, unknown>;
+  };
+  /** Plain folders: descend into sub-folders (default true). */
+  recurse?: boolean;
+}
+
+export interface AppSpec {
+  name: string;
+  /** Folder inside the repository, relative to its root, forward slashes, no leading `./`. */
+  path: string;
+  /** Namespace given to namespaced objects that do not name one. */
+  namespace: string;
+  renderer: RendererOptions;
+  sync: SyncPolicy;
+  ignore: IgnoreRule[];
+}
+
+export interface RepoConfig {
+  apps: AppSpec[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rendering
+
+export interface RenderedManifest {
+  object: KubeObject;
+  source: SourceLocation;
+}
+
+export type RenderResult = { ok: true; manifests: RenderedManifest[] } | { ok: false; error: LocatedError };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Status and health
+
+/** Per-resource comparison result. */
+export type ResourceSyncStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extraneous' | 'Error';
+
+/** Per-app comparison result. `Error` means the app could not be compared (render error, cluster unreachable). */
+export type AppSyncStatus = 'Synced' | 'OutOfSync' | 'Unknown' | 'Error';
+
+/** Ordered from best to worst; an app takes the worst of its resources. */
+export const HEALTH_ORDER = [
+  'Healthy',
+  'Suspended',
+  'Progressing',
+  'Missing',
+  'Degraded',
+  'Unknown',
+] as const;
+export type HealthStatus = (typeof HEALTH_ORDER)[number];
+
+export interface Health {
+  status: HealthStatus;
+  message?: string;
+}
+
+export type DiffMode = 'server-side' | 'client-side';
+
+export interface ResourceState {
+  key: ResourceKey;
+  /** apiVersion of the desired object, else of the live one. */
+  apiVersion: string;
+  status: ResourceSyncStatus;
+  health: Health;
+  /** Unified diff of the normalized, Secret-masked YAML (live -> desired). Empty when Synced. */
+  diff: string;
+  diffMode: DiffMode;
+  /** Why dry-run was not possible, or why the comparison failed. */
+  message?: string;
+  source?: SourceLocation;
+  /** Sync wave from the `driftdeck.io/sync-wave` annotation (default 0). */
+  wave: number;
+}
+
+export interface AppState {
+  name: string;
+  spec: AppSpec;
+  /** Commit the tracked branch points at (what Git wants). */
+  targetRevision?: string;
+  /** Commit last applied successfully by a sync (from the sync history in the cluster). */
+  deployedRevision?: string;
+  sync: AppSyncStatus;
+  health: Health;
+  resources: ResourceState[];
+  /** App-level comparison error: render failure (file and line), invalid config, cluster unreachable. */
+  error?: LocatedError;
+  lastSync?: SyncRecord;
+  /** A sync in progress right now (by anyone holding the app's lease). */
+  operation?: { kind: 'sync' | 'revert'; startedAt: string; by: string; phase: string };
+  /** When this state was computed, ISO 8601. */
+  comparedAt?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sync
+
+export type ResourceAction = 'create' | 'update' | 'unchanged' | 'prune' | 'skip';
+
+export interface ResourceResult {
+  key: ResourceKey;
+  action: ResourceAction;
+  ok: boolean;
+  /** The API's reason and message on failure, or a note (e.g. `dry-run`). */
+  message?: string;
+}
+
+export type SyncResult = 'Succeeded' | 'Failed' | 'DryRun';
+
+export interface SyncRecord {
+  app: string;
+  revision: string;
+  startedAt: string;
+  finishedAt: string;
+  /** user@host of whoever ran it. */
+  by: string;
+  result: SyncResult;
+  message: string;
+  prune: boolean;
+  resources: ResourceResult[];
+}
+
+export interface SyncOptions {
+  prune: boolean;
+  dryRun: boolean;
+  /** Take fields owned by another field manager. */
+  forceConflicts: boolean;
+  /** Only these resources (`kind/name` or `group/kind/namespace/name`); all when empty. */
+  resources?: string[];
+  /** Wait for the app to turn Healthy (ms); 0 does not wait. */
+  waitTimeoutMs?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rollout events, the stream the rollout log shows and `agent` prints
+
+export type EventLevel = 'info' | 'warning' | 'error';
+
+export type EventType =
+  | 'sync-started'
+  | 'sync-finished'
+  | 'applied'
+  | 'pruned'
+  | 'resource-failed'
+  | 'progress'
+  | 'k8s-warning'
+  | 'pod-failure'
+  | 'git'
+  | 'git-error'
+  | 'render-error'
+  | 'connection'
+  | 'revert'
+  | 'status';
+
+export interface RolloutEvent {
+  /** ISO 8601. */
+  time: string;
+  /** Empty for events that concern no single app (Git polling, the API connection). */
+  app: string;
+  level: EventLevel;
+  type: EventType;
+  message: string;
+  /** `Kind/name` of the resource concerned, if any. */
+  resource?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Git
+
+export interface Commit {
+  sha: string;
+  shortSha: string;
+  author: string;
+  email: string;
+  /** ISO 8601 author date. */
+  date: string;
+  subject: string;
+}
+
+export interface HistoryEntry extends Commit {
+  /** This commit is the one deployed now for the app (the newest commit touching the app path at or before the
+   * deployed revision). */
+  deployed: boolean;
+}
+
+export interface RevertOutcome {
+  revertedSha: string;
+  newSha: string;
+  branch: string;
+  message: string;
+  /** How many times the push was retried after the remote moved. */
+  retries: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the console and the headless CLI read (a snapshot) and send (commands)
+
+export type ConnectionState = 'connecting' | 'connected' | 'lost';
+
+export interface LoopState {
+  /** Last time the Git remote was asked for its head, ISO 8601. */
+  lastPoll?: string;
+  /** Last Git error (unreachable remote, auth), cleared by the next good poll. */
+  pollError?: string;
+  /** Live objects held in the informer cache. */
+  watching: number;
+  connection: ConnectionState;
+  /** Why the connection is lost, and when the next retry is. */
+  connectionMessage?: string;
+}
+
+export interface Snapshot {
+  /** Increases with every change; a view can skip work when it did not move. */
+  version: number;
+  context: string;
+  repo: string;
+  branch: string;
+  head?: Commit;
+  loop: LoopState;
+  readonly: boolean;
+  /** Why changes are refused, shown when a change key is pressed. */
+  readonlyReason?: string;
+  apps: AppState[];
+  /** Newest last, bounded. */
+  events: RolloutEvent[];
+  /** Commits touching each app's path, newest first; loaded on demand. */
+  history: Record<string, HistoryEntry[]>;
+}
+
+export interface SyncPlanSummary {
+  create: number;
+  update: number;
+  prune: number;
+  unchanged: number;
+  /** Prune candidates that carry driftdeck's mark for this app. */
+  pruneCandidates: string[];
+}
+
+/** What a view may ask of the running loop. Every method resolves or rejects with a readable Error; none throws. */
+export interface Controller {
+  getSnapshot(): Snapshot;
+  /** Called after every snapshot change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  planSync(app: string): SyncPlanSummary;
+  sync(app: string, options: SyncOptions): Promise<SyncRecord>;
+  /** Commit to revert, with the branch and message it would push, for the confirmation. */
+  describeRevert(sha: string): Promise<{ commit: Commit; branch: string; message: string }>;
+  revert(sha: string): Promise<RevertOutcome>;
+  /** Poll Git now; `hard` also relists the cluster and drops the diff cache. */
+  refresh(hard: boolean): Promise<void>;
+  setAutoSync(app: string, on: boolean): void;
+  loadHistory(app: string): Promise<HistoryEntry[]>;
+  switchContext(name: string): Promise<void>;
+}
