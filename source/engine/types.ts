@@ -185,6 +185,7 @@ export type ResourceAction = 'create' | 'update' | 'unchanged' | 'prune' | 'skip
 
 export interface ResourceResult {
   key: ResourceKey;
+  apiVersion?: string;
   action: ResourceAction;
   ok: boolean;
   /** The API's reason and message on failure, or a note (e.g. `dry-run`). */

@@ -1,0 +1,48 @@
+// The pure engine core: data in, data out. No I/O, no adapters, no UI.
+
+export type { ResourceDiff, ResourceDiffInput } from './diff.js';
+export { resourceDiff, sortKeysDeep, toYaml } from './diff.js';
+export {
+  type HealthCheck,
+  healthRank,
+  liveHealth,
+  MISSING_HEALTH,
+  resourceHealth,
+  worstHealth,
+} from './health/index.js';
+export { type PodProblem, podProblem } from './health/pod.js';
+export {
+  compareKeys,
+  groupOf,
+  isValidSelector,
+  keyOf,
+  keyString,
+  matchesSelector,
+  parseKeyString,
+  resourceLabel,
+  sameKey,
+} from './keys.js';
+export { isSecret, type MaskedPair, maskObject, maskSecrets } from './mask.js';
+export { defaultNamespaceOf, type IsNamespaced, withDefaultNamespace } from './namespaces.js';
+export {
+  ignorePointersFor,
+  LAST_APPLIED_ANNOTATION,
+  normalize,
+  parsePointer,
+  removePointers,
+} from './normalize.js';
+export { APP_LABEL, appLabelOf, isOwnedBy, markOwned, TRACKING_ANNOTATION, trackingId } from './ownership.js';
+export { podFailure, podFailureEvent, progressEvent, workloadProgress } from './progress.js';
+export { type ReconcileResult, type ResourcePair, reconcile } from './reconcile.js';
+export { resourceSyncStatus, rollupHealth, rollupSync } from './status.js';
+export {
+  kindRank,
+  type Orderable,
+  orderForApply,
+  orderForPrune,
+  planSummary,
+  SYNC_WAVE_ANNOTATION,
+  selectResources,
+  syncWave,
+  unmatchedSelectors,
+} from './syncplan.js';

@@ -1,0 +1,95 @@
+// The edges the watch loop is given. The loop knows these interfaces only; the Kubernetes and Git adapters
+// implement them, and tests may pass simple fakes.
+import type {
+  Commit,
+  ConnectionState,
+  HistoryEntry,
+  KubeObject,
+  RevertOutcome,
+  SyncRecord,
+} from './types.js';
+
+/** Where driftdeck keeps its Leases and sync history in the cluster. */
+export const SYSTEM_NAMESPACE = 'driftdeck-system';
+export const historyConfigMapName = (app: string) => `driftdeck-history-${app}`;
+
+/** One collection to keep in the cache: a kind, in one namespace or (cluster-scoped, or '*') everywhere. */
+export interface WatchTarget {
+  apiVersion: string;
+  kind: string;
+  /** Namespace for namespaced kinds; ignored for cluster-scoped ones. */
+  namespace: string;
+}
+
+export interface ClusterConnection {
+  state: ConnectionState;
+  message?: string;
+}
+
+export interface LeaseHandle {
+  /** Gives the lease up. Safe to call twice. */
+  release(): Promise<void>;
+}
+
+export class LeaseHeldError extends Error {
+  constructor(
+    readonly app: string,
+    readonly holder: string,
+  ) {
+    super(`app ${app} is being synced by ${holder}; try again when it finishes`);
+    this.name = 'LeaseHeldError';
+  }
+}
+
+export interface ApplyFailure {
+  /** HTTP status; 409 with reason Conflict is a field-manager conflict. */
+  code: number;
+  reason: string;
+  message: string;
+}
+
+export interface ClusterPort {
+  readonly context: string;
+  readonly server: string;
+  /** Resolves kinds through discovery; unknown kinds come back in `unknown` ("no matches for kind"). */
+  resolve(targets: Array<{ apiVersion: string; kind: string }>): Promise<{ unknown: string[] }>;
+  /** From memory after `resolve`: true/false, or undefined for a kind never resolved. */
+  isNamespaced(group: string, kind: string): boolean | undefined;
+  /** Makes the cache hold exactly these collections (starting new informers, stopping unused ones). */
+  watch(targets: WatchTarget[]): Promise<void>;
+  /** Every object in the cache. No request is made. */
+  cached(): KubeObject[];
+  /** Called (coalesced by the caller) when any cached object changes or the connection state moves. */
+  onChange(listener: () => void): () => void;
+  connection(): ClusterConnection;
+  /** Drop caches and relist everything. */
+  relist(): void;
+  /** Server-side apply with field manager `driftdeck`; `dryRun` asks the server for the result without storing it. */
+  apply(obj: KubeObject, opts: { dryRun: boolean; force: boolean }): Promise<KubeObject>;
+  /** Deletes exactly this object (uid precondition), in the background. */
+  remove(obj: KubeObject, opts: { dryRun: boolean }): Promise<void>;
+  /** Warning events about objects in these namespaces, newest last. */
+  warnings(namespaces: string[]): KubeObject[];
+  acquireLease(app: string, holder: string): Promise<LeaseHandle>;
+  leaseHolder(app: string): Promise<string | undefined>;
+  syncHistory(app: string): Promise<SyncRecord[]>;
+  recordSync(record: SyncRecord): Promise<void>;
+  /** Requests made so far (list, watch, get, apply...), for the benchmark. */
+  requests(): number;
+  close(): void;
+}
+
+export interface GitPort {
+  readonly url: string;
+  readonly branch: string;
+  /** Asks the remote for the branch head (cheap); fetches only when it moved. */
+  poll(): Promise<{ head: string; moved: boolean }>;
+  /** A folder holding the tree of that revision, to render from. */
+  checkout(sha: string): Promise<string>;
+  commit(sha: string): Promise<Commit>;
+  history(path: string, deployedRevision?: string): Promise<HistoryEntry[]>;
+  describeRevert(sha: string): Promise<{ commit: Commit; branch: string; message: string }>;
+  revert(sha: string): Promise<RevertOutcome>;
+  /** True when `path` changed between the two revisions (to skip re-rendering untouched apps). */
+  changed?(from: string, to: string, path: string): Promise<boolean>;
+}

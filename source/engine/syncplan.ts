@@ -1,0 +1,95 @@
+// The order a sync applies and prunes in, and what a sync would do.
+import { compareKeys, keyString, matchesSelector } from './keys.js';
+import type { KubeObject, ResourceKey, ResourceState, SyncPlanSummary } from './types.js';
+
+export const SYNC_WAVE_ANNOTATION = 'driftdeck.io/sync-wave';
+
+/** The object's sync wave: an integer annotation, 0 when absent or not an integer. */
+export function syncWave(obj: KubeObject | undefined): number {
+  const text = obj?.metadata?.annotations?.[SYNC_WAVE_ANNOTATION]?.trim();
+  if (!text || !/^[-+]?\d+$/.test(text)) return 0;
+  const wave = Number(text);
+  return Number.isSafeInteger(wave) ? wave : 0;
+}
+
+/** Kinds others depend on come first: namespaces and definitions, identities, configuration, services, workloads. */
+const KIND_TIERS: ReadonlyArray<readonly string[]> = [
+  ['/Namespace'],
+  ['apiextensions.k8s.io/CustomResourceDefinition'],
+  [
+    '/ServiceAccount',
+    'rbac.authorization.k8s.io/Role',
+    'rbac.authorization.k8s.io/ClusterRole',
+    'rbac.authorization.k8s.io/RoleBinding',
+    'rbac.authorization.k8s.io/ClusterRoleBinding',
+  ],
+  ['/ConfigMap', '/Secret'],
+  ['/Service'],
+  [
+    'apps/Deployment',
+    'apps/StatefulSet',
+    'apps/DaemonSet',
+    'apps/ReplicaSet',
+    'batch/Job',
+    'batch/CronJob',
+    '/Pod',
+  ],
+];
+
+/** Rank of a kind in apply order; kinds not listed share the last rank. */
+export function kindRank(group: string, kind: string): number {
+  const id = `${group}/${kind}`;
+  const tier = KIND_TIERS.findIndex((kinds) => kinds.includes(id));
+  return tier < 0 ? KIND_TIERS.length : tier;
+}
+
+export interface Orderable {
+  key: ResourceKey;
+  wave: number;
+}
+
+function compareForApply(a: Orderable, b: Orderable): number {
+  return (
+    a.wave - b.wave ||
+    kindRank(a.key.group, a.key.kind) - kindRank(b.key.group, b.key.kind) ||
+    compareKeys(a.key, b.key)
+  );
+}
+
+/** By wave, then kind rank, then key string. */
+export function orderForApply<T extends Orderable>(items: readonly T[]): T[] {
+  return [...items].sort(compareForApply);
+}
+
+/** The exact reverse of the apply order: workloads go before the configuration and namespaces they use. */
+export function orderForPrune<T extends Orderable>(items: readonly T[]): T[] {
+  return orderForApply(items).reverse();
+}
+
+/** The items a `--resource` selection picks; all of them when no selector is given. */
+export function selectResources<T extends { key: ResourceKey }>(
+  items: readonly T[],
+  selectors: readonly string[] = [],
+): T[] {
+  if (selectors.length === 0) return [...items];
+  return items.filter((item) => selectors.some((s) => matchesSelector(item.key, s)));
+}
+
+/** Selectors that pick nothing, to refuse a typo instead of syncing nothing. */
+export function unmatchedSelectors(keys: readonly ResourceKey[], selectors: readonly string[]): string[] {
+  return selectors.filter((s) => !keys.some((key) => matchesSelector(key, s)));
+}
+
+/** What a sync would do. Prune candidates (Extraneous) are listed by key string in prune order. */
+export function planSummary(states: readonly ResourceState[]): SyncPlanSummary {
+  const count = (status: ResourceState['status']) => states.filter((s) => s.status === status).length;
+  return {
+    create: count('Missing'),
+    update: count('OutOfSync'),
+    prune: count('Extraneous'),
+    unchanged: count('Synced'),
+    pruneCandidates: orderForPrune(states.filter((s) => s.status === 'Extraneous')).map((s) =>
+      keyString(s.key),
+    ),
+  };
+}
