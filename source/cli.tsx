@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// driftdeck: argv in, a command chosen, the real adapters wired, an exit code out. The only place that exits.
+import meow from 'meow';
+import { clusterCommand } from './cli/cluster-command.js';
+import { agent, diff, history, type Out, revert, status, sync } from './cli/commands.js';
+import { openConsole, openDemo } from './cli/console-command.js';
+import { HELP } from './cli/help.js';
+import { type LoopFlags, UsageError } from './cli/wire.js';
+
+const cli = meow(HELP, {
+  importMeta: import.meta,
+  allowUnknownFlags: false,
+  flags: {
+    repo: { type: 'string' },
+    branch: { type: 'string', default: 'main' },
+    path: { type: 'string' },
+    app: { type: 'string' },
+    namespace: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    interval: { type: 'number', default: 10 },
+    output: { type: 'string', shortFlag: 'o', default: 'table', choices: ['table', 'json'] },
+    readonly: { type: 'boolean', default: false },
+    prune: { type: 'boolean', default: false },
+    dryRun: { type: 'boolean', default: false },
+    resource: { type: 'string', isMultiple: true },
+    forceConflicts: { type: 'boolean', default: false },
+    wait: { type: 'boolean', default: true },
+    timeout: { type: 'number', default: 300 },
+    yes: { type: 'boolean', shortFlag: 'y', default: false },
+    nodes: { type: 'number', default: 3 },
+    name: { type: 'string' },
+    reset: { type: 'boolean', default: false },
+  },
+});
+
+const f = cli.flags;
+const out: Out = {
+  json: f.output === 'json',
+  write: (text) => process.stdout.write(`${text}\n`),
+  error: (text) => process.stderr.write(`${text}\n`),
+};
+
+const loopFlags: LoopFlags = {
+  ...(f.repo ? { repo: f.repo } : {}),
+  branch: f.branch,
+  ...(f.path ? { path: f.path } : {}),
+  ...(f.app ? { app: f.app } : {}),
+  ...(f.namespace ? { namespace: f.namespace } : {}),
+  ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),
+  ...(f.context ? { context: f.context } : {}),
+  interval: f.interval,
+  readonly: f.readonly,
+  autoSync: true,
+};
+
+async function main(): Promise<number> {
+  const [command, ...args] = cli.input;
+  if (!(f.interval > 0)) throw new UsageError('--interval must be a number of seconds above 0');
+  switch (command) {
+    case undefined:
+    case 'console':
+      return openConsole(loopFlags, out);
+    case 'demo':
+      return openDemo(loopFlags, { reset: f.reset, nodes: f.nodes }, out);
+    case 'status':
+      return status(loopFlags, out);
+    case 'diff':
+      return diff(loopFlags, args[0], out);
+    case 'sync':
+      return sync(
+        loopFlags,
+        args[0],
+        {
+          prune: f.prune,
+          dryRun: f.dryRun,
+          resource: f.resource ?? [],
+          forceConflicts: f.forceConflicts,
+          wait: f.wait,
+          timeout: f.timeout,
+        },
+        out,
+      );
+    case 'history':
+      return history(loopFlags, args[0], out);
+    case 'revert':
+      return revert(loopFlags, args[0], f.yes, out);
+    case 'agent':
+      return agent(loopFlags, out);
+    case 'cluster':
+      return clusterCommand(args[0], { name: f.name ?? 'driftdeck-demo', nodes: f.nodes }, out);
+    default:
+      throw new UsageError(`unknown command "${command}"; see driftdeck --help`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`driftdeck: ${err.message}\n`);
+    // 1 means "not in sync" for status and diff (like kubectl diff), so failures to run at all are 2.
+    process.exit(2);
+  },
+);

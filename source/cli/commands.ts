@@ -1,0 +1,261 @@
+// The headless commands. Each returns its exit code; printing goes through `out` so tests can read it.
+import { createInterface } from 'node:readline/promises';
+import { keyString } from '../engine/index.js';
+import type { AppState, SyncOptions } from '../engine/types.js';
+import type { Loop } from '../loop/index.js';
+import { eventLine, formatAppError, historyTable, statusTable, syncSummary } from './format.js';
+import { gitPort, gitSource, type LoopFlags, makeLoop, type SourceFlags, UsageError } from './wire.js';
+
+export interface Out {
+  write(text: string): void;
+  error(text: string): void;
+  json: boolean;
+}
+
+/** One poll, render and comparison, without background polling or auto-sync. */
+async function once<T>(flags: LoopFlags, work: (loop: Loop) => Promise<T>): Promise<T> {
+  const loop = makeLoop({ ...flags, autoSync: false });
+  try {
+    await loop.start();
+    await waitConnected(loop);
+    return await work(loop);
+  } finally {
+    loop.stop();
+    loop.cluster.close();
+  }
+}
+
+/** A comparison against a server we could not reach would call everything Missing: wait, then say so. */
+async function waitConnected(loop: Loop, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = loop.cluster.connection();
+    if (c.state === 'connected') return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `cannot reach the Kubernetes API at ${loop.cluster.server}: ${c.message ?? 'no answer'}`,
+      );
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  // unreachable
+}
+
+function pickApp(loop: Loop, name: string | undefined): AppState {
+  const apps = loop.getSnapshot().apps;
+  if (!name) {
+    if (apps.length === 1) return apps[0]!;
+    throw new UsageError(`name an app: ${apps.map((a) => a.name).join(', ') || '(none)'}`);
+  }
+  const app = apps.find((a) => a.name === name);
+  if (!app)
+    throw new UsageError(`no app named "${name}"; apps: ${apps.map((a) => a.name).join(', ') || '(none)'}`);
+  return app;
+}
+
+export async function status(flags: LoopFlags, out: Out): Promise<number> {
+  return once(flags, async (loop) => {
+    const apps = loop.getSnapshot().apps;
+    if (out.json) out.write(JSON.stringify(apps.map(appJson), null, 2));
+    else out.write(statusTable(apps));
+    return apps.every((a) => a.sync === 'Synced' && a.health.status === 'Healthy') ? 0 : 1;
+  });
+}
+
+function appJson(a: AppState) {
+  return {
+    name: a.name,
+    sync: a.sync,
+    health: a.health,
+    targetRevision: a.targetRevision,
+    deployedRevision: a.deployedRevision,
+    error: a.error,
+    lastSync: a.lastSync,
+    resources: a.resources.map((r) => ({
+      key: r.key,
+      id: keyString(r.key),
+      status: r.status,
+      health: r.health,
+      diffMode: r.diffMode,
+      message: r.message,
+      source: r.source,
+    })),
+  };
+}
+
+export async function diff(flags: LoopFlags, name: string | undefined, out: Out): Promise<number> {
+  return once(flags, async (loop) => {
+    const app = pickApp(loop, name);
+    if (app.error) {
+      out.error(`${app.name}: ${formatAppError(app)}`);
+      return 2;
+    }
+    const changed = app.resources.filter((r) => r.status !== 'Synced');
+    if (out.json) {
+      out.write(
+        JSON.stringify(
+          changed.map((r) => ({
+            id: keyString(r.key),
+            status: r.status,
+            diffMode: r.diffMode,
+            diff: r.diff,
+            message: r.message,
+          })),
+          null,
+          2,
+        ),
+      );
+    } else {
+      for (const r of changed) {
+        const note =
+          r.diffMode === 'client-side'
+            ? ` (client-side diff${r.message ? `: ${r.message}` : ''})`
+            : r.message
+              ? ` (${r.message})`
+              : '';
+        out.write(`# ${r.key.kind}/${r.key.name} ${r.status}${note}\n${r.diff}`);
+      }
+    }
+    return changed.length ? 1 : 0;
+  });
+}
+
+export interface SyncFlags {
+  prune: boolean;
+  dryRun: boolean;
+  resource: string[];
+  forceConflicts: boolean;
+  wait: boolean;
+  timeout: number;
+}
+
+export async function sync(
+  flags: LoopFlags,
+  name: string | undefined,
+  s: SyncFlags,
+  out: Out,
+): Promise<number> {
+  return once(flags, async (loop) => {
+    const app = pickApp(loop, name);
+    const options: SyncOptions = {
+      prune: s.prune,
+      dryRun: s.dryRun,
+      forceConflicts: s.forceConflicts,
+      resources: s.resource,
+    };
+    const unsubscribe = out.json ? () => undefined : followEvents(loop, app.name, out);
+    try {
+      const record = await loop.sync(app.name, options);
+      let healthy: AppState | undefined;
+      let waitError: string | undefined;
+      if (s.wait && !s.dryRun && record.result === 'Succeeded') {
+        healthy = await loop.waitHealthy(app.name, s.timeout * 1000).catch((err: Error) => {
+          waitError = err.message;
+          return undefined;
+        });
+      }
+      if (out.json) out.write(JSON.stringify({ ...record, health: healthy?.health, waitError }, null, 2));
+      else {
+        out.write(syncSummary(record));
+        if (waitError) out.error(waitError);
+        else if (healthy) out.write(`${app.name} is Synced and Healthy`);
+      }
+      return record.result === 'Failed' || waitError ? 1 : 0;
+    } finally {
+      unsubscribe();
+    }
+  });
+}
+
+function followEvents(loop: Loop, app: string, out: Out): () => void {
+  let seen = loop.getSnapshot().events.length;
+  let lastVersion = -1;
+  return loop.subscribe(() => {
+    const snap = loop.getSnapshot();
+    if (snap.version === lastVersion) return;
+    lastVersion = snap.version;
+    const events = snap.events;
+    if (seen > events.length) seen = 0;
+    for (const e of events.slice(seen)) if (e.app === app) out.error(eventLine(e));
+    seen = events.length;
+  });
+}
+
+export async function history(flags: LoopFlags, name: string | undefined, out: Out): Promise<number> {
+  return once(flags, async (loop) => {
+    const app = pickApp(loop, name);
+    const entries = await loop.loadHistory(app.name);
+    out.write(out.json ? JSON.stringify(entries, null, 2) : historyTable(entries));
+    return 0;
+  });
+}
+
+export async function revert(
+  flags: SourceFlags & { readonly: boolean },
+  sha: string | undefined,
+  yes: boolean,
+  out: Out,
+): Promise<number> {
+  if (!sha) throw new UsageError('name the commit to revert: driftdeck revert <sha> --repo <url>');
+  if (flags.readonly) throw new UsageError('read-only: revert is disabled (started with --readonly)');
+  const git = gitPort(gitSource(flags));
+  const plan = await git.describeRevert(sha);
+  if (!yes) {
+    if (!process.stdin.isTTY)
+      throw new UsageError(`not reverting ${plan.commit.shortSha} without confirmation: pass --yes`);
+    out.error(
+      `Revert ${plan.commit.shortSha} "${plan.commit.subject}" and push to ${plan.branch}?\n\n${plan.message}\n`,
+    );
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question('Type yes to push the revert: ');
+    rl.close();
+    if (answer.trim().toLowerCase() !== 'yes') {
+      out.error('nothing was pushed');
+      return 1;
+    }
+  }
+  const outcome = await git.revert(sha);
+  out.write(
+    out.json
+      ? JSON.stringify(outcome, null, 2)
+      : `reverted ${outcome.revertedSha.slice(0, 7)} with ${outcome.newSha.slice(0, 7)}, pushed to ${outcome.branch}`,
+  );
+  return 0;
+}
+
+/** The loop without a screen: one JSON line per event (and per app status change) until stopped. */
+export async function agent(flags: LoopFlags, out: Out): Promise<number> {
+  const loop = makeLoop({ ...flags, autoSync: !flags.readonly });
+  let seen = 0;
+  const status = new Map<string, string>();
+  const print = () => {
+    const snap = loop.getSnapshot();
+    if (seen > snap.events.length) seen = 0;
+    for (const e of snap.events.slice(seen)) out.write(JSON.stringify(e));
+    seen = snap.events.length;
+    for (const a of snap.apps) {
+      const line = `${a.sync}/${a.health.status}`;
+      if (status.get(a.name) === line) continue;
+      status.set(a.name, line);
+      out.write(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          app: a.name,
+          level: a.error ? 'error' : 'info',
+          type: 'status',
+          message: `${a.sync} ${a.health.status}${a.error ? `: ${formatAppError(a)}` : ''}`,
+          sync: a.sync,
+          health: a.health.status,
+        }),
+      );
+    }
+  };
+  loop.subscribe(print);
+  await loop.start();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  loop.stop();
+  loop.cluster.close();
+  return 0;
+}

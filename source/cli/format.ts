@@ -1,0 +1,67 @@
+// Plain-text tables and lines for the headless commands (`--output table`).
+import type { AppState, HistoryEntry, RolloutEvent, SyncRecord } from '../engine/types.js';
+
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+export function age(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return '-';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+const short = (sha?: string) => (sha ? sha.slice(0, 7) : '-');
+
+export function statusTable(apps: AppState[]): string {
+  return table(
+    ['APP', 'SYNC', 'HEALTH', 'DEPLOYED', 'LAST SYNC', 'OUT OF SYNC', 'MESSAGE'],
+    apps.map((a) => [
+      a.name,
+      a.sync,
+      a.health.status,
+      short(a.deployedRevision),
+      a.lastSync ? `${a.lastSync.result} ${age(a.lastSync.finishedAt)} ago` : '-',
+      String(a.resources.filter((r) => r.status !== 'Synced').length),
+      a.error ? formatAppError(a) : a.health.status !== 'Healthy' ? (a.health.message ?? '') : '',
+    ]),
+  );
+}
+
+export function formatAppError(a: AppState): string {
+  const e = a.error;
+  if (!e) return '';
+  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ` : '';
+  return `${where}${e.field ? `${e.field}: ` : ''}${e.message}`;
+}
+
+export function historyTable(entries: HistoryEntry[]): string {
+  return table(
+    ['', 'COMMIT', 'AGE', 'AUTHOR', 'SUBJECT'],
+    entries.map((e) => [e.deployed ? '*' : '', e.shortSha, age(e.date), e.author, e.subject]),
+  );
+}
+
+export function syncSummary(r: SyncRecord): string {
+  const rows = r.resources.map((x) => [
+    `${x.key.kind}/${x.key.name}`,
+    x.action,
+    x.ok ? 'ok' : 'FAILED',
+    x.message ?? '',
+  ]);
+  return `${table(['RESOURCE', 'ACTION', 'RESULT', 'MESSAGE'], rows)}\n\n${r.app} at ${short(r.revision)}: ${r.result} (${r.message})`;
+}
+
+export function eventLine(e: RolloutEvent): string {
+  const level = e.level === 'info' ? '' : `${e.level.toUpperCase()} `;
+  return `${e.time.slice(11, 19)} ${e.app ? `${e.app} ` : ''}${level}${e.resource ? `${e.resource} ` : ''}${e.message}`;
+}

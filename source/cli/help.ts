@@ -1,0 +1,42 @@
+export const HELP = `
+  driftdeck: a keyboard-driven GitOps console for Kubernetes
+
+  Usage
+    $ driftdeck [console] --repo <url> [--context <ctx>]   open the console (status table when not a terminal)
+    $ driftdeck demo                                       local cluster + sample shop repo, then the console
+    $ driftdeck status  [--repo <url>]                     sync and health of every app (exit 1 unless all good)
+    $ driftdeck diff    <app>                              desired vs live, Secret values masked (exit 1 on changes)
+    $ driftdeck sync    <app> [--prune] [--dry-run] [--resource kind/name] [--force-conflicts] [--no-wait]
+    $ driftdeck history <app>                              commits touching the app, * marks the deployed one
+    $ driftdeck revert  <sha> [--yes]                      git revert, pushed to the branch (never forced)
+    $ driftdeck agent                                      the watch loop without a screen, one JSON line per event
+    $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
+
+  Source
+    --repo <url>         Git remote: path, file://, ssh or https (uses your git credentials)
+    --branch <name>      branch to track (default main)
+    --path <dir>         one ad-hoc app at this folder instead of driftdeck.yaml (with --app, --namespace)
+    --interval <s>       seconds between polls of the remote (default 10)
+
+  Cluster
+    --kubeconfig <file>  kubeconfig (default $KUBECONFIG or ~/.kube/config)
+    --context <name>     kubeconfig context
+
+  Output and safety
+    --output, -o         table | json
+    --readonly           refuse sync, revert and auto-sync changes
+    --yes, -y            revert without asking
+    --timeout <s>        how long sync waits for Healthy (default 300)
+
+  Examples
+    $ driftdeck demo
+    $ driftdeck --repo git@github.com:acme/deploy.git --context prod --readonly
+    $ driftdeck status --repo ./deploy -o json
+    $ driftdeck diff backend --repo ./deploy
+    $ driftdeck sync backend --repo ./deploy --prune --dry-run
+    $ driftdeck sync backend --repo ./deploy --resource Deployment/backend
+    $ driftdeck history backend --repo ./deploy
+    $ driftdeck revert 3f2a9c1 --repo ./deploy --yes
+    $ driftdeck agent --repo ./deploy --interval 5 | jq .
+    $ driftdeck cluster up && driftdeck cluster status
+`;

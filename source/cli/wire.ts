@@ -1,0 +1,153 @@
+// Builds the real adapters from command-line flags and hands them to the loop. The only place that knows every edge.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { adHocApp, formatLocatedError, parseRepoConfig } from '../config/index.js';
+import type { GitPort } from '../engine/ports.js';
+import { GitSource } from '../git/index.js';
+import { KubeCluster } from '../kube/index.js';
+import { cachePaths } from '../localcluster/paths.js';
+import { type AppsResult, Loop } from '../loop/index.js';
+import type { RenderTools } from '../render/index.js';
+import { renderApp } from '../render/index.js';
+
+export interface SourceFlags {
+  repo?: string;
+  branch: string;
+  path?: string;
+  app?: string;
+  namespace?: string;
+}
+
+export interface ClusterFlags {
+  kubeconfig?: string;
+  context?: string;
+}
+
+export interface LoopFlags extends SourceFlags, ClusterFlags {
+  interval: number;
+  readonly: boolean;
+  autoSync: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function operator(): string {
+  let user = process.env.USER ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep $USER
+  }
+  return `${user}@${hostname()}`;
+}
+
+function gitCacheDir(): string {
+  return join(cachePaths().root, '..', 'git');
+}
+
+export function gitSource(flags: SourceFlags): GitSource {
+  if (!flags.repo)
+    throw new UsageError(
+      'no Git repository: pass --repo <url or path> (or run `driftdeck demo` for the sample shop)',
+    );
+  return new GitSource({
+    url: flags.repo,
+    branch: flags.branch,
+    cacheDir: gitCacheDir(),
+    operator: operator(),
+  });
+}
+
+/** GitSource plus the one lookup the loop needs that it answers through `log`. */
+export function gitPort(source: GitSource): GitPort {
+  return {
+    url: source.url,
+    branch: source.branch,
+    poll: () => source.poll(),
+    checkout: (sha) => source.checkout(sha),
+    commit: async (sha) => {
+      const [c] = await source.log('', { rev: sha, limit: 1 });
+      if (!c) throw new Error(`no commit ${sha}`);
+      return c;
+    },
+    history: (path, deployed) => source.history(path, deployed, { limit: 200 }),
+    describeRevert: (sha) => source.describeRevert(sha),
+    revert: (sha) => source.revert(sha),
+  };
+}
+
+/** helm, kustomize and kubectl from PATH, else the ones `driftdeck cluster tools` built into the cache. */
+export function renderTools(): RenderTools {
+  const find = (name: string): string | undefined => {
+    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+      const p = join(dir, name);
+      if (dir && existsSync(p)) return p;
+    }
+    const cached = join(cachePaths().tools, name);
+    return existsSync(cached) ? cached : undefined;
+  };
+  const tools: RenderTools = {};
+  const helm = find('helm');
+  const kustomize = find('kustomize');
+  const kubectl = find('kubectl');
+  if (helm) tools.helm = helm;
+  if (kustomize) tools.kustomize = kustomize;
+  if (kubectl) tools.kubectl = kubectl;
+  return tools;
+}
+
+export function appsLoader(flags: SourceFlags): (dir: string) => Promise<AppsResult> {
+  if (flags.path || flags.app) {
+    const app = adHocApp({
+      name: flags.app ?? 'app',
+      path: flags.path ?? '.',
+      namespace: flags.namespace ?? 'default',
+    });
+    return async () => ({ ok: true, apps: [app] });
+  }
+  return async (dir) => {
+    const file = join(dir, 'driftdeck.yaml');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      return {
+        ok: false,
+        error: {
+          file: 'driftdeck.yaml',
+          message:
+            'the repository has no driftdeck.yaml at its root; add one, or name a single app with --path and --app',
+        },
+      };
+    }
+    const parsed = parseRepoConfig(text, 'driftdeck.yaml');
+    if (parsed.ok) return { ok: true, apps: parsed.config.apps };
+    const [first, ...rest] = parsed.errors;
+    return {
+      ok: false,
+      error: {
+        ...first!,
+        message: `${first!.message}${rest.length ? ` (and ${rest.length} more: ${rest.map(formatLocatedError).join('; ')})` : ''}`,
+      },
+    };
+  };
+}
+
+export function makeLoop(flags: LoopFlags): Loop {
+  const source = gitSource(flags);
+  const cluster = new KubeCluster({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const tools = renderTools();
+  return new Loop({
+    git: gitPort(source),
+    cluster,
+    render: (dir, app) => renderApp(dir, app, tools),
+    loadApps: appsLoader(flags),
+    intervalMs: flags.interval * 1000,
+    readonly: flags.readonly,
+    ...(flags.readonly ? { readonlyReason: 'started with --readonly' } : {}),
+    by: operator(),
+    autoSync: flags.autoSync,
+  });
+}

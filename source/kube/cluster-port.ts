@@ -1,0 +1,247 @@
+// The Kubernetes edge of the engine: discovery, an informer cache of the collections the apps use, server-side
+// apply, uid-guarded deletes, Warning events, and the per-app Lease and sync history kept in the cluster.
+
+import pLimit, { type LimitFunction } from 'p-limit';
+import {
+  type ClusterConnection,
+  type ClusterPort,
+  type LeaseHandle,
+  SYSTEM_NAMESPACE,
+  type WatchTarget,
+} from '../engine/ports.js';
+import type { KubeObject, SyncRecord } from '../engine/types.js';
+import { ApplyError } from './apply-error.js';
+import { type ConnectOptions, connect, type KubeConnection } from './client.js';
+import { Discovery, groupOf, objectPath } from './discovery.js';
+import { apiFailure, describeFailure } from './errors.js';
+import { Informer, type InformerState } from './informer.js';
+import { Leases } from './lease.js';
+import { SyncHistoryStore } from './sync-history.js';
+
+export const FIELD_MANAGER = 'driftdeck';
+
+export class KubeCluster implements ClusterPort {
+  readonly context: string;
+  readonly server: string;
+  private readonly conn: KubeConnection;
+  private readonly discovery: Discovery;
+  private readonly informers = new Map<string, Informer>();
+  private readonly states = new Map<string, InformerState>();
+  private readonly listeners = new Set<() => void>();
+  private requestCount = 0;
+  private readonly limit: LimitFunction;
+  private readonly leases: Leases;
+  private readonly history: SyncHistoryStore;
+
+  constructor(opts: ConnectOptions & { concurrency?: number } = {}) {
+    this.conn = connect(opts);
+    this.context = this.conn.context;
+    this.server = this.conn.server;
+    this.discovery = new Discovery(this.conn, () => {
+      this.requestCount++;
+    });
+    this.limit = pLimit(opts.concurrency ?? 16);
+    const count = () => {
+      this.requestCount++;
+    };
+    this.leases = new Leases(this.conn, SYSTEM_NAMESPACE, count);
+    this.history = new SyncHistoryStore(this.conn, SYSTEM_NAMESPACE, count);
+  }
+
+  async resolve(targets: Array<{ apiVersion: string; kind: string }>): Promise<{ unknown: string[] }> {
+    const unknown: string[] = [];
+    await Promise.all(
+      targets.map(async (t) => {
+        const info = await this.limit(() => this.discovery.resolve(t.apiVersion, t.kind));
+        if (!info) unknown.push(`${t.apiVersion}/${t.kind}`);
+      }),
+    );
+    return { unknown: [...new Set(unknown)].sort() };
+  }
+
+  isNamespaced(group: string, kind: string): boolean | undefined {
+    return this.discovery.isNamespaced(group, kind);
+  }
+
+  async watch(targets: WatchTarget[]): Promise<void> {
+    const wanted = new Map<
+      string,
+      { info: NonNullable<Awaited<ReturnType<Discovery['resolve']>>>; ns?: string; field?: string }
+    >();
+    for (const t of targets) {
+      const info = await this.discovery.resolve(t.apiVersion, t.kind);
+      if (!info) continue;
+      const ns = info.namespaced && t.namespace !== '*' ? t.namespace : undefined;
+      const field = t.kind === 'Event' && groupOf(t.apiVersion) === '' ? 'type=Warning' : undefined;
+      wanted.set(`${t.apiVersion}/${t.kind}/${ns ?? ''}`, { info, ns, field });
+    }
+    for (const [id, inf] of this.informers) {
+      if (!wanted.has(id)) {
+        inf.stop();
+        this.informers.delete(id);
+        this.states.delete(id);
+      }
+    }
+    const fresh: Informer[] = [];
+    for (const [id, w] of wanted) {
+      if (this.informers.has(id)) continue;
+      const inf = new Informer(
+        this.conn,
+        w.info,
+        w.ns,
+        {
+          onChange: () => this.emit(),
+          onState: (s) => {
+            this.states.set(id, s);
+            this.emit();
+          },
+          onRequest: () => {
+            this.requestCount++;
+          },
+        },
+        w.field,
+      );
+      this.informers.set(id, inf);
+      inf.start();
+      fresh.push(inf);
+    }
+    // The first list of new collections, bounded in time so an unreachable server is shown rather than waited on.
+    await Promise.race([
+      Promise.all(fresh.map((i) => i.synced)),
+      new Promise((r) => setTimeout(r, 10_000).unref()),
+    ]);
+  }
+
+  cached(): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const inf of this.informers.values()) {
+      if (inf.info.kind === 'Event') continue;
+      for (const o of inf.objects.values()) out.push(o);
+    }
+    return out;
+  }
+
+  warnings(namespaces: string[]): KubeObject[] {
+    const set = new Set(namespaces);
+    const out: KubeObject[] = [];
+    for (const inf of this.informers.values()) {
+      if (inf.info.kind !== 'Event') continue;
+      for (const e of inf.objects.values()) if (set.has(e.metadata.namespace ?? '')) out.push(e);
+    }
+    const at = (e: KubeObject) =>
+      String(
+        (e as { lastTimestamp?: string }).lastTimestamp ?? (e as { eventTime?: string }).eventTime ?? '',
+      );
+    return out.sort((a, b) => at(a).localeCompare(at(b)));
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+
+  connection(): ClusterConnection {
+    for (const s of this.states.values()) {
+      if (!s.ok)
+        return { state: 'lost', message: `${s.message}; retrying in ${Math.round(s.retryInMs / 1000)}s` };
+    }
+    if (this.informers.size && this.states.size < this.informers.size) return { state: 'connecting' };
+    return { state: 'connected' };
+  }
+
+  relist(): void {
+    this.discovery.reset();
+    for (const inf of this.informers.values()) inf.relist();
+  }
+
+  private async pathOf(obj: KubeObject): Promise<string> {
+    const info = await this.discovery.resolve(obj.apiVersion, obj.kind);
+    if (!info)
+      throw new ApplyError({
+        code: 404,
+        reason: 'NotFound',
+        message: `the server has no kind ${obj.apiVersion}/${obj.kind}`,
+      });
+    return objectPath(info, obj.metadata.namespace, obj.metadata.name);
+  }
+
+  async apply(obj: KubeObject, opts: { dryRun: boolean; force: boolean }): Promise<KubeObject> {
+    const path = await this.pathOf(obj);
+    return this.limit(async () => {
+      this.requestCount++;
+      // Fields the server owns would make the apply claim them; send only what Git says.
+      const body = { ...obj, metadata: { ...obj.metadata } } as KubeObject;
+      delete body.metadata.resourceVersion;
+      delete body.metadata.uid;
+      delete body.metadata.managedFields;
+      delete (body as { status?: unknown }).status;
+      try {
+        return await this.conn.raw.request<KubeObject>('PATCH', path, {
+          body,
+          contentType: 'application/apply-patch+yaml',
+          query: {
+            fieldManager: FIELD_MANAGER,
+            force: opts.force || undefined,
+            dryRun: opts.dryRun ? 'All' : undefined,
+          },
+        });
+      } catch (err) {
+        throw new ApplyError(apiFailure(err));
+      }
+    });
+  }
+
+  async remove(obj: KubeObject, opts: { dryRun: boolean }): Promise<void> {
+    const path = await this.pathOf(obj);
+    await this.limit(async () => {
+      this.requestCount++;
+      try {
+        await this.conn.raw.request('DELETE', path, {
+          query: { dryRun: opts.dryRun ? 'All' : undefined },
+          body: {
+            apiVersion: 'v1',
+            kind: 'DeleteOptions',
+            propagationPolicy: 'Background',
+            ...(obj.metadata.uid ? { preconditions: { uid: obj.metadata.uid } } : {}),
+          },
+        });
+      } catch (err) {
+        const f = apiFailure(err);
+        if (f.code === 404) return;
+        throw new ApplyError(f);
+      }
+    });
+  }
+
+  acquireLease(app: string, holder: string): Promise<LeaseHandle> {
+    return this.leases.acquire(app, holder);
+  }
+
+  leaseHolder(app: string): Promise<string | undefined> {
+    return this.leases.holder(app);
+  }
+
+  syncHistory(app: string): Promise<SyncRecord[]> {
+    return this.history.read(app);
+  }
+
+  recordSync(record: SyncRecord): Promise<void> {
+    return this.history.append(record);
+  }
+
+  requests(): number {
+    return this.requestCount;
+  }
+
+  close(): void {
+    for (const inf of this.informers.values()) inf.stop();
+    this.informers.clear();
+    this.leases.releaseAll();
+  }
+}
+
+export { describeFailure };

@@ -1,0 +1,51 @@
+// Turns whatever the client library throws into one readable line: the API's reason and message when there is one.
+
+export interface ApiFailure {
+  /** HTTP status, 0 when the server was not reached. */
+  code: number;
+  /** Kubernetes Status reason, e.g. Conflict, Invalid, NotFound, Forbidden; or a network error code. */
+  reason: string;
+  message: string;
+}
+
+interface StatusBody {
+  kind?: string;
+  reason?: string;
+  message?: string;
+}
+
+export function apiFailure(err: unknown): ApiFailure {
+  const e = err as {
+    code?: unknown;
+    body?: unknown;
+    message?: string;
+    statusCode?: number;
+    cause?: { code?: string };
+  };
+  const code = typeof e?.code === 'number' ? e.code : (e?.statusCode ?? 0);
+  let body: StatusBody | undefined;
+  if (typeof e?.body === 'string') {
+    try {
+      body = JSON.parse(e.body) as StatusBody;
+    } catch {
+      body = { message: e.body };
+    }
+  } else if (e?.body && typeof e.body === 'object') body = e.body as StatusBody;
+  if (body?.message) return { code, reason: body.reason ?? String(code), message: body.message };
+  const netCode = typeof e?.code === 'string' ? e.code : e?.cause?.code;
+  const raw = (e?.message ?? String(err)).split('\n')[0] ?? '';
+  return { code, reason: netCode ?? (code ? String(code) : 'Unreachable'), message: raw };
+}
+
+export function describeFailure(err: unknown): string {
+  const f = apiFailure(err);
+  return f.code ? `${f.reason}: ${f.message}` : `cannot reach the API server: ${f.message}`;
+}
+
+/** Network-level failures (refused, reset, timeouts) as opposed to the server answering with an error. */
+export function isConnectionError(err: unknown): boolean {
+  const f = apiFailure(err);
+  if (f.code >= 500 && f.code !== 500) return true;
+  if (f.code) return false;
+  return true;
+}

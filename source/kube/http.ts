@@ -1,0 +1,177 @@
+// Raw JSON requests to the API server. The client library loads the kubeconfig and does authentication (certificates,
+// tokens, exec plugins); the requests themselves are sent here so objects travel exactly as JSON, never through
+// typed models that would turn timestamps into Dates or drop fields the models do not know.
+import http from 'node:http';
+import https from 'node:https';
+import { createInterface } from 'node:readline';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly body: unknown,
+  ) {
+    const b = body as { message?: string; reason?: string } | undefined;
+    super(b?.message ?? `HTTP ${statusCode}`);
+    this.name = 'HttpError';
+  }
+  /** Mirrors the client library's ApiException so one error reader serves both. */
+  get code(): number {
+    return this.statusCode;
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface Prepared {
+  agent: http.Agent;
+  headers: Record<string, string>;
+  base: URL;
+  at: number;
+}
+
+const REFRESH_MS = 5 * 60_000;
+
+export class RawClient {
+  private prepared?: Promise<Prepared>;
+
+  constructor(private readonly kc: KubeConfig) {}
+
+  private prepare(): Promise<Prepared> {
+    const cur = this.prepared;
+    if (cur) {
+      return cur.then((p) => {
+        if (Date.now() - p.at < REFRESH_MS) return p;
+        this.prepared = undefined;
+        return this.prepare();
+      });
+    }
+    const next = (async () => {
+      const cluster = this.kc.getCurrentCluster();
+      if (!cluster) throw new Error('the kubeconfig has no current cluster');
+      const opts: https.RequestOptions = { headers: {} };
+      await this.kc.applyToHTTPSOptions(opts);
+      const base = new URL(cluster.server);
+      const agentOpts = {
+        keepAlive: true,
+        maxSockets: 64,
+        ca: opts.ca,
+        cert: opts.cert,
+        key: opts.key,
+        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+      };
+      const agent =
+        base.protocol === 'https:' ? new https.Agent(agentOpts) : new http.Agent({ keepAlive: true });
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+      if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+      return { agent, headers, base, at: Date.now() };
+    })();
+    this.prepared = next;
+    next.catch(() => {
+      this.prepared = undefined;
+    });
+    return next;
+  }
+
+  private async open(
+    method: string,
+    path: string,
+    query: Query,
+    body?: string,
+    contentType?: string,
+    signal?: AbortSignal,
+  ): Promise<http.IncomingMessage> {
+    const p = await this.prepare();
+    const url = new URL(p.base.pathname.replace(/\/$/, '') + path, p.base);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const mod = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(
+        url,
+        {
+          method,
+          agent: p.agent,
+          signal,
+          headers: {
+            ...p.headers,
+            Accept: 'application/json',
+            ...(body !== undefined ? { 'Content-Type': contentType ?? 'application/json' } : {}),
+          },
+        },
+        resolve,
+      );
+      req.on('error', reject);
+      req.setTimeout(method === 'GET' && query.watch ? 0 : 60_000, () =>
+        req.destroy(new Error('request timed out')),
+      );
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    opts: { query?: Query; body?: unknown; contentType?: string } = {},
+  ): Promise<T> {
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const res = await this.open(method, path, opts.query ?? {}, payload, opts.contentType);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = { message: text.slice(0, 500) };
+    }
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status > 299) throw new HttpError(status, json);
+    return json as T;
+  }
+
+  /**
+   * Streams a watch: resolves when the server closes it (normally after timeoutSeconds), rejects on a network
+   * error or an HTTP error status. `signal` ends it early (resolves).
+   */
+  async watch(
+    path: string,
+    query: Query,
+    onEvent: (e: { type: string; object: unknown }) => void,
+    signal: AbortSignal,
+  ) {
+    let res: http.IncomingMessage;
+    try {
+      res = await this.open('GET', path, { ...query, watch: true }, undefined, undefined, signal);
+    } catch (err) {
+      if (signal.aborted) return;
+      throw err;
+    }
+    const status = res.statusCode ?? 0;
+    if (status !== 200) {
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      throw new HttpError(status, body);
+    }
+    const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
+    try {
+      for await (const line of lines) {
+        if (!line) continue;
+        try {
+          onEvent(JSON.parse(line) as { type: string; object: unknown });
+        } catch {
+          // a partial line at a cut connection: the next list or watch catches up
+        }
+      }
+    } catch (err) {
+      if (!signal.aborted) throw err;
+    }
+  }
+}

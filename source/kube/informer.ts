@@ -1,0 +1,165 @@
+// A list-then-watch cache of one resource collection. Unlike the library's ListWatch it never lets a failed
+// reconnect escape as an unhandled rejection: a dropped watch resumes from the last resourceVersion, a 410 Gone
+// relists, and an unreachable server is retried with backoff and reported through `onState`.
+import type { KubeObject } from '../engine/types.js';
+import type { KubeConnection } from './client.js';
+import { collectionPath, type ResourceInfo } from './discovery.js';
+import { describeFailure } from './errors.js';
+import { HttpError } from './http.js';
+
+interface ObjectList {
+  items?: KubeObject[];
+  metadata?: { continue?: string; resourceVersion?: string };
+}
+
+export type InformerState = { ok: true } | { ok: false; message: string; retryInMs: number };
+
+export interface InformerHooks {
+  onChange: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject) => void;
+  onState: (state: InformerState) => void;
+  /** Counts every request made, for the benchmark's "no API calls when nothing changed". */
+  onRequest: () => void;
+}
+
+const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+export class Informer {
+  readonly objects = new Map<string, KubeObject>();
+  private resourceVersion = '';
+  private abort?: AbortController;
+  private stopped = false;
+  private failures = 0;
+  private timer?: NodeJS.Timeout;
+  private lastCycle = 0;
+  /** Resolves once the first list has been loaded. */
+  readonly synced: Promise<void>;
+  private markSynced!: () => void;
+
+  constructor(
+    private readonly conn: KubeConnection,
+    readonly info: ResourceInfo,
+    readonly namespace: string | undefined,
+    private readonly hooks: InformerHooks,
+    private readonly fieldSelector?: string,
+  ) {
+    this.synced = new Promise((resolve) => {
+      this.markSynced = resolve;
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.cycle();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort?.abort();
+  }
+
+  /** Drop the watch and list again from scratch (hard refresh). */
+  relist(): void {
+    this.resourceVersion = '';
+    this.abort?.abort();
+  }
+
+  private async cycle(): Promise<void> {
+    if (this.stopped) return;
+    // A server that closes watches at once must not be asked again in a tight loop.
+    const since = Date.now() - this.lastCycle;
+    this.lastCycle = Date.now();
+    if (since < 1000) await new Promise((r) => setTimeout(r, 1000 - since));
+    if (this.stopped) return;
+    try {
+      if (!this.resourceVersion) await this.list();
+      await this.watchOnce();
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  private async list(): Promise<void> {
+    const fresh = new Map<string, KubeObject>();
+    let continueToken: string | undefined;
+    let rv = '';
+    do {
+      this.hooks.onRequest();
+      const page = await this.conn.raw.request<ObjectList>('GET', collectionPath(this.info, this.namespace), {
+        query: { limit: 500, continue: continueToken, fieldSelector: this.fieldSelector },
+      });
+      for (const item of page.items ?? []) {
+        const obj = { ...item, apiVersion: this.info.apiVersion, kind: this.info.kind };
+        fresh.set(keyOf(obj), obj);
+      }
+      continueToken = page.metadata?.continue || undefined;
+      rv = page.metadata?.resourceVersion ?? '';
+    } while (continueToken);
+    for (const [k, old] of this.objects) if (!fresh.has(k)) this.hooks.onChange('DELETED', old);
+    for (const [k, obj] of fresh) {
+      const old = this.objects.get(k);
+      if (!old) this.hooks.onChange('ADDED', obj);
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion)
+        this.hooks.onChange('MODIFIED', obj);
+    }
+    this.objects.clear();
+    for (const [k, v] of fresh) this.objects.set(k, v);
+    this.resourceVersion = rv;
+    this.failures = 0;
+    this.hooks.onState({ ok: true });
+    this.markSynced();
+  }
+
+  private async watchOnce(): Promise<void> {
+    this.hooks.onRequest();
+    this.abort = new AbortController();
+    const query = {
+      resourceVersion: this.resourceVersion,
+      allowWatchBookmarks: true,
+      timeoutSeconds: 240 + Math.floor(Math.random() * 60),
+      fieldSelector: this.fieldSelector,
+    };
+    try {
+      await this.conn.raw.watch(
+        collectionPath(this.info, this.namespace),
+        query,
+        (e) => this.onWatchEvent(e.type, e.object as KubeObject & { code?: number }),
+        this.abort.signal,
+      );
+    } catch (err) {
+      if (err instanceof HttpError && err.statusCode === 410) this.resourceVersion = '';
+      else throw err;
+    }
+    // A watch that ends normally (server timeout, relist asked, 410) starts again.
+    if (!this.stopped) void this.cycle();
+  }
+
+  private onWatchEvent(type: string, obj: KubeObject & { code?: number }): void {
+    if (type === 'BOOKMARK') {
+      this.resourceVersion = obj.metadata?.resourceVersion ?? this.resourceVersion;
+      return;
+    }
+    if (type === 'ERROR') {
+      // The server ends a watch whose resourceVersion is too old with a Status of code 410 in the stream.
+      if (obj.code === 410) this.resourceVersion = '';
+      return;
+    }
+    if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
+    const full = { ...obj, apiVersion: this.info.apiVersion, kind: this.info.kind } as KubeObject;
+    this.resourceVersion = full.metadata.resourceVersion ?? this.resourceVersion;
+    if (type === 'DELETED') this.objects.delete(keyOf(full));
+    else this.objects.set(keyOf(full), full);
+    this.hooks.onChange(type, full);
+  }
+
+  private failed(err: unknown): void {
+    if (this.stopped) return;
+    this.failures++;
+    const retryInMs = Math.min(30_000, 500 * 2 ** Math.min(this.failures - 1, 6));
+    this.hooks.onState({ ok: false, message: describeFailure(err), retryInMs });
+    // After a failure the cache may have missed deletions: list again when the server is back.
+    this.resourceVersion = '';
+    this.timer = setTimeout(() => void this.cycle(), retryInMs);
+    this.timer.unref?.();
+  }
+}

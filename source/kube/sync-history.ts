@@ -1,0 +1,82 @@
+// Sync history lives in the cluster (one ConfigMap per app), so every operator and the agent see the same record.
+import { historyConfigMapName } from '../engine/ports.js';
+import type { KubeObject, SyncRecord } from '../engine/types.js';
+import { ApplyError } from './apply-error.js';
+import type { KubeConnection } from './client.js';
+import { apiFailure } from './errors.js';
+
+const KEEP = 20;
+
+interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
+
+export class SyncHistoryStore {
+  constructor(
+    private readonly conn: KubeConnection,
+    private readonly namespace: string,
+    private readonly count: () => void,
+  ) {}
+
+  private ref(app: string) {
+    return {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: historyConfigMapName(app),
+        namespace: this.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'driftdeck', 'driftdeck.io/history-of': app },
+      },
+    };
+  }
+
+  private get collection() {
+    return `/api/v1/namespaces/${this.namespace}/configmaps`;
+  }
+
+  private async readMap(app: string): Promise<ConfigMap | undefined> {
+    this.count();
+    try {
+      return await this.conn.raw.request<ConfigMap>('GET', `${this.collection}/${historyConfigMapName(app)}`);
+    } catch (err) {
+      const f = apiFailure(err);
+      if (f.code === 404) return undefined;
+      throw new ApplyError(f);
+    }
+  }
+
+  /** Newest first. */
+  async read(app: string): Promise<SyncRecord[]> {
+    const cm = await this.readMap(app);
+    try {
+      return JSON.parse(cm?.data?.records ?? '[]') as SyncRecord[];
+    } catch {
+      return [];
+    }
+  }
+
+  async append(record: SyncRecord): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const cm = await this.readMap(record.app);
+      const records = [record, ...(cm ? JSON.parse(cm.data?.records ?? '[]') : [])].slice(
+        0,
+        KEEP,
+      ) as SyncRecord[];
+      const body = { ...this.ref(record.app), data: { records: JSON.stringify(records) } };
+      this.count();
+      try {
+        if (cm)
+          await this.conn.raw.request('PUT', `${this.collection}/${body.metadata.name}`, {
+            body: { ...body, metadata: { ...body.metadata, resourceVersion: cm.metadata.resourceVersion } },
+          });
+        else await this.conn.raw.request('POST', this.collection, { body });
+        return;
+      } catch (err) {
+        const f = apiFailure(err);
+        // Someone else wrote meanwhile: read again and retry, never overwrite their record.
+        if (f.code !== 409) throw new ApplyError(f);
+      }
+    }
+    throw new Error(`could not record the sync of ${record.app}: the history kept changing`);
+  }
+}

@@ -1,0 +1,210 @@
+// Starts and stops a named local cluster with kwokctl's binary runtime, using only the binaries built into the cache.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LocalClusterError, type Tools } from './build.js';
+import { cachePaths } from './paths.js';
+import { formatElapsed, type ProgressSink } from './progress.js';
+import { runQuiet } from './run.js';
+import { KUBE_VERSION } from './versions.js';
+
+export interface ClusterInfo {
+  name: string;
+  kubeconfig: string;
+  context: string;
+}
+
+const kwokEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  KWOK_WORKDIR: cachePaths().kwok,
+  KWOK_RUNTIME: 'binary',
+  KWOK_KUBE_VERSION: KUBE_VERSION,
+});
+
+export const kubeconfigPath = (name: string) => join(cachePaths().kwok, 'kubeconfigs', `${name}.yaml`);
+const contextOf = (name: string) => `kwok-${name}`;
+
+function kwokctl(tools: Tools, name: string, args: string[], timeoutMs = 180_000): Promise<string> {
+  return runQuiet(tools.kwokctl, ['--name', name, ...args], { env: kwokEnv(), timeoutMs });
+}
+
+export async function listClusters(tools: Tools): Promise<string[]> {
+  const out = await runQuiet(tools.kwokctl, ['get', 'clusters'], { env: kwokEnv() }).catch(() => '');
+  return out
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+interface NodeList {
+  items: Array<{
+    metadata: { name: string };
+    status?: { conditions?: Array<{ type: string; status: string }> };
+  }>;
+}
+
+/** Counts nodes whose Ready condition is True; undefined when the API server does not answer. */
+export async function readyNodes(tools: Tools, name: string): Promise<number | undefined> {
+  try {
+    const out = await runQuiet(
+      tools.kubectl,
+      ['--kubeconfig', kubeconfigPath(name), '--request-timeout=5s', 'get', 'nodes', '-o', 'json'],
+      { timeoutMs: 10_000 },
+    );
+    const list = JSON.parse(out) as NodeList;
+    return list.items.filter((n) =>
+      n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    ).length;
+  } catch {
+    return undefined;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes test clusters left by runs that were killed (their name carries the pid of a process that is gone), and
+ * any cluster of the same name that does not answer, so a crashed run never needs a person to clean up.
+ */
+async function removeStale(tools: Tools, name: string, sink: ProgressSink): Promise<void> {
+  const clusters = await listClusters(tools);
+  for (const c of clusters) {
+    const pid = /^driftdeck-test-(\d+)$/.exec(c)?.[1];
+    if (pid && Number(pid) !== process.pid && !pidAlive(Number(pid))) {
+      sink(`removing cluster ${c} left by a run that is gone`);
+      await deleteCluster(tools, c);
+    }
+  }
+}
+
+async function deleteCluster(tools: Tools, name: string): Promise<void> {
+  await kwokctl(tools, name, ['delete', 'cluster', '--kubeconfig', kubeconfigPath(name)]).catch(
+    () => undefined,
+  );
+  // A cluster killed half-way may leave its folder behind; kwokctl would then refuse to create it again.
+  await rm(join(cachePaths().kwok, 'clusters', name), { recursive: true, force: true });
+  await rm(kubeconfigPath(name), { force: true });
+}
+
+export interface StartOptions {
+  name: string;
+  tools: Tools;
+  nodes?: number;
+  onProgress?: ProgressSink;
+  /** Reuse a running cluster of this name when it answers (the demo); tests always start clean. */
+  reuse?: boolean;
+  readyTimeoutMs?: number;
+}
+
+export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
+  const { name, tools } = opts;
+  const sink = opts.onProgress ?? (() => {});
+  const nodes = opts.nodes ?? 3;
+  const info: ClusterInfo = { name, kubeconfig: kubeconfigPath(name), context: contextOf(name) };
+  await mkdir(join(cachePaths().kwok, 'kubeconfigs'), { recursive: true });
+  await removeStale(tools, name, sink);
+
+  const existing = (await listClusters(tools)).includes(name);
+  if (existing && opts.reuse && existsSync(info.kubeconfig)) {
+    const ready = await readyNodes(tools, name);
+    if (ready !== undefined && ready >= nodes) {
+      sink(`cluster ${name} is already running (${ready} nodes Ready)`);
+      return info;
+    }
+    sink(`cluster ${name} exists but does not answer; starting it again`);
+    const started = await kwokctl(tools, name, ['start', 'cluster']).then(
+      () => true,
+      () => false,
+    );
+    if (
+      started &&
+      (await waitReady(tools, name, nodes, sink, 60_000).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return info;
+  }
+  if (existing) {
+    sink(`removing the old cluster ${name}`);
+    await deleteCluster(tools, name);
+  }
+
+  const started = Date.now();
+  sink(`starting cluster ${name} (kube ${KUBE_VERSION}, kwok nodes: ${nodes}) ...`);
+  try {
+    await kwokctl(tools, name, [
+      'create',
+      'cluster',
+      '--runtime',
+      'binary',
+      '--kube-apiserver-binary',
+      tools.kubeApiserver,
+      '--kube-controller-manager-binary',
+      tools.kubeControllerManager,
+      '--kube-scheduler-binary',
+      tools.kubeScheduler,
+      '--etcd-binary',
+      tools.etcd,
+      '--kwok-controller-binary',
+      tools.kwok,
+      '--kubeconfig',
+      info.kubeconfig,
+      '--disable-qps-limits',
+      '--wait',
+      '120s',
+    ]);
+    await kwokctl(tools, name, ['scale', 'node', '--replicas', String(nodes)]);
+  } catch (err) {
+    const logs = join(cachePaths().kwok, 'clusters', name, 'logs');
+    await deleteCluster(tools, name);
+    throw new LocalClusterError(
+      `could not start the local cluster ${name}: ${(err as Error).message.slice(0, 2000)}\ncomponent logs were in ${logs}`,
+    );
+  }
+  await waitReady(tools, name, nodes, sink, opts.readyTimeoutMs ?? 120_000);
+  sink(`cluster ${name} is up in ${formatElapsed(Date.now() - started)}; kubeconfig: ${info.kubeconfig}`);
+  return info;
+}
+
+async function waitReady(tools: Tools, name: string, nodes: number, sink: ProgressSink, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  for (;;) {
+    const ready = (await readyNodes(tools, name)) ?? 0;
+    if (ready !== last) sink(`nodes Ready: ${ready}/${nodes}`);
+    last = ready;
+    if (ready >= nodes) return;
+    if (Date.now() > deadline)
+      throw new LocalClusterError(`cluster ${name}: only ${ready} of ${nodes} nodes became Ready in time`);
+    await sleep(500);
+  }
+}
+
+export async function stopCluster(name: string, tools: Tools, opts: { onProgress?: ProgressSink } = {}) {
+  opts.onProgress?.(`deleting cluster ${name}`);
+  await deleteCluster(tools, name);
+}
+
+export async function clusterStatus(tools: Tools, name: string) {
+  const exists = (await listClusters(tools)).includes(name);
+  const ready = exists ? await readyNodes(tools, name) : undefined;
+  const clustersDir = join(cachePaths().kwok, 'clusters');
+  const all = existsSync(clustersDir) ? await readdir(clustersDir) : [];
+  return {
+    name,
+    exists,
+    reachable: ready !== undefined,
+    readyNodes: ready ?? 0,
+    kubeconfig: kubeconfigPath(name),
+    all,
+  };
+}

@@ -1,0 +1,133 @@
+// Comparing one app: desired manifests (already rendered) against the informer cache, with the predicted object of
+// a server-side dry-run apply. The dry-run result is cached by (desired content, live resourceVersion), so a
+// comparison where nothing changed makes no request at all.
+import { createHash } from 'node:crypto';
+import {
+  ignorePointersFor,
+  keyOf,
+  keyString,
+  liveHealth,
+  markOwned,
+  reconcile,
+  resourceDiff,
+  resourceSyncStatus,
+  syncWave,
+  withDefaultNamespace,
+} from '../engine/index.js';
+import type { ClusterPort } from '../engine/ports.js';
+import type {
+  AppSpec,
+  DiffMode,
+  KubeObject,
+  LocatedError,
+  RenderedManifest,
+  ResourceState,
+} from '../engine/types.js';
+import { type Prediction, predictApply } from './conflicts.js';
+
+interface CacheEntry {
+  desiredHash: string;
+  liveVersion: string;
+  prediction: Prediction;
+}
+
+export class PredictionCache {
+  private readonly entries = new Map<string, CacheEntry>();
+
+  get(id: string, desiredHash: string, liveVersion: string): Prediction | undefined {
+    const e = this.entries.get(id);
+    return e && e.desiredHash === desiredHash && e.liveVersion === liveVersion ? e.prediction : undefined;
+  }
+
+  set(id: string, desiredHash: string, liveVersion: string, prediction: Prediction): void {
+    this.entries.set(id, { desiredHash, liveVersion, prediction });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+export const hashOf = (obj: unknown) => createHash('sha256').update(JSON.stringify(obj)).digest('base64url');
+
+/** Desired objects as they will be applied: namespace defaulted, ownership mark added. */
+export function prepareDesired(
+  app: AppSpec,
+  manifests: RenderedManifest[],
+  cluster: ClusterPort,
+): RenderedManifest[] {
+  const objects = withDefaultNamespace(
+    manifests.map((m) => m.object),
+    app.namespace,
+    (g, k) => cluster.isNamespaced(g, k),
+  );
+  return objects.map((obj, i) => ({
+    object: markOwned(obj, app.name, keyOf(obj)),
+    source: manifests[i]!.source,
+  }));
+}
+
+export interface Comparison {
+  resources: ResourceState[];
+  error?: LocatedError;
+  /** The desired objects by key string, for a sync to apply. */
+  desired: Map<string, RenderedManifest>;
+  /** Live prune candidates by key string. */
+  prunable: Map<string, KubeObject>;
+}
+
+export async function compareApp(
+  app: AppSpec,
+  desired: RenderedManifest[],
+  live: KubeObject[],
+  cluster: ClusterPort,
+  cache: PredictionCache,
+): Promise<Comparison> {
+  const paired = reconcile(desired, live, app.name);
+  const byKey = new Map<string, RenderedManifest>();
+  const prunable = new Map<string, KubeObject>();
+  if (!paired.ok) return { resources: [], error: paired.error, desired: byKey, prunable };
+  const resources = await Promise.all(
+    paired.pairs.map(async (pair): Promise<ResourceState> => {
+      const id = keyString(pair.key);
+      const pointers = ignorePointersFor(app.ignore, pair.key);
+      const base = {
+        key: pair.key,
+        apiVersion: pair.desired?.object.apiVersion ?? pair.live?.apiVersion ?? '',
+        health: pair.live ? liveHealth(pair.live) : liveHealth(undefined),
+        source: pair.desired?.source,
+        wave: syncWave(pair.desired?.object ?? pair.live),
+      };
+      if (!pair.desired) {
+        if (pair.live) prunable.set(id, pair.live);
+        const d = resourceDiff({ key: pair.key, live: pair.live, ignorePointers: pointers });
+        return { ...base, status: 'Extraneous', diff: d.diff, diffMode: 'client-side' };
+      }
+      byKey.set(id, pair.desired);
+      const desiredHash = hashOf(pair.desired.object);
+      const liveVersion = pair.live?.metadata.resourceVersion ?? '';
+      let prediction = cache.get(id, desiredHash, liveVersion);
+      if (!prediction) {
+        prediction = await predictApply(cluster, pair.desired.object, pair.live);
+        // A lost connection is not a property of the object: do not remember it.
+        if (!prediction.transient) cache.set(id, desiredHash, liveVersion, prediction);
+      }
+      const diffMode: DiffMode = prediction.object ? 'server-side' : 'client-side';
+      const d = resourceDiff({
+        key: pair.key,
+        live: pair.live,
+        predicted: prediction.object ?? pair.desired.object,
+        ignorePointers: pointers,
+      });
+      const status = resourceSyncStatus({ desired: pair.desired, live: pair.live, changed: d.changed });
+      return {
+        ...base,
+        status,
+        diff: d.diff,
+        diffMode,
+        ...(prediction.note ? { message: prediction.note } : {}),
+      };
+    }),
+  );
+  return { resources, desired: byKey, prunable };
+}

@@ -1,0 +1,95 @@
+// Server-side apply conflicts. A field that someone changed by hand (kubectl edit, scale, patch: an Update by
+// another field manager) is drift, and Git wins: driftdeck takes it back. A field owned by another *applier*
+// (another GitOps tool, a person's `kubectl apply --server-side`) is a real conflict: reported, and only taken
+// with an explicit --force-conflicts.
+import type { ApplyFailure, ClusterPort } from '../engine/ports.js';
+import type { KubeObject } from '../engine/types.js';
+
+interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+}
+
+/** Manager names from an apply conflict message, e.g. `conflict with "kubectl-edit" using apps/v1: .spec.replicas`. */
+export function conflictManagers(message: string): string[] {
+  return [...new Set([...message.matchAll(/conflicts? with "([^"]+)"/g)].map((m) => m[1]!))];
+}
+
+/** True when every conflicting manager only ever wrote with Update operations (hand edits), none with Apply. */
+export function onlyHandEdits(managers: string[], live: KubeObject | undefined): boolean {
+  if (!managers.length || !live) return false;
+  const entries = (live.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? [];
+  return managers.every((m) => {
+    const own = entries.filter((e) => e.manager === m);
+    return own.length > 0 && own.every((e) => e.operation === 'Update');
+  });
+}
+
+export const isApplyFailure = (err: unknown): err is ApplyFailure & Error =>
+  typeof (err as ApplyFailure)?.code === 'number' && typeof (err as ApplyFailure)?.reason === 'string';
+
+const isConflict = (err: unknown) => isApplyFailure(err) && err.code === 409 && err.reason === 'Conflict';
+
+export interface Prediction {
+  /** What the server says the object would become; undefined when dry-run was not possible. */
+  object?: KubeObject;
+  /** Shown beside the resource: why the diff is client-side, or who else owns fields. */
+  note?: string;
+  /** The failure was the connection, not the object: do not cache it. */
+  transient?: boolean;
+}
+
+export async function predictApply(
+  cluster: ClusterPort,
+  desired: KubeObject,
+  live?: KubeObject,
+): Promise<Prediction> {
+  try {
+    return { object: await cluster.apply(desired, { dryRun: true, force: false }) };
+  } catch (err) {
+    if (isConflict(err)) {
+      const managers = conflictManagers((err as Error).message);
+      const note = onlyHandEdits(managers, live)
+        ? `changed by hand (${managers.join(', ')}); a sync puts Git's values back`
+        : `fields owned by another field manager (${managers.join(', ') || 'unknown'}); sync needs --force-conflicts`;
+      try {
+        return { object: await cluster.apply(desired, { dryRun: true, force: true }), note };
+      } catch (again) {
+        return {
+          note: `${note}; dry-run failed: ${(again as Error).message}`,
+          transient: !isApplyFailure(again) || (again as ApplyFailure).code === 0,
+        };
+      }
+    }
+    const transient = !isApplyFailure(err) || err.code === 0 || err.code >= 500;
+    return {
+      note: `server-side dry-run not possible (${(err as Error).message}); client-side diff`,
+      transient,
+    };
+  }
+}
+
+/**
+ * Applies for real. Hand-made drift is taken back (forced); a conflict with another applier fails with a message
+ * naming it, unless `force` was asked.
+ */
+export async function applyResolvingDrift(
+  cluster: ClusterPort,
+  desired: KubeObject,
+  live: KubeObject | undefined,
+  opts: { dryRun: boolean; force: boolean },
+): Promise<{ object: KubeObject; note?: string }> {
+  try {
+    return { object: await cluster.apply(desired, opts) };
+  } catch (err) {
+    if (!isConflict(err) || opts.force) throw err;
+    const managers = conflictManagers((err as Error).message);
+    if (!onlyHandEdits(managers, live)) {
+      throw new Error(
+        `${(err as Error).message.replace(/^Conflict: /, 'conflict: ')} — another field manager (${managers.join(', ')}) owns these fields; sync with --force-conflicts to take them`,
+      );
+    }
+    const object = await cluster.apply(desired, { ...opts, force: true });
+    return { object, note: `took back fields changed by hand by ${managers.join(', ')}` };
+  }
+}

@@ -1,0 +1,1 @@
+export { type AppsResult, formatError, Loop, type LoopOptions } from './loop.js';

@@ -1,0 +1,98 @@
+// Turns what the informer cache shows into rollout log lines: workload progress while a rollout runs, Warning
+// events about the app's objects, and failing pods (ImagePullBackOff, CrashLoopBackOff). Each line is emitted once.
+import { podFailure, workloadProgress } from '../engine/index.js';
+import type { KubeObject, ResourceState, RolloutEvent } from '../engine/types.js';
+
+const WORKLOADS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet']);
+
+type Emit = (app: string, e: Omit<RolloutEvent, 'time' | 'app'>) => void;
+
+interface InvolvedObject {
+  kind?: string;
+  name?: string;
+  namespace?: string;
+}
+
+interface EventObject extends KubeObject {
+  involvedObject?: InvolvedObject;
+  reason?: string;
+  message?: string;
+  count?: number;
+  type?: string;
+}
+
+export class RolloutTracker {
+  private readonly lastProgress = new Map<string, string>();
+  private readonly seenWarnings = new Set<string>();
+  private readonly seenPodFailures = new Map<string, string>();
+
+  constructor(private readonly emit: Emit) {}
+
+  /** Workload progress lines, when they change. */
+  progress(
+    app: string,
+    resources: ResourceState[],
+    live: (r: ResourceState) => KubeObject | undefined,
+  ): void {
+    for (const r of resources) {
+      if (!WORKLOADS.has(`${r.key.group}/${r.key.kind}`)) continue;
+      const obj = live(r);
+      if (!obj) continue;
+      const line = workloadProgress(obj);
+      const id = `${app}/${r.key.namespace}/${r.key.kind}/${r.key.name}`;
+      if (!line || this.lastProgress.get(id) === line) continue;
+      const first = !this.lastProgress.has(id);
+      this.lastProgress.set(id, line);
+      // The first sight of a settled workload is not news; a change, or a rollout under way, is.
+      if (first && r.health.status === 'Healthy') continue;
+      this.emit(app, {
+        level: 'info',
+        type: 'progress',
+        resource: `${r.key.kind}/${r.key.name}`,
+        message: `${line.replace(/^[^:]+:\s*/, '')}${r.health.status === 'Healthy' ? ' (rollout complete)' : ''}`,
+      });
+    }
+  }
+
+  /** Warning events and failing pods that belong to the app's objects (or the pods and replica sets they own). */
+  problems(app: string, resources: ResourceState[], warnings: KubeObject[], pods: KubeObject[]): void {
+    const names = new Set(resources.map((r) => `${r.key.namespace}/${r.key.name}`));
+    const prefixes = resources
+      .filter((r) => WORKLOADS.has(`${r.key.group}/${r.key.kind}`))
+      .map((r) => `${r.key.namespace}/${r.key.name}-`);
+    const belongs = (ns: string | undefined, name: string | undefined) => {
+      const id = `${ns ?? ''}/${name ?? ''}`;
+      return names.has(id) || prefixes.some((p) => id.startsWith(p));
+    };
+    for (const w of warnings as EventObject[]) {
+      const inv = w.involvedObject ?? {};
+      if (!belongs(inv.namespace ?? w.metadata.namespace, inv.name)) continue;
+      const id = `${app}/${w.metadata.uid ?? w.metadata.name}/${w.count ?? 1}`;
+      if (this.seenWarnings.has(id)) continue;
+      this.seenWarnings.add(id);
+      this.emit(app, {
+        level: 'warning',
+        type: 'k8s-warning',
+        resource: `${inv.kind ?? '?'}/${inv.name ?? '?'}`,
+        message: `${w.reason ?? 'Warning'}: ${w.message ?? ''}`.trim(),
+      });
+    }
+    for (const pod of pods) {
+      if (!belongs(pod.metadata.namespace, pod.metadata.name)) continue;
+      const line = podFailure(pod);
+      const id = `${app}/${pod.metadata.namespace}/${pod.metadata.name}`;
+      if (!line) {
+        this.seenPodFailures.delete(id);
+        continue;
+      }
+      if (this.seenPodFailures.get(id) === line) continue;
+      this.seenPodFailures.set(id, line);
+      this.emit(app, {
+        level: 'error',
+        type: 'pod-failure',
+        resource: `Pod/${pod.metadata.name}`,
+        message: line,
+      });
+    }
+  }
+}

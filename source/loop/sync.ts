@@ -1,0 +1,211 @@
+// One sync of one app: server-side apply in wave and kind order, then (only when asked) prune in reverse order,
+// under the app's Lease, with a result per resource and a record kept in the cluster.
+import {
+  isOwnedBy,
+  keyString,
+  kindRank,
+  orderForApply,
+  orderForPrune,
+  resourceLabel,
+  selectResources,
+} from '../engine/index.js';
+import type { ClusterPort } from '../engine/ports.js';
+import type {
+  AppSpec,
+  ResourceResult,
+  ResourceState,
+  RolloutEvent,
+  SyncOptions,
+  SyncRecord,
+} from '../engine/types.js';
+import type { Comparison } from './compare.js';
+import { applyResolvingDrift } from './conflicts.js';
+
+export interface SyncInput {
+  cluster: ClusterPort;
+  app: AppSpec;
+  comparison: Comparison;
+  revision: string;
+  by: string;
+  options: SyncOptions;
+  emit: (e: Omit<RolloutEvent, 'time' | 'app'>) => void;
+}
+
+const now = () => new Date().toISOString();
+
+export async function runSync(input: SyncInput): Promise<SyncRecord> {
+  const { cluster, app, comparison, options, emit } = input;
+  const startedAt = now();
+  const selected = selectResources(comparison.resources, options.resources ?? []);
+  const lease = options.dryRun ? undefined : await cluster.acquireLease(app.name, input.by);
+  const mode = [
+    options.dryRun && 'dry-run',
+    options.prune && 'prune',
+    options.forceConflicts && 'force-conflicts',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  emit({
+    level: 'info',
+    type: 'sync-started',
+    message: `sync of ${input.revision.slice(0, 7)} started by ${input.by}${mode ? ` (${mode})` : ''}`,
+  });
+  const results: ResourceResult[] = [];
+  try {
+    await applyAll(input, selected, results);
+    await pruneAll(input, selected, results);
+  } finally {
+    await lease?.release().catch(() => undefined);
+  }
+  const failed = results.filter((r) => !r.ok);
+  const changed = results.filter((r) => r.ok && r.action !== 'unchanged' && r.action !== 'skip').length;
+  const record: SyncRecord = {
+    app: app.name,
+    revision: input.revision,
+    startedAt,
+    finishedAt: now(),
+    by: input.by,
+    result: failed.length ? 'Failed' : options.dryRun ? 'DryRun' : 'Succeeded',
+    message: failed.length
+      ? `${failed.length} resource(s) failed: ${failed.map((f) => `${resourceLabel(f.key)}: ${f.message}`).join('; ')}`
+      : `${changed} resource(s) ${options.dryRun ? 'would change' : 'changed'}, ${results.length - changed} unchanged`,
+    prune: options.prune,
+    resources: results,
+  };
+  if (!options.dryRun)
+    await cluster.recordSync(record).catch((err: Error) =>
+      emit({
+        level: 'warning',
+        type: 'sync-finished',
+        message: `could not record the sync in the cluster: ${err.message}`,
+      }),
+    );
+  emit({
+    level: failed.length ? 'error' : 'info',
+    type: 'sync-finished',
+    message: `sync ${record.result.toLowerCase()}: ${record.message}`,
+  });
+  return record;
+}
+
+async function applyAll(
+  input: SyncInput,
+  selected: ResourceState[],
+  results: ResourceResult[],
+): Promise<void> {
+  const { cluster, comparison, options, emit } = input;
+  const toApply = orderForApply(selected.filter((r) => r.status !== 'Extraneous'));
+  // Resources of one wave and kind tier go together; the next group starts only when this one succeeded.
+  let failedGroup = false;
+  let i = 0;
+  while (i < toApply.length) {
+    const head = toApply[i]!;
+    const group: ResourceState[] = [];
+    while (i < toApply.length && sameGroup(toApply[i]!, head)) group.push(toApply[i++]!);
+    if (failedGroup) {
+      for (const r of group)
+        results.push({
+          key: r.key,
+          action: 'skip',
+          ok: false,
+          message: 'not applied: an earlier resource failed',
+        });
+      continue;
+    }
+    await Promise.all(
+      group.map(async (r) => {
+        const action = r.status === 'Missing' ? 'create' : r.status === 'Synced' ? 'unchanged' : 'update';
+        if (action === 'unchanged') {
+          results.push({ key: r.key, apiVersion: r.apiVersion, action, ok: true });
+          return;
+        }
+        const desired = comparison.desired.get(keyString(r.key));
+        if (!desired) {
+          results.push({ key: r.key, action, ok: false, message: 'no desired manifest' });
+          return;
+        }
+        const live = cluster.cached().find((o) => o.metadata.uid && keyMatches(o, r));
+        try {
+          const out = await applyResolvingDrift(cluster, desired.object, live, {
+            dryRun: options.dryRun,
+            force: options.forceConflicts,
+          });
+          results.push({
+            key: r.key,
+            apiVersion: r.apiVersion,
+            action,
+            ok: true,
+            ...(out.note ? { message: out.note } : {}),
+          });
+          emit({
+            level: 'info',
+            type: 'applied',
+            resource: resourceLabel(r.key),
+            message: `${action === 'create' ? 'created' : 'updated'}${options.dryRun ? ' (dry-run)' : ''}${out.note ? ` (${out.note})` : ''}`,
+          });
+        } catch (err) {
+          failedGroup = true;
+          const message = (err as Error).message;
+          results.push({ key: r.key, action, ok: false, message });
+          emit({ level: 'error', type: 'resource-failed', resource: resourceLabel(r.key), message });
+        }
+      }),
+    );
+  }
+}
+
+async function pruneAll(
+  input: SyncInput,
+  selected: ResourceState[],
+  results: ResourceResult[],
+): Promise<void> {
+  const { cluster, comparison, options, emit, app } = input;
+  const candidates = selected.filter((r) => r.status === 'Extraneous');
+  const blocked = results.some((r) => !r.ok);
+  for (const r of orderForPrune(candidates)) {
+    const live = comparison.prunable.get(keyString(r.key));
+    if (!options.prune || blocked || !live || !isOwnedBy(live, app.name)) {
+      const why = !options.prune
+        ? 'prune candidate; sync with prune to delete it'
+        : blocked
+          ? 'not pruned: an apply failed'
+          : 'not pruned: not created by driftdeck for this app';
+      results.push({ key: r.key, action: 'skip', ok: true, message: why });
+      continue;
+    }
+    try {
+      await cluster.remove(live, { dryRun: options.dryRun });
+      results.push({ key: r.key, apiVersion: r.apiVersion, action: 'prune', ok: true });
+      emit({
+        level: 'info',
+        type: 'pruned',
+        resource: resourceLabel(r.key),
+        message: `pruned${options.dryRun ? ' (dry-run)' : ''}`,
+      });
+    } catch (err) {
+      const message = (err as Error).message;
+      results.push({ key: r.key, action: 'prune', ok: false, message });
+      emit({
+        level: 'error',
+        type: 'resource-failed',
+        resource: resourceLabel(r.key),
+        message: `prune failed: ${message}`,
+      });
+    }
+  }
+}
+
+function sameGroup(a: ResourceState, b: ResourceState): boolean {
+  return a.wave === b.wave && kindRank(a.key.group, a.key.kind) === kindRank(b.key.group, b.key.kind);
+}
+
+function keyMatches(
+  o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } },
+  r: ResourceState,
+) {
+  return (
+    o.kind === r.key.kind &&
+    o.metadata.name === r.key.name &&
+    (o.metadata.namespace ?? '') === r.key.namespace
+  );
+}

@@ -1,0 +1,46 @@
+import { historyConfigMapName, SYSTEM_NAMESPACE, type WatchTarget } from '../engine/ports.js';
+import type { AppSpec, KubeObject, RenderedManifest, SyncRecord } from '../engine/types.js';
+
+/**
+ * The collections the cache must hold: every kind the apps render, in each app's namespaces; kinds an app applied
+ * before (so a manifest deleted from Git still shows as a prune candidate); pods and Warning events of the app
+ * namespaces for the rollout log; and driftdeck's own sync history.
+ */
+export function watchTargets(
+  apps: AppSpec[],
+  desired: RenderedManifest[],
+  records: SyncRecord[] = [],
+): WatchTarget[] {
+  const out = new Map<string, WatchTarget>();
+  const add = (apiVersion: string, kind: string, namespace: string) => {
+    out.set(`${apiVersion}/${kind}/${namespace}`, { apiVersion, kind, namespace });
+  };
+  const namespaces = new Set(apps.map((a) => a.namespace));
+  for (const d of desired) {
+    const ns = d.object.metadata.namespace ?? '';
+    if (ns) namespaces.add(ns);
+    add(d.object.apiVersion, d.object.kind, ns);
+  }
+  for (const r of records) {
+    for (const res of r.resources) if (res.apiVersion) add(res.apiVersion, res.key.kind, res.key.namespace);
+  }
+  for (const ns of namespaces) {
+    add('v1', 'Pod', ns);
+    add('v1', 'Event', ns);
+  }
+  add('v1', 'ConfigMap', SYSTEM_NAMESPACE);
+  return [...out.values()];
+}
+
+/** Sync records of an app, newest first, read from the cached history ConfigMap (no request). */
+export function recordsFromCache(cached: KubeObject[], app: string): SyncRecord[] {
+  const name = historyConfigMapName(app);
+  const cm = cached.find(
+    (o) => o.kind === 'ConfigMap' && o.metadata.namespace === SYSTEM_NAMESPACE && o.metadata.name === name,
+  ) as (KubeObject & { data?: Record<string, string> }) | undefined;
+  try {
+    return JSON.parse(cm?.data?.records ?? '[]') as SyncRecord[];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,62 @@
+// What integration tests need from the local cluster that `npm test` brought up: its kubeconfig, and a fresh
+// namespace per test so test files running in parallel never touch each other's objects.
+import { randomBytes } from 'node:crypto';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+
+export function testKubeconfig(): { kubeconfig: string; context: string } {
+  const kubeconfig = process.env.DRIFTDECK_TEST_KUBECONFIG;
+  const context = process.env.DRIFTDECK_TEST_CONTEXT;
+  if (!kubeconfig || !context)
+    throw new Error(
+      'DRIFTDECK_TEST_KUBECONFIG is not set: run integration tests through `npm test` (or `npm test -- --only integration <file>`), which starts the local cluster',
+    );
+  return { kubeconfig, context };
+}
+
+export function kubeConfig(): KubeConfig {
+  const { kubeconfig, context } = testKubeconfig();
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  kc.setCurrentContext(context);
+  return kc;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function createNamespace(
+  prefix: string,
+): Promise<{ name: string; remove: () => Promise<void> }> {
+  const core = kubeConfig().makeApiClient(CoreV1Api);
+  const name = uniqueName(prefix);
+  await core.createNamespace({ body: { metadata: { name } } });
+  return {
+    name,
+    remove: async () => {
+      await core.deleteNamespace({ name }).catch(() => undefined);
+    },
+  };
+}
+
+/** Polls `check` until it returns a value, or fails with the last thing it saw. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+  everyMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
