@@ -1,0 +1,248 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Commit, HistoryEntry, RevertOutcome } from '../engine/types.js';
+import { appPathspec, COMMIT_FORMAT, parseCommitLog } from './commit-log.js';
+import { resolveCommit } from './commit-queries.js';
+import { settleGitEnv } from './git-env.js';
+import { GitError, summarizeGitOutput } from './git-error.js';
+import { type GitRunOptions, git, gitResult } from './git-runner.js';
+import { requireIdentity } from './identity.js';
+import { parseLsRemote } from './ls-remote.js';
+import { cloneMirror, fetchBranch } from './mirror-clone.js';
+import { cacheFolderName, normalizeRemoteUrl, redactUrl, validateSource } from './remote-url.js';
+import { revertableCommit } from './revert-checks.js';
+import { buildRevertMessage, defaultOperator } from './revert-message.js';
+import { revertAndPush } from './revert-push.js';
+import { runExclusive, shareInFlight } from './single-flight.js';
+import { materializeTree, pruneTrees } from './tree-store.js';
+
+export interface GitSourceOptions {
+  /** Local path, file://, ssh (URL or scp-like) or https; credentials come from the system git. */
+  url: string;
+  branch: string;
+  /** Folder holding one cache per remote; created when missing. */
+  cacheDir: string;
+  /** Environment git runs with (default `process.env`): identity, HOME, SSH agent, credential helpers. */
+  env?: NodeJS.ProcessEnv;
+  /** Trees kept by `checkout` (default 5). */
+  keepTrees?: number;
+  /** user@host named in revert messages (default: the OS user and host). */
+  operator?: string;
+  /** Push retries when the remote moved during a revert (default 3). */
+  maxPushRetries?: number;
+  /** Sees the arguments of every git command before it runs. */
+  trace?: (args: readonly string[]) => void;
+}
+
+export interface PollResult {
+  /** Head of the branch, present in the cache. */
+  head: string;
+  /** The cache fetched new commits in this poll. */
+  moved: boolean;
+}
+
+export interface RevertPlan {
+  commit: Commit;
+  branch: string;
+  message: string;
+}
+
+export interface SourcePaths {
+  root: string;
+  /** Bare cache clone every read uses. */
+  mirror: string;
+  trees: string;
+  /** Clone used only by `revert`. */
+  work: string;
+}
+
+/** One branch of one Git remote: cheap polling, trees of revisions, per-path history, revert and push. */
+export class GitSource {
+  readonly url: string;
+  readonly branch: string;
+  readonly paths: SourcePaths;
+  private readonly keepTrees: number;
+  private readonly operator: string;
+  private readonly maxPushRetries: number;
+  private readonly baseEnv: NodeJS.ProcessEnv;
+  private readonly trace: ((args: readonly string[]) => void) | undefined;
+  private readonly branchRef: string;
+  private runOptions: Promise<GitRunOptions> | undefined;
+  private readonly pendingTrees = new Map<string, number>();
+
+  constructor(options: GitSourceOptions) {
+    const problem = validateSource(options.url, options.branch);
+    if (problem) throw new GitError(problem);
+    this.url = normalizeRemoteUrl(options.url);
+    this.branch = options.branch;
+    this.branchRef = `refs/remotes/origin/${options.branch}`;
+    const root = path.join(path.resolve(options.cacheDir), cacheFolderName(this.url));
+    const workName = `work-${cacheFolderName(`${this.url}#${options.branch}`).slice(-16)}`;
+    this.paths = {
+      root,
+      mirror: path.join(root, 'mirror.git'),
+      trees: path.join(root, 'trees'),
+      work: path.join(root, workName),
+    };
+    this.keepTrees = options.keepTrees ?? 5;
+    this.maxPushRetries = options.maxPushRetries ?? 3;
+    this.baseEnv = options.env ?? process.env;
+    this.operator = options.operator ?? defaultOperator(this.baseEnv);
+    this.trace = options.trace;
+  }
+
+  /** Creates the cache clone once (shared by every caller and every later run). */
+  async ensureClone(): Promise<void> {
+    const run = await this.run();
+    await cloneMirror({ dir: this.paths.mirror, url: this.url, branch: this.branch, run });
+  }
+
+  /** The commit the remote branch points at, asked with `git ls-remote` (no fetch). */
+  async remoteHead(): Promise<string> {
+    const run = await this.run();
+    const ref = `refs/heads/${this.branch}`;
+    const result = await gitResult(this.paths.root, ['ls-remote', '--', this.url, ref], run);
+    const shown = redactUrl(this.url);
+    if (result.exitCode !== 0) {
+      throw new GitError(`cannot reach ${shown}: ${summarizeGitOutput(result.stderr)}`, {
+        hint: 'check the URL, the network, and your credentials (SSH agent or credential helper)',
+      });
+    }
+    const head = parseLsRemote(result.stdout, ref);
+    if (head === undefined) throw new GitError(`branch "${this.branch}" does not exist on ${shown}`);
+    return head;
+  }
+
+  /** Asks the remote for its head and fetches only when it differs from what the cache holds. */
+  poll(): Promise<PollResult> {
+    return shareInFlight(`poll:${this.paths.mirror}:${this.branch}`, async () => {
+      const head = await this.remoteHead();
+      await this.ensureClone();
+      if ((await this.localHead()) === head) return { head, moved: false };
+      await fetchBranch({
+        dir: this.paths.mirror,
+        url: this.url,
+        branch: this.branch,
+        run: await this.run(),
+      });
+      return { head: (await this.localHead()) ?? head, moved: true };
+    });
+  }
+
+  /** A read-only folder holding the tree of `rev`; reused while it is among the last `keepTrees` used. */
+  async checkout(rev: string): Promise<string> {
+    const sha = await this.resolve(rev);
+    // Checkouts running side by side never prune one another's tree before it is handed out.
+    const pending = path.join(this.paths.trees, sha);
+    this.pendingTrees.set(pending, (this.pendingTrees.get(pending) ?? 0) + 1);
+    try {
+      const dir = await materializeTree(this.paths.mirror, this.paths.trees, sha, await this.run());
+      await runExclusive(`prune:${this.paths.trees}`, () =>
+        pruneTrees(this.paths.trees, this.keepTrees, new Set(this.pendingTrees.keys())),
+      );
+      return dir;
+    } finally {
+      const left = (this.pendingTrees.get(pending) ?? 1) - 1;
+      if (left > 0) this.pendingTrees.set(pending, left);
+      else this.pendingTrees.delete(pending);
+    }
+  }
+
+  /** Commits that touched `appPath` (the repository root when empty or `.`), newest first. */
+  async log(appPath: string, opts: { limit?: number; rev?: string } = {}): Promise<Commit[]> {
+    const run = await this.ensureFetched();
+    const rev = opts.rev === undefined ? this.branchRef : await this.resolve(opts.rev);
+    const limit = opts.limit === undefined ? [] : [`--max-count=${Math.max(0, Math.floor(opts.limit))}`];
+    const args = ['--literal-pathspecs', 'log', `--format=${COMMIT_FORMAT}`, ...limit, rev, '--'];
+    return parseCommitLog(await git(this.paths.mirror, [...args, ...appPathspec(appPath)], run));
+  }
+
+  /** `log` of the branch, marking the newest commit touching the path at or before `deployedRevision`. */
+  async history(
+    appPath: string,
+    deployedRevision?: string,
+    opts: { limit?: number } = {},
+  ): Promise<HistoryEntry[]> {
+    const commits = await this.log(appPath, opts);
+    const deployed = deployedRevision ? await this.deployedCommit(appPath, deployedRevision) : undefined;
+    return commits.map((commit) => ({ ...commit, deployed: commit.sha === deployed }));
+  }
+
+  /** The commit to revert with the branch and message `revert` would push, or a clear refusal. */
+  async describeRevert(rev: string): Promise<RevertPlan> {
+    const run = await this.ensureFetched();
+    await requireIdentity(this.paths.root, run);
+    if ((await resolveCommit(this.paths.mirror, rev, run)) === undefined) await this.poll();
+    const target = { url: redactUrl(this.url), branch: this.branch, ref: this.branchRef };
+    const commit = await revertableCommit(this.paths.mirror, rev, target, run);
+    return {
+      commit,
+      branch: this.branch,
+      message: buildRevertMessage(commit.subject, commit.sha, this.operator),
+    };
+  }
+
+  /** Reverts `rev` in the work clone and pushes to the branch, never forcing. */
+  async revert(rev: string): Promise<RevertOutcome> {
+    const run = await this.run();
+    const outcome = await runExclusive(`revert:${this.paths.work}`, () =>
+      revertAndPush(
+        {
+          dir: this.paths.work,
+          remoteUrl: this.url,
+          url: redactUrl(this.url),
+          branch: this.branch,
+          ref: this.branchRef,
+          run,
+          operator: this.operator,
+          maxRetries: this.maxPushRetries,
+        },
+        rev,
+      ),
+    );
+    // Readers see the revert without waiting for the next poll; a failure here is the next poll's to report.
+    await this.poll().catch(() => undefined);
+    return outcome;
+  }
+
+  private async localHead(): Promise<string | undefined> {
+    return resolveCommit(this.paths.mirror, this.branchRef, await this.run());
+  }
+
+  private async ensureFetched(): Promise<GitRunOptions> {
+    await this.ensureClone();
+    if ((await this.localHead()) === undefined) await this.poll();
+    return this.run();
+  }
+
+  /** Full sha of `rev`, fetching once when the cache does not know it yet. */
+  private async resolve(rev: string): Promise<string> {
+    const run = await this.ensureFetched();
+    const known = await resolveCommit(this.paths.mirror, rev, run);
+    if (known) return known;
+    await this.poll();
+    const fetched = await resolveCommit(this.paths.mirror, rev, run);
+    if (fetched) return fetched;
+    throw new GitError(`unknown revision "${rev}" in ${redactUrl(this.url)}`);
+  }
+
+  private async deployedCommit(appPath: string, deployedRevision: string): Promise<string | undefined> {
+    const run = await this.run();
+    const sha = await resolveCommit(this.paths.mirror, deployedRevision, run);
+    if (sha === undefined) return undefined;
+    const args = ['--literal-pathspecs', 'log', '-1', '--format=%H', sha, '--', ...appPathspec(appPath)];
+    return (await git(this.paths.mirror, args, run)).trim() || undefined;
+  }
+
+  private run(): Promise<GitRunOptions> {
+    this.runOptions ??= (async () => {
+      await fs.mkdir(this.paths.root, { recursive: true });
+      const env = await settleGitEnv(this.paths.root, this.baseEnv);
+      return this.trace ? { env, trace: this.trace } : { env };
+    })();
+    this.runOptions.catch(() => {
+      this.runOptions = undefined;
+    });
+    return this.runOptions;
+  }
+}
