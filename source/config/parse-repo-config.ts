@@ -1,0 +1,84 @@
+import { isMap, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import type { AppSpec, LocatedError, RepoConfig } from '../engine/types.js';
+import { readApp } from './app-spec.js';
+import { isDnsLabel, TOP_LEVEL_KEYS } from './schema.js';
+import { type Entry, isEmpty, YamlReader } from './yaml-reader.js';
+import { describeYamlError } from './yaml-syntax.js';
+
+export type RepoConfigResult = { ok: true; config: RepoConfig } | { ok: false; errors: LocatedError[] };
+
+/** Parses and validates driftdeck.yaml (format: ./schema.ts), reporting every error, not only the first. */
+export function parseRepoConfig(text: string, file = 'driftdeck.yaml'): RepoConfigResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    // The tree of a document with syntax errors is a guess; validating it would report phantom problems.
+    return { ok: false, errors: doc.errors.map((e) => syntaxError(e, text, file, lineCounter)) };
+  }
+  const r = new YamlReader(file, lineCounter, doc);
+  const root: Entry = { node: r.resolve(doc.contents), at: null, field: '' };
+  if (isEmpty(root.node)) {
+    return {
+      ok: false,
+      errors: [
+        { file, line: 1, column: 1, message: 'the file is empty; expected a mapping with an apps list' },
+      ],
+    };
+  }
+  const fields = r.mapping(root, TOP_LEVEL_KEYS, 'a mapping with an apps list');
+  const appsEntry = fields ? r.field(fields, 'apps', root) : undefined;
+  const items = appsEntry ? r.list(appsEntry, true, 'a list of apps') : undefined;
+
+  const apps: AppSpec[] = [];
+  const seen = new Map<string, { field: string; line: number | undefined }>();
+  for (const item of items ?? []) {
+    const app = readApp(r, item);
+    if (app) apps.push(app);
+    const nameEntry = nameEntryOf(r, item);
+    const name = isScalar(nameEntry.node) ? nameEntry.node.value : undefined;
+    if (typeof name !== 'string' || !isDnsLabel(name)) continue; // readApp reported it
+    const previous = seen.get(name);
+    if (!previous) {
+      seen.set(name, { field: item.field, line: lineOf(lineCounter, nameEntry) });
+      continue;
+    }
+    const where = previous.line ? ` at line ${previous.line}` : '';
+    r.error(
+      nameEntry,
+      `duplicate app name ${JSON.stringify(name)}, already used by ${previous.field}${where}; expected unique names`,
+    );
+  }
+  if (r.errors.length > 0) return { ok: false, errors: sortByPosition(r.errors) };
+  return { ok: true, config: { apps } };
+}
+
+function syntaxError(e: YAMLError, text: string, file: string, lineCounter: LineCounter): LocatedError {
+  const { line, column, message } = describeYamlError(e, text, lineCounter);
+  if (e.code === 'MULTIPLE_DOCS') {
+    return {
+      file,
+      line,
+      column,
+      message: 'expected a single YAML document, found a second one (remove the extra ---)',
+    };
+  }
+  return { file, line, column, message };
+}
+
+/** The `name:` value node of an app, read without reporting anything (readApp reports). */
+function nameEntryOf(r: YamlReader, item: Entry): Entry {
+  const scalar = isMap(item.node) ? item.node.get('name', true) : undefined;
+  return { node: r.resolve(scalar ?? null), at: item.node, field: `${item.field}.name` };
+}
+
+function lineOf(lineCounter: LineCounter, entry: Entry): number | undefined {
+  const offset = entry.node?.range?.[0];
+  return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+}
+
+function sortByPosition(errors: LocatedError[]): LocatedError[] {
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.line ?? 0) - (b.e.line ?? 0) || (a.e.column ?? 0) - (b.e.column ?? 0) || a.i - b.i)
+    .map(({ e }) => e);
+}

@@ -1,0 +1,57 @@
+// The format of driftdeck.yaml, the app definitions file at the root of the watched Git repository.
+//
+//   apps:                                # required, a list (may be empty)
+//     - name: backend                    # required, DNS-1123 label, unique in the file
+//       path: apps/backend               # required, relative to the repo root, forward slashes, inside the repo;
+//                                        #   normalized (`./apps//backend/` -> `apps/backend`); `.` is the root
+//       namespace: shop                  # required, DNS-1123 label; given to namespaced objects naming none
+//       renderer: auto                   # optional, default auto: auto | directory | kustomize | helm
+//       # or the long form (every key optional, type defaults to auto):
+//       # renderer:
+//       #   type: helm
+//       #   releaseName: backend         # helm only; DNS-1123 subdomain of at most 53 characters; default: name
+//       #   valueFiles: [values-prod.yaml] # helm only; relative to the app path, must stay inside the repo
+//       #   values: { replicas: 3 }      # helm only; a mapping merged after the values files
+//       #   recurse: true                # directory only; descend into sub-folders (default true)
+//       sync: { auto: false, prune: false, selfHeal: false }   # optional; each key optional, default false
+//       ignore:                          # optional list of rules
+//         - group: apps                  # optional: group ("" is the core group), kind, namespace, name
+//           kind: Deployment
+//           jsonPointers: [/spec/replicas]  # required, non-empty, RFC 6901 pointers (start with `/`)
+//
+// Rules: unknown keys are errors (typos must not pass silently); YAML 1.2 core schema, so `yes`/`no` are strings
+// and are refused where a boolean is expected; one document per file; helm options on a directory or kustomize app
+// (or `recurse` on a helm or kustomize app) are errors. Every error carries file, line, column and a field path
+// such as `apps[1].sync.auto`.
+
+export const TOP_LEVEL_KEYS = ['apps'] as const;
+export const APP_KEYS = ['name', 'path', 'namespace', 'renderer', 'sync', 'ignore'] as const;
+export const RENDERER_KEYS = ['type', 'releaseName', 'valueFiles', 'values', 'recurse'] as const;
+export const SYNC_KEYS = ['auto', 'prune', 'selfHeal'] as const;
+export const IGNORE_KEYS = ['group', 'kind', 'namespace', 'name', 'jsonPointers'] as const;
+export const RENDERER_TYPES = ['auto', 'directory', 'kustomize', 'helm'] as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Helm refuses release names longer than this. */
+const RELEASE_NAME_MAX = 53;
+
+export const DNS_LABEL_EXPECTED =
+  'a DNS-1123 label (lowercase letters, digits and "-", starting and ending with a letter or digit, ' +
+  'at most 63 characters)';
+export const RELEASE_NAME_EXPECTED = `a Helm release name (lowercase letters, digits, "-" and ".", at most ${RELEASE_NAME_MAX} characters)`;
+
+export function isDnsLabel(value: string): boolean {
+  return value.length <= 63 && DNS_LABEL.test(value);
+}
+
+export function isReleaseName(value: string): boolean {
+  return value.length <= RELEASE_NAME_MAX && DNS_SUBDOMAIN.test(value);
+}
+
+/** RFC 6901: empty (the whole document, which we refuse to ignore) or `/`-separated tokens where `~` is `~0`/`~1`. */
+export function jsonPointerProblem(pointer: string): string | undefined {
+  if (!pointer.startsWith('/')) return 'a JSON pointer must start with "/" (e.g. /spec/replicas)';
+  if (/~(?![01])/.test(pointer)) return 'in a JSON pointer "~" must be written ~0 and "/" inside a key ~1';
+  return undefined;
+}

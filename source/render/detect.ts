@@ -1,0 +1,60 @@
+import { stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { AppSpec, RendererKind } from '../engine/types.js';
+import type { ConfinedPath } from './confine.js';
+import { RenderFailure } from './render-failure.js';
+
+/** The names `kustomize build` accepts for the kustomization file, in its order of preference. */
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+export interface RendererChoice {
+  kind: RendererKind;
+  /** Chart.yaml or the kustomization file, relative to the repo root; absent for plain folders. */
+  file?: string;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+/** `auto` picks helm when Chart.yaml exists, kustomize when a kustomization file does, else a plain folder. */
+export async function chooseRenderer(app: AppSpec, dir: ConfinedPath): Promise<RendererChoice> {
+  const chart = (await isFile(join(dir.abs, 'Chart.yaml'))) ? 'Chart.yaml' : undefined;
+  let kustomization: string | undefined;
+  for (const name of KUSTOMIZATION_FILES) {
+    if (await isFile(join(dir.abs, name))) {
+      kustomization = name;
+      break;
+    }
+  }
+  const inApp = (name: string) => posix.join(dir.rel, name);
+  const wanted = app.renderer.type;
+  let choice: RendererChoice;
+  if (wanted === 'helm' || (wanted === 'auto' && chart)) {
+    if (!chart) throw notFound(app, dir, 'helm', 'Chart.yaml');
+    choice = { kind: 'helm', file: inApp(chart) };
+  } else if (wanted === 'kustomize' || (wanted === 'auto' && kustomization)) {
+    if (!kustomization)
+      throw notFound(app, dir, 'kustomize', 'kustomization.yaml, kustomization.yml or Kustomization');
+    choice = { kind: 'kustomize', file: inApp(kustomization) };
+  } else {
+    choice = { kind: 'directory' };
+  }
+  if (app.renderer.helm && choice.kind !== 'helm') {
+    const found = choice.kind === 'kustomize' ? `a kustomization (${choice.file})` : 'no Chart.yaml';
+    throw new RenderFailure({
+      message: `app ${app.name} sets Helm options (releaseName, valueFiles, values) but ${dir.rel} has ${found}`,
+    });
+  }
+  return choice;
+}
+
+function notFound(app: AppSpec, dir: ConfinedPath, renderer: string, what: string): RenderFailure {
+  return new RenderFailure({
+    file: dir.rel,
+    message: `app ${app.name} uses the ${renderer} renderer but ${dir.rel} has no ${what}`,
+  });
+}

@@ -1,0 +1,29 @@
+import type { AppSpec, RenderedManifest } from '../engine/types.js';
+import type { ConfinedPath } from './confine.js';
+import { parseManifests } from './manifests.js';
+import { missingTool, type RenderTools, runTool, type ToolOptions, type ToolUser } from './run-tool.js';
+
+/** `kustomize build <dir>`, or `kubectl kustomize <dir>` when only kubectl is at hand. */
+export async function renderKustomize(
+  app: AppSpec,
+  dir: ConfinedPath,
+  kustomizationFile: string,
+  tools: RenderTools,
+  options: ToolOptions,
+): Promise<RenderedManifest[]> {
+  const user: ToolUser = {
+    app: app.name,
+    appPath: app.path,
+    file: kustomizationFile,
+    toolName: 'Kustomize',
+    binaryName: 'kustomize (or kubectl)',
+  };
+  const [bin, args] = tools.kustomize
+    ? [tools.kustomize, ['build', dir.abs]]
+    : tools.kubectl
+      ? [tools.kubectl, ['kustomize', dir.abs]]
+      : [undefined, []];
+  if (!bin) throw missingTool(user);
+  const output = await runTool(bin, args, dir.abs, user, options);
+  return parseManifests(output, { file: kustomizationFile, origin: 'kustomize build output' });
+}

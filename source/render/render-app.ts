@@ -1,0 +1,51 @@
+import { stat } from 'node:fs/promises';
+import type { AppSpec, RenderResult } from '../engine/types.js';
+import { confinePath, repoRoot } from './confine.js';
+import { chooseRenderer } from './detect.js';
+import { renderDirectory } from './directory.js';
+import { renderHelm } from './helm.js';
+import { renderKustomize } from './kustomize.js';
+import { RenderFailure } from './render-failure.js';
+import type { RenderTools, ToolOptions } from './run-tool.js';
+import { walkConfined } from './walk.js';
+
+/**
+ * Renders one app of a checkout (a plain folder holding one revision) to manifests, or to one located error.
+ * Never rejects. Manifests keep the namespace they were written with; defaulting it is the engine's business,
+ * since only discovery knows which kinds are namespaced.
+ */
+export async function renderApp(
+  repoDir: string,
+  app: AppSpec,
+  tools: RenderTools,
+  options: ToolOptions = {},
+): Promise<RenderResult> {
+  try {
+    const root = await repoRoot(repoDir);
+    const dir = await confinePath(root, app.path, `app ${app.name} path`);
+    if (!(await stat(dir.abs)).isDirectory()) {
+      throw new RenderFailure({
+        file: dir.rel,
+        message: `app ${app.name} path ${dir.rel} is a file, not a folder`,
+      });
+    }
+    const choice = await chooseRenderer(app, dir);
+    if (choice.kind === 'directory') {
+      return { ok: true, manifests: await renderDirectory(root, dir, app.renderer.recurse ?? true) };
+    }
+    // Helm and kustomize read the folder themselves and follow symlinks; refuse any that leaves the repo first.
+    await walkConfined(root, dir.abs, { recurse: true, include: () => true });
+    const file = choice.file ?? dir.rel;
+    const manifests =
+      choice.kind === 'helm'
+        ? await renderHelm(root, app, dir, file, tools, options)
+        : await renderKustomize(app, dir, file, tools, options);
+    return { ok: true, manifests };
+  } catch (err) {
+    if (err instanceof RenderFailure) return { ok: false, error: err.located };
+    return {
+      ok: false,
+      error: { message: `could not render app ${app.name} (${app.path}): ${(err as Error).message}` },
+    };
+  }
+}

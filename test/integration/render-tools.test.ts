@@ -1,0 +1,151 @@
+// renderApp against the real helm, kustomize and kubectl binaries, found in the folder named by DRIFTDECK_TOOLS_BIN
+// (npm test sets it to the local cluster's tools folder). Without it these tests fail; they never skip.
+import assert from 'node:assert/strict';
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { formatLocatedError } from '../../source/config/index.js';
+import type { KubeObject, RendererOptions, RenderResult } from '../../source/engine/types.js';
+import { type RenderTools, renderApp } from '../../source/render/index.js';
+
+const fixtures = join(import.meta.dirname, '../fixtures/render');
+
+function toolsBin(): Required<RenderTools> {
+  const dir = process.env.DRIFTDECK_TOOLS_BIN;
+  if (!dir) {
+    throw new Error(
+      'DRIFTDECK_TOOLS_BIN is not set: it must name the folder holding helm, kustomize and kubectl ' +
+        '(npm test sets it; by hand: DRIFTDECK_TOOLS_BIN=~/.cache/driftdeck/localcluster/tools node --import tsx --test ...)',
+    );
+  }
+  const tools = { helm: join(dir, 'helm'), kustomize: join(dir, 'kustomize'), kubectl: join(dir, 'kubectl') };
+  for (const path of Object.values(tools)) {
+    try {
+      accessSync(path, constants.X_OK);
+    } catch {
+      throw new Error(`DRIFTDECK_TOOLS_BIN=${dir} has no executable ${path}`);
+    }
+  }
+  return tools;
+}
+
+const app = (path: string, renderer: RendererOptions = { type: 'auto' }) => ({
+  name: 'backend',
+  path,
+  namespace: 'shop',
+  renderer,
+  sync: { auto: false, prune: false, selfHeal: false },
+  ignore: [],
+});
+
+function objects(result: RenderResult): KubeObject[] {
+  assert.ok(result.ok, result.ok ? '' : formatLocatedError(result.error));
+  return result.manifests.map((m) => m.object);
+}
+
+/** The fields these tests read from the rendered Deployment and ConfigMap. */
+interface Rendered extends KubeObject {
+  spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+  data?: Record<string, string>;
+}
+
+function find(list: KubeObject[], kind: string): Rendered {
+  const found = list.find((o) => o.kind === kind);
+  assert.ok(found, `no ${kind} in ${list.map((o) => o.kind).join(', ')}`);
+  return found as Rendered;
+}
+
+describe('render with the real tools', () => {
+  it('finds helm, kustomize and kubectl in DRIFTDECK_TOOLS_BIN', () => {
+    toolsBin();
+  });
+
+  const overlay = 'kustomize-base-overlay/overlays/prod';
+  const kustomizers: Array<{ name: string; tools: () => RenderTools }> = [
+    { name: 'kustomize build', tools: () => ({ kustomize: toolsBin().kustomize }) },
+    { name: 'kubectl kustomize', tools: () => ({ kubectl: toolsBin().kubectl }) },
+  ];
+  for (const k of kustomizers) {
+    it(`builds a base with a prod overlay through ${k.name}`, async () => {
+      const result = await renderApp(fixtures, app(overlay), k.tools());
+      const list = objects(result);
+      assert.deepEqual(list.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort(), [
+        'Deployment/web-prod/prod-web',
+        'Service/web-prod/prod-web',
+      ]);
+      assert.equal(find(list, 'Deployment').spec?.replicas, 3);
+      assert.ok(result.ok);
+      for (const m of result.manifests) assert.equal(m.source.file, `${overlay}/kustomization.yaml`);
+    });
+  }
+
+  it('renders a chart with a values file, inline values and a release name', async () => {
+    const renderer: RendererOptions = {
+      type: 'helm',
+      helm: {
+        releaseName: 'shop-prod',
+        valueFiles: ['values-prod.yaml'],
+        values: { image: { tag: '2.0.0' } },
+      },
+    };
+    const result = await renderApp(fixtures, app('helm-chart-with-values', renderer), {
+      helm: toolsBin().helm,
+    });
+    const list = objects(result);
+    const deployment = find(list, 'Deployment');
+    assert.equal(deployment.metadata.name, 'shop-prod');
+    assert.equal(deployment.metadata.namespace, 'shop');
+    assert.equal(deployment.spec?.replicas, 3);
+    assert.equal(deployment.spec?.template?.spec?.containers?.[0]?.image, 'registry.example.com/shop:2.0.0');
+    assert.deepEqual(find(list, 'ConfigMap').data, { greeting: 'hello from values-prod.yaml' });
+    assert.ok(result.ok);
+    for (const m of result.manifests) assert.equal(m.source.file, 'helm-chart-with-values/Chart.yaml');
+  });
+
+  it('renders a chart with its default values, named after the app', async () => {
+    const list = objects(await renderApp(fixtures, app('helm-chart-with-values'), { helm: toolsBin().helm }));
+    assert.equal(find(list, 'Deployment').metadata.name, 'backend');
+    assert.equal(find(list, 'Deployment').spec?.replicas, 1);
+    assert.deepEqual(find(list, 'ConfigMap').data, { greeting: 'hello from values.yaml' });
+  });
+
+  const failures: Array<{
+    name: string;
+    path: string;
+    tools: () => RenderTools;
+    start: string;
+    stderr: RegExp;
+  }> = [
+    {
+      name: 'kustomize on a missing resource',
+      path: 'kustomize-missing-resource',
+      tools: () => ({ kustomize: toolsBin().kustomize }),
+      start: 'kustomize build failed for app backend (kustomize-missing-resource): ',
+      stderr: /does-not-exist\.yaml/,
+    },
+    {
+      name: 'kubectl kustomize on a missing resource',
+      path: 'kustomize-missing-resource',
+      tools: () => ({ kubectl: toolsBin().kubectl }),
+      start: 'kubectl kustomize failed for app backend (kustomize-missing-resource): ',
+      stderr: /does-not-exist\.yaml/,
+    },
+    {
+      name: 'helm on a broken template',
+      path: 'helm-chart-broken-template',
+      tools: () => ({ helm: toolsBin().helm }),
+      start: 'helm template failed for app backend (helm-chart-broken-template): ',
+      stderr: /noSuchFunction/,
+    },
+  ];
+  for (const c of failures) {
+    it(`reports ${c.name} with the tool's error output`, async () => {
+      const result = await renderApp(fixtures, app(c.path), c.tools());
+      assert.equal(result.ok, false);
+      const message = result.ok ? '' : result.error.message;
+      assert.ok(message.startsWith(c.start), message);
+      assert.match(message, c.stderr);
+      assert.equal(message, message.trim());
+    });
+  }
+});
