@@ -157,7 +157,12 @@ export async function sync(
       else {
         out.write(syncSummary(record));
         if (waitError) out.error(waitError);
-        else if (healthy) out.write(`${app.name} is Synced and Healthy`);
+        else if (healthy) {
+          const kept = healthy.resources.filter((r) => r.status === 'Extraneous').length;
+          out.write(
+            `${app.name} is ${kept ? `Healthy (${kept} prune candidate(s) kept)` : 'Synced and Healthy'}`,
+          );
+        }
       }
       return record.result === 'Failed' || waitError ? 1 : 0;
     } finally {

@@ -1,6 +1,6 @@
 // Builds the pinned control-plane binaries and tools from Go modules into the cache, once per version.
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { goVersionOf, parseGoVersion, versionAtLeast, wrapperGoMod } from './gomod.js';
 import { withLock } from './lock.js';
@@ -156,8 +156,13 @@ export async function ensureTools(opts: { onProgress?: ProgressSink } = {}): Pro
       const name = binaryName(pkg);
       const target = join(paths.bin(c), name);
       const link = join(paths.tools, name);
-      await rm(link, { force: true });
-      await symlink(target, link);
+      // Several processes may ask at once: only touch a link that is missing or points elsewhere.
+      if ((await readlink(link).catch(() => undefined)) !== target) {
+        await rm(link, { force: true });
+        await symlink(target, link).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EEXIST') throw err;
+        });
+      }
       tools[name] = link;
     }
   }

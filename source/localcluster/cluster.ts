@@ -71,10 +71,11 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * Deletes test clusters left by runs that were killed (their name carries the pid of a process that is gone), and
- * any cluster of the same name that does not answer, so a crashed run never needs a person to clean up.
+ * Deletes test clusters left by runs that were killed (their name carries the pid of a process that is gone), so a
+ * crashed run never needs a person to clean up. (A cluster of the wanted name that does not answer is handled by
+ * startCluster.)
  */
-async function removeStale(tools: Tools, name: string, sink: ProgressSink): Promise<void> {
+async function removeStale(tools: Tools, sink: ProgressSink): Promise<void> {
   const clusters = await listClusters(tools);
   for (const c of clusters) {
     const pid = /^driftdeck-test-(\d+)$/.exec(c)?.[1];
@@ -110,7 +111,7 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
   const nodes = opts.nodes ?? 3;
   const info: ClusterInfo = { name, kubeconfig: kubeconfigPath(name), context: contextOf(name) };
   await mkdir(join(cachePaths().kwok, 'kubeconfigs'), { recursive: true });
-  await removeStale(tools, name, sink);
+  await removeStale(tools, sink);
 
   const existing = (await listClusters(tools)).includes(name);
   if (existing && opts.reuse && existsSync(info.kubeconfig)) {

@@ -1,6 +1,7 @@
 // Comparing one app: desired manifests (already rendered) against the informer cache, with the predicted object of
 // a server-side dry-run apply. The dry-run result is cached by (desired content, live resourceVersion), so a
-// comparison where nothing changed makes no request at all.
+// comparison where nothing changed makes no request at all; the diff text made from it is kept with it, so such a
+// comparison does not print 1,000 objects to YAML again either.
 import { createHash } from 'node:crypto';
 import {
   ignorePointersFor,
@@ -8,6 +9,7 @@ import {
   keyString,
   liveHealth,
   markOwned,
+  type ResourceDiff,
   reconcile,
   resourceDiff,
   resourceSyncStatus,
@@ -29,18 +31,42 @@ interface CacheEntry {
   desiredHash: string;
   liveVersion: string;
   prediction: Prediction;
+  /** The diff made from this prediction and live version, for the ignore pointers it was made with. */
+  diff?: { pointers: string; value: ResourceDiff };
 }
 
 export class PredictionCache {
   private readonly entries = new Map<string, CacheEntry>();
 
-  get(id: string, desiredHash: string, liveVersion: string): Prediction | undefined {
+  private entry(id: string, desiredHash: string, liveVersion: string): CacheEntry | undefined {
     const e = this.entries.get(id);
-    return e && e.desiredHash === desiredHash && e.liveVersion === liveVersion ? e.prediction : undefined;
+    return e && e.desiredHash === desiredHash && e.liveVersion === liveVersion ? e : undefined;
+  }
+
+  get(id: string, desiredHash: string, liveVersion: string): Prediction | undefined {
+    return this.entry(id, desiredHash, liveVersion)?.prediction;
   }
 
   set(id: string, desiredHash: string, liveVersion: string, prediction: Prediction): void {
     this.entries.set(id, { desiredHash, liveVersion, prediction });
+  }
+
+  /**
+   * The diff for a cached prediction: its inputs are the prediction (or the desired object), the live object (same
+   * resourceVersion, same content) and the ignore pointers, so it is made once per entry and pointer set.
+   */
+  diff(
+    id: string,
+    desiredHash: string,
+    liveVersion: string,
+    pointers: readonly string[],
+    make: () => ResourceDiff,
+  ): ResourceDiff {
+    const e = this.entry(id, desiredHash, liveVersion);
+    if (!e) return make();
+    const key = JSON.stringify(pointers);
+    if (e.diff?.pointers !== key) e.diff = { pointers: key, value: make() };
+    return e.diff.value;
   }
 
   clear(): void {
@@ -113,12 +139,10 @@ export async function compareApp(
         if (!prediction.transient) cache.set(id, desiredHash, liveVersion, prediction);
       }
       const diffMode: DiffMode = prediction.object ? 'server-side' : 'client-side';
-      const d = resourceDiff({
-        key: pair.key,
-        live: pair.live,
-        predicted: prediction.object ?? pair.desired.object,
-        ignorePointers: pointers,
-      });
+      const predicted = prediction.object ?? pair.desired.object;
+      const d = cache.diff(id, desiredHash, liveVersion, pointers, () =>
+        resourceDiff({ key: pair.key, live: pair.live, predicted, ignorePointers: pointers }),
+      );
       const status = resourceSyncStatus({ desired: pair.desired, live: pair.live, changed: d.changed });
       return {
         ...base,

@@ -189,10 +189,12 @@ export class Loop implements Controller {
     for (const name of [...this.rendered.keys()])
       if (!this.apps.some((a) => a.name === name)) this.rendered.delete(name);
     this.history = {};
+    const records = await this.knownRecords();
     await this.opts.cluster.watch(
       watchTargets(
         this.apps,
         [...this.rendered.values()].flatMap((r) => r.desired),
+        records,
       ),
     );
     await this.compareNow();
@@ -248,7 +250,10 @@ export class Loop implements Controller {
     for (const o of cached) {
       byKey.set(keyString(keyFromObject(o)), o);
       const app = o.metadata.labels?.[APP_LABEL];
-      if (app) byApp.set(app, [...(byApp.get(app) ?? []), o]);
+      if (!app) continue;
+      const list = byApp.get(app);
+      if (list) list.push(o);
+      else byApp.set(app, [o]);
     }
     const pods = cached.filter((o) => o.kind === 'Pod' && o.apiVersion === 'v1');
     await Promise.all(
@@ -422,7 +427,9 @@ export class Loop implements Controller {
     for (;;) {
       await this.compareNow();
       const s = this.states.get(app);
-      if (s && s.health.status === 'Healthy' && s.sync === 'Synced') return s;
+      // Prune candidates kept on purpose (a sync without prune) do not keep the wait going.
+      const applied = s?.resources.every((r) => r.status === 'Synced' || r.status === 'Extraneous');
+      if (s && !s.error && s.health.status === 'Healthy' && applied) return s;
       if (s?.health.status === 'Degraded')
         throw new Error(`${app} is Degraded: ${s.health.message ?? ''}`.trim());
       if (Date.now() > deadline)

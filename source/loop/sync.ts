@@ -59,6 +59,8 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
   }
   const failed = results.filter((r) => !r.ok);
   const changed = results.filter((r) => r.ok && r.action !== 'unchanged' && r.action !== 'skip').length;
+  const kept = results.filter((r) => r.ok && r.action === 'skip').length;
+  const unchanged = results.filter((r) => r.ok && r.action === 'unchanged').length;
   const record: SyncRecord = {
     app: app.name,
     revision: input.revision,
@@ -68,7 +70,7 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
     result: failed.length ? 'Failed' : options.dryRun ? 'DryRun' : 'Succeeded',
     message: failed.length
       ? `${failed.length} resource(s) failed: ${failed.map((f) => `${resourceLabel(f.key)}: ${f.message}`).join('; ')}`
-      : `${changed} resource(s) ${options.dryRun ? 'would change' : 'changed'}, ${results.length - changed} unchanged`,
+      : `${changed} resource(s) ${options.dryRun ? 'would change' : 'changed'}, ${unchanged} unchanged${kept ? `, ${kept} prune candidate(s) kept` : ''}`,
     prune: options.prune,
     resources: results,
   };

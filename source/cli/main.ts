@@ -1,11 +1,10 @@
-#!/usr/bin/env node
 // driftdeck: argv in, a command chosen, the real adapters wired, an exit code out. The only place that exits.
 import meow from 'meow';
-import { clusterCommand } from './cli/cluster-command.js';
-import { agent, diff, history, type Out, revert, status, sync } from './cli/commands.js';
-import { openConsole, openDemo } from './cli/console-command.js';
-import { HELP } from './cli/help.js';
-import { type LoopFlags, UsageError } from './cli/wire.js';
+import { clusterCommand } from './cluster-command.js';
+import { agent, diff, history, type Out, revert, status, sync } from './commands.js';
+import { openConsole, openDemo } from './console-command.js';
+import { HELP } from './help.js';
+import { type LoopFlags, UsageError } from './wire.js';
 
 const cli = meow(HELP, {
   importMeta: import.meta,

@@ -1,0 +1,170 @@
+// What each keymap command does. The input owner routes a keypress here; view-only commands become reducer
+// actions, engine commands go through `operations.ts`.
+import { parseCommandLine } from './command-line.js';
+import { type Keypress, route } from './input.js';
+import type { CommandId, Keymap } from './keymap.js';
+import { dialogRows, type Layout } from './layout.js';
+import {
+  confirmRevert,
+  confirmSync,
+  type OperationDeps,
+  openRevert,
+  openSync,
+  refresh,
+  switchContext,
+  toggleAutoSync,
+} from './operations.js';
+import { resourceJump } from './presentation/diff.js';
+import { helpLines } from './presentation/hints.js';
+import type { Movement, Pane } from './state.js';
+import type { ConsoleView } from './view.js';
+
+export interface CommandContext extends OperationDeps {
+  keymap: Keymap;
+  view(): ConsoleView;
+  layout(): Layout;
+  quit(): void;
+}
+
+function totalRows(view: ConsoleView, pane: Pane): number {
+  switch (pane) {
+    case 'apps':
+      return view.apps.length;
+    case 'history':
+      return view.history?.length ?? 0;
+    case 'diff':
+      return view.diff.lines.length;
+    case 'log':
+      return view.log.length;
+  }
+}
+
+function move(ctx: CommandContext, by: Movement | 'pageUp' | 'pageDown'): void {
+  const state = ctx.state();
+  const help = state.modal?.kind === 'help';
+  const height = help ? dialogRows(ctx.layout()) : ctx.layout().panes[state.focus].rows;
+  const page = Math.max(height - 1, 1);
+  const amount = by === 'pageDown' ? page : by === 'pageUp' ? -page : by;
+  if (help) {
+    ctx.dispatch({ type: 'scrollHelp', by: amount, total: helpLines(ctx.keymap).length, height });
+    return;
+  }
+  ctx.dispatch({
+    type: 'move',
+    pane: state.focus,
+    by: amount,
+    total: totalRows(ctx.view(), state.focus),
+    height,
+  });
+}
+
+function jumpResource(ctx: CommandContext, direction: 1 | -1): void {
+  const view = ctx.view();
+  const line = resourceJump(view.diff.starts, ctx.state().diff.top, direction);
+  if (line === undefined) return;
+  const height = ctx.layout().panes.diff.rows;
+  ctx.dispatch({ type: 'scrollTo', pane: 'diff', line, total: view.diff.lines.length, height });
+}
+
+function runLine(ctx: CommandContext, text: string): void {
+  ctx.dispatch({ type: 'closeModal' });
+  const parsed = parseCommandLine(text);
+  switch (parsed.kind) {
+    case 'sync':
+      openSync(ctx, parsed.app ?? ctx.view().selected?.name);
+      break;
+    case 'revert':
+      openRevert(ctx, parsed.sha);
+      break;
+    case 'ctx':
+      switchContext(ctx, parsed.name);
+      break;
+    case 'refresh':
+      refresh(ctx, parsed.hard);
+      break;
+    case 'help':
+      ctx.dispatch({ type: 'openModal', modal: { kind: 'help', top: 0 } });
+      break;
+    case 'quit':
+      ctx.quit();
+      break;
+    case 'error':
+      ctx.dispatch({ type: 'message', message: { level: 'error', text: parsed.message } });
+      break;
+    case 'none':
+      break;
+  }
+}
+
+function back(ctx: CommandContext): void {
+  const state = ctx.state();
+  if (state.focus !== 'apps') ctx.dispatch({ type: 'focus', pane: 'apps' });
+  else if (state.filter) ctx.dispatch({ type: 'filterClear' });
+  else ctx.dispatch({ type: 'message', message: undefined });
+}
+
+const focus = (pane: Pane) => (ctx: CommandContext) => ctx.dispatch({ type: 'focus', pane });
+
+/** What each command does, one entry per keymap command. */
+export const HANDLERS: Record<CommandId, (ctx: CommandContext) => void> = {
+  down: (ctx) => move(ctx, 1),
+  up: (ctx) => move(ctx, -1),
+  top: (ctx) => move(ctx, 'top'),
+  bottom: (ctx) => move(ctx, 'bottom'),
+  pageDown: (ctx) => move(ctx, 'pageDown'),
+  pageUp: (ctx) => move(ctx, 'pageUp'),
+  nextResource: (ctx) => jumpResource(ctx, 1),
+  prevResource: (ctx) => jumpResource(ctx, -1),
+  open: focus('diff'),
+  back,
+  nextPane: (ctx) => ctx.dispatch({ type: 'cycleFocus', delta: 1 }),
+  prevPane: (ctx) => ctx.dispatch({ type: 'cycleFocus', delta: -1 }),
+  focusApps: focus('apps'),
+  focusDiff: focus('diff'),
+  focusLog: focus('log'),
+  focusHistory: focus('history'),
+  filter: (ctx) => ctx.dispatch({ type: 'filterStart' }),
+  sync: (ctx) => openSync(ctx, ctx.view().selected?.name),
+  revert: (ctx) => openRevert(ctx, ctx.view().commit?.sha),
+  autoSync: (ctx) => {
+    const app = ctx.view().selected;
+    toggleAutoSync(ctx, app?.name, !app?.spec.sync.auto);
+  },
+  refresh: (ctx) => refresh(ctx, false),
+  hardRefresh: (ctx) => refresh(ctx, true),
+  commandLine: (ctx) => ctx.dispatch({ type: 'openModal', modal: { kind: 'command', text: '' } }),
+  help: (ctx) => ctx.dispatch({ type: 'openModal', modal: { kind: 'help', top: 0 } }),
+  quit: (ctx) => ctx.quit(),
+  togglePrune: (ctx) => ctx.dispatch({ type: 'toggleSyncOption', option: 'prune' }),
+  toggleDryRun: (ctx) => ctx.dispatch({ type: 'toggleSyncOption', option: 'dryRun' }),
+  confirm: (ctx) => (ctx.state().modal?.kind === 'sync' ? confirmSync(ctx) : confirmRevert(ctx)),
+  cancel: (ctx) => ctx.dispatch({ type: 'closeModal' }),
+  close: (ctx) => ctx.dispatch({ type: 'closeModal' }),
+  submit: (ctx) => {
+    const modal = ctx.state().modal;
+    if (modal?.kind === 'command') runLine(ctx, modal.text);
+    else ctx.dispatch({ type: 'filterAccept' });
+  },
+  abandon: (ctx) => ctx.dispatch(ctx.state().modal ? { type: 'closeModal' } : { type: 'filterClear' }),
+};
+
+/** One keypress, from routing to effect. */
+export function handleKeypress(press: Keypress, ctx: CommandContext): void {
+  const state = ctx.state();
+  const routed = route(state, ctx.keymap, press);
+  const modal = state.modal;
+  if (routed.kind === 'command') {
+    HANDLERS[routed.id](ctx);
+  } else if (routed.kind === 'text') {
+    ctx.dispatch(
+      modal?.kind === 'command'
+        ? { type: 'commandType', text: routed.text }
+        : { type: 'filterType', text: routed.text },
+    );
+  } else if (routed.kind === 'erase') {
+    // Erasing past the start of the command line leaves it, as in vim.
+    if (modal?.kind === 'command')
+      ctx.dispatch(modal.text === '' ? { type: 'closeModal' } : { type: 'commandErase' });
+    else ctx.dispatch({ type: 'filterErase' });
+  }
+}

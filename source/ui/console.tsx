@@ -1,0 +1,114 @@
+// The root component: samples the engine's snapshot, holds the view state, owns the input and lays out the screen.
+// Everything it does is delegated; it only wires the pieces together.
+import { useApp } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Controller } from '../engine/types.js';
+import { type CommandContext, handleKeypress } from './commands.js';
+import { useClock } from './hooks/use-clock.js';
+import { useHistoryOnDemand, useHistoryStore } from './hooks/use-history.js';
+import { SAMPLE_INTERVAL_MS, useSampledSnapshot } from './hooks/use-sampled-snapshot.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useInputOwner } from './input.js';
+import { buildKeymap } from './keymap.js';
+import { computeLayout, isPaneVisible } from './layout.js';
+import { Screen } from './screen.js';
+import { type Action, initialState, reducer, type ViewState } from './state.js';
+import { makeTheme } from './theme.js';
+import { useConsoleView } from './view.js';
+
+export interface ConsoleProps {
+  controller: Controller;
+  /** Started with --readonly: sync, revert and auto-sync are refused with a message. */
+  readonly?: boolean;
+  noColor?: boolean;
+  /** Command name -> keys, replacing that command's default keys. */
+  keymapOverrides?: Record<string, string[]>;
+  /** How often the snapshot may be re-read; tests shorten it. */
+  sampleMs?: number;
+}
+
+/** Ages on screen are minutes and more; refreshing them twice a minute is plenty and keeps idle output tiny. */
+const CLOCK_MS = 30_000;
+
+export function Console({
+  controller,
+  readonly = false,
+  noColor = false,
+  keymapOverrides,
+  sampleMs,
+}: ConsoleProps) {
+  const { exit } = useApp();
+  const snapshot = useSampledSnapshot(controller, sampleMs ?? SAMPLE_INTERVAL_MS);
+  const size = useTerminalSize();
+  const layout = useMemo(() => computeLayout(size.columns, size.rows), [size]);
+  const { keymap, problems } = useMemo(() => buildKeymap(keymapOverrides), [keymapOverrides]);
+  const theme = useMemo(() => makeTheme(noColor), [noColor]);
+  const now = useClock(CLOCK_MS, snapshot.version);
+
+  const [state, setState] = useState<ViewState>(() =>
+    problems.length > 0
+      ? { ...initialState, message: { level: 'warning', text: problems.join('; ') } }
+      : initialState,
+  );
+  // The reducer runs against a ref so keys arriving before React re-renders still see each other's effect.
+  const stateRef = useRef(state);
+  const dispatch = useCallback((action: Action) => {
+    stateRef.current = reducer(stateRef.current, action);
+    setState(stateRef.current);
+  }, []);
+  const alive = useRef(true);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
+
+  const showError = useCallback(
+    (text: string) => {
+      if (alive.current) dispatch({ type: 'message', message: { level: 'error', text } });
+    },
+    [dispatch],
+  );
+  const historyStore = useHistoryStore(controller, showError);
+  const view = useConsoleView(snapshot, state, historyStore.loaded);
+  useHistoryOnDemand(
+    historyStore,
+    view.selected?.name,
+    isPaneVisible(layout, state.focus, 'history'),
+    view.history !== undefined,
+  );
+
+  const isReadonly = readonly || snapshot.readonly;
+  const context: CommandContext = {
+    controller,
+    keymap,
+    state: () => stateRef.current,
+    dispatch,
+    view: () => view,
+    layout: () => layout,
+    quit: () => exit(),
+    alive: () => alive.current,
+    readonlyReason: () => {
+      if (readonly) return 'started with --readonly';
+      return snapshot.readonly ? (snapshot.readonlyReason ?? 'this context is read-only') : undefined;
+    },
+    reloadHistory: (app) => historyStore.load(app),
+    selectedApp: () => view.selected?.name,
+    appExists: (app) => snapshot.apps.some((a) => a.name === app),
+  };
+  useInputOwner((press) => handleKeypress(press, context));
+
+  return (
+    <Screen
+      layout={layout}
+      state={state}
+      view={view}
+      snapshot={snapshot}
+      now={now}
+      readonly={isReadonly}
+      keymap={keymap}
+      theme={theme}
+    />
+  );
+}

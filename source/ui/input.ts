@@ -1,0 +1,74 @@
+// The one owner of input. Every keypress goes through `route`, which decides by priority who gets it: an open
+// dialog first (and nothing else, even for keys it does not use), then text being typed, then the focused pane,
+// then the global keys. Components never call `useInput` themselves.
+import { type Key, useInput } from 'ink';
+import { useCallback, useRef } from 'react';
+import { keyName } from './key-names.js';
+import { type CommandId, type Context, commandFor, type Keymap } from './keymap.js';
+import type { ViewState } from './state.js';
+
+export interface Keypress {
+  /** Canonical key name (see `keyName`), undefined for a multi-character paste. */
+  name: string | undefined;
+  /** The raw text Ink reported, used when typing into the filter or the command line. */
+  text: string;
+}
+
+export type Routed =
+  | { kind: 'command'; id: CommandId }
+  | { kind: 'text'; text: string }
+  | { kind: 'erase' }
+  | { kind: 'none' };
+
+const NONE: Routed = { kind: 'none' };
+const command = (id: CommandId | undefined): Routed => (id ? { kind: 'command', id } : NONE);
+
+// Keys that keep moving the app list while the filter is being typed.
+const MOVES_WHILE_TYPING = new Set(['up', 'down', 'pgup', 'pgdn']);
+
+/** The context whose keys apply right now, used for routing and for the footer hints. */
+export function activeContext(state: ViewState): Context {
+  if (state.modal) return state.modal.kind === 'command' ? 'text' : state.modal.kind;
+  if (state.filterEditing) return 'text';
+  return state.focus;
+}
+
+function typed(keymap: Keymap, press: Keypress): Routed {
+  if (press.name) {
+    const id = commandFor(keymap, 'text', press.name);
+    if (id) return command(id);
+    if (press.name === 'backspace') return { kind: 'erase' };
+    if (press.name.startsWith('ctrl-') || press.name.startsWith('alt-')) return NONE;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here
+  if (press.text.length > 0 && !/[\u0000-\u001f\u007f]/.test(press.text))
+    return { kind: 'text', text: press.text };
+  return NONE;
+}
+
+export function route(state: ViewState, keymap: Keymap, press: Keypress): Routed {
+  // Ctrl-C always quits, whatever is open: it is how people leave a terminal program they are unsure of.
+  if (press.name === 'ctrl-c') return { kind: 'command', id: 'quit' };
+  const { modal } = state;
+  if (modal) {
+    if (modal.kind === 'command') return typed(keymap, press);
+    return command(press.name ? commandFor(keymap, modal.kind, press.name) : undefined);
+  }
+  if (state.filterEditing) {
+    const result = typed(keymap, press);
+    if (result.kind !== 'none' || !press.name || !MOVES_WHILE_TYPING.has(press.name)) return result;
+    return command(commandFor(keymap, 'apps', press.name));
+  }
+  if (!press.name) return NONE;
+  return command(commandFor(keymap, state.focus, press.name) ?? commandFor(keymap, 'global', press.name));
+}
+
+/** Subscribes once at the root and hands each keypress to `handler`, which may change between renders. */
+export function useInputOwner(handler: (press: Keypress) => void): void {
+  const latest = useRef(handler);
+  latest.current = handler;
+  const onInput = useCallback((input: string, key: Key) => {
+    latest.current({ name: keyName(input, key), text: input });
+  }, []);
+  useInput(onInput);
+}

@@ -1,0 +1,230 @@
+// Keybindings as data. The input owner looks keys up here, and the help overlay and the footer hints are generated
+// from the same table, so a binding that works is always a binding that is shown.
+import type { ModalKind, Pane } from './state.js';
+
+/** Where a command applies: a pane, a dialog, or a text field (the filter and the `:` line). */
+export type Context = Pane | Exclude<ModalKind, 'command'> | 'text';
+
+export type CommandGroup = 'Move' | 'Panes' | 'Actions' | 'Dialogs';
+
+export interface CommandSpec {
+  /** Key names as produced by `keyName`: `j`, `G`, `up`, `pgdn`, `enter`, `esc`, `tab`, `shift-tab`, `ctrl-c`. */
+  keys: readonly string[];
+  description: string;
+  /** `global` commands work in every pane when no dialog is open and no text is being typed. */
+  contexts: 'global' | readonly Context[];
+  group: CommandGroup;
+  /** Short label for the footer; commands without one are only listed in the help overlay. */
+  hint?: string;
+  /** Show this command's first key joined with another's in the footer (`j/k move`). */
+  pairWith?: string;
+}
+
+const PANES_ALL = ['apps', 'diff', 'log', 'history'] as const;
+/** Scrolling also works in the help overlay, which is taller than an 80x24 screen. */
+const SCROLLABLE = [...PANES_ALL, 'help'] as const;
+
+export const COMMANDS = {
+  down: {
+    keys: ['j', 'down'],
+    description: 'Move down',
+    contexts: SCROLLABLE,
+    group: 'Move',
+    hint: 'move',
+    pairWith: 'up',
+  },
+  up: { keys: ['k', 'up'], description: 'Move up', contexts: SCROLLABLE, group: 'Move' },
+  top: { keys: ['g', 'home'], description: 'Go to the top', contexts: SCROLLABLE, group: 'Move' },
+  bottom: {
+    keys: ['G', 'end'],
+    description: 'Go to the bottom (the log follows new lines again)',
+    contexts: SCROLLABLE,
+    group: 'Move',
+    hint: 'bottom',
+  },
+  pageDown: { keys: ['pgdn', 'ctrl-d'], description: 'Page down', contexts: SCROLLABLE, group: 'Move' },
+  pageUp: { keys: ['pgup', 'ctrl-u'], description: 'Page up', contexts: SCROLLABLE, group: 'Move' },
+  nextResource: {
+    keys: [']'],
+    description: 'Next resource in the diff',
+    contexts: ['diff'],
+    group: 'Move',
+    hint: 'next res',
+    pairWith: 'prevResource',
+  },
+  prevResource: {
+    keys: ['['],
+    description: 'Previous resource in the diff',
+    contexts: ['diff'],
+    group: 'Move',
+  },
+  open: {
+    keys: ['enter'],
+    description: 'Open the selected app (its diff)',
+    contexts: ['apps'],
+    group: 'Panes',
+    hint: 'diff',
+  },
+  back: {
+    keys: ['esc'],
+    description: 'Back to the app list; in the list, clear the filter',
+    contexts: PANES_ALL,
+    group: 'Panes',
+  },
+  nextPane: { keys: ['tab'], description: 'Next pane', contexts: 'global', group: 'Panes', hint: 'pane' },
+  prevPane: { keys: ['shift-tab'], description: 'Previous pane', contexts: 'global', group: 'Panes' },
+  focusApps: { keys: ['1'], description: 'Apps pane', contexts: 'global', group: 'Panes' },
+  focusDiff: { keys: ['2'], description: 'Diff pane', contexts: 'global', group: 'Panes' },
+  focusLog: { keys: ['3'], description: 'Rollout log pane', contexts: 'global', group: 'Panes' },
+  focusHistory: { keys: ['4'], description: 'History pane', contexts: 'global', group: 'Panes' },
+  filter: {
+    keys: ['/'],
+    description: 'Filter apps by name or status',
+    contexts: 'global',
+    group: 'Actions',
+    hint: 'filter',
+  },
+  sync: {
+    keys: ['s'],
+    description: 'Sync the selected app (asks first)',
+    contexts: 'global',
+    group: 'Actions',
+    hint: 'sync',
+  },
+  revert: {
+    keys: ['t'],
+    description: 'Revert the selected commit and push (asks first)',
+    contexts: ['history'],
+    group: 'Actions',
+    hint: 'revert',
+  },
+  autoSync: {
+    keys: ['a'],
+    description: 'Toggle auto-sync for the selected app',
+    contexts: 'global',
+    group: 'Actions',
+  },
+  refresh: {
+    keys: ['r'],
+    description: 'Refresh: poll Git now',
+    contexts: 'global',
+    group: 'Actions',
+    hint: 'refresh',
+  },
+  hardRefresh: {
+    keys: ['R'],
+    description: 'Hard refresh: poll Git, relist the cluster, drop cached diffs',
+    contexts: 'global',
+    group: 'Actions',
+  },
+  commandLine: {
+    keys: [':'],
+    description: 'Command line (:sync <app>, :revert <sha>, :ctx <name>, :q)',
+    contexts: 'global',
+    group: 'Actions',
+  },
+  help: { keys: ['?'], description: 'Show this help', contexts: 'global', group: 'Actions', hint: 'help' },
+  quit: { keys: ['q', 'ctrl-c'], description: 'Quit', contexts: 'global', group: 'Actions', hint: 'quit' },
+  togglePrune: {
+    keys: ['p'],
+    description: 'Sync dialog: toggle prune',
+    contexts: ['sync'],
+    group: 'Dialogs',
+    hint: 'prune',
+  },
+  toggleDryRun: {
+    keys: ['d'],
+    description: 'Sync dialog: toggle dry-run',
+    contexts: ['sync'],
+    group: 'Dialogs',
+    hint: 'dry-run',
+  },
+  confirm: {
+    keys: ['enter', 'y'],
+    description: 'Confirm the dialog',
+    contexts: ['sync', 'revert'],
+    group: 'Dialogs',
+    hint: 'confirm',
+  },
+  cancel: {
+    keys: ['esc', 'n'],
+    description: 'Cancel the dialog',
+    contexts: ['sync', 'revert'],
+    group: 'Dialogs',
+    hint: 'cancel',
+  },
+  close: {
+    keys: ['esc', 'enter', 'q', '?'],
+    description: 'Close help or a message',
+    contexts: ['help', 'message'],
+    group: 'Dialogs',
+    hint: 'close',
+  },
+  submit: {
+    keys: ['enter'],
+    description: 'Filter or command line: accept',
+    contexts: ['text'],
+    group: 'Dialogs',
+    hint: 'accept',
+  },
+  abandon: {
+    keys: ['esc'],
+    description: 'Filter or command line: clear and leave',
+    contexts: ['text'],
+    group: 'Dialogs',
+    hint: 'cancel',
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandId = keyof typeof COMMANDS;
+export type Keymap = Record<CommandId, CommandSpec>;
+
+export const COMMAND_IDS = Object.keys(COMMANDS) as CommandId[];
+
+export function isCommandId(name: string): name is CommandId {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+/**
+ * Defaults with the user's overrides merged over them: an override replaces the keys of the command it names.
+ * Unknown command names and empty key lists are reported, not applied.
+ */
+export function buildKeymap(overrides: Record<string, string[]> = {}): {
+  keymap: Keymap;
+  problems: string[];
+} {
+  const keymap = { ...COMMANDS } as Keymap;
+  const problems: string[] = [];
+  for (const [name, keys] of Object.entries(overrides)) {
+    if (!isCommandId(name)) {
+      problems.push(`unknown command "${name}" in key overrides`);
+      continue;
+    }
+    const clean = keys.filter((k) => typeof k === 'string' && k.length > 0);
+    if (clean.length === 0) {
+      problems.push(`no keys given for "${name}"; keeping ${COMMANDS[name].keys.join(', ')}`);
+      continue;
+    }
+    keymap[name] = { ...COMMANDS[name], keys: clean };
+  }
+  return { keymap, problems };
+}
+
+function applies(spec: CommandSpec, context: Context | 'global'): boolean {
+  if (spec.contexts === 'global') return context === 'global';
+  return context !== 'global' && spec.contexts.includes(context);
+}
+
+/** The command bound to `key` in exactly this context (`global` looks at global commands only). */
+export function commandFor(keymap: Keymap, context: Context | 'global', key: string): CommandId | undefined {
+  for (const id of COMMAND_IDS) {
+    const spec = keymap[id];
+    if (applies(spec, context) && spec.keys.includes(key)) return id;
+  }
+  return undefined;
+}
+
+/** Commands that apply in a context, in table order. */
+export function commandsIn(keymap: Keymap, context: Context | 'global'): CommandId[] {
+  return COMMAND_IDS.filter((id) => applies(keymap[id], context));
+}

@@ -1,0 +1,182 @@
+// The commands that ask the engine for something: sync, revert, auto-sync, refresh, context switch. Each checks
+// read-only mode first, reports progress and outcome on the message line, and turns every rejection into a readable
+// sentence; nothing here throws into the render loop.
+import type { Controller, SyncRecord } from '../engine/types.js';
+import { shortSha } from './presentation/format.js';
+import type { Action, StatusMessage, ViewState } from './state.js';
+
+export interface OperationDeps {
+  controller: Controller;
+  state(): ViewState;
+  dispatch(action: Action): void;
+  /** Why changes are refused, or undefined when they are allowed. */
+  readonlyReason(): string | undefined;
+  /** False once the console is gone, so late answers do not touch unmounted state. */
+  alive(): boolean;
+  /** Load the app's history again (after a revert moved the branch). */
+  reloadHistory(app: string): void;
+  /** The selected app's name, for history reloads. */
+  selectedApp(): string | undefined;
+  appExists(app: string): boolean;
+}
+
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // One readable line: a multi-line message (or a stack someone put in one) must not take over the screen.
+  return text.split('\n').find((line) => line.trim().length > 0) ?? 'unknown error';
+}
+
+function say(deps: OperationDeps, level: StatusMessage['level'], text: string) {
+  if (deps.alive()) deps.dispatch({ type: 'message', message: { level, text } });
+}
+
+/** True (and a message shown) when read-only mode refuses `what`. */
+function refused(deps: OperationDeps, what: string): boolean {
+  const reason = deps.readonlyReason();
+  if (reason === undefined) return false;
+  say(deps, 'warning', `read-only: ${reason}; ${what} is disabled`);
+  return true;
+}
+
+export function openSync(deps: OperationDeps, app: string | undefined): void {
+  if (refused(deps, 'sync')) return;
+  if (!app) {
+    say(deps, 'warning', 'no app selected to sync');
+    return;
+  }
+  if (!deps.appExists(app)) {
+    say(deps, 'error', `no app named "${app}"`);
+    return;
+  }
+  try {
+    const plan = deps.controller.planSync(app);
+    deps.dispatch({ type: 'openModal', modal: { kind: 'sync', app, plan, prune: false, dryRun: false } });
+  } catch (error) {
+    say(deps, 'error', `cannot plan a sync of ${app}: ${errorText(error)}`);
+  }
+}
+
+function describeRecord(record: SyncRecord): StatusMessage {
+  const changed = record.resources.filter(
+    (r) => r.action !== 'unchanged' && r.action !== 'skip' && r.ok,
+  ).length;
+  const failed = record.resources.filter((r) => !r.ok).length;
+  const at = shortSha(record.revision);
+  if (record.result === 'DryRun') {
+    return {
+      level: 'info',
+      text: `dry-run of ${record.app} at ${at}: ${changed} would change, nothing applied`,
+    };
+  }
+  if (record.result === 'Failed') {
+    const first = record.resources.find((r) => !r.ok);
+    const detail = first ? ` (${first.key.kind}/${first.key.name}: ${first.message ?? 'failed'})` : '';
+    return {
+      level: 'error',
+      text: `sync of ${record.app} failed: ${record.message}${detail}; ${failed} failed`,
+    };
+  }
+  return {
+    level: 'success',
+    text: `synced ${record.app} to ${at}: ${changed} changed; watch the log for rollout`,
+  };
+}
+
+export function confirmSync(deps: OperationDeps): void {
+  const modal = deps.state().modal;
+  if (modal?.kind !== 'sync') return;
+  const { app, prune, dryRun } = modal;
+  deps.dispatch({ type: 'watchRollout' });
+  const how = [prune ? 'prune' : '', dryRun ? 'dry-run' : ''].filter(Boolean).join(', ');
+  say(deps, 'progress', `syncing ${app}${how ? ` (${how})` : ''}...`);
+  deps.controller.sync(app, { prune, dryRun, forceConflicts: false }).then(
+    (record) => {
+      const message = describeRecord(record);
+      say(deps, message.level, message.text);
+      if (record.result === 'Failed' && deps.alive()) {
+        const failures = record.resources
+          .filter((r) => !r.ok)
+          .map((r) => `${r.key.kind}/${r.key.name}: ${r.message ?? 'failed'}`);
+        const text = [record.message, ...failures].filter(Boolean).join('\n');
+        deps.dispatch({
+          type: 'openModal',
+          modal: { kind: 'message', level: 'error', title: `Sync of ${app} failed`, text },
+        });
+      }
+    },
+    (error: unknown) => say(deps, 'error', `sync of ${app} failed: ${errorText(error)}`),
+  );
+}
+
+export function openRevert(deps: OperationDeps, sha: string | undefined): void {
+  if (refused(deps, 'revert')) return;
+  if (!sha) {
+    say(deps, 'warning', 'no commit selected to revert');
+    return;
+  }
+  deps.dispatch({ type: 'openModal', modal: { kind: 'revert', sha } });
+  deps.controller.describeRevert(sha).then(
+    (detail) => {
+      if (deps.alive()) deps.dispatch({ type: 'revertDescribed', sha, detail });
+    },
+    (error: unknown) => {
+      if (!deps.alive()) return;
+      const modal = deps.state().modal;
+      if (modal?.kind === 'revert' && modal.sha === sha) deps.dispatch({ type: 'closeModal' });
+      say(deps, 'error', `cannot revert ${shortSha(sha)}: ${errorText(error)}`);
+    },
+  );
+}
+
+export function confirmRevert(deps: OperationDeps): void {
+  const modal = deps.state().modal;
+  // Until the commit is described there is nothing the person has actually agreed to.
+  if (modal?.kind !== 'revert' || !modal.detail) return;
+  const { sha, detail } = modal;
+  const app = deps.selectedApp();
+  deps.dispatch({ type: 'watchRollout' });
+  say(deps, 'progress', `reverting ${shortSha(sha)} and pushing to ${detail.branch}...`);
+  deps.controller.revert(sha).then(
+    (outcome) => {
+      const retries = outcome.retries > 0 ? ` after ${outcome.retries} retries` : '';
+      say(
+        deps,
+        'success',
+        `reverted ${shortSha(outcome.revertedSha)}: pushed ${shortSha(outcome.newSha)} to ${outcome.branch}${retries}`,
+      );
+      if (app && deps.alive()) deps.reloadHistory(app);
+    },
+    (error: unknown) => say(deps, 'error', `revert of ${shortSha(sha)} failed: ${errorText(error)}`),
+  );
+}
+
+export function toggleAutoSync(deps: OperationDeps, app: string | undefined, on: boolean): void {
+  if (refused(deps, 'auto-sync')) return;
+  if (!app) {
+    say(deps, 'warning', 'no app selected');
+    return;
+  }
+  try {
+    deps.controller.setAutoSync(app, on);
+    say(deps, 'info', `auto-sync ${on ? 'on' : 'off'} for ${app}`);
+  } catch (error) {
+    say(deps, 'error', `cannot change auto-sync of ${app}: ${errorText(error)}`);
+  }
+}
+
+export function refresh(deps: OperationDeps, hard: boolean): void {
+  const what = hard ? 'hard refresh' : 'refresh';
+  say(deps, 'progress', hard ? 'hard refresh: polling Git and relisting the cluster...' : 'polling Git...');
+  deps.controller.refresh(hard).then(
+    () => say(deps, 'info', hard ? 'hard refresh done' : 'refreshed'),
+    (error: unknown) => say(deps, 'error', `${what} failed: ${errorText(error)}`),
+  );
+}
+
+export function switchContext(deps: OperationDeps, name: string): void {
+  say(deps, 'progress', `switching to context ${name}...`);
+  deps.controller.switchContext(name).then(
+    () => say(deps, 'info', `context ${name}`),
+    (error: unknown) => say(deps, 'error', `cannot switch to context ${name}: ${errorText(error)}`),
+  );
+}

@@ -1,0 +1,34 @@
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import type { Theme } from '../theme.js';
+
+/** A dialog in place of the panes: a double border and a title, so it reads as on top without colour. */
+export function Dialog({
+  title,
+  width,
+  height,
+  theme,
+  children,
+}: {
+  title: string;
+  width: number;
+  height: number;
+  theme: Theme;
+  children: ReactNode;
+}) {
+  return (
+    <Box
+      flexDirection="column"
+      width={width}
+      height={height}
+      borderStyle="double"
+      borderColor={theme.focusColor}
+      overflow="hidden"
+    >
+      <Text bold wrap="truncate-end" color={theme.focusColor}>
+        {title}
+      </Text>
+      {children}
+    </Box>
+  );
+}

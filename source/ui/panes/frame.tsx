@@ -1,0 +1,33 @@
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import type { PaneGeometry } from '../layout.js';
+import type { Theme } from '../theme.js';
+
+export interface FrameProps {
+  title: string;
+  focused: boolean;
+  geometry: PaneGeometry;
+  /** Wide layout: a border, double on the focused pane so focus reads without colour. */
+  bordered: boolean;
+  theme: Theme;
+  children: ReactNode;
+}
+
+/** A pane's box and title line; the content below it is the pane's own. */
+export function Frame({ title, focused, geometry, bordered, theme, children }: FrameProps) {
+  return (
+    <Box
+      flexDirection="column"
+      width={geometry.width}
+      height={geometry.height}
+      overflow="hidden"
+      borderStyle={bordered ? (focused ? 'double' : 'single') : undefined}
+      borderColor={focused ? theme.focusColor : theme.color('muted')}
+    >
+      <Text bold wrap="truncate-end" color={focused ? theme.focusColor : undefined}>
+        {title}
+      </Text>
+      {children}
+    </Box>
+  );
+}

@@ -1,0 +1,95 @@
+// The app list: which apps match the filter, and one row per app (name, sync, health, deployed revision, last
+// sync, count of resources out of sync). Rows are made only for the visible window.
+import type { AppState } from '../../engine/types.js';
+import { age, cell, shortSha } from './format.js';
+import { type Line, seg } from './line.js';
+import { appSyncWord, driftCount, healthTone, syncTone } from './status.js';
+
+/** Apps whose name contains the filter, ignoring case; all apps when the filter is empty. */
+export function filterApps(apps: readonly AppState[], filter: string): readonly AppState[] {
+  const needle = filter.trim().toLowerCase();
+  if (!needle) return apps;
+  return apps.filter((app) => app.name.toLowerCase().includes(needle));
+}
+
+type OptionalColumn = 'health' | 'drift' | 'revision' | 'lastSync';
+
+export interface AppColumns {
+  name: number;
+  sync: number;
+  /** Optional columns are dropped, last first, when the pane is too narrow to keep a readable name. */
+  health?: number;
+  drift?: number;
+  revision?: number;
+  lastSync?: number;
+}
+
+const OPTIONAL: ReadonlyArray<[OptionalColumn, number]> = [
+  ['health', 12],
+  ['drift', 6],
+  ['revision', 8],
+  ['lastSync', 10],
+];
+const SYNC_WIDTH = 10;
+const MIN_NAME = 12;
+/** The selection marker takes two columns before every row. */
+const MARKER = 2;
+
+export function appColumns(width: number): AppColumns {
+  const columns: AppColumns = { name: 0, sync: SYNC_WIDTH };
+  let used = MARKER + SYNC_WIDTH;
+  for (const [column, size] of OPTIONAL) {
+    if (width - used - size < MIN_NAME) break;
+    columns[column] = size;
+    used += size;
+  }
+  columns.name = Math.max(width - used, 4);
+  return columns;
+}
+
+export function appHeaderLine(columns: AppColumns): Line {
+  let text = `  ${cell('NAME', columns.name)}${cell('SYNC', columns.sync)}`;
+  if (columns.health) text += cell('HEALTH', columns.health);
+  if (columns.drift) text += cell('DRIFT', columns.drift);
+  if (columns.revision) text += cell('REV', columns.revision);
+  if (columns.lastSync) text += cell('LAST SYNC', columns.lastSync);
+  return [seg(text.trimEnd(), 'muted', true)];
+}
+
+function lastSyncText(app: AppState, now: number): string {
+  const record = app.lastSync;
+  if (!record) return '-';
+  const when = age(record.finishedAt, now);
+  if (record.result === 'Failed') return `${when} fail`;
+  if (record.result === 'DryRun') return `${when} dry`;
+  return `${when} ok`;
+}
+
+/** One app as a row (without the selection marker). */
+export function appRowLine(app: AppState, columns: AppColumns, now: number): Line {
+  const sync = appSyncWord(app);
+  const line: Line = [
+    seg(cell(app.name, columns.name), undefined, true),
+    seg(cell(sync, columns.sync), syncTone(sync)),
+  ];
+  if (columns.health) line.push(seg(cell(app.health.status, columns.health), healthTone(app.health.status)));
+  if (columns.drift) {
+    const drift = driftCount(app);
+    line.push(seg(cell(drift === 0 ? '0' : String(drift), columns.drift), drift === 0 ? 'muted' : 'warn'));
+  }
+  if (columns.revision) line.push(seg(cell(shortSha(app.deployedRevision), columns.revision), 'muted'));
+  if (columns.lastSync) {
+    const text = lastSyncText(app, now);
+    line.push(seg(cell(text, columns.lastSync), text.endsWith('fail') ? 'bad' : 'muted'));
+  }
+  const last = line[line.length - 1];
+  if (last) last.text = last.text.trimEnd();
+  return line;
+}
+
+/** The title of the app list pane: how many apps are shown, and the filter when one is set. */
+export function appsTitle(shown: number, total: number, filter: string, editing: boolean): string {
+  const count = shown === total ? `${total}` : `${shown}/${total}`;
+  if (editing) return `Apps (${count})  filter: /${filter}_`;
+  return filter ? `Apps (${count})  filter: /${filter}` : `Apps (${count})`;
+}

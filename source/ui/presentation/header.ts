@@ -1,0 +1,34 @@
+// The header: where the console points (context, repo, branch, head commit), how fresh its view is (last poll,
+// objects watched, connection state) and a READ-ONLY badge that stays visible even at 80 columns.
+import type { Snapshot } from '../../engine/types.js';
+import { age } from './format.js';
+import { type Line, seg } from './line.js';
+
+export function headerLines(snapshot: Snapshot, now: number, readonly: boolean): [Line, Line] {
+  const first: Line = [seg('driftdeck', 'accent', true)];
+  if (readonly) first.push(seg('  '), seg('[READ-ONLY]', 'warn', true));
+  first.push(
+    seg('  ctx ', 'muted'),
+    seg(snapshot.context || '-', undefined, true),
+    seg('  branch ', 'muted'),
+    seg(snapshot.branch || '-', undefined, true),
+    seg('  repo ', 'muted'),
+    seg(snapshot.repo || '-'),
+  );
+
+  const { loop, head } = snapshot;
+  const second: Line = [];
+  if (loop.connection === 'connected') second.push(seg('connected', 'good'));
+  else if (loop.connection === 'connecting') second.push(seg('connecting...', 'warn'));
+  else
+    second.push(
+      seg(`connection lost${loop.connectionMessage ? `: ${loop.connectionMessage}` : ''}`, 'bad', true),
+    );
+  second.push(seg(`  ${loop.watching} objects watched`, 'muted'));
+  second.push(seg(`  polled ${loop.lastPoll ? `${age(loop.lastPoll, now)} ago` : 'not yet'}`, 'muted'));
+  if (loop.pollError) second.push(seg(`  git: ${loop.pollError}`, 'bad'));
+  if (head) {
+    second.push(seg('  head ', 'muted'), seg(head.shortSha, 'accent'), seg(` ${head.subject}`));
+  }
+  return [first, second];
+}

@@ -1,0 +1,128 @@
+// Composition of the screen for the current layout. Panes get their geometry and data here and nothing else.
+import { Box } from 'ink';
+import type { Snapshot } from '../engine/types.js';
+import { activeContext } from './input.js';
+import type { Keymap } from './keymap.js';
+import { dialogRows, type Layout } from './layout.js';
+import { AppList } from './panes/app-list.js';
+import { Footer, Header, MessageLine, TabBar } from './panes/chrome.js';
+import { DiffView } from './panes/diff-view.js';
+import { HelpOverlay } from './panes/help-overlay.js';
+import { History } from './panes/history-pane.js';
+import { MessageDialog } from './panes/message-dialog.js';
+import { RevertConfirm } from './panes/revert-confirm.js';
+import { RolloutLog } from './panes/rollout-log.js';
+import { SyncConfirm } from './panes/sync-confirm.js';
+import type { Pane, ViewState } from './state.js';
+import type { Theme } from './theme.js';
+import type { ConsoleView } from './view.js';
+
+export interface ScreenProps {
+  layout: Layout;
+  state: ViewState;
+  view: ConsoleView;
+  snapshot: Snapshot;
+  now: number;
+  readonly: boolean;
+  keymap: Keymap;
+  theme: Theme;
+}
+
+function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
+  const { layout, state, view, theme, now } = props;
+  const common = {
+    geometry: layout.panes[pane],
+    focused: state.focus === pane,
+    bordered: layout.mode === 'wide',
+    theme,
+  };
+  const app = view.selected?.name;
+  switch (pane) {
+    case 'apps':
+      return (
+        <AppList
+          {...common}
+          apps={view.apps}
+          total={props.snapshot.apps.length}
+          cursor={view.cursor}
+          filter={state.filter}
+          editing={state.filterEditing}
+          now={now}
+        />
+      );
+    case 'diff':
+      return <DiffView {...common} app={app} diff={view.diff} top={state.diff.top} />;
+    case 'log':
+      return (
+        <RolloutLog {...common} app={app} lines={view.log} top={state.log.top} follow={state.log.follow} />
+      );
+    case 'history':
+      return <History {...common} app={app} entries={view.history} cursor={view.historyCursor} now={now} />;
+  }
+}
+
+function ModalView({ props }: { props: ScreenProps }) {
+  const { layout, state, theme } = props;
+  const size = {
+    width: Math.min(layout.columns, 100),
+    height: layout.bodyHeight,
+    rows: dialogRows(layout),
+    theme,
+  };
+  const modal = state.modal;
+  switch (modal?.kind) {
+    case 'help':
+      return <HelpOverlay {...size} keymap={props.keymap} top={modal.top} />;
+    case 'sync':
+      return (
+        <SyncConfirm
+          {...size}
+          app={modal.app}
+          revision={props.snapshot.apps.find((a) => a.name === modal.app)?.targetRevision}
+          plan={modal.plan}
+          prune={modal.prune}
+          dryRun={modal.dryRun}
+        />
+      );
+    case 'revert':
+      return <RevertConfirm {...size} sha={modal.sha} detail={modal.detail} />;
+    case 'message':
+      return <MessageDialog {...size} level={modal.level} title={modal.title} text={modal.text} />;
+    default:
+      return null;
+  }
+}
+
+function Body({ props }: { props: ScreenProps }) {
+  const { layout, state } = props;
+  if (state.modal && state.modal.kind !== 'command') return <ModalView props={props} />;
+  if (layout.mode === 'narrow') return <PaneView pane={state.focus} props={props} />;
+  return (
+    <Box flexDirection="row">
+      <Box flexDirection="column" width={layout.leftWidth}>
+        <PaneView pane="apps" props={props} />
+        <PaneView pane="history" props={props} />
+      </Box>
+      <Box flexDirection="column">
+        <PaneView pane="diff" props={props} />
+        <PaneView pane="log" props={props} />
+      </Box>
+    </Box>
+  );
+}
+
+export function Screen(props: ScreenProps) {
+  const { layout, state, theme } = props;
+  const command = state.modal?.kind === 'command' ? state.modal.text : undefined;
+  return (
+    <Box flexDirection="column" width={layout.columns}>
+      <Header snapshot={props.snapshot} now={props.now} readonly={props.readonly} theme={theme} />
+      {layout.mode === 'narrow' ? <TabBar focus={state.focus} theme={theme} /> : null}
+      <Box height={layout.bodyHeight} flexDirection="column" overflow="hidden">
+        <Body props={props} />
+      </Box>
+      <MessageLine message={state.message} command={command} theme={theme} />
+      <Footer keymap={props.keymap} context={activeContext(state)} width={layout.columns} theme={theme} />
+    </Box>
+  );
+}

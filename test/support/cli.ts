@@ -1,0 +1,106 @@
+// Runs the built driftdeck binary (dist/cli.js) as a person would from a shell, against the test cluster.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { testKubeconfig } from './cluster.js';
+import { gitEnv } from './repo.js';
+
+export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function env(): NodeJS.ProcessEnv {
+  return { ...gitEnv(), NO_COLOR: '1' };
+}
+
+/** `driftdeck <args> --kubeconfig <test cluster>`; resolves with the exit code and both outputs. */
+export function driftdeck(args: string[], timeoutMs = 120_000): Promise<CliResult> {
+  const { kubeconfig, context } = testKubeconfig();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args, '--kubeconfig', kubeconfig, '--context', context], {
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+export interface AgentProcess {
+  child: ChildProcess;
+  /** Every JSON line printed so far. */
+  lines: Array<Record<string, unknown>>;
+  /** Waits for a line matching `match`. */
+  waitFor(
+    what: string,
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/** `driftdeck agent` as a child process, its JSON lines collected. */
+export function startAgent(args: string[]): AgentProcess {
+  const { kubeconfig, context } = testKubeconfig();
+  const child = spawn(
+    process.execPath,
+    [CLI, 'agent', ...args, '--kubeconfig', kubeconfig, '--context', context],
+    {
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const lines: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      lines.push({ unparsed: line });
+    }
+  });
+  return {
+    child,
+    lines,
+    async waitFor(what, match, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = lines.find(match);
+        if (hit) return hit;
+        if (child.exitCode !== null)
+          throw new Error(`agent exited (${child.exitCode}) before ${what}: ${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting for ${what}; agent printed:\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n${stderr}`,
+          );
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,193 @@
+// Sync, revert, auto-sync and refresh from the keyboard, in normal and read-only mode.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { cleanup, render } from 'ink-testing-library';
+import { Console, type ConsoleProps } from '../../../source/ui/console.js';
+import { FakeController } from './fake-controller.js';
+import { KEYS, press, tick, waitFor } from './harness.js';
+
+async function start(props: Partial<ConsoleProps> = {}, controller = new FakeController()) {
+  const app = render(<Console controller={controller} sampleMs={20} {...props} />);
+  const see = (text: string | ((f: string) => boolean)) => waitFor(app.lastFrame, text);
+  await see('backend');
+  await tick(20);
+  return { ...app, controller, see };
+}
+
+afterEach(() => cleanup());
+
+describe('console: sync', () => {
+  it('s shows the plan, p toggles prune, Enter syncs and the rollout log takes focus', async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, 's');
+    let frame = await see('Sync backend?');
+    assert.match(frame, /create 0 {2}update 1 {2}prune 1 {2}unchanged 3/);
+    assert.match(frame, /ConfigMap\/cart-legacy/);
+    assert.match(frame, /\[ \] prune \(p\) {3}\[ \] dry-run \(d\)/);
+    await press(stdin, 'p');
+    frame = await see('[x] prune (p)');
+    await press(stdin, KEYS.enter);
+    frame = await see('synced backend to f00dbab');
+    assert.match(frame, /\[3 Rollout log\]/);
+    assert.match(frame, /Rollout log: backend {2}following/);
+    assert.deepEqual(controller.callsTo('sync'), [
+      ['backend', { prune: true, dryRun: false, forceConflicts: false }],
+    ]);
+  });
+
+  it('d makes it a dry-run and y confirms', async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, 'j', 's');
+    await see('Sync frontend?');
+    await press(stdin, 'd');
+    await see('[x] dry-run (d)');
+    await press(stdin, 'y');
+    await see('dry-run of frontend at f00dbab');
+    assert.deepEqual(controller.callsTo('sync'), [
+      ['frontend', { prune: false, dryRun: true, forceConflicts: false }],
+    ]);
+  });
+
+  it('Esc cancels without syncing, and other keys stay in the dialog', async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, 's');
+    await see('Sync backend?');
+    await press(stdin, 'q', 'j');
+    await tick(30);
+    await see('Sync backend?');
+    await press(stdin, KEYS.esc);
+    await see('[1 Apps]');
+    assert.equal(controller.callsTo('sync').length, 0);
+  });
+
+  it('a rejected sync is one readable error line', async () => {
+    const controller = new FakeController();
+    controller.syncAnswer = () =>
+      Promise.reject(
+        new Error('app backend is being synced by bob@bastion\n    at Lease.acquire (lease.ts:10)'),
+      );
+    const { stdin, see } = await start({}, controller);
+    await press(stdin, 's', 'y');
+    const frame = await see('error: sync of backend failed: app backend is being synced by bob@bastion');
+    assert.ok(!frame.includes('Lease.acquire'), 'the stack stays off the screen');
+  });
+
+  it('a failed sync lists the resources that failed', async () => {
+    const controller = new FakeController();
+    controller.syncAnswer = (app, options) =>
+      Promise.resolve({
+        app,
+        revision: 'f00dbab',
+        startedAt: '',
+        finishedAt: '',
+        by: 'me',
+        result: 'Failed',
+        message: '1 of 2 resources failed',
+        prune: options.prune,
+        resources: [
+          {
+            key: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'backend' },
+            action: 'update',
+            ok: false,
+            message: 'field is immutable',
+          },
+        ],
+      });
+    const { stdin, see } = await start({}, controller);
+    await press(stdin, 's', KEYS.enter);
+    const frame = await see('Error: Sync of backend failed');
+    assert.match(frame, /Deployment\/backend: field is immutable/);
+    await press(stdin, KEYS.esc);
+    await see('[3 Rollout log]');
+  });
+});
+
+describe('console: revert', () => {
+  it('t in History describes the commit, y reverts, then history reloads', async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, '4');
+    await see('[deployed]');
+    await press(stdin, 't');
+    let frame = await see('Push to: branch main');
+    assert.match(frame, /Revert f00dbab\?/);
+    assert.match(frame, /Commit: {2}f00dbab backend: v1\.0\.1-security-patch/);
+    assert.match(frame, /Revert "backend: v1\.0\.1-security-patch"/);
+    await press(stdin, 'y');
+    frame = await see('reverted f00dbab: pushed beefcaf to main');
+    assert.match(frame, /\[3 Rollout log\]/);
+    assert.deepEqual(controller.callsTo('revert'), [['f00dbabe00112233445566778899aabbccddeeff']]);
+    await waitFor(() => String(controller.callsTo('loadHistory').length), '2');
+  });
+
+  it('t reverts the selected commit, not the first', async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, '4');
+    await see('[deployed]');
+    await press(stdin, 'j', 't');
+    await see('Revert a1b2c3d?');
+    assert.deepEqual(controller.callsTo('describeRevert'), [['a1b2c3d4e5f60718293a4b5c6d7e8f9012345678']]);
+  });
+
+  it('a commit that cannot be reverted closes the dialog with the reason', async () => {
+    const controller = new FakeController();
+    controller.describeAnswer = () => Promise.reject(new Error('commit f00dbab is a merge commit'));
+    const { stdin, see } = await start({}, controller);
+    await press(stdin, '4');
+    await see('[deployed]');
+    await press(stdin, 't');
+    const frame = await see('error: cannot revert f00dbab: commit f00dbab is a merge commit');
+    assert.match(frame, /\[4 History\]/);
+    assert.equal(controller.callsTo('revert').length, 0);
+  });
+});
+
+describe('console: other actions', () => {
+  it('a toggles auto-sync for the selected app', async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, 'a');
+    await see('auto-sync on for backend');
+    assert.deepEqual(controller.callsTo('setAutoSync'), [['backend', true]]);
+  });
+
+  it('r refreshes and R hard-refreshes', async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, 'r');
+    await see('refreshed');
+    await press(stdin, 'R');
+    await see('hard refresh done');
+    assert.deepEqual(controller.callsTo('refresh'), [[false], [true]]);
+  });
+});
+
+describe('console: read-only', () => {
+  it('refuses sync, revert and auto-sync with the reason, and shows the badge', async () => {
+    const { stdin, see, controller } = await start({ readonly: true });
+    await see('[READ-ONLY]');
+    await press(stdin, 's');
+    await see('read-only: started with --readonly; sync is disabled');
+    await press(stdin, 'a');
+    await see('read-only: started with --readonly; auto-sync is disabled');
+    await press(stdin, '4');
+    await see('[deployed]');
+    await press(stdin, 't');
+    await see('read-only: started with --readonly; revert is disabled');
+    await press(stdin, ':', ...'sync cart', KEYS.enter);
+    await see((f) => f.includes('sync is disabled') && !f.includes(':sync'));
+    assert.equal(controller.callsTo('planSync').length, 0);
+    assert.equal(controller.callsTo('describeRevert').length, 0);
+    assert.equal(controller.callsTo('setAutoSync').length, 0);
+  });
+
+  it('uses the context reason when the snapshot is read-only', async () => {
+    const controller = new FakeController();
+    controller.snapshot = {
+      ...controller.snapshot,
+      readonly: true,
+      readonlyReason: 'context prod is marked read-only',
+    };
+    const { stdin, see } = await start({}, controller);
+    await see('[READ-ONLY]');
+    await press(stdin, 's');
+    await see('read-only: context prod is marked read-only; sync is disabled');
+  });
+});

@@ -1,0 +1,57 @@
+// Sampling: the console shows engine changes at a readable rate and writes nothing while nothing changes.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { cleanup, render } from 'ink-testing-library';
+import { Console, type ConsoleProps } from '../../../source/ui/console.js';
+import { FakeController } from './fake-controller.js';
+import { tick, waitFor } from './harness.js';
+
+function start(props: Partial<ConsoleProps> = {}, controller = new FakeController()) {
+  const app = render(<Console controller={controller} sampleMs={20} {...props} />);
+  const frame = app.lastFrame;
+  return {
+    ...app,
+    controller,
+    frame,
+    see: (text: string | ((f: string) => boolean)) => waitFor(frame, text),
+  };
+}
+
+async function ready(see: (text: string) => Promise<string>) {
+  await see('backend');
+  await tick(20);
+}
+
+afterEach(() => cleanup());
+
+describe('console: sampling', () => {
+  it('shows engine changes at the sampling rate, however fast they come', async () => {
+    const controller = new FakeController();
+    const { see, frames } = start({ sampleMs: 100 }, controller);
+    await ready(see);
+    const before = frames.length;
+    // 50 changes over about 300 ms: a streaming view would draw ~50 frames, a sampled one about 4.
+    for (let i = 0; i < 50; i++) {
+      controller.update((s) => ({
+        apps: s.apps.map((a) =>
+          a.name === 'backend' ? { ...a, sync: i === 49 ? 'Synced' : 'OutOfSync' } : a,
+        ),
+        loop: { ...s.loop, watching: 100 + i },
+      }));
+      await tick(6);
+    }
+    await see((f) => /> backend\s+Synced/.test(f));
+    await tick(150);
+    const drawn = frames.length - before;
+    assert.ok(drawn >= 2 && drawn <= 8, `${drawn} frames for 50 changes`);
+  });
+
+  it('writes nothing while nothing changes', async () => {
+    const { see, frames } = start();
+    await ready(see);
+    await tick(50);
+    const before = frames.length;
+    await tick(400);
+    assert.equal(frames.length, before);
+  });
+});

@@ -1,0 +1,115 @@
+// A Controller for UI tests: serves the fixture snapshot, records every call, and answers as the test says.
+import type {
+  Commit,
+  Controller,
+  HistoryEntry,
+  RevertOutcome,
+  Snapshot,
+  SyncOptions,
+  SyncPlanSummary,
+  SyncRecord,
+} from '../../../source/engine/types.js';
+import { ago, BACKEND_HISTORY, fixtureSnapshot, HEAD, PATCH, PLAN } from './fixture-snapshot.js';
+
+export * from './fixture-snapshot.js';
+
+type Call = { method: string; args: unknown[] };
+
+export class FakeController implements Controller {
+  snapshot: Snapshot;
+  calls: Call[] = [];
+  /** Put loaded history into the snapshot, as the engine's controller does; off to test the UI's fallback. */
+  historyInSnapshot = true;
+  syncAnswer: (app: string, options: SyncOptions) => Promise<SyncRecord> = (app, options) =>
+    Promise.resolve({
+      app,
+      revision: PATCH,
+      startedAt: ago(1),
+      finishedAt: ago(0),
+      by: 'tester@host',
+      result: options.dryRun ? 'DryRun' : 'Succeeded',
+      message: 'ok',
+      prune: options.prune,
+      resources: [
+        {
+          key: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: app },
+          action: 'update',
+          ok: true,
+        },
+      ],
+    });
+  revertAnswer: (sha: string) => Promise<RevertOutcome> = (sha) =>
+    Promise.resolve({
+      revertedSha: sha,
+      newSha: 'beefcafe00000000000000000000000000000000',
+      branch: 'main',
+      message: 'Revert',
+      retries: 0,
+    });
+  describeAnswer: (sha: string) => Promise<{ commit: Commit; branch: string; message: string }> = (sha) => {
+    const entry = BACKEND_HISTORY.find((e) => e.sha === sha) ?? HEAD;
+    return Promise.resolve({
+      commit: entry,
+      branch: 'main',
+      message: `Revert "${entry.subject}"\n\nThis reverts commit ${entry.sha}.`,
+    });
+  };
+  private listeners = new Set<() => void>();
+
+  constructor(snapshot: Snapshot = fixtureSnapshot()) {
+    this.snapshot = snapshot;
+  }
+
+  callsTo(method: string): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  /** Change the snapshot as the engine would: new version, then notify. */
+  update(change: (snapshot: Snapshot) => Partial<Snapshot>): void {
+    this.snapshot = { ...this.snapshot, ...change(this.snapshot), version: this.snapshot.version + 1 };
+    for (const listener of this.listeners) listener();
+  }
+
+  getSnapshot(): Snapshot {
+    return this.snapshot;
+  }
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  planSync(app: string): SyncPlanSummary {
+    this.calls.push({ method: 'planSync', args: [app] });
+    return PLAN;
+  }
+  sync(app: string, options: SyncOptions): Promise<SyncRecord> {
+    this.calls.push({ method: 'sync', args: [app, options] });
+    return this.syncAnswer(app, options);
+  }
+  describeRevert(sha: string) {
+    this.calls.push({ method: 'describeRevert', args: [sha] });
+    return this.describeAnswer(sha);
+  }
+  revert(sha: string): Promise<RevertOutcome> {
+    this.calls.push({ method: 'revert', args: [sha] });
+    return this.revertAnswer(sha);
+  }
+  refresh(hard: boolean): Promise<void> {
+    this.calls.push({ method: 'refresh', args: [hard] });
+    return Promise.resolve();
+  }
+  setAutoSync(app: string, on: boolean): void {
+    this.calls.push({ method: 'setAutoSync', args: [app, on] });
+  }
+  loadHistory(app: string): Promise<HistoryEntry[]> {
+    this.calls.push({ method: 'loadHistory', args: [app] });
+    const entries = app === 'backend' ? BACKEND_HISTORY : [];
+    if (this.historyInSnapshot) this.update((s) => ({ history: { ...s.history, [app]: entries } }));
+    return Promise.resolve(entries);
+  }
+  switchContext(name: string): Promise<void> {
+    this.calls.push({ method: 'switchContext', args: [name] });
+    return name === 'nowhere'
+      ? Promise.reject(new Error(`context "${name}" not found in kubeconfig`))
+      : Promise.resolve();
+  }
+}

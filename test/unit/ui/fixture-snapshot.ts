@@ -1,0 +1,185 @@
+// The fixture snapshot for UI tests: the GadgetGrove shop with backend out of sync after a security patch,
+// frontend in sync, and cart with a masked Secret diff and a prune candidate.
+import type {
+  AppState,
+  Commit,
+  HistoryEntry,
+  ResourceState,
+  RolloutEvent,
+  Snapshot,
+  SyncPlanSummary,
+} from '../../../source/engine/types.js';
+
+export const NOW = Date.parse('2025-05-01T12:00:00Z');
+export const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
+
+export const DEPLOYED = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+export const PATCH = 'f00dbabe00112233445566778899aabbccddeeff';
+
+function resource(
+  kind: string,
+  name: string,
+  status: ResourceState['status'],
+  diff = '',
+  extra: Partial<ResourceState> = {},
+): ResourceState {
+  return {
+    key: { group: kind === 'Deployment' ? 'apps' : '', kind, namespace: 'shop', name },
+    apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1',
+    status,
+    health: { status: 'Healthy' },
+    diff,
+    diffMode: 'server-side',
+    wave: 0,
+    ...extra,
+  };
+}
+
+function app(
+  name: string,
+  sync: AppState['sync'],
+  resources: ResourceState[],
+  extra: Partial<AppState> = {},
+): AppState {
+  return {
+    name,
+    spec: {
+      name,
+      path: `apps/${name}`,
+      namespace: 'shop',
+      renderer: { type: 'auto' },
+      sync: { auto: false, prune: false, selfHeal: false },
+      ignore: [],
+    },
+    targetRevision: PATCH,
+    deployedRevision: DEPLOYED,
+    sync,
+    health: { status: 'Healthy' },
+    resources,
+    comparedAt: ago(2),
+    ...extra,
+  };
+}
+
+export const BACKEND_DIFF = [
+  '--- live',
+  '+++ desired',
+  '@@ -20,3 +20,3 @@',
+  '       containers:',
+  '-        image: ghcr.io/gadgetgrove/backend:v1.0.0',
+  '+        image: ghcr.io/gadgetgrove/backend:v1.0.1-security-patch',
+  '         name: backend',
+  '',
+].join('\n');
+
+export const SECRET_DIFF = [
+  '--- live',
+  '+++ desired',
+  '@@ -1,4 +1,4 @@',
+  ' data:',
+  '-  password: ++++++++ (1)',
+  '+  password: ++++++++ (2)',
+  ' kind: Secret',
+].join('\n');
+
+export const HEAD: Commit = {
+  sha: PATCH,
+  shortSha: PATCH.slice(0, 7),
+  author: 'alice',
+  email: 'alice@gadgetgrove.test',
+  date: ago(300),
+  subject: 'backend: v1.0.1-security-patch',
+};
+
+export const BACKEND_HISTORY: HistoryEntry[] = [
+  { ...HEAD, deployed: false },
+  {
+    sha: DEPLOYED,
+    shortSha: DEPLOYED.slice(0, 7),
+    author: 'bob',
+    email: 'bob@gadgetgrove.test',
+    date: ago(86_400 * 3),
+    subject: 'backend: first release',
+    deployed: true,
+  },
+];
+
+export function fixtureEvents(): RolloutEvent[] {
+  return [
+    {
+      time: ago(60),
+      app: '',
+      level: 'info',
+      type: 'git',
+      message: `new commit ${PATCH.slice(0, 7)} on main`,
+    },
+    { time: ago(50), app: 'backend', level: 'info', type: 'status', message: 'backend is OutOfSync' },
+    {
+      time: ago(40),
+      app: 'cart',
+      level: 'warning',
+      type: 'k8s-warning',
+      resource: 'Pod/cart-1',
+      message: 'BackOff pulling image',
+    },
+    {
+      time: ago(30),
+      app: 'backend',
+      level: 'error',
+      type: 'pod-failure',
+      resource: 'Pod/backend-7c9',
+      message: 'ImagePullBackOff',
+    },
+  ];
+}
+
+export function fixtureSnapshot(): Snapshot {
+  return {
+    version: 1,
+    context: 'kind-driftdeck',
+    repo: 'file:///tmp/gadgetgrove.git',
+    branch: 'main',
+    head: HEAD,
+    loop: { lastPoll: ago(3), watching: 42, connection: 'connected' },
+    readonly: false,
+    apps: [
+      app('backend', 'OutOfSync', [
+        resource('Deployment', 'backend', 'OutOfSync', BACKEND_DIFF, {
+          source: { file: 'apps/backend/deployment.yaml', line: 1 },
+        }),
+        resource('Service', 'backend', 'Synced'),
+      ]),
+      app('frontend', 'Synced', [
+        resource('Deployment', 'frontend', 'Synced'),
+        resource('Service', 'frontend', 'Synced'),
+      ]),
+      app(
+        'cart',
+        'OutOfSync',
+        [
+          resource('Secret', 'cart-db', 'OutOfSync', SECRET_DIFF, {
+            diffMode: 'client-side',
+            message: 'dry-run refused by a webhook',
+          }),
+          resource(
+            'ConfigMap',
+            'cart-legacy',
+            'Extraneous',
+            '--- live\n+++ desired\n@@ -1 +0,0 @@\n-kind: ConfigMap\n',
+          ),
+        ],
+        { health: { status: 'Progressing' } },
+      ),
+    ],
+    events: fixtureEvents(),
+    history: {},
+  };
+}
+
+export const PLAN: SyncPlanSummary = {
+  create: 0,
+  update: 1,
+  prune: 1,
+  unchanged: 3,
+  pruneCandidates: ['ConfigMap/cart-legacy'],
+};

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildKeymap } from '../../../source/ui/keymap.js';
+import { headerLines } from '../../../source/ui/presentation/header.js';
+import { footerHints, helpLines } from '../../../source/ui/presentation/hints.js';
+import { lineText } from '../../../source/ui/presentation/line.js';
+import { fixtureSnapshot, NOW } from './fake-controller.js';
+
+describe('header', () => {
+  it('names context, branch, repo, connection, objects, poll and head', () => {
+    const [first, second] = headerLines(fixtureSnapshot(), NOW, false).map(lineText);
+    assert.equal(first, 'driftdeck  ctx kind-driftdeck  branch main  repo file:///tmp/gadgetgrove.git');
+    assert.equal(
+      second,
+      'connected  42 objects watched  polled 3s ago  head f00dbab backend: v1.0.1-security-patch',
+    );
+  });
+
+  it('puts the READ-ONLY badge near the start so 80 columns show it', () => {
+    const [first] = headerLines(fixtureSnapshot(), NOW, true).map(lineText);
+    assert.ok((first ?? '').indexOf('[READ-ONLY]') < 20);
+  });
+
+  it('says when the connection is lost and why, and shows Git errors', () => {
+    const snapshot = fixtureSnapshot();
+    snapshot.loop = {
+      watching: 0,
+      connection: 'lost',
+      connectionMessage: 'retrying in 5s',
+      pollError: 'remote unreachable',
+    };
+    const [, second] = headerLines(snapshot, NOW, false).map(lineText);
+    assert.match(
+      second ?? '',
+      /^connection lost: retrying in 5s {2}0 objects watched {2}polled not yet {2}git: remote unreachable/,
+    );
+  });
+});
+
+describe('footer hints and help, from the keymap', () => {
+  const { keymap } = buildKeymap();
+
+  it('lists the keys of the focused pane first, then global ones, help last', () => {
+    const text = lineText(footerHints(keymap, 'history', 200));
+    assert.ok(text.startsWith('j/k move  G bottom  t revert'), text);
+    assert.ok(text.endsWith('? help'), text);
+    assert.ok(text.includes('s sync') && text.includes('q quit'));
+  });
+
+  it('shows diff keys only in the diff', () => {
+    assert.ok(lineText(footerHints(keymap, 'diff', 200)).includes(']/[ next res'));
+    assert.ok(!lineText(footerHints(keymap, 'apps', 200)).includes(']/['));
+  });
+
+  it('shows dialog keys in a dialog', () => {
+    assert.equal(lineText(footerHints(keymap, 'sync', 200)), 'p prune  d dry-run  Enter confirm  Esc cancel');
+  });
+
+  it('fits the width and keeps help', () => {
+    const text = lineText(footerHints(keymap, 'apps', 40));
+    assert.ok(text.length <= 40, text);
+    assert.ok(text.endsWith('? help'), text);
+  });
+
+  it('follows overridden keys', () => {
+    const { keymap: custom } = buildKeymap({ sync: ['S'], help: ['h'] });
+    const text = lineText(footerHints(custom, 'apps', 200));
+    assert.ok(text.includes('S sync') && text.endsWith('h help'), text);
+  });
+
+  it('lists every command in help with its keys and description', () => {
+    const text = helpLines(keymap).map(lineText);
+    assert.ok(
+      text.some((l) => /^ {2}t\s+Revert the selected commit and push \(asks first\) \[history\]$/.test(l)),
+    );
+    assert.ok(text.some((l) => /^ {2}j, Down\s+Move down$/.test(l)));
+    assert.ok(text.some((l) => /^ {2}\]\s+Next resource in the diff \[diff\]$/.test(l)));
+    assert.deepEqual(
+      text.filter((l) => !l.startsWith(' ')),
+      ['Move', 'Panes', 'Actions', 'Dialogs'],
+    );
+  });
+});
