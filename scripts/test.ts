@@ -5,7 +5,8 @@
 //   npm test -- --only unit       type-check, lint and unit tests (no cluster)
 //   npm test -- --only integration|e2e [files...]
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import process from 'node:process';
 
@@ -52,12 +53,43 @@ function step(title: string) {
 const node = process.execPath;
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
-async function nodeTests(files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const reports = mkdtempSync(join(tmpdir(), 'driftdeck-test-'));
+
+/** Runs test files with the spec reporter on screen and a TAP copy whose counts make the final summary. */
+async function nodeTests(
+  phase: string,
+  files: string[],
+  concurrency: number,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   if (files.length === 0) {
-    console.error('no test files found');
+    console.error(`no ${phase} test files found`);
     return 1;
   }
-  return run(node, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], env);
+  const tap = join(reports, `${phase}.tap`);
+  const code = await run(
+    node,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
+    env,
+  );
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail') + count('cancelled');
+  totals.skipped += count('skipped') + count('todo');
+  if (code && !count('fail')) totals.failed += 1;
+  return code;
 }
 
 async function main(): Promise<number> {
@@ -74,7 +106,7 @@ async function main(): Promise<number> {
   if (wanted('unit')) {
     step('unit tests');
     const files = fileArgs.length && only === 'unit' ? fileArgs : testFiles('unit');
-    failed += (await nodeTests(files, 2, process.env)) ? 1 : 0;
+    failed += (await nodeTests('unit', files, 2, process.env)) ? 1 : 0;
   }
   if (only === 'unit') return failed;
 
@@ -111,7 +143,7 @@ async function main(): Promise<number> {
       if (!wanted(phase)) continue;
       step(`${phase} tests`);
       const files = fileArgs.length && only === phase ? fileArgs : testFiles(phase);
-      failed += (await nodeTests(files, phase === 'e2e' ? 1 : 2, env)) ? 1 : 0;
+      failed += (await nodeTests(phase, files, phase === 'e2e' ? 1 : 2, env)) ? 1 : 0;
     }
   } catch (err) {
     console.error(`\n${(err as Error).message}`);
@@ -124,7 +156,11 @@ async function main(): Promise<number> {
 
 main().then(
   (failed) => {
-    if (failed) console.error(`\n${failed} step(s) failed`);
+    // One plain closing line for every phase together, as CI reads it.
+    console.log(
+      `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+    );
+    if (failed) console.error(`${failed} step(s) failed`);
     process.exit(failed ? 1 : 0);
   },
   (err: Error) => {

@@ -66,6 +66,8 @@ export interface ClusterPort {
   relist(): void;
   /** Server-side apply with field manager `driftdeck`; `dryRun` asks the server for the result without storing it. */
   apply(obj: KubeObject, opts: { dryRun: boolean; force: boolean }): Promise<KubeObject>;
+  /** Creates the namespace when it does not exist (not marked as ours: never pruned); true when it created it. */
+  ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean>;
   /** Deletes exactly this object (uid precondition), in the background. */
   remove(obj: KubeObject, opts: { dryRun: boolean }): Promise<void>;
   /** Warning events about objects in these namespaces, newest last. */

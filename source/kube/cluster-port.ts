@@ -195,6 +195,33 @@ export class KubeCluster implements ClusterPort {
     });
   }
 
+  async ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean> {
+    this.requestCount++;
+    try {
+      await this.conn.raw.request('GET', `/api/v1/namespaces/${encodeURIComponent(name)}`);
+      return false;
+    } catch (err) {
+      const f = apiFailure(err);
+      if (f.code !== 404) throw new ApplyError(f);
+    }
+    this.requestCount++;
+    try {
+      await this.conn.raw.request('POST', '/api/v1/namespaces', {
+        query: { dryRun: opts.dryRun ? 'All' : undefined, fieldManager: FIELD_MANAGER },
+        body: {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name, labels: { 'app.kubernetes.io/created-by': 'driftdeck' } },
+        },
+      });
+      return true;
+    } catch (err) {
+      const f = apiFailure(err);
+      if (f.code === 409) return false;
+      throw new ApplyError(f);
+    }
+  }
+
   async remove(obj: KubeObject, opts: { dryRun: boolean }): Promise<void> {
     const path = await this.pathOf(obj);
     await this.limit(async () => {

@@ -87,11 +87,21 @@ export class Loop implements Controller {
 
   /** First poll, render and comparison, then the steady loop. */
   async start(): Promise<void> {
-    this.unsubscribe = this.opts.cluster.onChange(() => this.scheduleCompare(150));
+    this.unsubscribe = this.opts.cluster.onChange(() => {
+      // A sync changes its objects one after another: comparing meanwhile would dry-run each of them again while
+      // the sync still applies the rest. The sync schedules one comparison when it ends.
+      if (this.syncing()) return;
+      this.scheduleCompare(150);
+    });
     await this.poll();
     await this.compareNow();
     this.pollTimer = setInterval(() => void this.poll(), this.opts.intervalMs);
     this.pollTimer.unref?.();
+  }
+
+  private syncing(): boolean {
+    for (const op of this.busy.values()) if (op.kind === 'sync') return true;
+    return false;
   }
 
   stop(): void {

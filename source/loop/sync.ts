@@ -97,6 +97,7 @@ async function applyAll(
 ): Promise<void> {
   const { cluster, comparison, options, emit } = input;
   const toApply = orderForApply(selected.filter((r) => r.status !== 'Extraneous'));
+  await ensureNamespaces(input, toApply, results);
   // Resources of one wave and kind tier go together; the next group starts only when this one succeeded.
   let failedGroup = false;
   let i = 0;
@@ -193,6 +194,50 @@ async function pruneAll(
         resource: resourceLabel(r.key),
         message: `prune failed: ${message}`,
       });
+    }
+  }
+}
+
+/**
+ * Namespaces the app's objects go into but that neither exist nor are part of the app are created first (as
+ * `kubectl create namespace` would), so apps sharing a namespace can sync in any order. They are not marked as the
+ * app's, so no prune ever deletes them.
+ */
+async function ensureNamespaces(
+  input: SyncInput,
+  toApply: ResourceState[],
+  results: ResourceResult[],
+): Promise<void> {
+  const declared = new Set(
+    input.comparison.resources
+      .filter((r) => r.key.kind === 'Namespace' && r.key.group === '')
+      .map((r) => r.key.name),
+  );
+  const wanted = new Set(
+    toApply
+      .filter((r) => r.status === 'Missing' && r.key.namespace && !declared.has(r.key.namespace))
+      .map((r) => r.key.namespace),
+  );
+  for (const name of wanted) {
+    const key = { group: '', kind: 'Namespace', namespace: '', name };
+    try {
+      if (await input.cluster.ensureNamespace(name, { dryRun: input.options.dryRun })) {
+        results.push({
+          key,
+          apiVersion: 'v1',
+          action: 'create',
+          ok: true,
+          message: 'target namespace created',
+        });
+        input.emit({
+          level: 'info',
+          type: 'applied',
+          resource: `Namespace/${name}`,
+          message: 'created (target namespace)',
+        });
+      }
+    } catch (err) {
+      results.push({ key, apiVersion: 'v1', action: 'create', ok: false, message: (err as Error).message });
     }
   }
 }

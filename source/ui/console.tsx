@@ -76,7 +76,8 @@ export function Console({
     historyStore,
     view.selected?.name,
     isPaneVisible(layout, state.focus, 'history'),
-    view.history !== undefined,
+    view.historyKnown,
+    view.historyStamp,
   );
 
   const isReadonly = readonly || snapshot.readonly;
@@ -93,7 +94,7 @@ export function Console({
       if (readonly) return 'started with --readonly';
       return snapshot.readonly ? (snapshot.readonlyReason ?? 'this context is read-only') : undefined;
     },
-    reloadHistory: (app) => historyStore.load(app),
+    reloadHistory: (app) => historyStore.load(app, view.historyStamp),
     selectedApp: () => view.selected?.name,
     appExists: (app) => snapshot.apps.some((a) => a.name === app),
   };

@@ -2,6 +2,7 @@
 // it reads, so moving the cursor in a list of a thousand apps recomputes one diff, not the whole screen.
 import { useMemo } from 'react';
 import type { AppState, HistoryEntry, Snapshot } from '../engine/types.js';
+import { historyStamp, type LoadedHistory } from './hooks/use-history.js';
 import { filterApps } from './presentation/apps.js';
 import { type DiffView, diffView } from './presentation/diff.js';
 import type { Line } from './presentation/line.js';
@@ -18,6 +19,10 @@ export interface ConsoleView {
   log: Line[];
   /** Undefined until the history of the selected app has been loaded. */
   history: readonly HistoryEntry[] | undefined;
+  /** The revisions the selected app's history depends on (see `historyStamp`). */
+  historyStamp: string;
+  /** False when the history shown is missing or was loaded at other revisions, and should be loaded again. */
+  historyKnown: boolean;
   /** The history cursor clamped to the loaded commits. */
   historyCursor: number;
   commit: HistoryEntry | undefined;
@@ -30,16 +35,37 @@ export function selectedIndex(cursor: number, total: number): number {
 export function useConsoleView(
   snapshot: Snapshot,
   state: ViewState,
-  loadedHistory: Readonly<Record<string, HistoryEntry[]>>,
+  loadedHistory: Readonly<Record<string, LoadedHistory>>,
 ): ConsoleView {
   const apps = useMemo(() => filterApps(snapshot.apps, state.filter), [snapshot.apps, state.filter]);
   const cursor = selectedIndex(state.apps.cursor, apps.length);
   const selected = apps[cursor];
   const diff = useMemo(() => diffView(selected), [selected]);
   const name = selected?.name;
-  const log = useMemo(() => logLines(snapshot.events, name), [snapshot.events, name]);
-  const history = name === undefined ? undefined : (snapshot.history[name] ?? loadedHistory[name]);
+  // A controller may append to its events array in place instead of replacing it, so its length counts too.
+  const eventCount = snapshot.events.length;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: eventCount catches events appended in place
+  const log = useMemo(() => logLines(snapshot.events, name), [snapshot.events, eventCount, name]);
+  const stamp = historyStamp(snapshot.head?.sha, selected?.deployedRevision);
+  const mine = name === undefined ? undefined : loadedHistory[name];
+  const given = name === undefined ? undefined : snapshot.history[name];
+  const fresh = mine !== undefined && mine.stamp === stamp;
+  // Commits loaded at older revisions stay on screen while the new ones load.
+  const history = fresh ? mine.entries : (given ?? mine?.entries);
+  // Known when loaded here at these revisions, or put in the snapshot by a controller nobody asked.
+  const historyKnown = fresh || (mine === undefined && given !== undefined);
   const historyCursor = selectedIndex(state.history.cursor, history?.length ?? 0);
   const commit = history?.[historyCursor];
-  return { apps, cursor, selected, diff, log, history, historyCursor, commit };
+  return {
+    apps,
+    cursor,
+    selected,
+    diff,
+    log,
+    history,
+    historyStamp: stamp,
+    historyKnown,
+    historyCursor,
+    commit,
+  };
 }
