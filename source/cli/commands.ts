@@ -256,10 +256,14 @@ export async function agent(flags: LoopFlags, out: Out): Promise<number> {
   };
   loop.subscribe(print);
   await loop.start();
+  // Every timer of the loop is unref'd and sockets come and go (a lost API server closes them all): this one
+  // keeps the agent alive until it is told to stop.
+  const keepAlive = setInterval(() => undefined, 60_000);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(keepAlive);
   loop.stop();
   loop.cluster.close();
   return 0;

@@ -88,6 +88,7 @@ export class Loop implements Controller {
   /** First poll, render and comparison, then the steady loop. */
   async start(): Promise<void> {
     this.unsubscribe = this.opts.cluster.onChange(() => {
+      this.noteConnection();
       // A sync changes its objects one after another: comparing meanwhile would dry-run each of them again while
       // the sync still applies the rest. The sync schedules one comparison when it ends.
       if (this.syncing()) return;
@@ -109,6 +110,25 @@ export class Loop implements Controller {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.compareTimer) clearTimeout(this.compareTimer);
     this.unsubscribe?.();
+  }
+
+  private lastConnection = 'connecting';
+
+  /** A lost or regained API connection is an event in the log, not only a badge. */
+  private noteConnection(): void {
+    const c = this.opts.cluster.connection();
+    if (c.state === this.lastConnection || c.state === 'connecting') return;
+    const was = this.lastConnection;
+    this.lastConnection = c.state;
+    if (c.state === 'lost')
+      this.emit({
+        app: '',
+        level: 'error',
+        type: 'connection',
+        message: `lost the API server: ${c.message ?? ''}`.trim(),
+      });
+    else if (was === 'lost')
+      this.emit({ app: '', level: 'info', type: 'connection', message: 'connected to the API server again' });
   }
 
   // -- Git ------------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ before(async () => {
   ns = await createNamespace('rollout');
 });
 after(async () => {
-  await ns.remove();
+  await ns?.remove();
 });
 
 function rolledOut(d: V1Deployment, image: string): boolean {
@@ -54,14 +54,12 @@ test('a Deployment rolls out for real, and rolls again on a new image', async ()
     'the scheduler bound every pod to a node',
   );
 
-  await apps.patchNamespacedDeployment(
-    {
-      name: 'web',
-      namespace: ns.name,
-      body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'example.test/web:v2' }],
-    },
-    { headers: { 'Content-Type': 'application/json-patch+json' } } as never,
-  );
+  // A JSON patch, the client's default patch type.
+  await apps.patchNamespacedDeployment({
+    name: 'web',
+    namespace: ns.name,
+    body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'example.test/web:v2' }],
+  });
   const second = await eventually('the rolling update to v2 to complete', async () => {
     const d = await apps.readNamespacedDeployment({ name: 'web', namespace: ns.name });
     return rolledOut(d, 'example.test/web:v2') ? d : undefined;

@@ -22,7 +22,7 @@ before(async () => {
   });
 });
 after(async () => {
-  await ns.remove();
+  await ns?.remove();
   await repo.cleanup();
 });
 
@@ -74,6 +74,9 @@ test('story 4 with self-heal: the agent puts hand-made drift back by itself', as
     },
     'Self-heal web',
   );
+  // Deploy the head first, so that what follows is drift and nothing else.
+  const synced = await driftdeck(['sync', app, '--repo', repo.remote]);
+  assert.equal(synced.code, 0, synced.stderr + synced.stdout);
   const agent = startAgent(['--repo', repo.remote, '--interval', '1']);
   try {
     await agent.waitFor('web Synced', (l) => l.app === app && l.sync === 'Synced' && l.health === 'Healthy');

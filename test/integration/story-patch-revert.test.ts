@@ -22,7 +22,7 @@ before(async () => {
   });
 });
 after(async () => {
-  await ns.remove();
+  await ns?.remove();
   await repo.cleanup();
 });
 

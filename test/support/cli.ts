@@ -56,8 +56,8 @@ export interface AgentProcess {
 }
 
 /** `driftdeck agent` as a child process, its JSON lines collected. */
-export function startAgent(args: string[]): AgentProcess {
-  const { kubeconfig, context } = testKubeconfig();
+export function startAgent(args: string[], target?: { kubeconfig: string; context: string }): AgentProcess {
+  const { kubeconfig, context } = target ?? testKubeconfig();
   const child = spawn(
     process.execPath,
     [CLI, 'agent', ...args, '--kubeconfig', kubeconfig, '--context', context],
