@@ -29,7 +29,13 @@ export class AutoSyncPolicy {
     if (!last || last.revision !== head) {
       // The deployed revision is already head (synced earlier, by us or another console): only drift remains.
       if (!last && state.deployedRevision === head)
-        return this.selfHeal(state, { revision: head, ok: true, failures: 0, heals: 0, at: 0 });
+        return this.selfHeal(state, {
+          revision: head,
+          ok: true,
+          failures: 0,
+          heals: 0,
+          at: Number.NEGATIVE_INFINITY,
+        });
       return { reason: `auto-sync: ${head.slice(0, 7)} is not deployed yet` };
     }
     const wait = Math.min(MAX_MS, BASE_MS * 2 ** Math.max(0, (last.ok ? last.heals : last.failures) - 1));
@@ -45,7 +51,7 @@ export class AutoSyncPolicy {
   private selfHeal(state: AppState, last: Attempt): { reason: string } | undefined {
     if (!state.spec.sync.selfHeal) return undefined;
     const wait = Math.max(SETTLE_MS, Math.min(MAX_MS, BASE_MS * 2 ** last.heals));
-    if (last.at && this.now() - last.at < wait) return undefined;
+    if (this.now() - last.at < wait) return undefined;
     last.heals++;
     last.at = this.now();
     this.attempts.set(state.name, last);

@@ -1,0 +1,195 @@
+// The watch loop on fake edges: what it compares, what it asks of the cluster, and what it refuses.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ClusterPort, GitPort, LeaseHandle } from '../../../source/engine/ports.js';
+import type { AppSpec, KubeObject, RenderResult, SyncRecord } from '../../../source/engine/types.js';
+import { Loop } from '../../../source/loop/loop.js';
+
+const app: AppSpec = {
+  name: 'backend',
+  path: 'apps/backend',
+  namespace: 'shop',
+  renderer: { type: 'auto' },
+  sync: { auto: false, prune: false, selfHeal: false },
+  ignore: [],
+};
+
+const obj = (
+  apiVersion: string,
+  kind: string,
+  name: string,
+  extra: Record<string, unknown> = {},
+): KubeObject => ({
+  apiVersion,
+  kind,
+  metadata: { name },
+  ...extra,
+});
+
+const MANIFESTS = [
+  obj('apps/v1', 'Deployment', 'backend', { spec: { replicas: 1 } }),
+  obj('v1', 'ConfigMap', 'backend-config', { data: { a: '1' } }),
+  obj('v1', 'Namespace', 'shop'),
+];
+
+class FakeCluster implements ClusterPort {
+  readonly context = 'fake';
+  readonly server = 'https://fake';
+  live = new Map<string, KubeObject>();
+  applied: string[] = [];
+  dryRuns = 0;
+  private listeners = new Set<() => void>();
+  private version = 1;
+  resolve = async () => ({ unknown: [] as string[] });
+  isNamespaced = (_g: string, kind: string) => kind !== 'Namespace';
+  watch = async () => undefined;
+  cached = () => [...this.live.values()];
+  onChange(l: () => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  connection = () => ({ state: 'connected' as const });
+  relist = () => undefined;
+  async apply(o: KubeObject, opts: { dryRun: boolean }) {
+    const id = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const out = { ...o, metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: id } };
+    if (opts.dryRun) this.dryRuns++;
+    else {
+      this.applied.push(`${o.kind}/${o.metadata.name}`);
+      this.live.set(id, out);
+    }
+    return out;
+  }
+  ensureNamespace = async () => false;
+  remove = async () => undefined;
+  warnings = () => [];
+  acquireLease = async (): Promise<LeaseHandle> => ({ release: async () => undefined });
+  leaseHolder = async () => undefined;
+  syncHistory = async () => [];
+  records: SyncRecord[] = [];
+  recordSync = async (r: SyncRecord) => {
+    this.records.push(r);
+  };
+  requests = () => this.dryRuns + this.applied.length;
+  close = () => undefined;
+}
+
+const git: GitPort = {
+  url: '/fake/remote.git',
+  branch: 'main',
+  poll: async () => ({ head: 'c0ffee0000', moved: false }),
+  checkout: async () => '/fake/tree',
+  commit: async (sha) => ({
+    sha,
+    shortSha: sha.slice(0, 7),
+    author: 'a',
+    email: 'a@b',
+    date: '',
+    subject: 'init',
+  }),
+  history: async () => [],
+  describeRevert: async () => {
+    throw new Error('unused');
+  },
+  revert: async () => {
+    throw new Error('unused');
+  },
+};
+
+function loop(render: () => RenderResult, readonly = false) {
+  const cluster = new FakeCluster();
+  const l = new Loop({
+    git,
+    cluster,
+    render: async () => render(),
+    loadApps: async () => ({ ok: true, apps: [app] }),
+    intervalMs: 60_000,
+    readonly,
+    by: 'tester@host',
+    autoSync: false,
+  });
+  return { l, cluster };
+}
+
+const good = (): RenderResult => ({
+  ok: true,
+  manifests: MANIFESTS.map((object, i) => ({ object, source: { file: `apps/backend/${i}.yaml`, line: 1 } })),
+});
+
+describe('the watch loop', () => {
+  it('compares what Git renders against the cache, and makes no request when nothing changed', async () => {
+    const { l, cluster } = loop(good);
+    await l.start();
+    const [state] = l.getSnapshot().apps;
+    assert.equal(state?.sync, 'OutOfSync');
+    assert.deepEqual(
+      state?.resources.map((r) => r.status),
+      ['Missing', 'Missing', 'Missing'],
+    );
+    const before = cluster.requests();
+    await l.compareNow();
+    await l.compareNow();
+    assert.equal(
+      cluster.requests(),
+      before,
+      'the dry-run results are reused while desired and live are unchanged',
+    );
+    l.stop();
+  });
+
+  it('applies in order (namespace, config, workloads) and records the sync', async () => {
+    const { l, cluster } = loop(good);
+    await l.start();
+    const record = await l.sync('backend', { prune: false, dryRun: false, forceConflicts: false });
+    assert.equal(record.result, 'Succeeded');
+    assert.deepEqual(cluster.applied, ['Namespace/shop', 'ConfigMap/backend-config', 'Deployment/backend']);
+    assert.equal(cluster.records[0]?.revision, 'c0ffee0000');
+    assert.equal(cluster.records[0]?.by, 'tester@host');
+    await l.compareNow();
+    assert.equal(l.getSnapshot().apps[0]?.sync, 'Synced');
+    l.stop();
+  });
+
+  it('refuses to sync an app whose revision does not render, and applies nothing', async () => {
+    const { l, cluster } = loop(() => ({
+      ok: false,
+      error: { message: 'bad indentation', file: 'apps/backend/a.yaml', line: 7 },
+    }));
+    await l.start();
+    const [state] = l.getSnapshot().apps;
+    assert.equal(state?.sync, 'Error');
+    await assert.rejects(
+      l.sync('backend', { prune: false, dryRun: false, forceConflicts: false }),
+      /apps\/backend\/a\.yaml:7/,
+    );
+    assert.deepEqual(cluster.applied, []);
+    l.stop();
+  });
+
+  it('refuses every change when read-only, saying why', async () => {
+    const { l, cluster } = loop(good, true);
+    await l.start();
+    await assert.rejects(
+      l.sync('backend', { prune: false, dryRun: false, forceConflicts: false }),
+      /read-only/,
+    );
+    await assert.rejects(l.revert('c0ffee0'), /read-only/);
+    assert.throws(() => l.setAutoSync('backend', true), /read-only/);
+    assert.deepEqual(cluster.applied, []);
+    l.stop();
+  });
+
+  it('names the apps it knows when asked for one it does not', async () => {
+    const { l } = loop(good);
+    await l.start();
+    assert.throws(() => l.planSync('nope'), /no app named "nope"; apps: backend/);
+    assert.deepEqual(l.planSync('backend'), {
+      create: 3,
+      update: 0,
+      prune: 0,
+      unchanged: 0,
+      pruneCandidates: [],
+    });
+    l.stop();
+  });
+});
