@@ -16,7 +16,7 @@ export async function openConsole(flags: LoopFlags, out: Out): Promise<number> {
     process.stderr.write(`driftdeck: ${err.message}\n`);
   });
   try {
-    await runConsole(loop, { readonly: flags.readonly, noColor: noColor() });
+    await runConsole(loop, { readonly: loop.getSnapshot().readonly, noColor: noColor() });
   } finally {
     loop.stop();
     loop.cluster.close();

@@ -11,6 +11,7 @@ import { cachePaths } from '../localcluster/paths.js';
 import { type AppsResult, Loop } from '../loop/index.js';
 import type { RenderTools } from '../render/index.js';
 import { renderApp } from '../render/index.js';
+import { contextReadonlyReason } from './user-config.js';
 
 export interface SourceFlags {
   repo?: string;
@@ -139,14 +140,17 @@ export function makeLoop(flags: LoopFlags): Loop {
   const source = gitSource(flags);
   const cluster = new KubeCluster({ kubeconfig: flags.kubeconfig, context: flags.context });
   const tools = renderTools();
+  const contextReason = contextReadonlyReason(cluster.context);
+  const readonly = flags.readonly || contextReason !== undefined;
+  const readonlyReason = flags.readonly ? 'started with --readonly' : contextReason;
   return new Loop({
     git: gitPort(source),
     cluster,
     render: (dir, app) => renderApp(dir, app, tools),
     loadApps: appsLoader(flags),
     intervalMs: flags.interval * 1000,
-    readonly: flags.readonly,
-    ...(flags.readonly ? { readonlyReason: 'started with --readonly' } : {}),
+    readonly,
+    ...(readonlyReason ? { readonlyReason } : {}),
     by: operator(),
     autoSync: flags.autoSync,
   });
