@@ -65,6 +65,6 @@ export async function openDemo(
   };
   const code = await openConsole(demoFlags, out);
   if (process.stdout.isTTY)
-    progress(`sample repo: ${seeded.remote}\nstop the cluster with: driftdeck cluster down`);
+    progress(`sample repo: ${seeded.remote}\nstop the cluster with: npx driftdeck cluster down`);
   return code;
 }
