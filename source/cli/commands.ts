@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { keyString } from '../engine/index.js';
 import type { AppState, SyncOptions } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
+import { waitHealthy } from '../loop/wait.js';
 import { eventLine, formatAppError, historyTable, statusTable, syncSummary } from './format.js';
 import { gitPort, gitSource, type LoopFlags, makeLoop, type SourceFlags, UsageError } from './wire.js';
 
@@ -148,7 +149,7 @@ export async function sync(
       let healthy: AppState | undefined;
       let waitError: string | undefined;
       if (s.wait && !s.dryRun && record.result === 'Succeeded') {
-        healthy = await loop.waitHealthy(app.name, s.timeout * 1000).catch((err: Error) => {
+        healthy = await waitHealthy(loop, app.name, s.timeout * 1000).catch((err: Error) => {
           waitError = err.message;
           return undefined;
         });

@@ -1,1 +1,1 @@
-export { type AppsResult, formatError, Loop, type LoopOptions } from './loop.js';
+export { type AppsResult, Loop, type LoopOptions } from './loop.js';

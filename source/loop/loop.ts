@@ -1,15 +1,14 @@
 // The watch loop: polls Git, renders each app at the new revision, keeps the informer cache on the kinds the apps
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
-import { APP_LABEL, keyString, planSummary, rollupHealth, rollupSync } from '../engine/index.js';
+import { formatLocatedError } from '../config/errors.js';
+import { keyString, planSummary, rollupHealth, rollupSync } from '../engine/index.js';
 import type { ClusterPort, GitPort } from '../engine/ports.js';
 import type {
   AppSpec,
   AppState,
   Controller,
   HistoryEntry,
-  KubeObject,
   LocatedError,
-  RenderedManifest,
   RenderResult,
   RevertOutcome,
   RolloutEvent,
@@ -19,8 +18,12 @@ import type {
   SyncRecord,
 } from '../engine/types.js';
 import { AutoSyncPolicy } from './autosync.js';
-import { type Comparison, compareApp, PredictionCache, prepareDesired } from './compare.js';
+import { type Comparison, compareApp, PredictionCache } from './compare.js';
+import { ConnectionNotes } from './connection.js';
+import { indexLive, liveForApp } from './live-index.js';
+import { type RenderedApp, renderRevision } from './render-revision.js';
 import { RolloutTracker } from './rollout.js';
+import { buildSnapshot } from './snapshot.js';
 import { runSync } from './sync.js';
 import { recordsFromCache, watchTargets } from './targets.js';
 
@@ -43,12 +46,6 @@ export interface LoopOptions {
 
 const MAX_EVENTS = 1000;
 
-interface Rendered {
-  revision: string;
-  error?: LocatedError;
-  desired: RenderedManifest[];
-}
-
 export class Loop implements Controller {
   private version = 0;
   private snapshot: Snapshot;
@@ -56,7 +53,7 @@ export class Loop implements Controller {
   private head?: string;
   private apps: AppSpec[] = [];
   private configError?: LocatedError;
-  private readonly rendered = new Map<string, Rendered>();
+  private rendered = new Map<string, RenderedApp>();
   private readonly comparisons = new Map<string, Comparison>();
   private readonly states = new Map<string, AppState>();
   private events: RolloutEvent[] = [];
@@ -112,23 +109,12 @@ export class Loop implements Controller {
     this.unsubscribe?.();
   }
 
-  private lastConnection = 'connecting';
+  private readonly connectionNotes = new ConnectionNotes();
 
   /** A lost or regained API connection is an event in the log, not only a badge. */
   private noteConnection(): void {
-    const c = this.opts.cluster.connection();
-    if (c.state === this.lastConnection || c.state === 'connecting') return;
-    const was = this.lastConnection;
-    this.lastConnection = c.state;
-    if (c.state === 'lost')
-      this.emit({
-        app: '',
-        level: 'error',
-        type: 'connection',
-        message: `lost the API server: ${c.message ?? ''}`.trim(),
-      });
-    else if (was === 'lost')
-      this.emit({ app: '', level: 'info', type: 'connection', message: 'connected to the API server again' });
+    const e = this.connectionNotes.note(this.opts.cluster.connection());
+    if (e) this.emit(e);
   }
 
   // -- Git ------------------------------------------------------------------------------------------------------
@@ -176,7 +162,7 @@ export class Loop implements Controller {
     if (!loaded.ok) {
       // Invalid app definitions: keep the apps we knew, each showing the error, and apply nothing.
       this.configError = loaded.error;
-      this.emit({ app: '', level: 'error', type: 'render-error', message: formatError(loaded.error) });
+      this.emit({ app: '', level: 'error', type: 'render-error', message: formatLocatedError(loaded.error) });
       this.publish();
       return;
     }
@@ -185,39 +171,16 @@ export class Loop implements Controller {
       const auto = this.autoOverrides.get(a.name);
       return auto === undefined ? a : { ...a, sync: { ...a.sync, auto } };
     });
-    const results = await Promise.all(
-      loaded.apps.map(async (app) => [app, await this.opts.render(dir, app)] as const),
-    );
-    const kinds = results.flatMap(([, r]) => (r.ok ? r.manifests.map((m) => m.object) : []));
-    const { unknown } = await this.opts.cluster.resolve(kinds).catch(() => ({ unknown: [] as string[] }));
-    for (const [app, r] of results) {
-      const before = this.rendered.get(app.name);
-      if (!r.ok) {
-        this.rendered.set(app.name, { revision: sha, error: r.error, desired: before?.desired ?? [] });
-        this.emit({ app: app.name, level: 'error', type: 'render-error', message: formatError(r.error) });
-        continue;
-      }
-      const missingKind = r.manifests.find((m) =>
-        unknown.includes(`${m.object.apiVersion}/${m.object.kind}`),
-      );
-      if (missingKind) {
-        const error = {
-          message: `no kind ${missingKind.object.kind} in ${missingKind.object.apiVersion} on the cluster (is its CRD installed?)`,
-          file: missingKind.source.file,
-          line: missingKind.source.line,
-        };
-        this.rendered.set(app.name, { revision: sha, error, desired: before?.desired ?? [] });
-        continue;
-      }
-      if (before?.error)
-        this.emit({ app: app.name, level: 'info', type: 'status', message: 'renders again' });
-      this.rendered.set(app.name, {
-        revision: sha,
-        desired: prepareDesired(app, r.manifests, this.opts.cluster),
-      });
-    }
-    for (const name of [...this.rendered.keys()])
-      if (!this.apps.some((a) => a.name === name)) this.rendered.delete(name);
+    const { rendered, events } = await renderRevision({
+      sha,
+      dir,
+      apps: this.apps,
+      render: this.opts.render,
+      cluster: this.opts.cluster,
+      previous: this.rendered,
+    });
+    this.rendered = rendered;
+    for (const e of events) this.emit(e);
     this.history = {};
     const records = await this.knownRecords();
     await this.opts.cluster.watch(
@@ -275,28 +238,12 @@ export class Loop implements Controller {
   private async compareAll(): Promise<void> {
     const cluster = this.opts.cluster;
     const cached = cluster.cached();
-    const byKey = new Map<string, KubeObject>();
-    const byApp = new Map<string, KubeObject[]>();
-    for (const o of cached) {
-      byKey.set(keyString(keyFromObject(o)), o);
-      const app = o.metadata.labels?.[APP_LABEL];
-      if (!app) continue;
-      const list = byApp.get(app);
-      if (list) list.push(o);
-      else byApp.set(app, [o]);
-    }
-    const pods = cached.filter((o) => o.kind === 'Pod' && o.apiVersion === 'v1');
+    const index = indexLive(cached);
     await Promise.all(
       this.apps.map(async (app) => {
         const r = this.rendered.get(app.name);
         const desired = r?.desired ?? [];
-        const live = new Map<string, KubeObject>();
-        for (const o of byApp.get(app.name) ?? []) live.set(keyString(keyFromObject(o)), o);
-        for (const d of desired) {
-          const id = keyString(keyFromObject(d.object));
-          const o = byKey.get(id);
-          if (o) live.set(id, o);
-        }
+        const live = liveForApp(index, app.name, desired);
         const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache);
         this.comparisons.set(app.name, cmp);
         const error = this.configError ?? r?.error ?? cmp.error;
@@ -316,7 +263,7 @@ export class Loop implements Controller {
         });
         if (cmp.resources.every((x) => x.status === 'Synced')) this.auto.settled(app.name);
         this.tracker.progress(app.name, cmp.resources, (res) => live.get(keyString(res.key)));
-        this.tracker.problems(app.name, cmp.resources, cluster.warnings([app.namespace]), pods);
+        this.tracker.problems(app.name, cmp.resources, cluster.warnings([app.namespace]), index.pods);
       }),
     );
     for (const name of [...this.states.keys()])
@@ -354,31 +301,23 @@ export class Loop implements Controller {
   }
 
   private build(): Snapshot {
-    const conn = this.opts.cluster.connection();
-    const apps = this.apps.map((a) => {
-      const s = this.states.get(a.name) ?? pendingState(a, this.configError);
-      const op = this.busy.get(a.name);
-      return op ? { ...s, operation: { ...op, by: this.opts.by, phase: 'running' } } : s;
-    });
-    return {
+    return buildSnapshot({
       version: ++this.version,
-      context: this.opts.cluster.context,
-      repo: this.opts.git.url,
-      branch: this.opts.git.branch,
+      git: this.opts.git,
+      cluster: this.opts.cluster,
+      apps: this.apps,
+      states: this.states,
+      busy: this.busy,
+      by: this.opts.by,
+      ...(this.configError ? { configError: this.configError } : {}),
       ...(this.headCommit ? { head: this.headCommit } : {}),
-      loop: {
-        ...(this.lastPoll ? { lastPoll: this.lastPoll } : {}),
-        ...(this.pollError ? { pollError: this.pollError } : {}),
-        watching: this.opts.cluster.cached().length,
-        connection: conn.state,
-        ...(conn.message ? { connectionMessage: conn.message } : {}),
-      },
+      ...(this.lastPoll ? { lastPoll: this.lastPoll } : {}),
+      ...(this.pollError ? { pollError: this.pollError } : {}),
       readonly: this.opts.readonly,
       ...(this.opts.readonlyReason ? { readonlyReason: this.opts.readonlyReason } : {}),
-      apps,
       events: this.events,
       history: this.history,
-    };
+    });
   }
 
   private publish(): void {
@@ -421,10 +360,10 @@ export class Loop implements Controller {
     const spec = this.appSpec(app);
     const rendered = this.rendered.get(app);
     const state = this.states.get(app);
-    if (this.configError) throw new Error(`not syncing ${app}: ${formatError(this.configError)}`);
+    if (this.configError) throw new Error(`not syncing ${app}: ${formatLocatedError(this.configError)}`);
     if (rendered?.error)
-      throw new Error(`not syncing ${app}: nothing is applied while ${formatError(rendered.error)}`);
-    if (state?.error) throw new Error(`not syncing ${app}: ${formatError(state.error)}`);
+      throw new Error(`not syncing ${app}: nothing is applied while ${formatLocatedError(rendered.error)}`);
+    if (state?.error) throw new Error(`not syncing ${app}: ${formatLocatedError(state.error)}`);
     if (this.busy.has(app)) throw new Error(`${app} is already being synced`);
     // Compare against the freshest cache first, so the plan applied is the plan shown.
     await this.compareNow();
@@ -448,25 +387,6 @@ export class Loop implements Controller {
       this.busy.delete(app);
       this.scheduleCompare(50);
       this.publish();
-    }
-  }
-
-  /** Resolves when the app is Synced and Healthy; rejects when it turns Degraded or the time runs out. */
-  async waitHealthy(app: string, timeoutMs: number): Promise<AppState> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await this.compareNow();
-      const s = this.states.get(app);
-      // Prune candidates kept on purpose (a sync without prune) do not keep the wait going.
-      const applied = s?.resources.every((r) => r.status === 'Synced' || r.status === 'Extraneous');
-      if (s && !s.error && s.health.status === 'Healthy' && applied) return s;
-      if (s?.health.status === 'Degraded')
-        throw new Error(`${app} is Degraded: ${s.health.message ?? ''}`.trim());
-      if (Date.now() > deadline)
-        throw new Error(
-          `${app} did not become Healthy within ${Math.round(timeoutMs / 1000)}s (${s?.health.status ?? '?'}: ${s?.health.message ?? ''})`,
-        );
-      await new Promise((r) => setTimeout(r, 500));
     }
   }
 
@@ -522,25 +442,4 @@ export class Loop implements Controller {
   async switchContext(name: string): Promise<void> {
     throw new Error(`switching to context "${name}" needs a restart here: run driftdeck --context ${name}`);
   }
-}
-
-function keyFromObject(o: KubeObject) {
-  const g = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '';
-  return { group: g, kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name };
-}
-
-function pendingState(app: AppSpec, error?: LocatedError): AppState {
-  return {
-    name: app.name,
-    spec: app,
-    sync: error ? 'Error' : 'Unknown',
-    health: { status: 'Unknown', message: 'not compared yet' },
-    resources: [],
-    ...(error ? { error } : {}),
-  };
-}
-
-export function formatError(e: LocatedError): string {
-  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''} ` : '';
-  return `${where}${e.field ? `${e.field}: ` : ''}${e.message}`;
 }

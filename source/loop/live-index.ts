@@ -1,0 +1,42 @@
+// The informer cache indexed once per comparison: by key, and by the app label. An app's live objects are those
+// carrying its label (prune candidates among them) plus whatever exists under the keys Git wants (adoption).
+import { APP_LABEL, keyOf, keyString } from '../engine/index.js';
+import type { KubeObject, RenderedManifest } from '../engine/types.js';
+
+export interface LiveIndex {
+  byKey: Map<string, KubeObject>;
+  byApp: Map<string, KubeObject[]>;
+  pods: KubeObject[];
+}
+
+export function indexLive(cached: KubeObject[]): LiveIndex {
+  const byKey = new Map<string, KubeObject>();
+  const byApp = new Map<string, KubeObject[]>();
+  const pods: KubeObject[] = [];
+  for (const o of cached) {
+    byKey.set(keyString(keyOf(o)), o);
+    if (o.kind === 'Pod' && o.apiVersion === 'v1') pods.push(o);
+    const app = o.metadata.labels?.[APP_LABEL];
+    if (!app) continue;
+    const list = byApp.get(app);
+    if (list) list.push(o);
+    else byApp.set(app, [o]);
+  }
+  return { byKey, byApp, pods };
+}
+
+/** Live objects of one app by key string. */
+export function liveForApp(
+  index: LiveIndex,
+  app: string,
+  desired: RenderedManifest[],
+): Map<string, KubeObject> {
+  const live = new Map<string, KubeObject>();
+  for (const o of index.byApp.get(app) ?? []) live.set(keyString(keyOf(o)), o);
+  for (const d of desired) {
+    const id = keyString(keyOf(d.object));
+    const o = index.byKey.get(id);
+    if (o) live.set(id, o);
+  }
+  return live;
+}

@@ -1,0 +1,69 @@
+// Assembling the immutable snapshot views read: one object per change, with a version that only goes up.
+import type { ClusterPort, GitPort } from '../engine/ports.js';
+import type {
+  AppSpec,
+  AppState,
+  Commit,
+  HistoryEntry,
+  LocatedError,
+  RolloutEvent,
+  Snapshot,
+} from '../engine/types.js';
+
+export interface SnapshotInput {
+  version: number;
+  git: GitPort;
+  cluster: ClusterPort;
+  apps: AppSpec[];
+  states: Map<string, AppState>;
+  busy: Map<string, { kind: 'sync' | 'revert'; startedAt: string }>;
+  by: string;
+  configError?: LocatedError;
+  head?: Commit;
+  lastPoll?: string;
+  pollError?: string;
+  readonly: boolean;
+  readonlyReason?: string;
+  events: RolloutEvent[];
+  history: Record<string, HistoryEntry[]>;
+}
+
+export function buildSnapshot(i: SnapshotInput): Snapshot {
+  const conn = i.cluster.connection();
+  const apps = i.apps.map((a) => {
+    const s = i.states.get(a.name) ?? pendingState(a, i.configError);
+    const op = i.busy.get(a.name);
+    return op ? { ...s, operation: { ...op, by: i.by, phase: 'running' } } : s;
+  });
+  return {
+    version: i.version,
+    context: i.cluster.context,
+    repo: i.git.url,
+    branch: i.git.branch,
+    ...(i.head ? { head: i.head } : {}),
+    loop: {
+      ...(i.lastPoll ? { lastPoll: i.lastPoll } : {}),
+      ...(i.pollError ? { pollError: i.pollError } : {}),
+      watching: i.cluster.cached().length,
+      connection: conn.state,
+      ...(conn.message ? { connectionMessage: conn.message } : {}),
+    },
+    readonly: i.readonly,
+    ...(i.readonlyReason ? { readonlyReason: i.readonlyReason } : {}),
+    apps,
+    events: i.events,
+    history: i.history,
+  };
+}
+
+/** An app not compared yet (or whose definitions are broken). */
+export function pendingState(app: AppSpec, error?: LocatedError): AppState {
+  return {
+    name: app.name,
+    spec: app,
+    sync: error ? 'Error' : 'Unknown',
+    health: { status: 'Unknown', message: 'not compared yet' },
+    resources: [],
+    ...(error ? { error } : {}),
+  };
+}
