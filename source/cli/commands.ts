@@ -149,7 +149,7 @@ export async function sync(
       let healthy: AppState | undefined;
       let waitError: string | undefined;
       if (s.wait && !s.dryRun && record.result === 'Succeeded') {
-        healthy = await waitHealthy(loop, app.name, s.timeout * 1000).catch((err: Error) => {
+        healthy = await waitHealthy(loop, app.name, s.timeout * 1000, s.resource).catch((err: Error) => {
           waitError = err.message;
           return undefined;
         });

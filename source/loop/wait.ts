@@ -1,3 +1,4 @@
+import { rollupHealth, selectResources } from '../engine/index.js';
 import type { AppState, Snapshot } from '../engine/types.js';
 
 export interface Comparable {
@@ -6,21 +7,28 @@ export interface Comparable {
 }
 
 /**
- * Resolves when the app is Healthy and everything Git wants is applied (prune candidates kept on purpose by a sync
- * without prune do not keep the wait going); rejects when it turns Degraded or the time runs out.
+ * Resolves when what was synced is applied and Healthy: the whole app, or only the resources a `--resource` sync
+ * chose. Prune candidates kept on purpose (a sync without prune) do not keep the wait going. Rejects when it turns
+ * Degraded or the time runs out.
  */
-export async function waitHealthy(loop: Comparable, app: string, timeoutMs: number): Promise<AppState> {
+export async function waitHealthy(
+  loop: Comparable,
+  app: string,
+  timeoutMs: number,
+  selectors: string[] = [],
+): Promise<AppState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await loop.compareNow();
     const s = loop.getSnapshot().apps.find((a) => a.name === app);
-    const applied = s?.resources.every((r) => r.status === 'Synced' || r.status === 'Extraneous');
-    if (s && !s.error && s.health.status === 'Healthy' && applied) return s;
-    if (s?.health.status === 'Degraded')
-      throw new Error(`${app} is Degraded: ${s.health.message ?? ''}`.trim());
+    const chosen = selectResources(s?.resources ?? [], selectors);
+    const applied = chosen.every((r) => r.status === 'Synced' || r.status === 'Extraneous');
+    const health = rollupHealth(chosen);
+    if (s && !s.error && health.status === 'Healthy' && applied) return s;
+    if (health.status === 'Degraded') throw new Error(`${app} is Degraded: ${health.message ?? ''}`.trim());
     if (Date.now() > deadline)
       throw new Error(
-        `${app} did not become Healthy within ${Math.round(timeoutMs / 1000)}s (${s?.health.status ?? '?'}: ${s?.health.message ?? ''})`,
+        `${app} did not become Healthy within ${Math.round(timeoutMs / 1000)}s (${health.status}: ${health.message ?? ''})`,
       );
     await new Promise((r) => setTimeout(r, 500));
   }
