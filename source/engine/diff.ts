@@ -1,4 +1,5 @@
 // The per-resource diff people read: normalized, Secret-masked, key-sorted YAML, live -> desired.
+import { isDeepStrictEqual } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import { compareText, isRecord } from './fields.js';
@@ -44,6 +45,9 @@ export function resourceDiff(input: ResourceDiffInput): ResourceDiff {
     input.predicted && normalize(input.predicted, pointers),
     input.live && normalize(input.live, pointers),
   );
+  // Equal objects print equal YAML (keys are sorted), so the common case, in sync, needs no printing at all.
+  if (masked.live && masked.desired && isDeepStrictEqual(masked.live, masked.desired))
+    return { diff: '', changed: false };
   const before = masked.live ? toYaml(masked.live) : '';
   const after = masked.desired ? toYaml(masked.desired) : '';
   if (before === after) return { diff: '', changed: false };

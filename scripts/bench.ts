@@ -1,0 +1,120 @@
+// `npm run bench`: driftdeck against kubectl on a local cluster of its own (started here, always deleted at the end),
+// with a generated Git repo of 1,000 manifests. Prints a table and writes bench-results.json.
+//
+//   npm run bench [-- --runs 3 --sync-runs 3 --detect-runs 5 --only diff-create,sync]
+//
+// The sections live in scripts/bench/sections.ts; the console's figures (issue 4) are to be added there.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  type ClusterInfo,
+  ensureTools,
+  KUBE_VERSION,
+  startCluster,
+  stopCluster,
+} from '../source/localcluster/index.js';
+import { type BenchContext, makeContext, writeKubectlFiles } from './bench/context.js';
+import { removeGitCache } from './bench/inprocess.js';
+import { BenchManifests, TOTAL } from './bench/manifests.js';
+import { createRepo } from './bench/repo.js';
+import { Report } from './bench/report.js';
+import { SECTIONS } from './bench/sections.js';
+import { createNamespaces } from './bench/settle.js';
+
+const pkg = join(import.meta.dirname, '..');
+const { values: flags } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    'sync-runs': { type: 'string', default: '3' },
+    'detect-runs': { type: 'string', default: '5' },
+    only: { type: 'string' },
+  },
+});
+const count = (v: string, name: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number above 0`);
+  return n;
+};
+const options = {
+  runs: count(flags.runs, 'runs'),
+  syncRuns: count(flags['sync-runs'], 'sync-runs'),
+  detectRuns: count(flags['detect-runs'], 'detect-runs'),
+};
+const only = flags.only?.split(',');
+const log = (line: string) => console.log(`  ${line}`);
+const step = (title: string) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 100 - title.length))}`);
+
+async function main(): Promise<number> {
+  const report = new Report();
+  const name = `driftdeck-bench-${process.pid}`;
+  step('tools and local cluster');
+  const tools = await ensureTools({ onProgress: log });
+  const root = await mkdtemp(join(tmpdir(), 'driftdeck-bench-'));
+  let ctx: BenchContext | undefined;
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    step('cleaning up');
+    await stopCluster(name, tools, { onProgress: log }).catch((err: Error) =>
+      console.error(`  could not delete cluster ${name}: ${err.message}`),
+    );
+    if (ctx) await removeGitCache(ctx).catch(() => undefined);
+    await rm(root, { recursive: true, force: true });
+  };
+  // The cluster is deleted however the run ends: a signal, or an error escaping from a callback.
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const onCrash = (err: unknown) => {
+    console.error(`\nbenchmark crashed: ${(err as Error)?.stack ?? err}`);
+    void cleanup().finally(() => process.exit(1));
+  };
+  process.once('uncaughtException', onCrash);
+  process.once('unhandledRejection', onCrash);
+  try {
+    // 7 kwok nodes of 110 pods each: room for both namespaces' 300 pods.
+    const cluster: ClusterInfo = await startCluster({ name, tools, nodes: 7, onProgress: log });
+    step(`generating ${TOTAL} manifests and the Git repo`);
+    const manifests = new BenchManifests();
+    const repo = await createRepo(root, manifests.repoFiles());
+    ctx = makeContext({ root, pkg, tools, cluster, repo, manifests, options, report });
+    await writeKubectlFiles(ctx);
+    await createNamespaces(ctx);
+    log(`remote ${repo.remote}; kubectl files ${ctx.files.driftdeck}, ${ctx.files.kubectl}`);
+    for (const section of SECTIONS) {
+      if (only && !only.includes(section.id)) continue;
+      step(section.title);
+      await section.run(ctx);
+    }
+  } catch (err) {
+    console.error(`\nbenchmark failed: ${(err as Error).stack ?? err}`);
+    report.note(`the run failed: ${(err as Error).message}`);
+    return finish(report, 1, cleanup);
+  }
+  return finish(report, 0, cleanup);
+}
+
+async function finish(report: Report, code: number, cleanup: () => Promise<void>): Promise<number> {
+  await cleanup();
+  report.print();
+  const file = join(pkg, 'bench-results.json');
+  await report.write(file, {
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    kubernetes: KUBE_VERSION,
+    objects: TOTAL,
+    options,
+  });
+  console.log(`\nwrote ${file}`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(err.stack ?? err.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,101 @@
+// Diff timings of both tools against the same live state: `kubectl diff --server-side` (sequential: a GET and a
+// dry-run apply per object, then the external diff) and driftdeck's diff, end to end as a command (Node start-up,
+// Git, render, list, dry-runs, printing) and in process (the loop already running, timing a hard refresh).
+import type { BenchContext } from '../context.js';
+import { benchApp, clientSideDiffs, startLoop, statusCounts, stopLoop } from '../inprocess.js';
+import { TOTAL } from '../manifests.js';
+import type { Figure } from '../report.js';
+import { formatMs, timed } from '../stats.js';
+
+export interface DiffFigures {
+  kubectl: Figure;
+  command: Figure;
+  inProcess: Figure;
+}
+
+/** Objects kubectl diff printed: one `diff -u -N LIVE/... MERGED/...` header each. */
+const kubectlDiffCount = (out: string) => out.split('\n').filter((l) => l.startsWith('diff ')).length;
+
+/** Resources driftdeck diff printed: one `# Kind/name Status` header each. */
+const driftdeckDiffs = (out: string) => out.split('\n').filter((l) => /^# \w+\/\S+ \w+/.test(l));
+
+function expectCount(tool: string, got: number, want: number): void {
+  if (got !== want) throw new Error(`${tool} reported ${got} changed objects, expected ${want}`);
+}
+
+type Tool = 'kubectl' | 'command' | 'inProcess';
+const TOOLS: Tool[] = ['kubectl', 'command', 'inProcess'];
+
+/**
+ * One warm-up run of each, then `runs` rounds of all three. The rounds interleave the tools (and rotate which goes
+ * first) so that load from elsewhere on a shared machine falls on all of them alike.
+ */
+export async function measureDiffs(
+  ctx: BenchContext,
+  section: string,
+  expected: number,
+): Promise<DiffFigures> {
+  const { runs } = ctx.options;
+  const loop = await startLoop(ctx);
+  const times: Record<Tool, number[]> = { kubectl: [], command: [], inProcess: [] };
+  const requests: number[] = [];
+  let clientSide = 0;
+  const measure: Record<Tool, () => Promise<number>> = {
+    kubectl: async () => {
+      const r = await ctx.kubectl(['diff', '--server-side', '-f', ctx.files.kubectl], [1]);
+      expectCount('kubectl diff', kubectlDiffCount(r.stdout), expected);
+      return r.ms;
+    },
+    command: async () => {
+      const r = await ctx.driftdeck(['diff', 'bench'], [1]);
+      const headers = driftdeckDiffs(r.stdout);
+      expectCount('driftdeck diff', headers.length, expected);
+      clientSide = headers.filter((h) => h.includes('client-side')).length;
+      return r.ms;
+    },
+    // Hard refresh: Git poll, checkout, render, discovery, and every dry-run again (the prediction cache is cleared).
+    inProcess: async () => {
+      const before = loop.cluster.requests();
+      const { ms } = await timed(() => loop.refresh(true));
+      requests.push(loop.cluster.requests() - before);
+      const app = benchApp(loop);
+      const changed = app.resources.filter((r) => r.status !== 'Synced').length;
+      expectCount('driftdeck (in process)', changed, expected);
+      if (clientSideDiffs(app))
+        throw new Error(`in process: client-side diffs: ${JSON.stringify(statusCounts(app))}`);
+      return ms;
+    },
+  };
+  try {
+    console.log('  warm-up: one run of each (kubectl discovery cache, Git cache, JIT)');
+    for (const tool of TOOLS) await measure[tool]();
+    requests.length = 0;
+    for (let run = 0; run < runs; run++) {
+      const order = [...TOOLS.slice(run % 3), ...TOOLS.slice(0, run % 3)];
+      for (const tool of order) times[tool].push(await measure[tool]());
+      const shown = TOOLS.map((t) => `${t} ${formatMs(times[t].at(-1)!)}`).join(', ');
+      console.log(`  run ${run + 1}: ${shown}`);
+    }
+  } finally {
+    stopLoop(loop);
+  }
+  const { report } = ctx;
+  const kubectl = report.add(section, 'kubectl diff --server-side -f', 'ms', times.kubectl);
+  const command = report.add(section, 'driftdeck diff (command, end to end)', 'ms', times.command);
+  const inProcess = report.add(
+    section,
+    'driftdeck loop.refresh(true) (in process)',
+    'ms',
+    times.inProcess,
+    `API requests per refresh: ${requests.join(', ')} (dry-run applies, discovery, relists)`,
+  );
+  if (clientSide)
+    report.note(`${section}: driftdeck fell back to a client-side diff for ${clientSide} objects`);
+  report.speedup(section, 'diff (command)', command, kubectl, 5);
+  report.speedup(section, 'diff (in process, for information)', inProcess, kubectl, 5);
+  return { kubectl, command, inProcess };
+}
+
+export async function diffCreate(ctx: BenchContext): Promise<void> {
+  await measureDiffs(ctx, 'diff, 1,000 to create', TOTAL);
+}

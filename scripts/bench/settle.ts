@@ -1,0 +1,53 @@
+// Keeping the cluster in a known state between measurements: empty namespaces before a create, and the controllers'
+// follow-up work (ReplicaSets, Pods, kwok marking them Running) finished before the next timed run starts, so that
+// neither tool is measured while the cluster is still busy with the other one's objects.
+import type { BenchContext } from './context.js';
+import { DRIFTDECK_NS, KUBECTL_NS } from './manifests.js';
+import { sleep } from './stats.js';
+
+export const NAMESPACES = [DRIFTDECK_NS, KUBECTL_NS];
+
+export async function createNamespaces(ctx: BenchContext): Promise<void> {
+  for (const ns of NAMESPACES) await ctx.kubectl(['create', 'namespace', ns]);
+}
+
+/** Deletes both namespaces (the namespace controller removes their objects), waits until gone, creates them again. */
+export async function resetNamespaces(ctx: BenchContext): Promise<void> {
+  await ctx.kubectl(['delete', 'namespace', ...NAMESPACES, '--wait=true', '--timeout=600s']);
+  await createNamespaces(ctx);
+}
+
+/** Deployments of a namespace that report their one replica available. */
+async function availableDeployments(ctx: BenchContext, ns: string): Promise<number> {
+  const r = await ctx.kubectl([
+    'get',
+    'deployments',
+    '-n',
+    ns,
+    '-o',
+    'jsonpath={range .items[*]}{.status.availableReplicas}{" "}{end}',
+  ]);
+  return r.stdout.split(' ').filter((v) => v === '1').length;
+}
+
+/**
+ * Waits until every namespace that has Deployments has all of them available, then a short quiet pause.
+ * Namespaces without Deployments (not synced yet) count as settled.
+ */
+export async function settle(ctx: BenchContext, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const ns of NAMESPACES) {
+    for (;;) {
+      const count = (await ctx.kubectl(['get', 'deployments', '-n', ns, '-o', 'name'])).stdout
+        .split('\n')
+        .filter(Boolean).length;
+      if (count === 0) break;
+      const available = await availableDeployments(ctx, ns);
+      if (available >= count) break;
+      if (Date.now() > deadline)
+        throw new Error(`namespace ${ns}: only ${available} of ${count} Deployments available in time`);
+      await sleep(2000);
+    }
+  }
+  await sleep(3000);
+}
