@@ -1,7 +1,7 @@
 // The headless commands. Each returns its exit code; printing goes through `out` so tests can read it.
 import { createInterface } from 'node:readline/promises';
 import { keyString } from '../engine/index.js';
-import type { AppState, SyncOptions } from '../engine/types.js';
+import type { AppState, RolloutEvent, Snapshot, SyncOptions } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
 import { waitHealthy } from '../loop/wait.js';
 import { eventLine, formatAppError, historyTable, statusTable, syncSummary } from './format.js';
@@ -172,17 +172,19 @@ export async function sync(
   });
 }
 
+/** The events emitted since the last call, however many the snapshot's bounded list has dropped meanwhile. */
+export function newEvents(snap: Snapshot, seen: number): RolloutEvent[] {
+  const total = snap.eventCount ?? snap.events.length;
+  const fresh = Math.min(Math.max(total - seen, 0), snap.events.length);
+  return fresh ? snap.events.slice(-fresh) : [];
+}
+
 function followEvents(loop: Loop, app: string, out: Out): () => void {
-  let seen = loop.getSnapshot().events.length;
-  let lastVersion = -1;
+  let seen = loop.getSnapshot().eventCount ?? 0;
   return loop.subscribe(() => {
     const snap = loop.getSnapshot();
-    if (snap.version === lastVersion) return;
-    lastVersion = snap.version;
-    const events = snap.events;
-    if (seen > events.length) seen = 0;
-    for (const e of events.slice(seen)) if (e.app === app) out.error(eventLine(e));
-    seen = events.length;
+    for (const e of newEvents(snap, seen)) if (e.app === app) out.error(eventLine(e));
+    seen = snap.eventCount ?? snap.events.length;
   });
 }
 
@@ -235,9 +237,8 @@ export async function agent(flags: LoopFlags, out: Out): Promise<number> {
   const status = new Map<string, string>();
   const print = () => {
     const snap = loop.getSnapshot();
-    if (seen > snap.events.length) seen = 0;
-    for (const e of snap.events.slice(seen)) out.write(JSON.stringify(e));
-    seen = snap.events.length;
+    for (const e of newEvents(snap, seen)) out.write(JSON.stringify(e));
+    seen = snap.eventCount ?? snap.events.length;
     for (const a of snap.apps) {
       const line = `${a.sync}/${a.health.status}`;
       if (status.get(a.name) === line) continue;

@@ -2,7 +2,6 @@
 import meow from 'meow';
 import { clusterCommand } from './cluster-command.js';
 import { agent, diff, history, type Out, revert, status, sync } from './commands.js';
-import { openConsole, openDemo } from './console-command.js';
 import { HELP } from './help.js';
 import { type LoopFlags, UsageError } from './wire.js';
 
@@ -59,9 +58,14 @@ async function main(): Promise<number> {
   switch (command) {
     case undefined:
     case 'console':
-      return openConsole(loopFlags, out);
+      // Ink and React load only for the console: headless commands start faster without them.
+      return (await import('./console-command.js')).openConsole(loopFlags, out);
     case 'demo':
-      return openDemo(loopFlags, { reset: f.reset, nodes: f.nodes }, out);
+      return (await import('./console-command.js')).openDemo(
+        loopFlags,
+        { reset: f.reset, nodes: f.nodes },
+        out,
+      );
     case 'status':
       return status(loopFlags, out);
     case 'diff':
@@ -93,11 +97,19 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    process.stderr.write(`driftdeck: ${err.message}\n`);
-    // 1 means "not in sync" for status and diff (like kubectl diff), so failures to run at all are 2.
-    process.exit(2);
-  },
-);
+/** Exits once everything written has reached stdout and stderr: a pipe would otherwise lose the tail. */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+main().then(exitAfterFlush, (err: Error) => {
+  process.stderr.write(`driftdeck: ${err.message}\n`);
+  // 1 means "not in sync" for status and diff (like kubectl diff), so failures to run at all are 2.
+  exitAfterFlush(2);
+});

@@ -205,6 +205,10 @@ export interface SyncRecord {
   message: string;
   prune: boolean;
   resources: ResourceResult[];
+  /** Every kind the sync touched, as `apiVersion|kind|namespace`; kept when old records lose their resource lists. */
+  kinds?: string[];
+  /** Resource results left out of a stored record to keep the history small. */
+  omitted?: number;
 }
 
 export interface SyncOptions {
@@ -310,6 +314,8 @@ export interface Snapshot {
   apps: AppState[];
   /** Newest last, bounded. */
   events: RolloutEvent[];
+  /** Events emitted since start, including those the bound dropped: a reader that remembers it knows what is new. */
+  eventCount?: number;
   /** Commits touching each app's path, newest first; loaded on demand. */
   history: Record<string, HistoryEntry[]>;
 }

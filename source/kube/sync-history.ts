@@ -6,6 +6,23 @@ import type { KubeConnection } from './client.js';
 import { apiFailure } from './errors.js';
 
 const KEEP = 20;
+/** A ConfigMap holds at most 1 MiB; stay well below it. */
+const MAX_BYTES = 600 * 1024;
+
+/**
+ * The newest record keeps its resource list; older ones keep only their failures (their kinds stay listed). A
+ * newest record too large on its own (thousands of resources) keeps its failures too.
+ */
+export function compact(records: SyncRecord[]): SyncRecord[] {
+  const trim = (r: SyncRecord): SyncRecord => {
+    const kept = r.resources.filter((x) => !x.ok);
+    const omitted = (r.omitted ?? 0) + r.resources.length - kept.length;
+    return { ...r, resources: kept, ...(omitted ? { omitted } : {}) };
+  };
+  const out = records.slice(0, KEEP).map((r, i) => (i === 0 ? r : trim(r)));
+  if (out[0] && JSON.stringify(out).length > MAX_BYTES) out[0] = trim(out[0]);
+  return out;
+}
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
@@ -58,10 +75,10 @@ export class SyncHistoryStore {
   async append(record: SyncRecord): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const cm = await this.readMap(record.app);
-      const records = [record, ...(cm ? JSON.parse(cm.data?.records ?? '[]') : [])].slice(
-        0,
-        KEEP,
-      ) as SyncRecord[];
+      const records = compact([
+        record,
+        ...(cm ? (JSON.parse(cm.data?.records ?? '[]') as SyncRecord[]) : []),
+      ]);
       const body = { ...this.ref(record.app), data: { records: JSON.stringify(records) } };
       this.count();
       try {

@@ -57,6 +57,7 @@ export class Loop implements Controller {
   private readonly comparisons = new Map<string, Comparison>();
   private readonly states = new Map<string, AppState>();
   private events: RolloutEvent[] = [];
+  private eventCount = 0;
   private history: Record<string, HistoryEntry[]> = {};
   private readonly cache = new PredictionCache();
   private readonly tracker: RolloutTracker;
@@ -295,6 +296,7 @@ export class Loop implements Controller {
   // -- Snapshot -------------------------------------------------------------------------------------------------
 
   private emit(e: Omit<RolloutEvent, 'time'>): void {
+    this.eventCount++;
     this.events.push({ time: new Date().toISOString(), ...e });
     if (this.events.length > MAX_EVENTS) this.events = this.events.slice(-MAX_EVENTS);
     this.publish();
@@ -316,6 +318,7 @@ export class Loop implements Controller {
       readonly: this.opts.readonly,
       ...(this.opts.readonlyReason ? { readonlyReason: this.opts.readonlyReason } : {}),
       events: this.events,
+      eventCount: this.eventCount,
       history: this.history,
     });
   }

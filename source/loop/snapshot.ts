@@ -25,6 +25,7 @@ export interface SnapshotInput {
   readonly: boolean;
   readonlyReason?: string;
   events: RolloutEvent[];
+  eventCount: number;
   history: Record<string, HistoryEntry[]>;
 }
 
@@ -52,6 +53,7 @@ export function buildSnapshot(i: SnapshotInput): Snapshot {
     ...(i.readonlyReason ? { readonlyReason: i.readonlyReason } : {}),
     apps,
     events: i.events,
+    eventCount: i.eventCount,
     history: i.history,
   };
 }

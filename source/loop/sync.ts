@@ -73,6 +73,11 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
       : `${changed} resource(s) ${options.dryRun ? 'would change' : 'changed'}, ${unchanged} unchanged${kept ? `, ${kept} prune candidate(s) kept` : ''}`,
     prune: options.prune,
     resources: results,
+    kinds: [
+      ...new Set(
+        results.filter((r) => r.apiVersion).map((r) => `${r.apiVersion}|${r.key.kind}|${r.key.namespace}`),
+      ),
+    ].sort(),
   };
   if (!options.dryRun)
     await cluster.recordSync(record).catch((err: Error) =>
@@ -173,7 +178,7 @@ async function pruneAll(
         : blocked
           ? 'not pruned: an apply failed'
           : 'not pruned: not created by driftdeck for this app';
-      results.push({ key: r.key, action: 'skip', ok: true, message: why });
+      results.push({ key: r.key, apiVersion: r.apiVersion, action: 'skip', ok: true, message: why });
       continue;
     }
     try {

@@ -23,6 +23,10 @@ export function watchTargets(
   }
   for (const r of records) {
     for (const res of r.resources) if (res.apiVersion) add(res.apiVersion, res.key.kind, res.key.namespace);
+    for (const k of r.kinds ?? []) {
+      const [apiVersion, kind, namespace] = k.split('|');
+      if (apiVersion && kind) add(apiVersion, kind, namespace ?? '');
+    }
   }
   for (const ns of namespaces) {
     add('v1', 'Pod', ns);
