@@ -63,10 +63,17 @@ export async function predictApply(
     }
     const transient = !isApplyFailure(err) || err.code === 0 || err.code >= 500;
     return {
-      note: `server-side dry-run not possible (${(err as Error).message}); client-side diff`,
+      note: dryRunFailure(err),
       transient,
     };
   }
+}
+
+/** Why the server could not predict the object, in words: the common case is a namespace the sync will create. */
+function dryRunFailure(err: unknown): string {
+  const message = (err as Error).message;
+  const ns = /namespaces "([^"]+)" not found/.exec(message)?.[1];
+  return ns ? `namespace ${ns} does not exist yet; the sync creates it` : message;
 }
 
 /**
