@@ -21,8 +21,9 @@ export interface ConsoleStreams {
   stderr?: NodeJS.WriteStream;
 }
 
-export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
-export const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
+// Bracketed paste on (?2004h) while the console runs, so pasted text is told apart from keys typed quickly.
+export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l\x1b[?2004h';
+export const LEAVE_ALT_SCREEN = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

@@ -8,7 +8,7 @@ import { type CommandId, type Context, commandFor, type Keymap } from './keymap.
 import type { ViewState } from './state.js';
 
 export interface Keypress {
-  /** Canonical key name (see `keyName`), undefined for a multi-character paste. */
+  /** Canonical key name (see `keyName`), undefined for pasted text. */
   name: string | undefined;
   /** The raw text Ink reported, used when typing into the filter or the command line. */
   text: string;
@@ -63,12 +63,44 @@ export function route(state: ViewState, keymap: Keymap, press: Keypress): Routed
   return command(commandFor(keymap, state.focus, press.name) ?? commandFor(keymap, 'global', press.name));
 }
 
+/** What Ink reports for the bracketed-paste markers `ESC [200~` and `ESC [201~` (the escape removed). */
+export const PASTE_START = '[200~';
+export const PASTE_END = '[201~';
+
+/** The key name of one character taken from a run: Enter, Tab and Backspace by name, control characters as ctrl-x. */
+function charName(char: string): string | undefined {
+  if (char === '\r' || char === '\n') return 'enter';
+  if (char === '\t') return 'tab';
+  if (char === '\x7f' || char === '\b') return 'backspace';
+  const code = char.codePointAt(0) ?? 0;
+  if (code === 0) return undefined;
+  if (code < 32) return `ctrl-${String.fromCharCode(code + 96)}`;
+  return char;
+}
+
+/**
+ * One Ink input event as keypresses. Ink hands over a run of plain characters that arrived together as one string:
+ * keys typed while the console was busy (or held down) as well as a paste. Typed keys must never be lost, so a run
+ * is one keypress per character; only text the terminal marks as pasted (bracketed paste) stays one piece.
+ */
+export function keypresses(input: string, key: Key, pasting = false): Keypress[] {
+  if (pasting) return [{ name: undefined, text: input }];
+  const name = keyName(input, key);
+  if (name !== undefined || [...input].length <= 1) return [{ name, text: input }];
+  return [...input].map((char) => ({ name: charName(char), text: char }));
+}
+
 /** Subscribes once at the root and hands each keypress to `handler`, which may change between renders. */
 export function useInputOwner(handler: (press: Keypress) => void): void {
   const latest = useRef(handler);
   latest.current = handler;
+  const pasting = useRef(false);
   const onInput = useCallback((input: string, key: Key) => {
-    latest.current({ name: keyName(input, key), text: input });
+    if (input === PASTE_START || input === PASTE_END) {
+      pasting.current = input === PASTE_START;
+      return;
+    }
+    for (const press of keypresses(input, key, pasting.current)) latest.current(press);
   }, []);
   useInput(onInput);
 }

@@ -25,7 +25,10 @@ export function keyLabel(key: string): string {
   return key;
 }
 
-/** The canonical key name of one Ink keypress, or undefined for text longer than one character (a paste). */
+/**
+ * The canonical key name of one Ink keypress, or undefined for several characters at once (which `keypresses` in
+ * input.ts splits, unless they were pasted).
+ */
 export function keyName(input: string, key: Key): string | undefined {
   if (key.upArrow) return 'up';
   if (key.downArrow) return 'down';

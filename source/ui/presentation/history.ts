@@ -5,8 +5,9 @@ import { type Line, seg } from './line.js';
 
 export function historyLine(entry: HistoryEntry, now: number): Line {
   const line: Line = [
-    seg(`${entry.shortSha}  `, 'accent'),
-    seg(cell(age(entry.date, now), 4), 'muted'),
+    seg(`${entry.shortSha} `, 'accent'),
+    // Ages run to four characters (`120d`); the space after them keeps them off the author.
+    seg(`${cell(age(entry.date, now), 4)} `, 'muted'),
     seg(`${cell(entry.author, 14)} `, 'info'),
     seg(entry.subject),
   ];

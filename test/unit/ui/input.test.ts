@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Routed, route } from '../../../source/ui/input.js';
+import type { Key } from 'ink';
+import { keypresses, type Routed, route } from '../../../source/ui/input.js';
 import { buildKeymap } from '../../../source/ui/keymap.js';
 import { initialState, type ViewState } from '../../../source/ui/state.js';
 
@@ -75,4 +76,29 @@ describe('input routing by priority', () => {
   for (const [name, state, press, expected] of cases) {
     it(name, () => assert.deepEqual(route(state, keymap, press), expected));
   }
+});
+
+describe('keys that arrive together', () => {
+  const none = {} as Key;
+  it('a run of characters typed while the console was busy is one keypress each', () => {
+    assert.deepEqual(keypresses('jj', none), [key('j'), key('j')]);
+    assert.deepEqual(keypresses('1j', none), [key('1'), key('j')]);
+    assert.deepEqual(keypresses('sy', none), [key('s'), key('y')]);
+  });
+  it('Enter, Tab, Backspace and control characters in a run keep their names', () => {
+    assert.deepEqual(keypresses('j\r\t\x7f\x03', none), [
+      key('j'),
+      key('enter', '\r'),
+      key('tab', '\t'),
+      key('backspace', '\x7f'),
+      key('ctrl-c', '\x03'),
+    ]);
+  });
+  it('a single key is passed as it is', () => {
+    assert.deepEqual(keypresses('G', { shift: true } as Key), [key('G')]);
+    assert.deepEqual(keypresses('', { return: true } as Key), [key('enter', '')]);
+  });
+  it('text the terminal marks as pasted stays one piece', () => {
+    assert.deepEqual(keypresses('sq', none, true), [key(undefined, 'sq')]);
+  });
 });

@@ -202,8 +202,13 @@ describe('log lines', () => {
 describe('history rows', () => {
   it('shows short sha, age, author, subject and marks the deployed commit', () => {
     const [head, deployed] = BACKEND_HISTORY.map((entry) => lineText(historyLine(entry, NOW)));
-    assert.equal(head, 'f00dbab  5m  alice          backend: v1.0.1-security-patch');
-    assert.equal(deployed, 'a1b2c3d  3d  bob            backend: first release  [deployed]');
+    assert.equal(head, 'f00dbab 5m   alice          backend: v1.0.1-security-patch');
+    assert.equal(deployed, 'a1b2c3d 3d   bob            backend: first release  [deployed]');
+    const old = { ...BACKEND_HISTORY[1]!, date: new Date(NOW - 573 * 86_400_000).toISOString() };
+    assert.equal(
+      lineText(historyLine(old, NOW)),
+      'a1b2c3d 573d bob            backend: first release  [deployed]',
+    );
   });
 
   it('explains an empty pane', () => {
