@@ -297,8 +297,9 @@ export class Loop implements Controller {
 
   private emit(e: Omit<RolloutEvent, 'time'>): void {
     this.eventCount++;
-    this.events.push({ time: new Date().toISOString(), ...e });
-    if (this.events.length > MAX_EVENTS) this.events = this.events.slice(-MAX_EVENTS);
+    // A new array each time: a snapshot handed out earlier never changes under its reader.
+    const next = [...this.events, { time: new Date().toISOString(), ...e }];
+    this.events = next.length > MAX_EVENTS ? next.slice(-MAX_EVENTS) : next;
     this.publish();
   }
 
@@ -384,7 +385,10 @@ export class Loop implements Controller {
         options,
         emit: (e) => this.emit({ ...e, app }),
       });
-      if (!options.dryRun) this.cache.clear();
+      if (!options.dryRun) {
+        this.cache.clear();
+        for (const r of record.resources) if (r.ok && r.action === 'update') this.tracker.forget(app, r.key);
+      }
       return record;
     } finally {
       this.busy.delete(app);

@@ -37,21 +37,24 @@ export class RolloutTracker {
     for (const r of resources) {
       if (!WORKLOADS.has(`${r.key.group}/${r.key.kind}`)) continue;
       const obj = live(r);
-      if (!obj) continue;
-      const line = workloadProgress(obj);
+      const line = obj && workloadProgress(obj);
+      if (!line) continue;
+      // The suffix is part of what is compared: the same counts turning Healthy are news.
+      const message = `${line.replace(/^[^:]+:\s*/, '')}${r.health.status === 'Healthy' ? ' (rollout complete)' : ''}`;
       const id = `${app}/${r.key.namespace}/${r.key.kind}/${r.key.name}`;
-      if (!line || this.lastProgress.get(id) === line) continue;
+      if (this.lastProgress.get(id) === message) continue;
       const first = !this.lastProgress.has(id);
-      this.lastProgress.set(id, line);
+      this.lastProgress.set(id, message);
       // The first sight of a settled workload is not news; a change, or a rollout under way, is.
       if (first && r.health.status === 'Healthy') continue;
-      this.emit(app, {
-        level: 'info',
-        type: 'progress',
-        resource: `${r.key.kind}/${r.key.name}`,
-        message: `${line.replace(/^[^:]+:\s*/, '')}${r.health.status === 'Healthy' ? ' (rollout complete)' : ''}`,
-      });
+      this.emit(app, { level: 'info', type: 'progress', resource: `${r.key.kind}/${r.key.name}`, message });
     }
+  }
+
+  /** A sync applied this workload: its next state is news even if the counts read the same as before. */
+  forget(app: string, key: { namespace: string; kind: string; name: string }): void {
+    // Known but with no line yet: the next look reports, even a workload already settled.
+    this.lastProgress.set(`${app}/${key.namespace}/${key.kind}/${key.name}`, '');
   }
 
   /** Warning events and failing pods that belong to the app's objects (or the pods and replica sets they own). */
