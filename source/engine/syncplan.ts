@@ -88,8 +88,9 @@ export function planSummary(states: readonly ResourceState[]): SyncPlanSummary {
     update: count('OutOfSync'),
     prune: count('Extraneous'),
     unchanged: count('Synced'),
+    // As a person reads them: Kind/namespace/name (Kind/name when cluster-scoped).
     pruneCandidates: orderForPrune(states.filter((s) => s.status === 'Extraneous')).map((s) =>
-      keyString(s.key),
+      [s.key.kind, s.key.namespace, s.key.name].filter(Boolean).join('/'),
     ),
   };
 }

@@ -172,6 +172,6 @@ test('planSummary counts by status and lists prune candidates in prune order', (
     update: 1,
     prune: 2,
     unchanged: 1,
-    pruneCandidates: ['apps/Deployment/shop/old', '/ConfigMap/shop/old'],
+    pruneCandidates: ['Deployment/shop/old', 'ConfigMap/shop/old'],
   });
 });
