@@ -15,7 +15,12 @@ const SERVER_METADATA = [
 ] as const;
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
-const SERVER_ANNOTATIONS = [LAST_APPLIED_ANNOTATION, 'deployment.kubernetes.io/revision'] as const;
+// The desired-hash annotation is driftdeck's bookkeeping: it changes with every manifest change and is never news.
+const SERVER_ANNOTATIONS = [
+  LAST_APPLIED_ANNOTATION,
+  'deployment.kubernetes.io/revision',
+  'driftdeck.io/desired-hash',
+] as const;
 
 /** A deep copy of `obj` ready for comparison; `ignorePointers` are RFC 6901 pointers whose values are removed. */
 export function normalize(obj: KubeObject, ignorePointers: readonly string[] = []): KubeObject {

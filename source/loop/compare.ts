@@ -4,6 +4,7 @@
 // comparison does not print 1,000 objects to YAML again either.
 import { createHash } from 'node:crypto';
 import {
+  appliedUnchanged,
   ignorePointersFor,
   keyOf,
   keyString,
@@ -15,6 +16,7 @@ import {
   resourceSyncStatus,
   syncWave,
   withDefaultNamespace,
+  withDesiredHash,
 } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type {
@@ -88,7 +90,7 @@ export function prepareDesired(
     (g, k) => cluster.isNamespaced(g, k),
   );
   return objects.map((obj, i) => ({
-    object: markOwned(obj, app.name, keyOf(obj)),
+    object: withDesiredHash(markOwned(obj, app.name, keyOf(obj))),
     source: manifests[i]!.source,
   }));
 }
@@ -130,6 +132,9 @@ export async function compareApp(
         return { ...base, status: 'Extraneous', diff: d.diff, diffMode: 'client-side' };
       }
       byKey.set(id, pair.desired);
+      // Applied by driftdeck from this very manifest and untouched since: in sync, no request needed.
+      if (appliedUnchanged(pair.desired.object, pair.live))
+        return { ...base, status: 'Synced', diff: '', diffMode: 'server-side' };
       const desiredHash = hashOf(pair.desired.object);
       const liveVersion = pair.live?.metadata.resourceVersion ?? '';
       let prediction = cache.get(id, desiredHash, liveVersion);

@@ -150,6 +150,25 @@ describe('the watch loop', () => {
     l.stop();
   });
 
+  it('makes no request for objects it applied when only their status moves', async () => {
+    const { l, cluster } = loop(good);
+    await l.start();
+    await l.sync('backend', { prune: false, dryRun: false, forceConflicts: false });
+    await l.compareNow();
+    const before = cluster.dryRuns;
+    // The controllers write status all the time: a new resourceVersion, the same spec.
+    for (const [id, o] of cluster.live)
+      cluster.live.set(id, {
+        ...o,
+        metadata: { ...o.metadata, resourceVersion: `${o.metadata.resourceVersion}-s` },
+        status: { ready: true },
+      });
+    await l.compareNow();
+    assert.equal(cluster.dryRuns, before);
+    assert.equal(l.getSnapshot().apps[0]?.sync, 'Synced');
+    l.stop();
+  });
+
   it('refuses to sync an app whose revision does not render, and applies nothing', async () => {
     const { l, cluster } = loop(() => ({
       ok: false,
