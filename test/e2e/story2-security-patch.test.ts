@@ -64,18 +64,20 @@ test('story 2: the security patch is seen as one line, synced and rolled out', {
   assert.match(screen, new RegExp(`Apply: {2}${short}`));
   assert.match(screen, /Plan: create 0 {2}update 1 {2}prune 0 {2}unchanged 4/);
   await tty.press('y');
-  // Every replica updated and available. (The line gets a "(rollout complete)" suffix only when the compare that
-  // first sees it also sees the Deployment Healthy; see the report on RolloutTracker.)
+  // The log follows the Deployment until every replica is updated and available and says the rollout is complete.
+  // (kwok starts pods in well under a second, so how many steps in between are seen depends on timing.)
   const started = `sync of ${short} started`;
   screen = await tty.waitForScreen(
     'the rollout of the patch to reach every replica in the log',
-    (s) => /Deployment\/backend 3\/3 updated, 3 available/.test(logSince(s, 'backend', started)),
+    (s) =>
+      /Deployment\/backend 3\/3 updated, 3 available \(rollout complete\)/.test(
+        logSince(s, 'backend', started),
+      ),
     90_000,
   );
   const after = logSince(screen, 'backend', started);
   assert.match(after, /Deployment\/backend updated/);
   assert.match(after, /sync succeeded: 1 resource\(s\) changed, 4 unchanged/);
-  assert.match(after, /Deployment\/backend [0-2]\/3 updated/, `progress before the end:\n${after}`);
   screen = await tty.waitForScreen(
     'backend Synced and Healthy at the patch',
     (s) => appShows(s, 'backend', 'Synced', 'Healthy') && new RegExp(`Healthy\\s+0\\s+${short}`).test(s),
