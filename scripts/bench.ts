@@ -1,9 +1,11 @@
 // `npm run bench`: driftdeck against kubectl on a local cluster of its own (started here, always deleted at the end),
-// with a generated Git repo of 1,000 manifests. Prints a table and writes bench-results.json.
+// with a generated Git repo of 1,000 manifests, then the console (no cluster). Prints a table and writes
+// bench-results.json (after `--only`, the other sections' earlier figures stay in it).
 //
 //   npm run bench [-- --runs 3 --sync-runs 3 --detect-runs 5 --only diff-create,sync]
+//   npm run bench -- --only console          (the console alone: no cluster is started)
 //
-// The sections live in scripts/bench/sections.ts; the console's figures (issue 4) are to be added there.
+// The sections live in scripts/bench/sections.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +22,7 @@ import { removeGitCache } from './bench/inprocess.js';
 import { BenchManifests, TOTAL } from './bench/manifests.js';
 import { createRepo } from './bench/repo.js';
 import { Report } from './bench/report.js';
-import { SECTIONS } from './bench/sections.js';
+import { type ClusterSection, SECTIONS } from './bench/sections.js';
 import { createNamespaces } from './bench/settle.js';
 
 const pkg = join(import.meta.dirname, '..');
@@ -43,11 +45,39 @@ const options = {
   detectRuns: count(flags['detect-runs'], 'detect-runs'),
 };
 const only = flags.only?.split(',');
+const unknown = only?.filter((id) => !SECTIONS.some((s) => s.id === id)) ?? [];
+if (unknown.length > 0)
+  throw new Error(
+    `--only: no section ${unknown.join(', ')} (there are ${SECTIONS.map((s) => s.id).join(', ')})`,
+  );
+const chosen = SECTIONS.filter((s) => !only || only.includes(s.id));
 const log = (line: string) => console.log(`  ${line}`);
 const step = (title: string) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 100 - title.length))}`);
 
 async function main(): Promise<number> {
   const report = new Report();
+  const onCluster = chosen.filter((s): s is ClusterSection => s.cluster);
+  if (onCluster.length > 0 && !(await runOnCluster(onCluster, report))) return finish(report, 1);
+  try {
+    for (const section of chosen) {
+      if (section.cluster) continue;
+      step(section.title);
+      await section.run({ pkg, options, report });
+    }
+  } catch (err) {
+    failed(report, err);
+    return finish(report, 1);
+  }
+  return finish(report, 0);
+}
+
+function failed(report: Report, err: unknown): void {
+  console.error(`\nbenchmark failed: ${(err as Error).stack ?? err}`);
+  report.note(`the run failed: ${(err as Error).message}`);
+}
+
+/** The sections that need the cluster: starts it, runs them, deletes it. False when one failed. */
+async function runOnCluster(sections: ClusterSection[], report: Report): Promise<boolean> {
   const name = `driftdeck-bench-${process.pid}`;
   step('tools and local cluster');
   const tools = await ensureTools({ onProgress: log });
@@ -66,12 +96,12 @@ async function main(): Promise<number> {
   };
   // The cluster is deleted however the run ends: a signal, or an error escaping from a callback.
   const onSignal = () => void cleanup().finally(() => process.exit(130));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const onCrash = (err: unknown) => {
     console.error(`\nbenchmark crashed: ${(err as Error)?.stack ?? err}`);
     void cleanup().finally(() => process.exit(1));
   };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   process.once('uncaughtException', onCrash);
   process.once('unhandledRejection', onCrash);
   try {
@@ -84,30 +114,34 @@ async function main(): Promise<number> {
     await writeKubectlFiles(ctx);
     await createNamespaces(ctx);
     log(`remote ${repo.remote}; kubectl files ${ctx.files.driftdeck}, ${ctx.files.kubectl}`);
-    for (const section of SECTIONS) {
-      if (only && !only.includes(section.id)) continue;
+    for (const section of sections) {
       step(section.title);
       await section.run(ctx);
     }
+    return true;
   } catch (err) {
-    console.error(`\nbenchmark failed: ${(err as Error).stack ?? err}`);
-    report.note(`the run failed: ${(err as Error).message}`);
-    return finish(report, 1, cleanup);
+    failed(report, err);
+    return false;
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
   }
-  return finish(report, 0, cleanup);
 }
 
-async function finish(report: Report, code: number, cleanup: () => Promise<void>): Promise<number> {
-  await cleanup();
+async function finish(report: Report, code: number): Promise<number> {
   report.print();
   const file = join(pkg, 'bench-results.json');
-  await report.write(file, {
+  const extra = {
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     kubernetes: KUBE_VERSION,
     objects: TOTAL,
     options,
-  });
-  console.log(`\nwrote ${file}`);
+  };
+  await report.write(file, extra, only !== undefined);
+  console.log(`\nwrote ${file}${only ? ' (the other sections keep their earlier figures)' : ''}`);
   return code;
 }
 

@@ -17,18 +17,22 @@ export interface BenchOptions {
   detectRuns: number;
 }
 
-export interface BenchContext {
-  root: string;
+/** What every section gets; sections that need no cluster (the console's) get only this. */
+export interface SectionContext {
   /** The repository (package) folder: dist/cli.js lives here. */
   pkg: string;
+  options: BenchOptions;
+  report: Report;
+}
+
+export interface BenchContext extends SectionContext {
+  root: string;
   tools: Tools;
   cluster: ClusterInfo;
   repo: BenchRepo;
   manifests: BenchManifests;
   /** Multi-document files of the current manifests, per namespace. */
   files: { driftdeck: string; kubectl: string };
-  options: BenchOptions;
-  report: Report;
   kubectl(args: string[], ok?: number[]): Promise<CommandResult>;
   /** `node dist/cli.js <args> --repo <remote> --kubeconfig <kc>`. */
   driftdeck(args: string[], ok?: number[]): Promise<CommandResult>;

@@ -1,10 +1,11 @@
 // What the benchmark found: figures (runs of a measurement), targets checked against them, and notes; printed as a
-// table and written to bench-results.json.
+// table and written to bench-results.json (a run of some sections only keeps the other sections' earlier figures).
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { formatMs, type Runs, summarize } from './stats.js';
+import { mergeEarlier } from './results.js';
+import { formatBytes, formatMs, type Runs, summarize } from './stats.js';
 
-export type Unit = 'ms' | 'requests' | 'x';
+export type Unit = 'ms' | 'requests' | 'x' | 'B/s' | '/s';
 
 export interface Figure {
   section: string;
@@ -82,7 +83,8 @@ export class Report {
     if (this.notes.length) console.log(`\nNotes\n${this.notes.map((n) => `- ${n}`).join('\n')}`);
   }
 
-  async write(path: string, extra: Record<string, unknown>): Promise<void> {
+  /** Writes the results; with `merge` (a run of some sections), other sections' figures in the file are kept. */
+  async write(path: string, extra: Record<string, unknown>, merge = false): Promise<void> {
     const json = {
       startedAt: this.startedAt,
       finishedAt: new Date().toISOString(),
@@ -92,13 +94,15 @@ export class Report {
       targets: this.targets,
       notes: this.notes,
     };
-    await writeFile(path, `${JSON.stringify(json, null, 2)}\n`);
+    await writeFile(path, `${JSON.stringify(merge ? await mergeEarlier(path, json) : json, null, 2)}\n`);
   }
 }
 
-function show(unit: Unit, value: number): string {
+export function show(unit: Unit, value: number): string {
   if (unit === 'ms') return formatMs(value);
   if (unit === 'x') return `${value.toFixed(2)}x`;
+  if (unit === 'B/s') return `${formatBytes(value)}/s`;
+  if (unit === '/s') return `${value.toFixed(2)}/s`;
   return String(Math.round(value));
 }
 
