@@ -111,6 +111,14 @@ export class Loop implements Controller {
   }
 
   private readonly connectionNotes = new ConnectionNotes();
+  /** The last sync this loop made per app, shown until the cached history catches up with it. */
+  private readonly ownRecords = new Map<string, SyncRecord>();
+
+  private withOwnRecord(app: string, records: SyncRecord[]): SyncRecord[] {
+    const own = this.ownRecords.get(app);
+    if (!own || records.some((r) => r.startedAt === own.startedAt && r.by === own.by)) return records;
+    return (records[0]?.finishedAt ?? '') > own.finishedAt ? records : [own, ...records];
+  }
 
   /** A lost or regained API connection is an event in the log, not only a badge. */
   private noteConnection(): void {
@@ -248,7 +256,7 @@ export class Loop implements Controller {
         const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache);
         this.comparisons.set(app.name, cmp);
         const error = this.configError ?? r?.error ?? cmp.error;
-        const records = recordsFromCache(cached, app.name);
+        const records = this.withOwnRecord(app.name, recordsFromCache(cached, app.name));
         const deployed = records.find((x) => x.result === 'Succeeded');
         this.states.set(app.name, {
           name: app.name,
@@ -386,6 +394,7 @@ export class Loop implements Controller {
         emit: (e) => this.emit({ ...e, app }),
       });
       if (!options.dryRun) {
+        this.ownRecords.set(app, record);
         this.cache.clear();
         for (const r of record.resources) if (r.ok && r.action === 'update') this.tracker.forget(app, r.key);
       }

@@ -55,8 +55,8 @@ test('story 1: the sample shop is listed with sync and health status', { timeout
     );
   }
   const all = await tty.waitForScreen(
-    'every app Synced and Healthy',
-    (s) => APPS.every((app) => appShows(s, app, 'Synced', 'Healthy')),
+    'every app Synced and Healthy at a deployed revision',
+    (s) => APPS.every((app) => /Synced\s+Healthy\s+0\s+[0-9a-f]{7}\s/.test(appRow(s, app) ?? '')),
     30_000,
   );
   for (const app of APPS) assert.match(appRow(all, app) ?? '', /Synced\s+Healthy\s+0\s+[0-9a-f]{7}\s/);
