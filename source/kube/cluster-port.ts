@@ -14,6 +14,7 @@ import { ApplyError } from './apply-error.js';
 import { type ConnectOptions, connect, type KubeConnection } from './client.js';
 import { Discovery, groupOf, objectPath } from './discovery.js';
 import { apiFailure, describeFailure } from './errors.js';
+import { getOrUndefined } from './http.js';
 import { Informer, type InformerState } from './informer.js';
 import { Leases } from './lease.js';
 import { SyncHistoryStore } from './sync-history.js';
@@ -197,13 +198,13 @@ export class KubeCluster implements ClusterPort {
 
   async ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean> {
     this.requestCount++;
-    try {
-      await this.conn.raw.request('GET', `/api/v1/namespaces/${encodeURIComponent(name)}`);
-      return false;
-    } catch (err) {
-      const f = apiFailure(err);
-      if (f.code !== 404) throw new ApplyError(f);
-    }
+    const existing = await getOrUndefined(
+      this.conn.raw,
+      `/api/v1/namespaces/${encodeURIComponent(name)}`,
+    ).catch((err: unknown) => {
+      throw new ApplyError(apiFailure(err));
+    });
+    if (existing) return false;
     this.requestCount++;
     try {
       await this.conn.raw.request('POST', '/api/v1/namespaces', {

@@ -175,3 +175,13 @@ export class RawClient {
     }
   }
 }
+
+/** GET that answers undefined for a 404 (the object does not exist) and throws anything else. */
+export async function getOrUndefined<T>(raw: RawClient, path: string): Promise<T | undefined> {
+  try {
+    return await raw.request<T>('GET', path);
+  } catch (err) {
+    if (err instanceof HttpError && err.statusCode === 404) return undefined;
+    throw err;
+  }
+}

@@ -5,6 +5,7 @@ import type { KubeObject } from '../engine/types.js';
 import { ApplyError } from './apply-error.js';
 import type { KubeConnection } from './client.js';
 import { apiFailure } from './errors.js';
+import { getOrUndefined } from './http.js';
 
 const DURATION_S = 30;
 const RENEW_MS = 10_000;
@@ -54,13 +55,9 @@ export class Leases {
 
   private async read(app: string): Promise<LeaseObject | undefined> {
     this.count();
-    try {
-      return await this.conn.raw.request<LeaseObject>('GET', this.path(app));
-    } catch (err) {
-      const f = apiFailure(err);
-      if (f.code === 404) return undefined;
-      throw new ApplyError(f);
-    }
+    return getOrUndefined<LeaseObject>(this.conn.raw, this.path(app)).catch((err: unknown) => {
+      throw new ApplyError(apiFailure(err));
+    });
   }
 
   async holder(app: string): Promise<string | undefined> {

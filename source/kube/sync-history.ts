@@ -4,6 +4,7 @@ import type { KubeObject, SyncRecord } from '../engine/types.js';
 import { ApplyError } from './apply-error.js';
 import type { KubeConnection } from './client.js';
 import { apiFailure } from './errors.js';
+import { getOrUndefined } from './http.js';
 
 const KEEP = 20;
 /** A ConfigMap holds at most 1 MiB; stay well below it. */
@@ -53,13 +54,11 @@ export class SyncHistoryStore {
 
   private async readMap(app: string): Promise<ConfigMap | undefined> {
     this.count();
-    try {
-      return await this.conn.raw.request<ConfigMap>('GET', `${this.collection}/${historyConfigMapName(app)}`);
-    } catch (err) {
-      const f = apiFailure(err);
-      if (f.code === 404) return undefined;
-      throw new ApplyError(f);
-    }
+    return getOrUndefined<ConfigMap>(this.conn.raw, `${this.collection}/${historyConfigMapName(app)}`).catch(
+      (err: unknown) => {
+        throw new ApplyError(apiFailure(err));
+      },
+    );
   }
 
   /** Newest first. */

@@ -152,8 +152,20 @@ async function applyAll(
             message: `${action === 'create' ? 'created' : 'updated'}${options.dryRun ? ' (dry-run)' : ''}${out.note ? ` (${out.note})` : ''}`,
           });
         } catch (err) {
-          failedGroup = true;
           const message = (err as Error).message;
+          // A dry-run cannot place an object in a namespace this same sync would create first.
+          const ns = /namespaces "([^"]+)" not found/.exec(message)?.[1];
+          if (options.dryRun && ns && createdNamespaces(results).has(ns)) {
+            results.push({
+              key: r.key,
+              apiVersion: r.apiVersion,
+              action,
+              ok: true,
+              message: `dry-run: after namespace ${ns} is created`,
+            });
+            return;
+          }
+          failedGroup = true;
           results.push({ key: r.key, action, ok: false, message });
           emit({ level: 'error', type: 'resource-failed', resource: resourceLabel(r.key), message });
         }
@@ -232,7 +244,7 @@ async function ensureNamespaces(
           apiVersion: 'v1',
           action: 'create',
           ok: true,
-          message: 'target namespace created',
+          message: input.options.dryRun ? 'target namespace would be created' : 'target namespace created',
         });
         input.emit({
           level: 'info',
@@ -245,6 +257,12 @@ async function ensureNamespaces(
       results.push({ key, apiVersion: 'v1', action: 'create', ok: false, message: (err as Error).message });
     }
   }
+}
+
+function createdNamespaces(results: ResourceResult[]): Set<string> {
+  return new Set(
+    results.filter((r) => r.ok && r.action === 'create' && r.key.kind === 'Namespace').map((r) => r.key.name),
+  );
 }
 
 function sameGroup(a: ResourceState, b: ResourceState): boolean {
