@@ -37,6 +37,8 @@ export interface ConsoleRun {
   keyMs: number[];
   idle?: Idle;
   publishing?: Idle;
+  /** The loop's own idle: a poll every second that finds nothing new (only `lastPoll` moves). */
+  polling?: Idle;
   stderr: string;
 }
 
@@ -102,6 +104,9 @@ async function main(): Promise<ConsoleRun> {
     await sleep(2000);
     run.idle = await idle(stdout, start, 0, () => undefined);
     run.publishing = await idle(stdout, start, 1000, () => controller.update(() => ({})));
+    run.polling = await idle(stdout, start, 1000, () =>
+      controller.update((s) => ({ loop: { ...s.loop, lastPoll: new Date().toISOString() } })),
+    );
   }
 
   stdin.write('\x03');

@@ -82,7 +82,9 @@ export async function runConsole(
         // newline, so each redraw lands a row lower in a real terminal. A full redraw happens only when the text
         // changed, at most a few times a second thanks to sampling, and never while idle.
         incrementalRendering: false,
-        maxFps: 30,
+        // No frame cap: engine changes already reach the screen at the sampling rate (250 ms), and a cap here
+        // only delays the frame that answers a key.
+        maxFps: 0,
       },
     );
     // `fail` may have run while rendering, before `instance` existed.

@@ -56,6 +56,8 @@ export async function consoleSection(ctx: SectionContext): Promise<void> {
   if (!full.idle || !full.publishing) throw new Error('the console run measured no idle windows');
   idleFigures(ctx, 'idle, snapshot version still', full.idle);
   idleFigures(ctx, 'idle, unchanged snapshot published every 1 s', full.publishing);
+  // What the real loop publishes while nothing happens: a poll that moves `lastPoll` and nothing else.
+  if (full.polling) idleFigures(ctx, 'idle, the loop polling every 1 s, nothing new', full.polling);
   report.note(`console: ${where}; colours on; the idle windows follow ${keys.length} j presses`);
   if (full.stderr) report.note(`console wrote to stderr: ${full.stderr.slice(0, 500)}`);
 }
