@@ -41,11 +41,3 @@ export function describeFailure(err: unknown): string {
   const f = apiFailure(err);
   return f.code ? `${f.reason}: ${f.message}` : `cannot reach the API server: ${f.message}`;
 }
-
-/** Network-level failures (refused, reset, timeouts) as opposed to the server answering with an error. */
-export function isConnectionError(err: unknown): boolean {
-  const f = apiFailure(err);
-  if (f.code >= 500 && f.code !== 500) return true;
-  if (f.code) return false;
-  return true;
-}

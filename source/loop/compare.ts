@@ -2,9 +2,9 @@
 // a server-side dry-run apply. The dry-run result is cached by (desired content, live resourceVersion), so a
 // comparison where nothing changed makes no request at all; the diff text made from it is kept with it, so such a
 // comparison does not print 1,000 objects to YAML again either.
-import { createHash } from 'node:crypto';
 import {
   appliedUnchanged,
+  DESIRED_HASH_ANNOTATION,
   ignorePointersFor,
   keyOf,
   keyString,
@@ -76,8 +76,6 @@ export class PredictionCache {
   }
 }
 
-export const hashOf = (obj: unknown) => createHash('sha256').update(JSON.stringify(obj)).digest('base64url');
-
 /** Desired objects as they will be applied: namespace defaulted, ownership mark added. */
 export function prepareDesired(
   app: AppSpec,
@@ -135,7 +133,10 @@ export async function compareApp(
       // Applied by driftdeck from this very manifest and untouched since: in sync, no request needed.
       if (appliedUnchanged(pair.desired.object, pair.live))
         return { ...base, status: 'Synced', diff: '', diffMode: 'server-side' };
-      const desiredHash = hashOf(pair.desired.object);
+      // prepareDesired stamped the manifest's hash on it; hash again only for objects that did not go through it.
+      const desiredHash =
+        pair.desired.object.metadata.annotations?.[DESIRED_HASH_ANNOTATION] ??
+        JSON.stringify(pair.desired.object);
       const liveVersion = pair.live?.metadata.resourceVersion ?? '';
       let prediction = cache.get(id, desiredHash, liveVersion);
       if (!prediction) {
