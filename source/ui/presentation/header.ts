@@ -25,10 +25,21 @@ export function headerLines(snapshot: Snapshot, now: number, readonly: boolean):
       seg(`connection lost${loop.connectionMessage ? `: ${loop.connectionMessage}` : ''}`, 'bad', true),
     );
   second.push(seg(`  ${loop.watching} objects watched`, 'muted'));
-  second.push(seg(`  polled ${loop.lastPoll ? `${age(loop.lastPoll, now)} ago` : 'not yet'}`, 'muted'));
+  second.push(seg(`  polled ${pollAge(loop.lastPoll, now)}`, 'muted'));
   if (loop.pollError) second.push(seg(`  git: ${loop.pollError}`, 'bad'));
   if (head) {
     second.push(seg('  head ', 'muted'), seg(head.shortSha, 'accent'), seg(` ${head.subject}`));
   }
   return [first, second];
+}
+
+/**
+ * "just now" while polls keep coming (the default interval is 10 s): a seconds count that ticks with every poll would
+ * redraw the whole screen each time for no news.
+ */
+export function pollAge(lastPoll: string | undefined, now: number): string {
+  if (!lastPoll) return 'not yet';
+  const then = Date.parse(lastPoll);
+  if (!Number.isNaN(then) && now - then < 15_000) return 'just now';
+  return `${age(lastPoll, now)} ago`;
 }

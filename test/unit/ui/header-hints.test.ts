@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildKeymap } from '../../../source/ui/keymap.js';
-import { headerLines } from '../../../source/ui/presentation/header.js';
+import { headerLines, pollAge } from '../../../source/ui/presentation/header.js';
 import { footerHints, helpLines } from '../../../source/ui/presentation/hints.js';
 import { lineText } from '../../../source/ui/presentation/line.js';
 import { fixtureSnapshot, NOW } from './fake-controller.js';
@@ -12,7 +12,7 @@ describe('header', () => {
     assert.equal(first, 'driftdeck  ctx kind-driftdeck  branch main  repo file:///tmp/gadgetgrove.git');
     assert.equal(
       second,
-      'connected  42 objects watched  polled 3s ago  head f00dbab backend: v1.0.1-security-patch',
+      'connected  42 objects watched  polled just now  head f00dbab backend: v1.0.1-security-patch',
     );
   });
 
@@ -80,4 +80,17 @@ describe('footer hints and help, from the keymap', () => {
       ['Move', 'Panes', 'Actions', 'Dialogs'],
     );
   });
+});
+
+describe('poll age in the header', () => {
+  const now = Date.parse('2026-01-01T00:01:00Z');
+  const cases: Array<[string | undefined, string]> = [
+    [undefined, 'not yet'],
+    ['2026-01-01T00:00:58Z', 'just now'],
+    ['2026-01-01T00:00:46Z', 'just now'],
+    ['2026-01-01T00:00:30Z', '30s ago'],
+    ['2025-12-31T23:58:00Z', '3m ago'],
+  ];
+  for (const [lastPoll, want] of cases)
+    it(`${lastPoll ?? 'never'} -> ${want}`, () => assert.equal(pollAge(lastPoll, now), want));
 });
