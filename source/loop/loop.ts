@@ -23,7 +23,7 @@ import { ConnectionNotes } from './connection.js';
 import { indexLive, liveForApp } from './live-index.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
 import { RolloutTracker } from './rollout.js';
-import { buildSnapshot } from './snapshot.js';
+import { buildSnapshot, Publisher } from './snapshot.js';
 import { runSync } from './sync.js';
 import { recordsFromCache, watchTargets } from './targets.js';
 
@@ -44,20 +44,14 @@ export interface LoopOptions {
   autoSync: boolean;
 }
 
-const MAX_EVENTS = 1000;
-
 export class Loop implements Controller {
-  private version = 0;
-  private snapshot: Snapshot;
-  private readonly listeners = new Set<() => void>();
+  private readonly out: Publisher;
   private head?: string;
   private apps: AppSpec[] = [];
   private configError?: LocatedError;
   private rendered = new Map<string, RenderedApp>();
   private readonly comparisons = new Map<string, Comparison>();
   private readonly states = new Map<string, AppState>();
-  private events: RolloutEvent[] = [];
-  private eventCount = 0;
   private history: Record<string, HistoryEntry[]> = {};
   private readonly cache = new PredictionCache();
   private readonly tracker: RolloutTracker;
@@ -76,7 +70,7 @@ export class Loop implements Controller {
   constructor(private readonly opts: LoopOptions) {
     this.tracker = new RolloutTracker((app, e) => this.emit({ ...e, app }));
     this.auto = new AutoSyncPolicy();
-    this.snapshot = this.build();
+    this.out = new Publisher((parts) => this.build(parts));
   }
 
   get cluster(): ClusterPort {
@@ -304,16 +298,16 @@ export class Loop implements Controller {
   // -- Snapshot -------------------------------------------------------------------------------------------------
 
   private emit(e: Omit<RolloutEvent, 'time'>): void {
-    this.eventCount++;
-    // A new array each time: a snapshot handed out earlier never changes under its reader.
-    const next = [...this.events, { time: new Date().toISOString(), ...e }];
-    this.events = next.length > MAX_EVENTS ? next.slice(-MAX_EVENTS) : next;
-    this.publish();
+    this.out.emit(e);
   }
 
-  private build(): Snapshot {
+  private publish(): void {
+    this.out.publish();
+  }
+
+  private build(parts: { version: number; events: RolloutEvent[]; eventCount: number }): Snapshot {
     return buildSnapshot({
-      version: ++this.version,
+      ...parts,
       git: this.opts.git,
       cluster: this.opts.cluster,
       apps: this.apps,
@@ -326,24 +320,16 @@ export class Loop implements Controller {
       ...(this.pollError ? { pollError: this.pollError } : {}),
       readonly: this.opts.readonly,
       ...(this.opts.readonlyReason ? { readonlyReason: this.opts.readonlyReason } : {}),
-      events: this.events,
-      eventCount: this.eventCount,
       history: this.history,
     });
   }
 
-  private publish(): void {
-    this.snapshot = this.build();
-    for (const l of this.listeners) l();
-  }
-
   getSnapshot(): Snapshot {
-    return this.snapshot;
+    return this.out.snapshot;
   }
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.out.subscribe(listener);
   }
 
   // -- Commands -------------------------------------------------------------------------------------------------

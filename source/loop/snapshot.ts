@@ -69,3 +69,53 @@ export function pendingState(app: AppSpec, error?: LocatedError): AppState {
     ...(error ? { error } : {}),
   };
 }
+
+const MAX_EVENTS = 1000;
+
+/**
+ * Holds the current snapshot and the event log, and tells subscribers when either moves. `build` assembles the rest
+ * of the snapshot from the loop's state; the version and the events are this class's.
+ */
+export class Publisher {
+  private version = 0;
+  private events: RolloutEvent[] = [];
+  private eventCount = 0;
+  private readonly listeners = new Set<() => void>();
+  private current: Snapshot;
+
+  constructor(
+    private readonly build: (parts: {
+      version: number;
+      events: RolloutEvent[];
+      eventCount: number;
+    }) => Snapshot,
+  ) {
+    this.current = this.make();
+  }
+
+  private make(): Snapshot {
+    return this.build({ version: ++this.version, events: this.events, eventCount: this.eventCount });
+  }
+
+  emit(e: Omit<RolloutEvent, 'time'>): void {
+    this.eventCount++;
+    // A new array each time: a snapshot handed out earlier never changes under its reader.
+    const next = [...this.events, { time: new Date().toISOString(), ...e }];
+    this.events = next.length > MAX_EVENTS ? next.slice(-MAX_EVENTS) : next;
+    this.publish();
+  }
+
+  publish(): void {
+    this.current = this.make();
+    for (const l of this.listeners) l();
+  }
+
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
