@@ -1,5 +1,5 @@
 // The order a sync applies and prunes in, and what a sync would do.
-import { compareKeys, keyString, matchesSelector } from './keys.js';
+import { compareKeys, matchesSelector } from './keys.js';
 import type { KubeObject, ResourceKey, ResourceState, SyncPlanSummary } from './types.js';
 
 export const SYNC_WAVE_ANNOTATION = 'driftdeck.io/sync-wave';

@@ -1,7 +1,7 @@
 // When an app syncs by itself. A new revision is synced once; if that fails it is retried a few times with backoff
 // and then left alone until a new commit arrives (never retried in a loop). Self-heal puts drift back, with a
 // backoff that grows while the drift keeps coming back.
-import type { AppState } from '../engine/types.js';
+import type { AppState, RolloutEvent } from '../engine/types.js';
 
 const MAX_RETRIES = 3;
 const BASE_MS = 5_000;
@@ -74,5 +74,32 @@ export class AutoSyncPolicy {
   settled(app: string): void {
     const last = this.attempts.get(app);
     if (last) last.heals = 0;
+  }
+}
+
+export interface AutoSyncRun {
+  states: Iterable<AppState>;
+  head: string | undefined;
+  busy: (app: string) => boolean;
+  sync: (app: string, prune: boolean) => Promise<{ result: string }>;
+  emit: (e: Omit<RolloutEvent, 'time'>) => void;
+}
+
+/** Starts the syncs the policy says are due, and records each outcome against the revision it was started for. */
+export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void {
+  const head = run.head;
+  if (!head) return;
+  for (const state of run.states) {
+    if (run.busy(state.name)) continue;
+    const decision = policy.decide(state, head);
+    if (!decision) continue;
+    run.emit({ app: state.name, level: 'info', type: 'status', message: decision.reason });
+    void run.sync(state.name, state.spec.sync.prune).then(
+      (rec) => policy.record(state.name, head, rec.result !== 'Failed'),
+      (err: Error) => {
+        policy.record(state.name, head, false);
+        run.emit({ app: state.name, level: 'error', type: 'sync-finished', message: err.message });
+      },
+    );
   }
 }

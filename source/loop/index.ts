@@ -1,1 +1,2 @@
-export { type AppsResult, Loop, type LoopOptions } from './loop.js';
+export { Loop } from './loop.js';
+export type { AppsResult, LoopOptions } from './options.js';

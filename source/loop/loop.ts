@@ -1,15 +1,14 @@
 // The watch loop: polls Git, renders each app at the new revision, keeps the informer cache on the kinds the apps
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
-import { keyString, planSummary, rollupHealth, rollupSync } from '../engine/index.js';
-import type { ClusterPort, GitPort } from '../engine/ports.js';
+import { keyString, planSummary } from '../engine/index.js';
+import type { ClusterPort } from '../engine/ports.js';
 import type {
   AppSpec,
   AppState,
   Controller,
   HistoryEntry,
   LocatedError,
-  RenderResult,
   RevertOutcome,
   RolloutEvent,
   Snapshot,
@@ -17,36 +16,21 @@ import type {
   SyncPlanSummary,
   SyncRecord,
 } from '../engine/types.js';
-import { AutoSyncPolicy } from './autosync.js';
+import { AutoSyncPolicy, runDueAutoSyncs } from './autosync.js';
 import { type Comparison, compareApp, PredictionCache } from './compare.js';
 import { ConnectionNotes } from './connection.js';
+import { GitWatch } from './git-watch.js';
 import { indexLive, liveForApp } from './live-index.js';
+import type { LoopOptions } from './options.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
 import { RolloutTracker } from './rollout.js';
-import { buildSnapshot, Publisher } from './snapshot.js';
+import { buildSnapshot, comparedState, Publisher } from './snapshot.js';
 import { runSync } from './sync.js';
-import { recordsFromCache, watchTargets } from './targets.js';
-
-export type AppsResult = { ok: true; apps: AppSpec[] } | { ok: false; error: LocatedError };
-
-export interface LoopOptions {
-  git: GitPort;
-  cluster: ClusterPort;
-  render: (dir: string, app: AppSpec) => Promise<RenderResult>;
-  /** Reads the app definitions of a checked-out revision (driftdeck.yaml, or the ad-hoc app from flags). */
-  loadApps: (dir: string) => Promise<AppsResult>;
-  intervalMs: number;
-  readonly: boolean;
-  readonlyReason?: string;
-  /** user@host, recorded with every sync and shown to whoever waits on the lease. */
-  by: string;
-  /** Let apps whose policy says so sync by themselves (the console and the agent do; one-shot commands don't). */
-  autoSync: boolean;
-}
+import { recordsFromCache, watchTargets, withOwnRecord } from './targets.js';
 
 export class Loop implements Controller {
   private readonly out: Publisher;
-  private head?: string;
+  private readonly gitWatch: GitWatch;
   private apps: AppSpec[] = [];
   private configError?: LocatedError;
   private rendered = new Map<string, RenderedApp>();
@@ -62,14 +46,13 @@ export class Loop implements Controller {
   private comparing?: Promise<void>;
   private compareAgain = false;
   private polling?: Promise<void>;
-  private lastPoll?: string;
-  private pollError?: string;
   private unsubscribe?: () => void;
   private stopped = false;
 
   constructor(private readonly opts: LoopOptions) {
     this.tracker = new RolloutTracker((app, e) => this.emit({ ...e, app }));
     this.auto = new AutoSyncPolicy();
+    this.gitWatch = new GitWatch(opts.git, (e) => this.emit(e));
     this.out = new Publisher((parts) => this.build(parts));
   }
 
@@ -108,12 +91,6 @@ export class Loop implements Controller {
   /** The last sync this loop made per app, shown until the cached history catches up with it. */
   private readonly ownRecords = new Map<string, SyncRecord>();
 
-  private withOwnRecord(app: string, records: SyncRecord[]): SyncRecord[] {
-    const own = this.ownRecords.get(app);
-    if (!own || records.some((r) => r.startedAt === own.startedAt && r.by === own.by)) return records;
-    return (records[0]?.finishedAt ?? '') > own.finishedAt ? records : [own, ...records];
-  }
-
   /** A lost or regained API connection is an event in the log, not only a badge. */
   private noteConnection(): void {
     const e = this.connectionNotes.note(this.opts.cluster.connection());
@@ -131,36 +108,13 @@ export class Loop implements Controller {
   }
 
   private async pollOnce(): Promise<void> {
-    let head: string;
-    try {
-      ({ head } = await this.opts.git.poll());
-      this.lastPoll = new Date().toISOString();
-      if (this.pollError)
-        this.emit({ app: '', level: 'info', type: 'git', message: `Git remote reachable again` });
-      this.pollError = undefined;
-    } catch (err) {
-      const message = (err as Error).message;
-      this.lastPoll = new Date().toISOString();
-      if (message !== this.pollError) this.emit({ app: '', level: 'error', type: 'git-error', message });
-      this.pollError = message;
-      this.publish();
-      return;
-    }
-    if (head !== this.head) await this.loadRevision(head);
+    const head = await this.gitWatch.poll();
+    if (head !== undefined && head !== this.gitWatch.head) await this.loadRevision(head);
     else this.publish();
   }
 
   private async loadRevision(sha: string): Promise<void> {
-    const dir = await this.opts.git.checkout(sha);
-    const commit = await this.opts.git.commit(sha).catch(() => undefined);
-    this.emit({
-      app: '',
-      level: 'info',
-      type: 'git',
-      message: `${this.head ? 'new commit' : 'at'} ${sha.slice(0, 7)} on ${this.opts.git.branch}${commit ? `: ${commit.subject}` : ''}`,
-    });
-    this.head = sha;
-    this.headCommit = commit;
+    const dir = await this.gitWatch.enter(sha);
     const loaded = await this.opts.loadApps(dir);
     if (!loaded.ok) {
       // Invalid app definitions: keep the apps we knew, each showing the error, and apply nothing.
@@ -196,7 +150,6 @@ export class Loop implements Controller {
     await this.compareNow();
   }
 
-  private headCommit?: Awaited<ReturnType<GitPort['commit']>>;
   private readonly autoOverrides = new Map<string, boolean>();
   private recordsLoaded = false;
 
@@ -249,21 +202,17 @@ export class Loop implements Controller {
         const live = liveForApp(index, app.name, desired);
         const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache);
         this.comparisons.set(app.name, cmp);
-        const error = this.configError ?? r?.error ?? cmp.error;
-        const records = this.withOwnRecord(app.name, recordsFromCache(cached, app.name));
-        const deployed = records.find((x) => x.result === 'Succeeded');
-        this.states.set(app.name, {
-          name: app.name,
-          spec: app,
-          targetRevision: this.head,
-          deployedRevision: deployed?.revision,
-          sync: rollupSync(cmp.resources, error),
-          health: rollupHealth(cmp.resources),
-          resources: cmp.resources,
-          ...(error ? { error } : {}),
-          ...(records[0] ? { lastSync: records[0] } : {}),
-          comparedAt: new Date().toISOString(),
-        });
+        const records = withOwnRecord(this.ownRecords.get(app.name), recordsFromCache(cached, app.name));
+        this.states.set(
+          app.name,
+          comparedState({
+            app,
+            head: this.gitWatch.head,
+            resources: cmp.resources,
+            error: this.configError ?? r?.error ?? cmp.error,
+            records,
+          }),
+        );
         if (cmp.resources.every((x) => x.status === 'Synced')) this.auto.settled(app.name);
         this.tracker.progress(app.name, cmp.resources, (res) => live.get(keyString(res.key)));
         this.tracker.problems(app.name, cmp.resources, cluster.warnings([app.namespace]), index.pods);
@@ -276,23 +225,13 @@ export class Loop implements Controller {
   }
 
   private autoSyncDue(): void {
-    for (const state of this.states.values()) {
-      if (this.busy.has(state.name) || !this.head) continue;
-      const decision = this.auto.decide(state, this.head);
-      if (!decision) continue;
-      this.emit({ app: state.name, level: 'info', type: 'status', message: decision.reason });
-      void this.sync(
-        state.name,
-        { prune: state.spec.sync.prune, dryRun: false, forceConflicts: false },
-        true,
-      ).then(
-        (rec) => this.auto.record(state.name, this.head ?? '', rec.result !== 'Failed'),
-        (err: Error) => {
-          this.auto.record(state.name, this.head ?? '', false);
-          this.emit({ app: state.name, level: 'error', type: 'sync-finished', message: err.message });
-        },
-      );
-    }
+    runDueAutoSyncs(this.auto, {
+      states: this.states.values(),
+      head: this.gitWatch.head,
+      busy: (app) => this.busy.has(app),
+      sync: (app, prune) => this.sync(app, { prune, dryRun: false, forceConflicts: false }, true),
+      emit: (e) => this.emit(e),
+    });
   }
 
   // -- Snapshot -------------------------------------------------------------------------------------------------
@@ -315,9 +254,9 @@ export class Loop implements Controller {
       busy: this.busy,
       by: this.opts.by,
       ...(this.configError ? { configError: this.configError } : {}),
-      ...(this.headCommit ? { head: this.headCommit } : {}),
-      ...(this.lastPoll ? { lastPoll: this.lastPoll } : {}),
-      ...(this.pollError ? { pollError: this.pollError } : {}),
+      ...(this.gitWatch.headCommit ? { head: this.gitWatch.headCommit } : {}),
+      ...(this.gitWatch.lastPoll ? { lastPoll: this.gitWatch.lastPoll } : {}),
+      ...(this.gitWatch.pollError ? { pollError: this.gitWatch.pollError } : {}),
       readonly: this.opts.readonly,
       ...(this.opts.readonlyReason ? { readonlyReason: this.opts.readonlyReason } : {}),
       history: this.history,
@@ -366,7 +305,8 @@ export class Loop implements Controller {
     // Compare against the freshest cache first, so the plan applied is the plan shown.
     await this.compareNow();
     const comparison = this.comparisons.get(app);
-    if (!comparison || !this.head) throw new Error(`${app} has not been compared yet; try again in a moment`);
+    if (!comparison || !this.gitWatch.head)
+      throw new Error(`${app} has not been compared yet; try again in a moment`);
     this.busy.set(app, { kind: 'sync', startedAt: new Date().toISOString() });
     this.publish();
     try {
@@ -374,7 +314,7 @@ export class Loop implements Controller {
         cluster: this.opts.cluster,
         app: spec,
         comparison,
-        revision: this.head,
+        revision: this.gitWatch.head,
         by: automatic ? `${this.opts.by} (auto-sync)` : this.opts.by,
         options,
         emit: (e) => this.emit({ ...e, app }),
@@ -413,7 +353,7 @@ export class Loop implements Controller {
     if (hard) {
       this.cache.clear();
       this.opts.cluster.relist();
-      this.head = undefined;
+      this.gitWatch.head = undefined;
     }
     await this.poll();
     await this.compareNow();

@@ -1,4 +1,5 @@
 // Assembling the immutable snapshot views read: one object per change, with a version that only goes up.
+import { rollupHealth, rollupSync } from '../engine/index.js';
 import type { ClusterPort, GitPort } from '../engine/ports.js';
 import type {
   AppSpec,
@@ -8,6 +9,7 @@ import type {
   LocatedError,
   RolloutEvent,
   Snapshot,
+  SyncRecord,
 } from '../engine/types.js';
 
 export interface SnapshotInput {
@@ -118,4 +120,27 @@ export class Publisher {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** An app's state after a comparison; `records` are its sync records, newest first. */
+export function comparedState(input: {
+  app: AppSpec;
+  head: string | undefined;
+  resources: AppState['resources'];
+  error: LocatedError | undefined;
+  records: SyncRecord[];
+}): AppState {
+  const { app, resources, error, records } = input;
+  return {
+    name: app.name,
+    spec: app,
+    targetRevision: input.head,
+    deployedRevision: records.find((x) => x.result === 'Succeeded')?.revision,
+    sync: rollupSync(resources, error),
+    health: rollupHealth(resources),
+    resources,
+    ...(error ? { error } : {}),
+    ...(records[0] ? { lastSync: records[0] } : {}),
+    comparedAt: new Date().toISOString(),
+  };
 }

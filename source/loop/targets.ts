@@ -48,3 +48,9 @@ export function recordsFromCache(cached: KubeObject[], app: string): SyncRecord[
     return [];
   }
 }
+
+/** The records with `own` (the last sync this loop made) first, until the cached history holds it or something newer. */
+export function withOwnRecord(own: SyncRecord | undefined, records: SyncRecord[]): SyncRecord[] {
+  if (!own || records.some((r) => r.startedAt === own.startedAt && r.by === own.by)) return records;
+  return (records[0]?.finishedAt ?? '') > own.finishedAt ? records : [own, ...records];
+}

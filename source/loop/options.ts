@@ -1,0 +1,20 @@
+// What the watch loop is given: its edges, and how it should behave.
+import type { ClusterPort, GitPort } from '../engine/ports.js';
+import type { AppSpec, LocatedError, RenderResult } from '../engine/types.js';
+
+export type AppsResult = { ok: true; apps: AppSpec[] } | { ok: false; error: LocatedError };
+
+export interface LoopOptions {
+  git: GitPort;
+  cluster: ClusterPort;
+  render: (dir: string, app: AppSpec) => Promise<RenderResult>;
+  /** Reads the app definitions of a checked-out revision (driftdeck.yaml, or the ad-hoc app from flags). */
+  loadApps: (dir: string) => Promise<AppsResult>;
+  intervalMs: number;
+  readonly: boolean;
+  readonlyReason?: string;
+  /** user@host, recorded with every sync and shown to whoever waits on the lease. */
+  by: string;
+  /** Let apps whose policy says so sync by themselves (the console and the agent do; one-shot commands don't). */
+  autoSync: boolean;
+}
