@@ -10,7 +10,7 @@ import { KubeCluster } from '../kube/index.js';
 import { cachePaths } from '../localcluster/paths.js';
 import { type AppsResult, Loop } from '../loop/index.js';
 import type { RenderTools } from '../render/index.js';
-import { renderApp } from '../render/index.js';
+import { ManifestCache, renderApp } from '../render/index.js';
 import { contextReadonlyReason } from './user-config.js';
 
 export interface SourceFlags {
@@ -140,13 +140,15 @@ export function makeLoop(flags: LoopFlags): Loop {
   const source = gitSource(flags);
   const cluster = new KubeCluster({ kubeconfig: flags.kubeconfig, context: flags.context });
   const tools = renderTools();
+  // Beside the Git cache of this remote: every command and console on this machine that reads it shares it.
+  const cache = new ManifestCache(join(source.paths.root, 'parsed-manifests.json'));
   const contextReason = contextReadonlyReason(cluster.context);
   const readonly = flags.readonly || contextReason !== undefined;
   const readonlyReason = flags.readonly ? 'started with --readonly' : contextReason;
   return new Loop({
     git: gitPort(source),
     cluster,
-    render: (dir, app) => renderApp(dir, app, tools),
+    render: (dir, app) => renderApp(dir, app, tools, { cache }),
     loadApps: appsLoader(flags),
     intervalMs: flags.interval * 1000,
     readonly,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * Where the demo keeps its Git repositories: `$DRIFTDECK_CACHE_DIR/demo`, else `$XDG_CACHE_HOME/driftdeck/demo`,
@@ -26,15 +26,20 @@ export function demoPaths(root: string = demoCacheDir()): DemoPaths {
 }
 
 /**
- * The sample repository's files: `demo/gadgetgrove` at the top of the package, two folders up from this module
- * both in the sources (source/demo) and in the build (dist/demo).
+ * The sample repository's files: `demo/gadgetgrove` at the top of the package. This module runs from source/demo,
+ * from dist/demo (tsc's output) or from a chunk of the bundle in dist/ or dist/chunks, so the folder is looked for
+ * a few levels up from where it runs.
  */
 export function sampleDir(from: string = import.meta.dirname): string {
-  const dir = resolve(from, '..', '..', 'demo', 'gadgetgrove');
-  if (!existsSync(join(dir, 'driftdeck.yaml'))) {
-    throw new Error(
-      `the demo's sample repository is missing: expected ${dir}/driftdeck.yaml (the demo/ folder ships beside source/ and dist/)`,
-    );
+  const tried: string[] = [];
+  let dir = resolve(from);
+  for (let up = 0; up < 4; up++) {
+    const candidate = join(dir, 'demo', 'gadgetgrove');
+    if (existsSync(join(candidate, 'driftdeck.yaml'))) return candidate;
+    tried.push(candidate);
+    dir = dirname(dir);
   }
-  return dir;
+  throw new Error(
+    `the demo's sample repository is missing: looked for driftdeck.yaml in ${tried.join(', ')} (the demo/ folder ships beside source/ and dist/)`,
+  );
 }

@@ -141,7 +141,12 @@ export interface Health {
   message?: string;
 }
 
-export type DiffMode = 'server-side' | 'client-side';
+/**
+ * How the desired side of a diff was made: `server-side` is the server's dry-run prediction; `manifest` is the
+ * manifest as driftdeck applies it, for an object that does not exist yet (nothing to merge with, so no request:
+ * the server adds its defaults when it creates it); `client-side` is the manifest because a dry-run was not possible.
+ */
+export type DiffMode = 'server-side' | 'manifest' | 'client-side';
 
 export interface ResourceState {
   key: ResourceKey;

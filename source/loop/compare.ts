@@ -100,6 +100,8 @@ export interface Comparison {
   desired: Map<string, RenderedManifest>;
   /** Live prune candidates by key string. */
   prunable: Map<string, KubeObject>;
+  /** The live object of every desired resource that exists, by key string. */
+  live: Map<string, KubeObject>;
 }
 
 export async function compareApp(
@@ -112,7 +114,8 @@ export async function compareApp(
   const paired = reconcile(desired, live, app.name);
   const byKey = new Map<string, RenderedManifest>();
   const prunable = new Map<string, KubeObject>();
-  if (!paired.ok) return { resources: [], error: paired.error, desired: byKey, prunable };
+  const liveByKey = new Map<string, KubeObject>();
+  if (!paired.ok) return { resources: [], error: paired.error, desired: byKey, prunable, live: liveByKey };
   const resources = await Promise.all(
     paired.pairs.map(async (pair): Promise<ResourceState> => {
       const id = keyString(pair.key);
@@ -130,6 +133,7 @@ export async function compareApp(
         return { ...base, status: 'Extraneous', diff: d.diff, diffMode: 'client-side' };
       }
       byKey.set(id, pair.desired);
+      if (pair.live) liveByKey.set(id, pair.live);
       // Applied by driftdeck from this very manifest and untouched since: in sync, no request needed.
       if (appliedUnchanged(pair.desired.object, pair.live))
         return { ...base, status: 'Synced', diff: '', diffMode: 'server-side' };
@@ -137,6 +141,17 @@ export async function compareApp(
       const desiredHash =
         pair.desired.object.metadata.annotations?.[DESIRED_HASH_ANNOTATION] ??
         JSON.stringify(pair.desired.object);
+      // Nothing to merge with: the diff is the manifest as it will be applied, and asking the server would cost a
+      // request per new object only to add its defaults. The sync's apply reports anything the server refuses.
+      // Cached like a prediction (the manifest is what the object will be), so comparing again prints nothing again.
+      if (!pair.live) {
+        const manifest = pair.desired.object;
+        if (!cache.get(id, desiredHash, '')) cache.set(id, desiredHash, '', { object: manifest });
+        const d = cache.diff(id, desiredHash, '', pointers, () =>
+          resourceDiff({ key: pair.key, predicted: manifest, ignorePointers: pointers }),
+        );
+        return { ...base, status: 'Missing', diff: d.diff, diffMode: 'manifest' };
+      }
       const liveVersion = pair.live?.metadata.resourceVersion ?? '';
       let prediction = cache.get(id, desiredHash, liveVersion);
       if (!prediction) {
@@ -159,5 +174,5 @@ export async function compareApp(
       };
     }),
   );
-  return { resources, desired: byKey, prunable };
+  return { resources, desired: byKey, prunable, live: liveByKey };
 }

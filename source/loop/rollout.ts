@@ -81,13 +81,14 @@ export class RolloutTracker {
       });
     }
     for (const pod of pods) {
-      if (!belongs(pod.metadata.namespace, pod.metadata.name)) continue;
+      // Healthy pods are most of a cluster: look at what fails first, then whose it is.
       const line = podFailure(pod);
       const id = `${app}/${pod.metadata.namespace}/${pod.metadata.name}`;
       if (!line) {
         this.seenPodFailures.delete(id);
         continue;
       }
+      if (!belongs(pod.metadata.namespace, pod.metadata.name)) continue;
       if (this.seenPodFailures.get(id) === line) continue;
       this.seenPodFailures.set(id, line);
       this.emit(app, {

@@ -132,7 +132,7 @@ async function applyAll(
           results.push({ key: r.key, action, ok: false, message: 'no desired manifest' });
           return;
         }
-        const live = cluster.cached().find((o) => o.metadata.uid && keyMatches(o, r));
+        const live = comparison.live.get(keyString(r.key));
         try {
           const out = await applyResolvingDrift(cluster, desired.object, live, {
             dryRun: options.dryRun,
@@ -267,15 +267,4 @@ function createdNamespaces(results: ResourceResult[]): Set<string> {
 
 function sameGroup(a: ResourceState, b: ResourceState): boolean {
   return a.wave === b.wave && kindRank(a.key.group, a.key.kind) === kindRank(b.key.group, b.key.kind);
-}
-
-function keyMatches(
-  o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } },
-  r: ResourceState,
-) {
-  return (
-    o.kind === r.key.kind &&
-    o.metadata.name === r.key.name &&
-    (o.metadata.namespace ?? '') === r.key.namespace
-  );
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppSpec, RenderedManifest } from '../engine/types.js';
 import { type ConfinedPath, confinePath } from './confine.js';
-import { parseManifests } from './manifests.js';
-import { missingTool, type RenderTools, runTool, type ToolOptions, type ToolUser } from './run-tool.js';
+import { parseRendered, type RenderOptions } from './parse-cache.js';
+import { missingTool, type RenderTools, runTool, type ToolUser } from './run-tool.js';
 
 /**
  * The arguments after `helm`: `template <release> <chart> --namespace <ns> --values <file>...`, inline values
@@ -31,7 +31,7 @@ export async function renderHelm(
   chart: ConfinedPath,
   chartFile: string,
   tools: RenderTools,
-  options: ToolOptions,
+  options: RenderOptions,
 ): Promise<RenderedManifest[]> {
   const user: ToolUser = {
     app: app.name,
@@ -52,7 +52,7 @@ export async function renderHelm(
       args.push('--values', inline);
     }
     const output = await runTool(tools.helm, args, chart.abs, user, options);
-    return parseManifests(output, { file: chartFile, origin: 'helm template output' });
+    return parseRendered(output, { file: chartFile, origin: 'helm template output' }, options);
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }

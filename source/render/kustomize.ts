@@ -1,7 +1,7 @@
 import type { AppSpec, RenderedManifest } from '../engine/types.js';
 import type { ConfinedPath } from './confine.js';
-import { parseManifests } from './manifests.js';
-import { missingTool, type RenderTools, runTool, type ToolOptions, type ToolUser } from './run-tool.js';
+import { parseRendered, type RenderOptions } from './parse-cache.js';
+import { missingTool, type RenderTools, runTool, type ToolUser } from './run-tool.js';
 
 /** `kustomize build <dir>`, or `kubectl kustomize <dir>` when only kubectl is at hand. */
 export async function renderKustomize(
@@ -9,7 +9,7 @@ export async function renderKustomize(
   dir: ConfinedPath,
   kustomizationFile: string,
   tools: RenderTools,
-  options: ToolOptions,
+  options: RenderOptions,
 ): Promise<RenderedManifest[]> {
   const user: ToolUser = {
     app: app.name,
@@ -25,5 +25,5 @@ export async function renderKustomize(
       : [undefined, []];
   if (!bin) throw missingTool(user);
   const output = await runTool(bin, args, dir.abs, user, options);
-  return parseManifests(output, { file: kustomizationFile, origin: 'kustomize build output' });
+  return parseRendered(output, { file: kustomizationFile, origin: 'kustomize build output' }, options);
 }

@@ -5,8 +5,9 @@ import { chooseRenderer } from './detect.js';
 import { renderDirectory } from './directory.js';
 import { renderHelm } from './helm.js';
 import { renderKustomize } from './kustomize.js';
+import type { RenderOptions } from './parse-cache.js';
 import { RenderFailure } from './render-failure.js';
-import type { RenderTools, ToolOptions } from './run-tool.js';
+import type { RenderTools } from './run-tool.js';
 import { walkConfined } from './walk.js';
 
 /**
@@ -18,8 +19,9 @@ export async function renderApp(
   repoDir: string,
   app: AppSpec,
   tools: RenderTools,
-  options: ToolOptions = {},
+  options: RenderOptions = {},
 ): Promise<RenderResult> {
+  await options.cache?.load();
   try {
     const root = await repoRoot(repoDir);
     const dir = await confinePath(root, app.path, `app ${app.name} path`);
@@ -31,7 +33,9 @@ export async function renderApp(
     }
     const choice = await chooseRenderer(app, dir);
     if (choice.kind === 'directory') {
-      return { ok: true, manifests: await renderDirectory(root, dir, app.renderer.recurse ?? true) };
+      const manifests = await renderDirectory(root, dir, app.renderer.recurse ?? true, options);
+      await options.cache?.save();
+      return { ok: true, manifests };
     }
     // Helm and kustomize read the folder themselves and follow symlinks; refuse any that leaves the repo first.
     await walkConfined(root, dir.abs, { recurse: true, include: () => true });
@@ -40,6 +44,7 @@ export async function renderApp(
       choice.kind === 'helm'
         ? await renderHelm(root, app, dir, file, tools, options)
         : await renderKustomize(app, dir, file, tools, options);
+    await options.cache?.save();
     return { ok: true, manifests };
   } catch (err) {
     if (err instanceof RenderFailure) return { ok: false, error: err.located };

@@ -199,6 +199,9 @@ describe('sample repository', () => {
 test('the sample is found from the sources and the build; the cache folder follows the environment', () => {
   assert.equal(sampleDir(join(import.meta.dirname, '../../source/demo')), SAMPLE);
   assert.equal(sampleDir(join(import.meta.dirname, '../../dist/demo')), SAMPLE);
+  // The bundle runs it from its entry (dist/cli.js) or one of its chunks (dist/chunks).
+  assert.equal(sampleDir(join(import.meta.dirname, '../../dist')), SAMPLE);
+  assert.equal(sampleDir(join(import.meta.dirname, '../../dist/chunks')), SAMPLE);
   assert.throws(() => sampleDir(join(tmp, 'a', 'b')), /sample repository is missing/);
   // The cache folder follows DRIFTDECK_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache.
   assert.equal(demoCacheDir({ DRIFTDECK_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x' }), '/c/demo');

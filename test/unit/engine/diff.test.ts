@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { resourceDiff, toYaml } from '../../../source/engine/diff.js';
+import { createTwoFilesPatch } from 'diff';
+import { resourceDiff, toYaml, wholePatch } from '../../../source/engine/diff.js';
 import { keyOf } from '../../../source/engine/keys.js';
 import { loadCase, readFixture } from './fixtures.js';
 
@@ -76,4 +77,36 @@ describe('toYaml', () => {
     },
   ];
   for (const { name, input, want } of cases) test(name, () => assert.equal(toYaml(input), want));
+});
+
+describe('wholePatch', () => {
+  const options = {
+    context: 3,
+    headerOptions: { includeIndex: false, includeUnderline: false, includeFileHeaders: true },
+  };
+  for (const text of [
+    'apiVersion: v1\nkind: ConfigMap\n',
+    'one line\n',
+    'no newline at the end',
+    'a\n\nb\n',
+  ]) {
+    test(`writes what the diff library writes for ${JSON.stringify(text)} added and removed`, () => {
+      const label = 'ConfigMap/settings';
+      for (const [before, after] of [
+        ['', text],
+        [text, ''],
+      ] as const) {
+        const expected = createTwoFilesPatch(
+          `live/${label}`,
+          `desired/${label}`,
+          before,
+          after,
+          undefined,
+          undefined,
+          options,
+        );
+        assert.equal(wholePatch(label, before, after), expected);
+      }
+    });
+  }
 });

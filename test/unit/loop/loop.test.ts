@@ -137,6 +137,18 @@ describe('the watch loop', () => {
     l.stop();
   });
 
+  it('asks the server nothing for objects that do not exist yet: their diff is the manifest as it will be applied', async () => {
+    const { l, cluster } = loop(good);
+    await l.start();
+    assert.equal(cluster.requests(), 0);
+    const deployment = l.getSnapshot().apps[0]?.resources.find((r) => r.key.kind === 'Deployment');
+    assert.equal(deployment?.diffMode, 'manifest');
+    assert.match(deployment?.diff ?? '', /^@@ -0,0 \+1,\d+ @@$/m);
+    assert.match(deployment?.diff ?? '', /^\+kind: Deployment$/m);
+    assert.match(deployment?.diff ?? '', /^\+ {4}driftdeck\.io\/app: backend$/m);
+    l.stop();
+  });
+
   it('applies in order (namespace, config, workloads) and records the sync', async () => {
     const { l, cluster } = loop(good);
     await l.start();

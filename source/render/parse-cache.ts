@@ -1,0 +1,125 @@
+// Parsed manifests by the content of the text they came from. Parsing YAML is most of what rendering a large plain
+// folder costs (about half a second for a thousand files), and between two renders almost every file is unchanged:
+// a commit that edits ten files re-parses ten. Kept in memory for the watch loop and, when given a file, on disk
+// beside the Git cache, so that one-shot commands (diff, sync, status) share it as Argo CD's repo server shares its
+// manifest cache. Entries hold JSON text, so every hit hands out fresh objects that callers may change freely.
+// Texts that fail to parse are never cached: their error is worked out again, with its file and line, every time.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { KubeObject, RenderedManifest } from '../engine/types.js';
+import { type ParseContext, parseManifests } from './manifests.js';
+import type { ToolOptions } from './run-tool.js';
+
+/** Bump when parsing changes what it produces for the same text (a new YAML option, another library version). */
+const FORMAT = 'driftdeck-manifests/1 yaml-1.1';
+/** Texts remembered (least recently used go first): a few large repositories' worth. */
+const DEFAULT_MAX_ENTRIES = 20_000;
+
+interface Parsed {
+  object: KubeObject;
+  line: number;
+}
+
+interface CacheFile {
+  format: string;
+  /** Key (hash of a text) to the JSON of its Parsed[], oldest use first. */
+  entries: [string, string][];
+}
+
+export class ManifestCache {
+  private readonly entries = new Map<string, string>();
+  private loaded: Promise<void> | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private dirty = false;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    /** Where it persists; in memory only when undefined. */
+    readonly file?: string,
+    private readonly maxEntries = DEFAULT_MAX_ENTRIES,
+  ) {}
+
+  /** Reads the file once; a missing, unreadable or other-format file is an empty cache, never an error. */
+  load(): Promise<void> {
+    this.loaded ??= (async () => {
+      if (!this.file) return;
+      try {
+        const data = JSON.parse(await readFile(this.file, 'utf8')) as CacheFile;
+        if (data.format !== FORMAT || !Array.isArray(data.entries)) return;
+        for (const [key, value] of data.entries) {
+          if (typeof key === 'string' && typeof value === 'string' && !this.entries.has(key))
+            this.entries.set(key, value);
+        }
+      } catch {
+        // no cache yet, or a damaged one: it is rebuilt by parsing
+      }
+    })();
+    return this.loaded;
+  }
+
+  /**
+   * parseManifests, answered from the cache when this exact text was parsed before. Both ways the objects come
+   * from JSON text, as they travel to the API server, so a hit and a miss give equal objects.
+   */
+  parse(text: string, context: ParseContext): RenderedManifest[] {
+    const key = createHash('sha256').update(FORMAT).update('\0').update(text).digest('base64url');
+    let json = this.entries.get(key);
+    if (json !== undefined) {
+      this.hits++;
+      // Most recently used last, so trimming drops the oldest.
+      this.entries.delete(key);
+    } else {
+      this.misses++;
+      const parsed: Parsed[] = parseManifests(text, context).map((m) => ({
+        object: m.object,
+        line: m.source.line,
+      }));
+      json = JSON.stringify(parsed);
+      this.dirty = true;
+    }
+    this.entries.set(key, json);
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return (JSON.parse(json) as Parsed[]).map((p) => ({
+      object: p.object,
+      source: { file: context.file, line: p.line },
+    }));
+  }
+
+  /**
+   * Writes the file when something new was parsed: to a temporary file renamed over it, so that another process
+   * reading or writing at the same time sees a whole file, old or new. A failed write only costs a re-parse later.
+   */
+  save(): Promise<void> {
+    const file = this.file;
+    if (!file || !this.dirty) return this.saving;
+    this.dirty = false;
+    const data: CacheFile = { format: FORMAT, entries: [...this.entries] };
+    this.saving = this.saving.then(async () => {
+      const tmp = `${file}.${process.pid}.tmp`;
+      try {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(tmp, JSON.stringify(data));
+        await rename(tmp, file);
+      } catch {
+        this.dirty = true;
+      }
+    });
+    return this.saving;
+  }
+}
+
+/** How an app is rendered: tool limits, and the parse cache when there is one. */
+export interface RenderOptions extends ToolOptions {
+  cache?: ManifestCache;
+}
+
+/** parseManifests through the cache when the caller keeps one. */
+export function parseRendered(
+  text: string,
+  context: ParseContext,
+  options: RenderOptions,
+): RenderedManifest[] {
+  return options.cache ? options.cache.parse(text, context) : parseManifests(text, context);
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ManifestCache, parseManifests, renderApp } from '../../../source/render/index.js';
+import { RenderFailure } from '../../../source/render/render-failure.js';
+import { makeApp } from './make-app.js';
+
+const cm = (name: string, value = 'a') =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  mode: ${value}\n`;
+
+let base = '';
+before(async () => {
+  base = await mkdtemp(join(tmpdir(), 'driftdeck-parse-cache-'));
+});
+after(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+describe('ManifestCache', () => {
+  it('parses a text once and answers again from the cache, with the caller file and the document lines', () => {
+    const cache = new ManifestCache();
+    const text = `${cm('one')}---\n${cm('two')}`;
+    const first = cache.parse(text, { file: 'apps/a/both.yaml' });
+    const again = cache.parse(text, { file: 'apps/b/copy.yaml' });
+    assert.deepEqual([cache.misses, cache.hits], [1, 1]);
+    assert.deepEqual(
+      again.map((m) => [m.object.metadata.name, m.source.file, m.source.line]),
+      [
+        ['one', 'apps/b/copy.yaml', 1],
+        ['two', 'apps/b/copy.yaml', 8],
+      ],
+    );
+    assert.deepEqual(
+      first.map((m) => m.object),
+      again.map((m) => m.object),
+    );
+  });
+
+  it('gives what parseManifests gives, YAML 1.1 scalars included', () => {
+    const text = `${cm('flags')}  on: on\n  octal: 0644\n  list: [1, "2", yes]\n`;
+    const cached = new ManifestCache().parse(text, { file: 'f.yaml' });
+    assert.deepEqual(cached, parseManifests(text, { file: 'f.yaml' }));
+  });
+
+  it('hands out fresh objects: changing one does not change the next answer', () => {
+    const cache = new ManifestCache();
+    const [a] = cache.parse(cm('one'), { file: 'f.yaml' });
+    a!.object.metadata.name = 'changed';
+    const [b] = cache.parse(cm('one'), { file: 'f.yaml' });
+    assert.equal(b!.object.metadata.name, 'one');
+  });
+
+  it('never caches a text that does not parse: the located error comes every time', () => {
+    const cache = new ManifestCache();
+    const broken = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n';
+    for (let i = 0; i < 2; i++) {
+      assert.throws(
+        () => cache.parse(broken, { file: 'apps/a/bad.yaml' }),
+        (err: unknown) => err instanceof RenderFailure && err.located.file === 'apps/a/bad.yaml',
+      );
+    }
+    assert.equal(cache.hits, 0);
+  });
+
+  it('keeps the most recently used texts within its bound', () => {
+    const cache = new ManifestCache(undefined, 2);
+    cache.parse(cm('a'), { file: 'a.yaml' });
+    cache.parse(cm('b'), { file: 'b.yaml' });
+    cache.parse(cm('a'), { file: 'a.yaml' }); // a is now newer than b
+    cache.parse(cm('c'), { file: 'c.yaml' }); // b goes
+    assert.equal(cache.hits, 1);
+    cache.parse(cm('a'), { file: 'a.yaml' });
+    cache.parse(cm('b'), { file: 'b.yaml' });
+    assert.deepEqual([cache.hits, cache.misses], [2, 4]);
+  });
+
+  it('persists to its file, shared by the next process; a foreign or damaged file is an empty cache', async () => {
+    const file = join(base, 'persist', 'parsed.json');
+    const first = new ManifestCache(file);
+    await first.load();
+    first.parse(cm('one'), { file: 'f.yaml' });
+    await first.save();
+    const second = new ManifestCache(file);
+    await second.load();
+    assert.equal(second.parse(cm('one'), { file: 'f.yaml' })[0]!.object.metadata.name, 'one');
+    assert.deepEqual([second.hits, second.misses], [1, 0]);
+
+    await writeFile(file, JSON.stringify({ format: 'something-else', entries: [['k', '[]']] }));
+    const foreign = new ManifestCache(file);
+    await foreign.load();
+    foreign.parse(cm('one'), { file: 'f.yaml' });
+    assert.deepEqual([foreign.hits, foreign.misses], [0, 1]);
+
+    await writeFile(file, '{ not json');
+    const damaged = new ManifestCache(file);
+    await damaged.load();
+    assert.equal(damaged.parse(cm('one'), { file: 'f.yaml' }).length, 1);
+    await damaged.save();
+    assert.match(await readFile(file, 'utf8'), /^\{"format":"driftdeck-manifests/);
+  });
+
+  it('serves renderApp: a second render of a folder with one file changed parses only that file', async () => {
+    const repo = join(base, 'repo');
+    await mkdir(join(repo, 'apps', 'shop'), { recursive: true });
+    for (const n of ['a', 'b', 'c']) await writeFile(join(repo, 'apps', 'shop', `${n}.yaml`), cm(n));
+    const cache = new ManifestCache(join(base, 'render-cache.json'));
+    const app = makeApp('apps/shop', { type: 'auto' }, 'shop');
+    const first = await renderApp(repo, app, {}, { cache });
+    assert.ok(first.ok);
+    await writeFile(join(repo, 'apps', 'shop', 'b.yaml'), cm('b', 'changed'));
+    const second = await renderApp(repo, app, {}, { cache });
+    assert.ok(second.ok);
+    assert.deepEqual([cache.misses, cache.hits], [4, 2]);
+    const b = second.manifests.find((m) => m.object.metadata.name === 'b');
+    assert.deepEqual(b?.object.data, { mode: 'changed' });
+    assert.equal(b?.source.file, 'apps/shop/b.yaml');
+  });
+});
