@@ -1,6 +1,11 @@
 // Diff timings of both tools against the same live state: `kubectl diff --server-side` (sequential: a GET and a
 // dry-run apply per object, then the external diff) and driftdeck's diff, end to end as a command (Node start-up,
-// Git, render, list, dry-runs, printing) and in process (the loop already running, timing a hard refresh).
+// Git, render, list, dry-runs, printing) and in process (the loop already running, timing a hard refresh). The
+// command runs twice per round: as it usually runs (the parsed-manifest cache on disk filled by an earlier command),
+// and with that cache removed first, as the first command after a checkout of new files runs.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gitSource } from '../../../source/cli/wire.js';
 import type { BenchContext } from '../context.js';
 import { benchApp, clientSideDiffs, startLoop, statusCounts, stopLoop } from '../inprocess.js';
 import { TOTAL } from '../manifests.js';
@@ -10,6 +15,7 @@ import { formatMs, timed } from '../stats.js';
 export interface DiffFigures {
   kubectl: Figure;
   command: Figure;
+  commandCold: Figure;
   inProcess: Figure;
 }
 
@@ -23,8 +29,12 @@ function expectCount(tool: string, got: number, want: number): void {
   if (got !== want) throw new Error(`${tool} reported ${got} changed objects, expected ${want}`);
 }
 
-type Tool = 'kubectl' | 'command' | 'inProcess';
-const TOOLS: Tool[] = ['kubectl', 'command', 'inProcess'];
+type Tool = 'kubectl' | 'command' | 'commandCold' | 'inProcess';
+const TOOLS: Tool[] = ['kubectl', 'command', 'commandCold', 'inProcess'];
+
+/** The parsed-manifest cache the commands share, beside their Git cache of the remote. */
+const parseCacheFile = (ctx: BenchContext) =>
+  join(gitSource({ repo: ctx.repo.remote, branch: ctx.repo.branch }).paths.root, 'parsed-manifests.json');
 
 /**
  * One warm-up run of each, then `runs` rounds of all three. The rounds interleave the tools (and rotate which goes
@@ -37,21 +47,26 @@ export async function measureDiffs(
 ): Promise<DiffFigures> {
   const { runs } = ctx.options;
   const loop = await startLoop(ctx);
-  const times: Record<Tool, number[]> = { kubectl: [], command: [], inProcess: [] };
+  const times: Record<Tool, number[]> = { kubectl: [], command: [], commandCold: [], inProcess: [] };
   const requests: number[] = [];
   let clientSide = 0;
+  const driftdeckDiff = async () => {
+    const r = await ctx.driftdeck(['diff', 'bench'], [1]);
+    const headers = driftdeckDiffs(r.stdout);
+    expectCount('driftdeck diff', headers.length, expected);
+    clientSide = headers.filter((h) => h.includes('client-side')).length;
+    return r.ms;
+  };
   const measure: Record<Tool, () => Promise<number>> = {
     kubectl: async () => {
       const r = await ctx.kubectl(['diff', '--server-side', '-f', ctx.files.kubectl], [1]);
       expectCount('kubectl diff', kubectlDiffCount(r.stdout), expected);
       return r.ms;
     },
-    command: async () => {
-      const r = await ctx.driftdeck(['diff', 'bench'], [1]);
-      const headers = driftdeckDiffs(r.stdout);
-      expectCount('driftdeck diff', headers.length, expected);
-      clientSide = headers.filter((h) => h.includes('client-side')).length;
-      return r.ms;
+    command: () => driftdeckDiff(),
+    commandCold: async () => {
+      await rm(parseCacheFile(ctx), { force: true });
+      return driftdeckDiff();
     },
     // Hard refresh: Git poll, checkout, render, discovery, and every dry-run again (the prediction cache is cleared).
     inProcess: async () => {
@@ -71,7 +86,8 @@ export async function measureDiffs(
     for (const tool of TOOLS) await measure[tool]();
     requests.length = 0;
     for (let run = 0; run < runs; run++) {
-      const order = [...TOOLS.slice(run % 3), ...TOOLS.slice(0, run % 3)];
+      const shift = run % TOOLS.length;
+      const order = [...TOOLS.slice(shift), ...TOOLS.slice(0, shift)];
       for (const tool of order) times[tool].push(await measure[tool]());
       const shown = TOOLS.map((t) => `${t} ${formatMs(times[t].at(-1)!)}`).join(', ');
       console.log(`  run ${run + 1}: ${shown}`);
@@ -82,6 +98,12 @@ export async function measureDiffs(
   const { report } = ctx;
   const kubectl = report.add(section, 'kubectl diff --server-side -f', 'ms', times.kubectl);
   const command = report.add(section, 'driftdeck diff (command, end to end)', 'ms', times.command);
+  const commandCold = report.add(
+    section,
+    'driftdeck diff (command, parse cache removed first)',
+    'ms',
+    times.commandCold,
+  );
   const inProcess = report.add(
     section,
     'driftdeck loop.refresh(true) (in process)',
@@ -92,8 +114,9 @@ export async function measureDiffs(
   if (clientSide)
     report.note(`${section}: driftdeck fell back to a client-side diff for ${clientSide} objects`);
   report.speedup(section, 'diff (command)', command, kubectl, 5);
+  report.speedup(section, 'diff (command, parse cache removed first)', commandCold, kubectl, 5);
   report.speedup(section, 'diff (in process, for information)', inProcess, kubectl, 5);
-  return { kubectl, command, inProcess };
+  return { kubectl, command, commandCold, inProcess };
 }
 
 export async function diffCreate(ctx: BenchContext): Promise<void> {
