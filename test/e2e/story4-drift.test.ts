@@ -45,8 +45,11 @@ test('story 4: a hand-made scale shows as drift and a sync puts it back', { time
   assert.match(screen, /Plan: create 0 {2}update 1 {2}prune 0 {2}unchanged 4/);
   await tty.press('y');
   screen = await tty.waitForScreen(
-    'backend Synced and Healthy again',
-    (s) => appShows(s, 'backend', 'Synced', 'Healthy') && /5 resources in sync/.test(s),
+    'backend Synced and Healthy again, and the sync reported',
+    (s) =>
+      appShows(s, 'backend', 'Synced', 'Healthy') &&
+      /5 resources in sync/.test(s) &&
+      /synced backend to [0-9a-f]{7}: 1 changed/.test(s),
     60_000,
   );
   assert.match(screen, /synced backend to [0-9a-f]{7}: 1 changed/);

@@ -110,14 +110,18 @@ export class TmuxSession {
     return this.waitForScreen(`${pattern}`, (screen) => pattern.test(screen), timeoutMs);
   }
 
-  /** Polls the screen until `check` accepts it; a check that throws (a pane not on screen yet) means not yet. */
+  /**
+   * Polls the screen until `check` accepts it; a check that throws (a pane not on screen yet) means not yet. The
+   * screen accepted must read the same once more right after: a capture taken while the program was still writing
+   * a frame can pass a check on its top rows and hold nothing below them.
+   */
   async waitForScreen(what: string, check: (screen: string) => boolean, timeoutMs = 15_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
       last = await this.screen();
       try {
-        if (check(last)) return last;
+        if (check(last) && (await this.screen()) === last) return last;
       } catch {
         // not there yet
       }
