@@ -5,6 +5,7 @@ import { chooseRenderer } from './detect.js';
 import { renderDirectory } from './directory.js';
 import { renderHelm } from './helm.js';
 import { renderKustomize } from './kustomize.js';
+import { confineKustomization } from './kustomize-confine.js';
 import type { RenderOptions } from './parse-cache.js';
 import { RenderFailure } from './render-failure.js';
 import type { RenderTools } from './run-tool.js';
@@ -37,8 +38,10 @@ export async function renderApp(
       await options.cache?.save();
       return { ok: true, manifests };
     }
-    // Helm and kustomize read the folder themselves and follow symlinks; refuse any that leaves the repo first.
-    await walkConfined(root, dir.abs, { recurse: true, include: () => true });
+    // Helm and kustomize read the folder themselves and follow symlinks; refuse any that leaves the repo first,
+    // and for kustomize, any folder its kustomizations reach.
+    if (choice.kind === 'kustomize') await confineKustomization(root, dir);
+    else await walkConfined(root, dir.abs, { recurse: true, include: () => true });
     const file = choice.file ?? dir.rel;
     const manifests =
       choice.kind === 'helm'
