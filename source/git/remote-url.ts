@@ -40,6 +40,9 @@ export function cacheFolderName(url: string): string {
 
 /** The URL as it may appear in a message: a password or token in it is masked. */
 export function redactUrl(url: string): string {
+  // Over http(s) a lone user name is usually a token (`https://ghp_x@github.com/...`): hide the whole user part.
+  const web = url.replace(/^(https?:\/\/)[^@/]+@/i, '$1***@');
+  if (web !== url) return web;
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/:]*):[^@/]*@/i, '$1$2:***@');
 }
 

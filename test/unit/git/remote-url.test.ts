@@ -37,8 +37,12 @@ test('cacheFolderName is stable, readable, distinct per URL and safe as a folder
   }
 });
 
-test('redactUrl masks a password or token, nothing else', () => {
-  assert.equal(redactUrl('https://bob:ghp_abc@github.com/a/b.git'), 'https://bob:***@github.com/a/b.git');
+test('redactUrl masks a password or token (the whole user part over https), nothing else', () => {
+  assert.equal(redactUrl('https://bob:ghp_abc@github.com/a/b.git'), 'https://***@github.com/a/b.git');
+  // A token given as the user name over https is hidden too; an ssh user name is not a secret.
+  assert.equal(redactUrl('https://ghp_abc@github.com/a/b.git'), 'https://***@github.com/a/b.git');
+  assert.equal(redactUrl('ssh://git@github.com/a/b.git'), 'ssh://git@github.com/a/b.git');
+  assert.equal(redactUrl('ssh://bob:pw@host/a/b.git'), 'ssh://bob:***@host/a/b.git');
   assert.equal(redactUrl('https://github.com/a/b.git'), 'https://github.com/a/b.git');
   assert.equal(redactUrl('git@github.com:a/b.git'), 'git@github.com:a/b.git');
   assert.equal(redactUrl('/srv/a:b@c'), '/srv/a:b@c');
