@@ -3,6 +3,7 @@ import { ensureTools, startCluster } from '../localcluster/index.js';
 import { runConsole } from '../ui/app.js';
 import type { Out } from './commands.js';
 import { status } from './commands.js';
+import { ContextSwitcher } from './context-switcher.js';
 import { type LoopFlags, makeLoop } from './wire.js';
 
 export const DEMO_CLUSTER = 'driftdeck-demo';
@@ -10,17 +11,18 @@ export const DEMO_CLUSTER = 'driftdeck-demo';
 /** The console in a terminal; without one (a pipe, CI), the status table and its exit code. */
 export async function openConsole(flags: LoopFlags, out: Out): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) return status(flags, out);
-  const loop = makeLoop(flags);
+  const controller = new ContextSwitcher(
+    makeLoop(flags),
+    (context) => makeLoop({ ...flags, context }),
+    (err) => process.stderr.write(`driftdeck: ${err.message}\n`),
+  );
   // The first frame comes before any I/O finishes; the loop fills the screen in as Git and the cluster answer.
-  const started = loop.start().catch((err: Error) => {
-    process.stderr.write(`driftdeck: ${err.message}\n`);
-  });
+  // Only --readonly is fixed for the session: a context's own read-only setting comes with its snapshot.
   try {
-    await runConsole(loop, { readonly: loop.getSnapshot().readonly, noColor: noColor() });
+    await runConsole(controller, { readonly: flags.readonly, noColor: noColor() });
   } finally {
-    loop.stop();
-    loop.cluster.close();
-    await Promise.race([started, new Promise((r) => setTimeout(r, 100))]);
+    controller.close();
+    await Promise.race([controller.started(), new Promise((r) => setTimeout(r, 100))]);
   }
   return 0;
 }
