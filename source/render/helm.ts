@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppSpec, RenderedManifest } from '../engine/types.js';
 import { type ConfinedPath, confinePath } from './confine.js';
+import { buildMissingDependencies, chartDependencies, confineDependencies } from './helm-deps.js';
 import { parseRendered, type RenderOptions } from './parse-cache.js';
 import { missingTool, type RenderTools, runTool, type ToolUser } from './run-tool.js';
 
@@ -41,9 +42,13 @@ export async function renderHelm(
     binaryName: 'helm',
   };
   const values = app.renderer.helm?.values;
-  // Confine the values files first: a repo that tries to escape is refused whether or not helm is installed.
+  // Confine the values files and local subcharts first: a repo that tries to escape is refused whether or not
+  // helm is installed.
   const args = await helmArgs(root, app, chart);
+  const deps = await chartDependencies(chart);
+  await confineDependencies(root, chart, deps);
   if (!tools.helm) throw missingTool(user);
+  await buildMissingDependencies(chart, deps, tools.helm, user, options);
   const tmp = values ? await mkdtemp(join(tmpdir(), 'driftdeck-values-')) : undefined;
   try {
     if (tmp) {

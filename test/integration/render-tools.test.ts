@@ -2,7 +2,9 @@
 // (npm test sets it to the local cluster's tools folder). Without it these tests fail; they never skip.
 import assert from 'node:assert/strict';
 import { accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatLocatedError } from '../../source/config/index.js';
 import type { KubeObject, RendererOptions, RenderResult } from '../../source/engine/types.js';
@@ -148,4 +150,40 @@ describe('render with the real tools', () => {
       assert.equal(message, message.trim());
     });
   }
+});
+
+describe('Helm chart dependencies with the real helm', () => {
+  const chart = (name: string, deps = '') => `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n${deps}`;
+  const configMapTemplate = (suffix: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-${suffix}\ndata:\n  from: ${suffix}\n`;
+  const files: Record<string, string> = {
+    'charts/common/Chart.yaml': chart('common'),
+    'charts/common/templates/cm.yaml': configMapTemplate('common'),
+    'apps/shop/Chart.yaml': chart(
+      'shop',
+      'dependencies:\n  - name: common\n    version: 0.1.0\n    repository: file://../../charts/common\n',
+    ),
+    'apps/shop/templates/cm.yaml': configMapTemplate('shop'),
+  };
+
+  it('builds a dependency missing from charts/ before templating, and only once', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'driftdeck-helm-deps-'));
+    try {
+      for (const [path, text] of Object.entries(files)) {
+        await mkdir(dirname(join(repo, path)), { recursive: true });
+        await writeFile(join(repo, path), text);
+      }
+      const first = objects(await renderApp(repo, app('apps/shop'), { helm: toolsBin().helm }));
+      assert.deepEqual(first.map((o) => o.metadata.name).sort(), ['backend-common', 'backend-shop']);
+      const vendored = await readdir(join(repo, 'apps/shop/charts'));
+      assert.deepEqual(vendored, ['common-0.1.0.tgz']);
+      const built = (await stat(join(repo, 'apps/shop/charts/common-0.1.0.tgz'))).mtimeMs;
+      const again = objects(await renderApp(repo, app('apps/shop'), { helm: toolsBin().helm }));
+      assert.equal(again.length, 2);
+      const after = (await stat(join(repo, 'apps/shop/charts/common-0.1.0.tgz'))).mtimeMs;
+      assert.equal(after, built, 'the vendored dependency is used as it is, not built again');
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
 });

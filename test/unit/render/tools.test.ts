@@ -207,3 +207,23 @@ describe('renderApp with Kustomize', () => {
     });
   }
 });
+
+describe('Helm chart dependencies', () => {
+  it('refuses a file:// dependency leading out of the repository before any tool runs', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'driftdeck-helm-dep-escape-'));
+    try {
+      await mkdir(join(repo, 'repo', 'apps', 'shop'), { recursive: true });
+      await mkdir(join(repo, 'outside'), { recursive: true });
+      await writeFile(
+        join(repo, 'repo', 'apps', 'shop', 'Chart.yaml'),
+        'apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n  - name: loot\n    version: 0.1.0\n    repository: file://../../../outside\n',
+      );
+      const result = await renderApp(join(repo, 'repo'), makeApp('apps/shop'), {});
+      assert.equal(result.ok, false);
+      const message = result.ok ? '' : formatLocatedError(result.error);
+      assert.match(message, /refusing chart dependency loot "\.\.\/\.\.\/\.\.\/outside".*leaves it/);
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+});

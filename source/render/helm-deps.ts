@@ -1,0 +1,63 @@
+// Chart dependencies. A chart may list subcharts in Chart.yaml that are not in its charts/ folder (GitOps repos often
+// keep only the umbrella chart and a `file://../common` reference). `helm template` refuses such a chart, so, as Argo
+// CD does, driftdeck runs `helm dependency build` first when something listed is missing. Local (`file://`)
+// dependencies must stay inside the repository; remote ones (https, oci) are fetched by helm itself.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { type ConfinedPath, confinePath } from './confine.js';
+import type { RenderOptions } from './parse-cache.js';
+import { runTool, type ToolUser } from './run-tool.js';
+
+export interface ChartDependency {
+  name: string;
+  repository?: string;
+  alias?: string;
+}
+
+/** The dependencies Chart.yaml lists; none when it lists none or cannot be read (helm then says what is wrong). */
+export async function chartDependencies(chart: ConfinedPath): Promise<ChartDependency[]> {
+  try {
+    const doc = parse(await readFile(join(chart.abs, 'Chart.yaml'), 'utf8')) as { dependencies?: unknown };
+    if (!Array.isArray(doc?.dependencies)) return [];
+    return doc.dependencies.filter(
+      (d): d is ChartDependency => typeof d === 'object' && d !== null && typeof d.name === 'string',
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** Names present in charts/: unpacked folders and `<name>-<version>.tgz` archives. */
+async function vendored(chart: ConfinedPath): Promise<(name: string) => boolean> {
+  const entries = await readdir(join(chart.abs, 'charts')).catch(() => [] as string[]);
+  return (name) => entries.some((e) => e === name || (e.startsWith(`${name}-`) && e.endsWith('.tgz')));
+}
+
+/** Refuses a `file://` dependency that leads out of the repository, before helm reads it. */
+export async function confineDependencies(
+  root: string,
+  chart: ConfinedPath,
+  deps: ChartDependency[],
+): Promise<void> {
+  for (const dep of deps) {
+    const repo = dep.repository ?? '';
+    if (!repo.startsWith('file://')) continue;
+    await confinePath(root, repo.slice('file://'.length), `chart dependency ${dep.name}`, chart.rel);
+  }
+}
+
+/** Runs `helm dependency build` when Chart.yaml lists a dependency that charts/ does not hold. */
+export async function buildMissingDependencies(
+  chart: ConfinedPath,
+  deps: ChartDependency[],
+  helm: string,
+  user: ToolUser,
+  options: RenderOptions,
+): Promise<void> {
+  if (!deps.length) return;
+  const has = await vendored(chart);
+  if (deps.every((d) => has(d.name))) return;
+  // --skip-refresh: no repository index update; local charts need none, remote ones come from helm's own repos.
+  await runTool(helm, ['dependency', 'build', chart.abs, '--skip-refresh'], chart.abs, user, options);
+}
