@@ -4,7 +4,7 @@
 //   NODE_ENV=production node --import tsx scripts/bench/console-run.ts [--first-frame-only] [--presses 200]
 //
 // The console is the built one (dist/, as `npm run bench` builds it first) and runs exactly as `driftdeck` runs it
-// (runConsole: Ink's real renderer, 30 fps cap, default sampling), against a fake controller serving 1,000 apps and
+// (runConsole: Ink's real renderer, no frame cap, default sampling), against a fake controller serving 1,000 apps and
 // 10,000 resources, in a fake 160x50 terminal. Prints one JSON line (ConsoleRun) on stdout.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -118,7 +118,7 @@ export function Screen(props: ScreenProps) {
     <Box flexDirection="column" width={layout.columns}>
       <Header snapshot={props.snapshot} now={props.now} readonly={props.readonly} theme={theme} />
       {layout.mode === 'narrow' ? <TabBar focus={state.focus} theme={theme} /> : null}
-      <Box height={layout.bodyHeight} flexDirection="column" overflow="hidden">
+      <Box height={layout.bodyHeight} flexDirection="column" overflowY="hidden">
         <Body props={props} />
       </Box>
       <MessageLine message={state.message} command={command} theme={theme} />

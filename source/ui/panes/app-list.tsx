@@ -1,7 +1,9 @@
+import { Box, Text } from 'ink';
+import { memo, useMemo } from 'react';
 import type { AppState } from '../../engine/types.js';
 import type { PaneGeometry } from '../layout.js';
-import { appColumns, appHeaderLine, appRowLine, appsTitle } from '../presentation/apps.js';
-import { seg, selectable } from '../presentation/line.js';
+import { appCellWidths, appColumns, appHeaderLine, appRowLine, appsTitle } from '../presentation/apps.js';
+import { type Line, seg, selectable } from '../presentation/line.js';
 import { visibleWindow } from '../presentation/window.js';
 import type { Theme } from '../theme.js';
 import { Frame } from './frame.js';
@@ -21,28 +23,73 @@ export interface AppListProps {
   theme: Theme;
 }
 
-export function AppList(props: AppListProps) {
+/**
+ * The visible rows drawn a column at a time: one <Text> per column holding that column's cells, one per line. Ink
+ * redraws every character of the frame on each keypress, but a line that occurs twice in a frame is read once, and
+ * column cells repeat (statuses, revisions, ages) where whole rows never do; the padding between columns repeats
+ * with them. The cells on screen are the same as with one line per row.
+ */
+function RowColumns({
+  rows,
+  widths,
+  selected,
+  theme,
+}: {
+  rows: readonly Line[];
+  widths: readonly number[];
+  /** Index in `rows` of the row shown in reverse video, or -1. */
+  selected: number;
+  theme: Theme;
+}) {
+  return (
+    <Box flexDirection="row">
+      {widths.map((width, column) => {
+        const cells = rows.map((row, index) => {
+          const cell = row[column];
+          return cell ? theme.paint([cell], index === selected) : '';
+        });
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional and never reordered
+          <Box key={column} width={width} flexShrink={0}>
+            <Text>{cells.join('\n')}</Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+export const AppList = memo(function AppList(props: AppListProps) {
   const { apps, cursor, geometry, theme, now } = props;
-  const columns = appColumns(geometry.columns);
+  const columns = useMemo(() => appColumns(geometry.columns), [geometry.columns]);
+  const widths = useMemo(() => appCellWidths(columns), [columns]);
   const { start, end } = visibleWindow(apps.length, cursor, geometry.rows);
   const title = `${props.bordered ? '1 ' : ''}${appsTitle(apps.length, props.total, props.filter, props.editing)}`;
   const empty =
     props.total === 0 ? 'No apps yet: waiting for the first comparison...' : 'No apps match the filter.';
+  const rows = apps
+    .slice(start, end)
+    .map((app, offset) => selectable(appRowLine(app, columns, now), start + offset === cursor));
+  const inverse = props.focused && theme.inverseSelection ? cursor - start : -1;
+  // Every cell but the last is exactly its column's width, so the columns line up as rows would; a pane too narrow
+  // for that (never at the supported sizes) gets one truncated line per row instead.
+  const fits = widths.reduce((sum, width) => sum + width, 0) <= geometry.columns;
   return (
     <Frame title={title} focused={props.focused} geometry={geometry} bordered={props.bordered} theme={theme}>
       <LineText line={appHeaderLine(columns)} theme={theme} />
       {apps.length === 0 ? <LineText line={[seg(empty, 'muted')]} theme={theme} /> : null}
-      {apps.slice(start, end).map((app, offset) => {
-        const selected = start + offset === cursor;
-        return (
+      {rows.length > 0 && fits ? (
+        <RowColumns rows={rows} widths={widths} selected={inverse} theme={theme} />
+      ) : (
+        rows.map((row, offset) => (
           <LineText
-            key={app.name}
-            line={selectable(appRowLine(app, columns, now), selected)}
+            key={apps[start + offset]?.name}
+            line={row}
             theme={theme}
-            selected={selected && props.focused}
+            selected={start + offset === cursor && props.focused}
           />
-        );
-      })}
+        ))
+      )}
     </Frame>
   );
-}
+});

@@ -1,5 +1,6 @@
 // The lines around the panes: header, tab bar (narrow layout), message or command line, and footer hints.
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { Snapshot } from '../../engine/types.js';
 import type { Context, Keymap } from '../keymap.js';
 import { headerLines } from '../presentation/header.js';
@@ -9,7 +10,7 @@ import { PANE_TITLES, PANES, type Pane, type StatusMessage } from '../state.js';
 import type { Theme } from '../theme.js';
 import { LineText } from './line-text.js';
 
-export function Header({
+export const Header = memo(function Header({
   snapshot,
   now,
   readonly,
@@ -27,9 +28,9 @@ export function Header({
       <LineText line={second} theme={theme} />
     </Box>
   );
-}
+});
 
-export function TabBar({ focus, theme }: { focus: Pane; theme: Theme }) {
+export const TabBar = memo(function TabBar({ focus, theme }: { focus: Pane; theme: Theme }) {
   const line: Line = [];
   PANES.forEach((pane, index) => {
     const label = `${index + 1} ${PANE_TITLES[pane]}`;
@@ -38,7 +39,7 @@ export function TabBar({ focus, theme }: { focus: Pane; theme: Theme }) {
   });
   line.push(seg(' Tab/1-4 switch', 'muted'));
   return <LineText line={line} theme={theme} />;
-}
+});
 
 const MESSAGE_TONES: Record<StatusMessage['level'], Tone> = {
   info: 'info',
@@ -57,7 +58,7 @@ const MESSAGE_PREFIX: Record<StatusMessage['level'], string> = {
 };
 
 /** The message line, or the `:` command line while it is open. */
-export function MessageLine({
+export const MessageLine = memo(function MessageLine({
   message,
   command,
   theme,
@@ -72,9 +73,9 @@ export function MessageLine({
   return (
     <LineText line={[seg(text, MESSAGE_TONES[message.level], message.level === 'error')]} theme={theme} />
   );
-}
+});
 
-export function Footer({
+export const Footer = memo(function Footer({
   keymap,
   context,
   width,
@@ -86,4 +87,4 @@ export function Footer({
   theme: Theme;
 }) {
   return <LineText line={footerHints(keymap, context, width)} theme={theme} />;
-}
+});

@@ -23,7 +23,7 @@ export function Dialog({
       height={height}
       borderStyle="double"
       borderColor={theme.focusColor}
-      overflow="hidden"
+      overflowY="hidden"
     >
       <Text bold wrap="truncate-end" color={theme.focusColor}>
         {title}

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { PaneGeometry } from '../layout.js';
 import type { DiffView as DiffData } from '../presentation/diff.js';
 import { scrollWindow } from '../presentation/window.js';
@@ -15,7 +16,15 @@ export interface DiffViewProps {
   theme: Theme;
 }
 
-export function DiffView({ app, diff, top, geometry, focused, bordered, theme }: DiffViewProps) {
+export const DiffView = memo(function DiffView({
+  app,
+  diff,
+  top,
+  geometry,
+  focused,
+  bordered,
+  theme,
+}: DiffViewProps) {
   const { start, end } = scrollWindow(diff.lines.length, top, geometry.rows);
   const more = diff.lines.length > geometry.rows ? `  lines ${start + 1}-${end} of ${diff.lines.length}` : '';
   const resources = diff.starts.length > 0 ? `  ${diff.starts.length} differ` : '';
@@ -28,4 +37,4 @@ export function DiffView({ app, diff, top, geometry, focused, bordered, theme }:
       ))}
     </Frame>
   );
-}
+});

@@ -20,7 +20,7 @@ export function Frame({ title, focused, geometry, bordered, theme, children }: F
       flexDirection="column"
       width={geometry.width}
       height={geometry.height}
-      overflow="hidden"
+      overflowY="hidden"
       borderStyle={bordered ? (focused ? 'double' : 'single') : undefined}
       borderColor={focused ? theme.focusColor : theme.color('muted')}
     >

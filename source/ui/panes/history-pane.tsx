@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { HistoryEntry } from '../../engine/types.js';
 import type { PaneGeometry } from '../layout.js';
 import { historyLine, historyPlaceholder } from '../presentation/history.js';
@@ -18,7 +19,16 @@ export interface HistoryProps {
   theme: Theme;
 }
 
-export function History({ app, entries, cursor, now, geometry, focused, bordered, theme }: HistoryProps) {
+export const History = memo(function History({
+  app,
+  entries,
+  cursor,
+  now,
+  geometry,
+  focused,
+  bordered,
+  theme,
+}: HistoryProps) {
   const title = `${bordered ? '4 ' : ''}History${app ? `: ${app}` : ''}`;
   const rows = entries ?? [];
   const { start, end } = visibleWindow(rows.length, cursor, geometry.rows);
@@ -40,4 +50,4 @@ export function History({ app, entries, cursor, now, geometry, focused, bordered
       })}
     </Frame>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { PaneGeometry } from '../layout.js';
 import type { Line } from '../presentation/line.js';
 import { maxTop, scrollWindow } from '../presentation/window.js';
@@ -17,7 +18,16 @@ export interface RolloutLogProps {
   theme: Theme;
 }
 
-export function RolloutLog({ app, lines, top, follow, geometry, focused, bordered, theme }: RolloutLogProps) {
+export const RolloutLog = memo(function RolloutLog({
+  app,
+  lines,
+  top,
+  follow,
+  geometry,
+  focused,
+  bordered,
+  theme,
+}: RolloutLogProps) {
   const from = follow ? maxTop(lines.length, geometry.rows) : top;
   const { start, end } = scrollWindow(lines.length, from, geometry.rows);
   const mode = follow ? '  following' : '  paused (G follows)';
@@ -30,4 +40,4 @@ export function RolloutLog({ app, lines, top, follow, geometry, focused, bordere
       ))}
     </Frame>
   );
-}
+});

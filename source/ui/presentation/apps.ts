@@ -47,6 +47,19 @@ export function appColumns(width: number): AppColumns {
   return columns;
 }
 
+/**
+ * Widths of the cells of a selectable row (`selectable(appRowLine(...))`), in order: the marker, then the columns
+ * that are shown. Each cell but the last is exactly this wide.
+ */
+export function appCellWidths(columns: AppColumns): number[] {
+  const widths = [MARKER, columns.name, columns.sync];
+  for (const [column] of OPTIONAL) {
+    const width = columns[column];
+    if (width) widths.push(width);
+  }
+  return widths;
+}
+
 export function appHeaderLine(columns: AppColumns): Line {
   let text = `  ${cell('NAME', columns.name)}${cell('SYNC', columns.sync)}`;
   if (columns.health) text += cell('HEALTH', columns.health);
