@@ -1,13 +1,16 @@
 // Small text helpers shared by the presentation functions. Everything here is pure and width-aware in the simple
 // sense: one UTF-16 code unit is one column, which holds for the ASCII the console prints.
 
-/** Compact age such as `12s`, `5m`, `3h`, `2d`; `-` when the time is unknown or unparsable. */
+/**
+ * Compact age such as `<1m`, `5m`, `3h`, `2d`; `-` when the time is unknown or unparsable. No seconds: an age that
+ * changed every second would redraw the whole screen with every snapshot for no news (over SSH, every byte counts).
+ */
 export function age(iso: string | undefined, now: number): string {
   if (!iso) return '-';
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return '-';
   const seconds = Math.max(0, Math.floor((now - then) / 1000));
-  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 60) return '<1m';
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);

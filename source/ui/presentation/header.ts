@@ -34,12 +34,13 @@ export function headerLines(snapshot: Snapshot, now: number, readonly: boolean):
 }
 
 /**
- * "just now" while polls keep coming (the default interval is 10 s): a seconds count that ticks with every poll would
- * redraw the whole screen each time for no news.
+ * "just now" for a poll less than a minute old (the default interval is 10 s), then minutes: a seconds count that
+ * ticked with every poll or snapshot would redraw the whole screen each time for no news. A poll that fails says
+ * so beside it (`git: ...`) at once; the age is for a poller that has gone quiet.
  */
 export function pollAge(lastPoll: string | undefined, now: number): string {
   if (!lastPoll) return 'not yet';
   const then = Date.parse(lastPoll);
-  if (!Number.isNaN(then) && now - then < 15_000) return 'just now';
+  if (!Number.isNaN(then) && now - then < 60_000) return 'just now';
   return `${age(lastPoll, now)} ago`;
 }

@@ -88,7 +88,8 @@ describe('poll age in the header', () => {
     [undefined, 'not yet'],
     ['2026-01-01T00:00:58Z', 'just now'],
     ['2026-01-01T00:00:46Z', 'just now'],
-    ['2026-01-01T00:00:30Z', '30s ago'],
+    ['2026-01-01T00:00:30Z', 'just now'],
+    ['2026-01-01T00:00:00Z', '1m ago'],
     ['2025-12-31T23:58:00Z', '3m ago'],
   ];
   for (const [lastPoll, want] of cases)

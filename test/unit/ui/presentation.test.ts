@@ -25,11 +25,13 @@ describe('format', () => {
   const cases: Array<[string | undefined, string]> = [
     [undefined, '-'],
     ['not a date', '-'],
-    [new Date(NOW - 12_000).toISOString(), '12s'],
+    [new Date(NOW - 12_000).toISOString(), '<1m'],
+    [new Date(NOW - 59_000).toISOString(), '<1m'],
+    [new Date(NOW - 60_000).toISOString(), '1m'],
     [new Date(NOW - 5 * minute).toISOString(), '5m'],
     [new Date(NOW - 3 * 60 * minute).toISOString(), '3h'],
     [new Date(NOW - 3 * 24 * 60 * minute).toISOString(), '3d'],
-    [new Date(NOW + 5000).toISOString(), '0s'],
+    [new Date(NOW + 5000).toISOString(), '<1m'],
   ];
   for (const [iso, expected] of cases) it(`age of ${iso}`, () => assert.equal(age(iso, NOW), expected));
 
