@@ -148,7 +148,7 @@ export function makeLoop(flags: LoopFlags): Loop {
   return new Loop({
     git: gitPort(source),
     cluster,
-    render: (dir, app) => renderApp(dir, app, tools, { cache }),
+    render: (dir, app, revision) => renderApp(dir, app, tools, { cache, revision }),
     loadApps: appsLoader(flags),
     intervalMs: flags.interval * 1000,
     readonly,

@@ -7,7 +7,7 @@ export type AppsResult = { ok: true; apps: AppSpec[] } | { ok: false; error: Loc
 export interface LoopOptions {
   git: GitPort;
   cluster: ClusterPort;
-  render: (dir: string, app: AppSpec) => Promise<RenderResult>;
+  render: (dir: string, app: AppSpec, revision: string) => Promise<RenderResult>;
   /** Reads the app definitions of a checked-out revision (driftdeck.yaml, or the ad-hoc app from flags). */
   loadApps: (dir: string) => Promise<AppsResult>;
   intervalMs: number;

@@ -15,7 +15,7 @@ export interface RenderRevisionInput {
   sha: string;
   dir: string;
   apps: AppSpec[];
-  render: (dir: string, app: AppSpec) => Promise<RenderResult>;
+  render: (dir: string, app: AppSpec, revision: string) => Promise<RenderResult>;
   cluster: ClusterPort;
   previous: Map<string, RenderedApp>;
 }
@@ -25,7 +25,9 @@ export async function renderRevision(
 ): Promise<{ rendered: Map<string, RenderedApp>; events: Array<Omit<RolloutEvent, 'time'>> }> {
   const { sha, dir, apps, cluster, previous } = input;
   const events: Array<Omit<RolloutEvent, 'time'>> = [];
-  const results = await Promise.all(apps.map(async (app) => [app, await input.render(dir, app)] as const));
+  const results = await Promise.all(
+    apps.map(async (app) => [app, await input.render(dir, app, sha)] as const),
+  );
   const kinds = results.flatMap(([, r]) => (r.ok ? r.manifests.map((m) => m.object) : []));
   // Discovery decides which kinds are namespaced; a kind the server does not know is an error of its own.
   const { unknown } = await cluster.resolve(kinds).catch(() => ({ unknown: [] as string[] }));

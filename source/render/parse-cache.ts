@@ -25,15 +25,23 @@ interface CacheFile {
   format: string;
   /** Key (hash of a text) to the JSON of its Parsed[], oldest use first. */
   entries: [string, string][];
+  /** Key (revision, app, tools) to the texts that render parsed, as [file, text key] in order. */
+  renders?: [string, [string, string][]][];
 }
+
+/** Renders remembered: each is a list of text keys, small beside the parsed texts it points at. */
+const MAX_RENDERS = 64;
 
 export class ManifestCache {
   private readonly entries = new Map<string, string>();
+  private readonly renders = new Map<string, [string, string][]>();
   private loaded: Promise<void> | undefined;
   private saving: Promise<void> = Promise.resolve();
   private dirty = false;
   hits = 0;
   misses = 0;
+  /** Renders answered whole by `rendered`. */
+  renderHits = 0;
 
   constructor(
     /** Where it persists; in memory only when undefined. */
@@ -52,6 +60,10 @@ export class ManifestCache {
           if (typeof key === 'string' && typeof value === 'string' && !this.entries.has(key))
             this.entries.set(key, value);
         }
+        for (const [key, texts] of data.renders ?? []) {
+          if (typeof key === 'string' && Array.isArray(texts) && !this.renders.has(key))
+            this.renders.set(key, texts);
+        }
       } catch {
         // no cache yet, or a damaged one: it is rebuilt by parsing
       }
@@ -63,7 +75,7 @@ export class ManifestCache {
    * parseManifests, answered from the cache when this exact text was parsed before. Both ways the objects come
    * from JSON text, as they travel to the API server, so a hit and a miss give equal objects.
    */
-  parse(text: string, context: ParseContext): RenderedManifest[] {
+  parse(text: string, context: ParseContext, record?: [string, string][]): RenderedManifest[] {
     const key = createHash('sha256').update(FORMAT).update('\0').update(text).digest('base64url');
     let json = this.entries.get(key);
     if (json !== undefined) {
@@ -81,10 +93,33 @@ export class ManifestCache {
     }
     this.entries.set(key, json);
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return (JSON.parse(json) as Parsed[]).map((p) => ({
-      object: p.object,
-      source: { file: context.file, line: p.line },
-    }));
+    record?.push([context.file, key]);
+    return fromJson(json, context.file);
+  }
+
+  /**
+   * What an earlier render with this key produced, without reading or parsing anything; undefined when it is not
+   * known (or a text it used has been trimmed since).
+   */
+  rendered(key: string): RenderedManifest[] | undefined {
+    const texts = this.renders.get(key);
+    if (!texts) return undefined;
+    const out: RenderedManifest[] = [];
+    for (const [file, textKey] of texts) {
+      const json = this.entries.get(textKey);
+      if (json === undefined) return undefined;
+      out.push(...fromJson(json, file));
+    }
+    this.renderHits++;
+    return out;
+  }
+
+  /** Remembers which texts a successful render parsed, in order, under its key. */
+  remember(key: string, texts: [string, string][]): void {
+    this.renders.delete(key);
+    this.renders.set(key, texts);
+    while (this.renders.size > MAX_RENDERS) this.renders.delete(this.renders.keys().next().value!);
+    this.dirty = true;
   }
 
   /**
@@ -95,7 +130,7 @@ export class ManifestCache {
     const file = this.file;
     if (!file || !this.dirty) return this.saving;
     this.dirty = false;
-    const data: CacheFile = { format: FORMAT, entries: [...this.entries] };
+    const data: CacheFile = { format: FORMAT, entries: [...this.entries], renders: [...this.renders] };
     this.saving = this.saving.then(async () => {
       const tmp = `${file}.${process.pid}.tmp`;
       try {
@@ -110,9 +145,20 @@ export class ManifestCache {
   }
 }
 
+function fromJson(json: string, file: string): RenderedManifest[] {
+  return (JSON.parse(json) as Parsed[]).map((p) => ({ object: p.object, source: { file, line: p.line } }));
+}
+
 /** How an app is rendered: tool limits, and the parse cache when there is one. */
 export interface RenderOptions extends ToolOptions {
   cache?: ManifestCache;
+  /**
+   * The commit the checkout holds. With a cache, a render of the same commit, app and tools is answered from it
+   * without reading the folder or running a tool: a commit's tree never changes.
+   */
+  revision?: string;
+  /** Filled while rendering: the texts parsed, in order, for the cache to remember the render by. */
+  record?: [string, string][];
 }
 
 /** parseManifests through the cache when the caller keeps one. */
@@ -121,5 +167,5 @@ export function parseRendered(
   context: ParseContext,
   options: RenderOptions,
 ): RenderedManifest[] {
-  return options.cache ? options.cache.parse(text, context) : parseManifests(text, context);
+  return options.cache ? options.cache.parse(text, context, options.record) : parseManifests(text, context);
 }

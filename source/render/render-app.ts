@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { AppSpec, RenderResult } from '../engine/types.js';
 import { confinePath, repoRoot } from './confine.js';
@@ -22,7 +24,43 @@ export async function renderApp(
   tools: RenderTools,
   options: RenderOptions = {},
 ): Promise<RenderResult> {
-  await options.cache?.load();
+  const { cache, revision } = options;
+  await cache?.load();
+  const key = cache && revision ? renderKey(revision, app, tools) : undefined;
+  const known = key ? cache?.rendered(key) : undefined;
+  if (known) return { ok: true, manifests: known };
+  const record: [string, string][] = [];
+  const result = await renderFresh(repoDir, app, tools, { ...options, record });
+  if (key && result.ok) cache?.remember(key, record);
+  await cache?.save();
+  return result;
+}
+
+/**
+ * What a render depends on besides the folder: the commit, the app's render settings, and the tool binaries (an
+ * upgrade in place changes their size or time).
+ */
+function renderKey(revision: string, app: AppSpec, tools: RenderTools): string {
+  const binaries = Object.entries(tools).map(([name, path]) => {
+    try {
+      const s = statSync(path as string);
+      return [name, path, s.size, s.mtimeMs];
+    } catch {
+      return [name, path];
+    }
+  });
+  const settings = { name: app.name, path: app.path, namespace: app.namespace, renderer: app.renderer };
+  return createHash('sha256')
+    .update(JSON.stringify(['driftdeck-render/1', revision, settings, binaries]))
+    .digest('base64url');
+}
+
+async function renderFresh(
+  repoDir: string,
+  app: AppSpec,
+  tools: RenderTools,
+  options: RenderOptions,
+): Promise<RenderResult> {
   try {
     const root = await repoRoot(repoDir);
     const dir = await confinePath(root, app.path, `app ${app.name} path`);
@@ -34,9 +72,7 @@ export async function renderApp(
     }
     const choice = await chooseRenderer(app, dir);
     if (choice.kind === 'directory') {
-      const manifests = await renderDirectory(root, dir, app.renderer.recurse ?? true, options);
-      await options.cache?.save();
-      return { ok: true, manifests };
+      return { ok: true, manifests: await renderDirectory(root, dir, app.renderer.recurse ?? true, options) };
     }
     // Helm and kustomize read the folder themselves and follow symlinks; refuse any that leaves the repo first,
     // and for kustomize, any folder its kustomizations reach.
@@ -47,7 +83,6 @@ export async function renderApp(
       choice.kind === 'helm'
         ? await renderHelm(root, app, dir, file, tools, options)
         : await renderKustomize(app, dir, file, tools, options);
-    await options.cache?.save();
     return { ok: true, manifests };
   } catch (err) {
     if (err instanceof RenderFailure) return { ok: false, error: err.located };

@@ -117,4 +117,52 @@ describe('ManifestCache', () => {
     assert.deepEqual(b?.object.data, { mode: 'changed' });
     assert.equal(b?.source.file, 'apps/shop/b.yaml');
   });
+
+  it('answers a render of a commit it rendered before without reading the folder; another commit reads it', async () => {
+    const repo = join(base, 'by-revision');
+    await mkdir(join(repo, 'apps', 'shop'), { recursive: true });
+    await writeFile(join(repo, 'apps', 'shop', 'a.yaml'), cm('a'));
+    const cache = new ManifestCache(join(base, 'by-revision.json'));
+    const app = makeApp('apps/shop', { type: 'auto' }, 'shop');
+    const first = await renderApp(repo, app, {}, { cache, revision: 'c0ffee' });
+    assert.ok(first.ok);
+    // A commit's tree never changes: what the folder holds now is not read for the same commit.
+    await writeFile(join(repo, 'apps', 'shop', 'a.yaml'), cm('a', 'changed'));
+    const again = await renderApp(repo, app, {}, { cache, revision: 'c0ffee' });
+    assert.ok(again.ok);
+    assert.equal(cache.renderHits, 1);
+    assert.deepEqual(again.manifests, first.manifests);
+    // Shared with the next process through the file.
+    const next = new ManifestCache(cache.file);
+    const fromFile = await renderApp(repo, app, {}, { cache: next, revision: 'c0ffee' });
+    assert.equal(next.renderHits, 1);
+    assert.ok(fromFile.ok);
+    assert.deepEqual(fromFile.manifests, first.manifests);
+    // Another commit, or the same commit rendered with other settings, is rendered from the folder.
+    const other = await renderApp(repo, app, {}, { cache, revision: 'beef00' });
+    assert.ok(other.ok);
+    assert.deepEqual(other.manifests[0]?.object.data, { mode: 'changed' });
+    const renamed = await renderApp(
+      repo,
+      { ...app, namespace: 'elsewhere' },
+      {},
+      { cache, revision: 'c0ffee' },
+    );
+    assert.ok(renamed.ok);
+    assert.deepEqual(renamed.manifests[0]?.object.data, { mode: 'changed' });
+    assert.equal(cache.renderHits, 1);
+  });
+
+  it('does not remember a render that failed', async () => {
+    const repo = join(base, 'failing');
+    await mkdir(join(repo, 'apps', 'shop'), { recursive: true });
+    await writeFile(join(repo, 'apps', 'shop', 'bad.yaml'), 'kind: [\n');
+    const cache = new ManifestCache();
+    const app = makeApp('apps/shop', { type: 'auto' }, 'shop');
+    assert.equal((await renderApp(repo, app, {}, { cache, revision: 'c0ffee' })).ok, false);
+    await writeFile(join(repo, 'apps', 'shop', 'bad.yaml'), cm('fixed'));
+    const fixed = await renderApp(repo, app, {}, { cache, revision: 'c0ffee' });
+    assert.ok(fixed.ok);
+    assert.equal(cache.renderHits, 0);
+  });
 });
