@@ -41,7 +41,9 @@ export class KubeCluster implements ClusterPort {
     this.discovery = new Discovery(this.conn, () => {
       this.requestCount++;
     });
-    this.limit = pLimit(opts.concurrency ?? 16);
+    // Requests in flight at once (applies, dry-runs, deletes). Measured on the benchmark's 1,000 creates: 32
+    // finishes about a quarter sooner than 16 while controllers churn on the new Deployments; 64 gains nothing more.
+    this.limit = pLimit(opts.concurrency ?? 32);
     const count = () => {
       this.requestCount++;
     };
