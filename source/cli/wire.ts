@@ -136,12 +136,16 @@ export function appsLoader(flags: SourceFlags): (dir: string) => Promise<AppsRes
   };
 }
 
+/** Beside the Git cache of the remote: every command and console on this machine that reads it shares it. */
+export function manifestCacheFile(source: GitSource): string {
+  return join(source.paths.root, 'parsed-manifests.json');
+}
+
 export function makeLoop(flags: LoopFlags): Loop {
   const source = gitSource(flags);
   const cluster = new KubeCluster({ kubeconfig: flags.kubeconfig, context: flags.context });
   const tools = renderTools();
-  // Beside the Git cache of this remote: every command and console on this machine that reads it shares it.
-  const cache = new ManifestCache(join(source.paths.root, 'parsed-manifests.json'));
+  const cache = new ManifestCache(manifestCacheFile(source));
   const contextReason = contextReadonlyReason(cluster.context);
   const readonly = flags.readonly || contextReason !== undefined;
   const readonlyReason = flags.readonly ? 'started with --readonly' : contextReason;

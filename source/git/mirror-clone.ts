@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathExists } from '../path-exists.js';
 import { GitError, summarizeGitOutput } from './git-error.js';
 import { type GitRunOptions, git, gitResult } from './git-runner.js';
 import { redactUrl } from './remote-url.js';
@@ -20,7 +21,7 @@ export interface MirrorTarget {
  */
 export function cloneMirror(target: MirrorTarget): Promise<void> {
   return shareInFlight(`clone:${target.dir}`, async () => {
-    if (await exists(path.join(target.dir, 'HEAD'))) return;
+    if (await pathExists(path.join(target.dir, 'HEAD'))) return;
     await fs.mkdir(path.dirname(target.dir), { recursive: true });
     const temp = `${target.dir}.tmp-${randomBytes(4).toString('hex')}`;
     try {
@@ -31,7 +32,7 @@ export function cloneMirror(target: MirrorTarget): Promise<void> {
       try {
         await fs.rename(temp, target.dir);
       } catch (error) {
-        if (!(await exists(path.join(target.dir, 'HEAD')))) throw error;
+        if (!(await pathExists(path.join(target.dir, 'HEAD')))) throw error;
       }
     } finally {
       await fs.rm(temp, { recursive: true, force: true });
@@ -56,11 +57,4 @@ async function fetchInto(dir: string, target: MirrorTarget): Promise<void> {
   throw new GitError(`cannot fetch ${shown}: ${summarizeGitOutput(result.stderr)}`, {
     hint: 'check the URL, the network, and your credentials (SSH agent or credential helper)',
   });
-}
-
-async function exists(target: string): Promise<boolean> {
-  return fs.lstat(target).then(
-    () => true,
-    () => false,
-  );
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Commit, RevertOutcome } from '../engine/types.js';
+import { pathExists } from '../path-exists.js';
 import { commitsTouching, conflictedFiles } from './commit-queries.js';
 import { GitError, summarizeGitOutput } from './git-error.js';
 import { type GitRunOptions, git, gitResult } from './git-runner.js';
@@ -114,12 +115,12 @@ async function rebaseOntoRemote(clone: WorkClone, commit: Commit): Promise<void>
 }
 
 async function ensureWorkClone(clone: WorkClone): Promise<void> {
-  if (await exists(path.join(clone.dir, '.git'))) return;
+  if (await pathExists(path.join(clone.dir, '.git'))) return;
   const temp = `${clone.dir}.tmp-${randomBytes(4).toString('hex')}`;
   try {
     await git(path.dirname(clone.dir), ['init', '-q', temp], clone.run);
     await fs.rename(temp, clone.dir).catch(async (error: unknown) => {
-      if (!(await exists(path.join(clone.dir, '.git')))) throw error;
+      if (!(await pathExists(path.join(clone.dir, '.git')))) throw error;
     });
   } finally {
     await fs.rm(temp, { recursive: true, force: true });
@@ -144,12 +145,15 @@ async function fetch(clone: WorkClone): Promise<void> {
 async function resetToRemote(clone: WorkClone, options: { fetch: boolean }): Promise<void> {
   const gitDir = path.join(clone.dir, '.git');
   if (
-    (await exists(path.join(gitDir, 'rebase-merge'))) ||
-    (await exists(path.join(gitDir, 'rebase-apply')))
+    (await pathExists(path.join(gitDir, 'rebase-merge'))) ||
+    (await pathExists(path.join(gitDir, 'rebase-apply')))
   ) {
     await gitResult(clone.dir, ['rebase', '--abort'], clone.run);
   }
-  if ((await exists(path.join(gitDir, 'REVERT_HEAD'))) || (await exists(path.join(gitDir, 'sequencer')))) {
+  if (
+    (await pathExists(path.join(gitDir, 'REVERT_HEAD'))) ||
+    (await pathExists(path.join(gitDir, 'sequencer')))
+  ) {
     const aborted = await gitResult(clone.dir, ['revert', '--abort'], clone.run);
     if (aborted.exitCode !== 0) await gitResult(clone.dir, ['revert', '--quit'], clone.run);
   }
@@ -162,11 +166,4 @@ async function resetToRemote(clone: WorkClone, options: { fetch: boolean }): Pro
 async function hasRef(clone: WorkClone): Promise<boolean> {
   const result = await gitResult(clone.dir, ['rev-parse', '--verify', '-q', clone.ref], clone.run);
   return result.exitCode === 0;
-}
-
-async function exists(target: string): Promise<boolean> {
-  return fs.lstat(target).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathExists } from '../path-exists.js';
 import { type GitRunOptions, git } from './git-runner.js';
 import { shareInFlight } from './single-flight.js';
 
@@ -19,12 +20,12 @@ export async function materializeTree(
   options: GitRunOptions,
 ): Promise<string> {
   const target = path.join(treesDir, sha);
-  if (await exists(target)) {
+  if (await pathExists(target)) {
     await touch(target);
     return target;
   }
   return shareInFlight(`tree:${target}`, async () => {
-    if (await exists(target)) return target;
+    if (await pathExists(target)) return target;
     await fs.mkdir(treesDir, { recursive: true });
     const temp = path.join(treesDir, `.tmp-${sha}-${randomBytes(4).toString('hex')}`);
     const indexFile = `${temp}.index`;
@@ -42,12 +43,12 @@ export async function materializeTree(
         await fs.chmod(target, 0o555);
       } catch (error) {
         // Another process finished the same tree first; theirs is as good as ours.
-        if (!(await exists(target))) throw error;
+        if (!(await pathExists(target))) throw error;
       }
       return target;
     } finally {
       await fs.rm(indexFile, { force: true });
-      if (await exists(temp)) await removeTree(temp);
+      if (await pathExists(temp)) await removeTree(temp);
     }
   });
 }
@@ -102,11 +103,4 @@ async function setWritable(dir: string, writable: boolean): Promise<void> {
 async function touch(dir: string): Promise<void> {
   const now = new Date();
   await fs.utimes(dir, now, now).catch(() => undefined);
-}
-
-async function exists(target: string): Promise<boolean> {
-  return fs.lstat(target).then(
-    () => true,
-    () => false,
-  );
 }

@@ -20,16 +20,16 @@ async function isFile(path: string): Promise<boolean> {
   );
 }
 
+/** The kustomization file in a folder, by kustomize's order of preference; undefined when there is none. */
+export async function findKustomization(dirAbs: string): Promise<string | undefined> {
+  for (const name of KUSTOMIZATION_FILES) if (await isFile(join(dirAbs, name))) return name;
+  return undefined;
+}
+
 /** `auto` picks helm when Chart.yaml exists, kustomize when a kustomization file does, else a plain folder. */
 export async function chooseRenderer(app: AppSpec, dir: ConfinedPath): Promise<RendererChoice> {
   const chart = (await isFile(join(dir.abs, 'Chart.yaml'))) ? 'Chart.yaml' : undefined;
-  let kustomization: string | undefined;
-  for (const name of KUSTOMIZATION_FILES) {
-    if (await isFile(join(dir.abs, name))) {
-      kustomization = name;
-      break;
-    }
-  }
+  const kustomization = await findKustomization(dir.abs);
   const inApp = (name: string) => posix.join(dir.rel, name);
   const wanted = app.renderer.type;
   let choice: RendererChoice;

@@ -12,7 +12,6 @@ import { runTool, type ToolUser } from './run-tool.js';
 export interface ChartDependency {
   name: string;
   repository?: string;
-  alias?: string;
 }
 
 /** The dependencies Chart.yaml lists; none when it lists none or cannot be read (helm then says what is wrong). */

@@ -4,12 +4,14 @@
 // from the app's kustomization down, must resolve inside the repository (symlinks included), else the render fails
 // naming the kustomization file, the line and the entry. Remote bases (URLs) are left to kustomize: it fetches them
 // itself, as it does for Argo CD and Flux.
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { checkRepoPath } from '../config/repo-path.js';
+import { describeYamlError } from '../config/yaml-syntax.js';
+import { pathExists } from '../path-exists.js';
 import { type ConfinedPath, confinePath } from './confine.js';
-import { KUSTOMIZATION_FILES } from './detect.js';
+import { findKustomization } from './detect.js';
 import { RenderFailure } from './render-failure.js';
 import { walkConfined } from './walk.js';
 
@@ -25,23 +27,6 @@ export function isRemoteReference(entry: string): boolean {
   );
 }
 
-async function kustomizationIn(dirAbs: string): Promise<string | undefined> {
-  for (const name of KUSTOMIZATION_FILES) {
-    const isFile = await stat(join(dirAbs, name)).then(
-      (s) => s.isFile(),
-      () => false,
-    );
-    if (isFile) return name;
-  }
-  return undefined;
-}
-
-const exists = (path: string) =>
-  lstat(path).then(
-    () => true,
-    () => false,
-  );
-
 interface Reference {
   entry: string;
   line: number;
@@ -53,13 +38,8 @@ export function localReferences(text: string, file: string): Reference[] {
   const doc = parseDocument(text, { lineCounter, version: '1.1' });
   const error = doc.errors[0];
   if (error) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    throw new RenderFailure({
-      file,
-      line,
-      column: col,
-      message: `kustomization: ${error.message.split('\n')[0]}`,
-    });
+    const { line, column, message } = describeYamlError(error, text, lineCounter);
+    throw new RenderFailure({ file, line, column, message: `kustomization: ${message}` });
   }
   const out: Reference[] = [];
   if (!isMap(doc.contents)) return out;
@@ -85,14 +65,14 @@ export async function confineKustomization(root: string, dir: ConfinedPath): Pro
     if (visited.has(folder.abs)) return;
     visited.add(folder.abs);
     await walkConfined(root, folder.abs, { recurse: true, include: () => true });
-    const name = await kustomizationIn(folder.abs);
+    const name = await findKustomization(folder.abs);
     if (!name) return;
     const file = posix.join(folder.rel, name);
     const text = await readFile(join(folder.abs, name), 'utf8');
     for (const ref of localReferences(text, file)) {
       const checked = checkRepoPath(ref.entry, folder.rel === '.' ? '' : folder.rel);
       // Missing entries are kustomize's to report ("accumulating resources"); only what exists can be read.
-      if (checked.ok && !(await exists(join(root, folder.rel, checked.path)))) continue;
+      if (checked.ok && !(await pathExists(join(root, folder.rel, checked.path)))) continue;
       let target: ConfinedPath;
       try {
         target = await confinePath(root, ref.entry, 'kustomization entry', folder.rel);

@@ -37,6 +37,8 @@ export class ManifestCache {
   private readonly renders = new Map<string, [string, string][]>();
   private loaded: Promise<void> | undefined;
   private saving: Promise<void> = Promise.resolve();
+  /** A write queued and not started yet: later saves join it. */
+  private pending: Promise<void> | undefined;
   private dirty = false;
   hits = 0;
   misses = 0;
@@ -125,13 +127,16 @@ export class ManifestCache {
   /**
    * Writes the file when something new was parsed: to a temporary file renamed over it, so that another process
    * reading or writing at the same time sees a whole file, old or new. A failed write only costs a re-parse later.
+   * Saves asked for while one is waiting to start join it: the apps of one revision render at once, and their
+   * saves become one write of what all of them parsed, not one whole file per app.
    */
   save(): Promise<void> {
     const file = this.file;
     if (!file || !this.dirty) return this.saving;
-    this.dirty = false;
-    const data: CacheFile = { format: FORMAT, entries: [...this.entries], renders: [...this.renders] };
-    this.saving = this.saving.then(async () => {
+    this.pending ??= this.saving.then(async () => {
+      this.pending = undefined;
+      this.dirty = false;
+      const data: CacheFile = { format: FORMAT, entries: [...this.entries], renders: [...this.renders] };
       const tmp = `${file}.${process.pid}.tmp`;
       try {
         await mkdir(dirname(file), { recursive: true });
@@ -141,6 +146,7 @@ export class ManifestCache {
         this.dirty = true;
       }
     });
+    this.saving = this.pending;
     return this.saving;
   }
 }

@@ -4,8 +4,7 @@
 // command runs twice per round: as it usually runs (the parsed-manifest cache on disk filled by an earlier command),
 // and with that cache removed first, as the first command after a checkout of new files runs.
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { gitSource } from '../../../source/cli/wire.js';
+import { gitSource, manifestCacheFile } from '../../../source/cli/wire.js';
 import type { BenchContext } from '../context.js';
 import { benchApp, clientSideDiffs, startLoop, statusCounts, stopLoop } from '../inprocess.js';
 import { TOTAL } from '../manifests.js';
@@ -34,7 +33,7 @@ const TOOLS: Tool[] = ['kubectl', 'command', 'commandCold', 'inProcess'];
 
 /** The parsed-manifest cache the commands share, beside their Git cache of the remote. */
 const parseCacheFile = (ctx: BenchContext) =>
-  join(gitSource({ repo: ctx.repo.remote, branch: ctx.repo.branch }).paths.root, 'parsed-manifests.json');
+  manifestCacheFile(gitSource({ repo: ctx.repo.remote, branch: ctx.repo.branch }));
 
 /**
  * One warm-up run of each, then `runs` rounds of all three. The rounds interleave the tools (and rotate which goes
