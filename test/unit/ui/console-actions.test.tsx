@@ -1,17 +1,16 @@
 // Sync, revert, auto-sync and refresh from the keyboard, in normal and read-only mode.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { cleanup, render } from 'ink-testing-library';
-import { Console, type ConsoleProps } from '../../../source/ui/console.js';
+import { cleanup } from 'ink-testing-library';
+import type { ConsoleProps } from '../../../source/ui/console.js';
+import { ready, startConsole } from './console-start.js';
 import { FakeController } from './fake-controller.js';
 import { KEYS, press, tick, waitFor } from './harness.js';
 
 async function start(props: Partial<ConsoleProps> = {}, controller = new FakeController()) {
-  const app = render(<Console controller={controller} sampleMs={20} {...props} />);
-  const see = (text: string | ((f: string) => boolean)) => waitFor(app.lastFrame, text);
-  await see('backend');
-  await tick(20);
-  return { ...app, controller, see };
+  const app = startConsole(props, controller);
+  await ready(app.see);
+  return app;
 }
 
 afterEach(() => cleanup());

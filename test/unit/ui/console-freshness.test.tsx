@@ -3,22 +3,15 @@
 // revision moves (a pushed commit, a sync, a revert), the old commits staying on screen meanwhile.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { cleanup, render } from 'ink-testing-library';
+import { cleanup } from 'ink-testing-library';
 import type { HistoryEntry } from '../../../source/engine/types.js';
-import { Console } from '../../../source/ui/console.js';
+import { startConsole } from './console-start.js';
 import { ago, BACKEND_HISTORY, FakeController, HEAD, PATCH } from './fake-controller.js';
-import { press, tick, waitFor } from './harness.js';
+import { press, tick } from './harness.js';
 
 afterEach(() => cleanup());
 
-function start(controller = new FakeController()) {
-  const app = render(<Console controller={controller} sampleMs={20} />);
-  return {
-    ...app,
-    controller,
-    see: (text: string | ((f: string) => boolean)) => waitFor(app.lastFrame, text),
-  };
-}
+const start = (controller?: FakeController) => startConsole({}, controller);
 
 const NEXT = 'c0ffee0000000000000000000000000000000000';
 

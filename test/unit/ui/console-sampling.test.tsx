@@ -1,26 +1,10 @@
 // Sampling: the console shows engine changes at a readable rate and writes nothing while nothing changes.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { cleanup, render } from 'ink-testing-library';
-import { Console, type ConsoleProps } from '../../../source/ui/console.js';
+import { cleanup } from 'ink-testing-library';
+import { ready, startConsole as start } from './console-start.js';
 import { FakeController } from './fake-controller.js';
-import { tick, waitFor } from './harness.js';
-
-function start(props: Partial<ConsoleProps> = {}, controller = new FakeController()) {
-  const app = render(<Console controller={controller} sampleMs={20} {...props} />);
-  const frame = app.lastFrame;
-  return {
-    ...app,
-    controller,
-    frame,
-    see: (text: string | ((f: string) => boolean)) => waitFor(frame, text),
-  };
-}
-
-async function ready(see: (text: string) => Promise<string>) {
-  await see('backend');
-  await tick(20);
-}
+import { tick } from './harness.js';
 
 afterEach(() => cleanup());
 

@@ -2,21 +2,14 @@
 // count, one by one; pasted text (bracketed paste) is never taken for keys, and goes whole into a text field.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { cleanup, render } from 'ink-testing-library';
-import { Console } from '../../../source/ui/console.js';
-import { FakeController } from './fake-controller.js';
-import { tick, waitFor } from './harness.js';
+import { cleanup } from 'ink-testing-library';
+import { startConsole } from './console-start.js';
+import type { FakeController } from './fake-controller.js';
+import { tick } from './harness.js';
 
 afterEach(() => cleanup());
 
-function start(controller = new FakeController()) {
-  const app = render(<Console controller={controller} sampleMs={20} />);
-  return {
-    ...app,
-    controller,
-    see: (text: string | ((f: string) => boolean)) => waitFor(app.lastFrame, text),
-  };
-}
+const start = (controller?: FakeController) => startConsole({}, controller);
 
 describe('console: keys that arrive together', () => {
   it('counts every key of a run read in one go', async () => {
