@@ -77,13 +77,22 @@ const MAX_EVENTS = 1000;
 /**
  * Holds the current snapshot and the event log, and tells subscribers when either moves. `build` assembles the rest
  * of the snapshot from the loop's state; the version and the events are this class's.
+ *
+ * Changes are coalesced: a change only marks the snapshot stale, the next read builds it, and subscribers hear once
+ * per turn of the event loop however many changes it held. A sync of 1,000 objects emits 1,000 events; building a
+ * snapshot and notifying for each one cost more than the sync's own bookkeeping.
  */
 export class Publisher {
   private version = 0;
+  /** Newest last; trimmed to MAX_EVENTS when a snapshot is built, so a burst costs one copy, not one per event. */
   private events: RolloutEvent[] = [];
   private eventCount = 0;
   private readonly listeners = new Set<() => void>();
   private current: Snapshot;
+  private stale = false;
+  private notifying?: NodeJS.Immediate;
+  /** Events emitted since subscribers were last told: kept even past MAX_EVENTS, so that a follower sees each. */
+  private unheard = 0;
 
   constructor(
     private readonly build: (parts: {
@@ -96,23 +105,39 @@ export class Publisher {
   }
 
   private make(): Snapshot {
-    return this.build({ version: ++this.version, events: this.events, eventCount: this.eventCount });
+    this.trim(1);
+    // A copy: a snapshot handed out earlier never changes under its reader.
+    return this.build({ version: ++this.version, events: [...this.events], eventCount: this.eventCount });
+  }
+
+  /** Drops the oldest events once there are `factor` times as many as kept (2 while emitting: amortized). */
+  private trim(factor: number): void {
+    const keep = Math.max(MAX_EVENTS, this.unheard);
+    if (this.events.length > keep * factor) this.events = this.events.slice(-keep);
   }
 
   emit(e: Omit<RolloutEvent, 'time'>): void {
     this.eventCount++;
-    // A new array each time: a snapshot handed out earlier never changes under its reader.
-    const next = [...this.events, { time: new Date().toISOString(), ...e }];
-    this.events = next.length > MAX_EVENTS ? next.slice(-MAX_EVENTS) : next;
+    this.unheard++;
+    this.events.push({ time: new Date().toISOString(), ...e });
+    this.trim(2);
     this.publish();
   }
 
   publish(): void {
-    this.current = this.make();
-    for (const l of this.listeners) l();
+    this.stale = true;
+    this.notifying ??= setImmediate(() => {
+      this.notifying = undefined;
+      for (const l of this.listeners) l();
+      this.unheard = 0;
+    });
   }
 
   get snapshot(): Snapshot {
+    if (this.stale) {
+      this.stale = false;
+      this.current = this.make();
+    }
     return this.current;
   }
 
