@@ -13,9 +13,12 @@ export interface Out {
   json: boolean;
 }
 
-/** One poll, render and comparison, without background polling or auto-sync. */
+/**
+ * One poll, render and comparison, without background polling or auto-sync. Diff texts are made only when the
+ * command prints them (`diff` asks for them).
+ */
 async function once<T>(flags: LoopFlags, work: (loop: Loop) => Promise<T>): Promise<T> {
-  const loop = makeLoop({ ...flags, autoSync: false });
+  const loop = makeLoop({ ...flags, autoSync: false, diffTexts: flags.diffTexts ?? false });
   try {
     await loop.start();
     await waitConnected(loop);
@@ -84,7 +87,7 @@ function appJson(a: AppState) {
 }
 
 export async function diff(flags: LoopFlags, name: string | undefined, out: Out): Promise<number> {
-  return once(flags, async (loop) => {
+  return once({ ...flags, diffTexts: true }, async (loop) => {
     const app = pickApp(loop, name);
     if (app.error) {
       out.error(`${app.name}: ${formatAppError(app)}`);
@@ -183,7 +186,10 @@ function followEvents(loop: Loop, app: string, out: Out): () => void {
   let seen = loop.getSnapshot().eventCount ?? 0;
   return loop.subscribe(() => {
     const snap = loop.getSnapshot();
-    for (const e of newEvents(snap, seen)) if (e.app === app) out.error(eventLine(e));
+    const lines = newEvents(snap, seen)
+      .filter((e) => e.app === app)
+      .map(eventLine);
+    if (lines.length) out.error(lines.join('\n'));
     seen = snap.eventCount ?? snap.events.length;
   });
 }
@@ -232,7 +238,7 @@ export async function revert(
 
 /** The loop without a screen: one JSON line per event (and per app status change) until stopped. */
 export async function agent(flags: LoopFlags, out: Out): Promise<number> {
-  const loop = makeLoop({ ...flags, autoSync: !flags.readonly });
+  const loop = makeLoop({ ...flags, autoSync: !flags.readonly, diffTexts: false });
   let seen = 0;
   const status = new Map<string, string>();
   const print = () => {

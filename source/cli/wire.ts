@@ -30,6 +30,8 @@ export interface LoopFlags extends SourceFlags, ClusterFlags {
   interval: number;
   readonly: boolean;
   autoSync: boolean;
+  /** See LoopOptions.diffTexts: false for the commands that print no diff. */
+  diffTexts?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -159,5 +161,6 @@ export function makeLoop(flags: LoopFlags): Loop {
     ...(readonlyReason ? { readonlyReason } : {}),
     by: operator(),
     autoSync: flags.autoSync,
+    ...(flags.diffTexts === false ? { diffTexts: false } : {}),
   });
 }

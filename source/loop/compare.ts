@@ -110,6 +110,7 @@ export async function compareApp(
   live: KubeObject[],
   cluster: ClusterPort,
   cache: PredictionCache,
+  opts: { diffTexts: boolean } = { diffTexts: true },
 ): Promise<Comparison> {
   const paired = reconcile(desired, live, app.name);
   const byKey = new Map<string, RenderedManifest>();
@@ -129,8 +130,10 @@ export async function compareApp(
       };
       if (!pair.desired) {
         if (pair.live) prunable.set(id, pair.live);
-        const d = resourceDiff({ key: pair.key, live: pair.live, ignorePointers: pointers });
-        return { ...base, status: 'Extraneous', diff: d.diff, diffMode: 'client-side' };
+        const diff = opts.diffTexts
+          ? resourceDiff({ key: pair.key, live: pair.live, ignorePointers: pointers }).diff
+          : '';
+        return { ...base, status: 'Extraneous', diff, diffMode: 'client-side' };
       }
       byKey.set(id, pair.desired);
       if (pair.live) liveByKey.set(id, pair.live);
@@ -147,10 +150,12 @@ export async function compareApp(
       if (!pair.live) {
         const manifest = pair.desired.object;
         if (!cache.get(id, desiredHash, '')) cache.set(id, desiredHash, '', { object: manifest });
-        const d = cache.diff(id, desiredHash, '', pointers, () =>
-          resourceDiff({ key: pair.key, predicted: manifest, ignorePointers: pointers }),
-        );
-        return { ...base, status: 'Missing', diff: d.diff, diffMode: 'manifest' };
+        const diff = opts.diffTexts
+          ? cache.diff(id, desiredHash, '', pointers, () =>
+              resourceDiff({ key: pair.key, predicted: manifest, ignorePointers: pointers }),
+            ).diff
+          : '';
+        return { ...base, status: 'Missing', diff, diffMode: 'manifest' };
       }
       const liveVersion = pair.live?.metadata.resourceVersion ?? '';
       let prediction = cache.get(id, desiredHash, liveVersion);

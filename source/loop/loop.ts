@@ -200,7 +200,9 @@ export class Loop implements Controller {
         const r = this.rendered.get(app.name);
         const desired = r?.desired ?? [];
         const live = liveForApp(index, app.name, desired);
-        const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache);
+        const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
+          diffTexts: this.opts.diffTexts ?? true,
+        });
         this.comparisons.set(app.name, cmp);
         const records = withOwnRecord(this.ownRecords.get(app.name), recordsFromCache(cached, app.name));
         this.states.set(

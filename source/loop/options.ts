@@ -17,4 +17,9 @@ export interface LoopOptions {
   by: string;
   /** Let apps whose policy says so sync by themselves (the console and the agent do; one-shot commands don't). */
   autoSync: boolean;
+  /**
+   * Whether comparisons print the diff text of objects to create or prune (the whole object as YAML). Only the
+   * console and `diff` show it; the other commands need the status alone. Default true.
+   */
+  diffTexts?: boolean;
 }

@@ -96,7 +96,7 @@ const git: GitPort = {
   },
 };
 
-function loop(render: () => RenderResult, readonly = false) {
+function loop(render: () => RenderResult, readonly = false, diffTexts?: boolean) {
   const cluster = new FakeCluster();
   const l = new Loop({
     git,
@@ -107,6 +107,7 @@ function loop(render: () => RenderResult, readonly = false) {
     readonly,
     by: 'tester@host',
     autoSync: false,
+    ...(diffTexts === undefined ? {} : { diffTexts }),
   });
   return { l, cluster };
 }
@@ -146,6 +147,24 @@ describe('the watch loop', () => {
     assert.match(deployment?.diff ?? '', /^@@ -0,0 \+1,\d+ @@$/m);
     assert.match(deployment?.diff ?? '', /^\+kind: Deployment$/m);
     assert.match(deployment?.diff ?? '', /^\+ {4}driftdeck\.io\/app: backend$/m);
+    l.stop();
+  });
+
+  it('without diff texts (the commands that print none), objects to create keep their status and get no text', async () => {
+    const { l, cluster } = loop(good, false, false);
+    await l.start();
+    const [state] = l.getSnapshot().apps;
+    assert.equal(state?.sync, 'OutOfSync');
+    assert.deepEqual(
+      state?.resources.map((r) => [r.status, r.diffMode, r.diff]),
+      [
+        ['Missing', 'manifest', ''],
+        ['Missing', 'manifest', ''],
+        ['Missing', 'manifest', ''],
+      ],
+    );
+    await l.sync('backend', { prune: false, dryRun: false, forceConflicts: false });
+    assert.equal(cluster.applied.length, 3, 'the sync applies them all the same');
     l.stop();
   });
 
