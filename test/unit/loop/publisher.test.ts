@@ -1,8 +1,8 @@
 // The snapshot publisher: changes within one turn of the event loop make one snapshot and one notification, and a
 // follower still sees every event of a burst.
 import assert from 'node:assert/strict';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RolloutEvent, Snapshot } from '../../../source/engine/types.js';
 import { Publisher } from '../../../source/loop/snapshot.js';
 
@@ -62,9 +62,9 @@ describe('the snapshot publisher', () => {
     let count = 0;
     p.subscribe(() => {
       const s = p.snapshot;
-      const fresh = s.eventCount - count;
+      const fresh = (s.eventCount ?? 0) - count;
       for (const e of s.events.slice(-fresh)) messages.push(e.message);
-      count = s.eventCount;
+      count = s.eventCount ?? 0;
     });
     for (let i = 0; i < 2500; i++) p.emit(event(i));
     await nextTurn();
