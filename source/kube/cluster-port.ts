@@ -230,12 +230,13 @@ export class KubeCluster implements ClusterPort {
     await this.limit(async () => {
       this.requestCount++;
       try {
+        // With a body, the API server reads the options from it alone (query parameters are then ignored).
         await this.conn.raw.request('DELETE', path, {
-          query: { dryRun: opts.dryRun ? 'All' : undefined },
           body: {
             apiVersion: 'v1',
             kind: 'DeleteOptions',
             propagationPolicy: 'Background',
+            ...(opts.dryRun ? { dryRun: ['All'] } : {}),
             ...(obj.metadata.uid ? { preconditions: { uid: obj.metadata.uid } } : {}),
           },
         });
