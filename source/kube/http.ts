@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { H2Connection } from './http2-session.js';
 
 export class HttpError extends Error {
   constructor(
@@ -25,6 +26,8 @@ type Query = Record<string, string | number | boolean | undefined>;
 
 interface Prepared {
   agent: http.Agent;
+  /** Requests go over HTTP/2 when the server speaks it (https only); watches always use `agent`. */
+  h2?: H2Connection;
   headers: Record<string, string>;
   base: URL;
   at: number;
@@ -43,6 +46,7 @@ export class RawClient {
       return cur.then((p) => {
         if (Date.now() - p.at < REFRESH_MS) return p;
         this.prepared = undefined;
+        p.h2?.close();
         return this.prepare();
       });
     }
@@ -60,12 +64,14 @@ export class RawClient {
         key: opts.key,
         ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
       };
-      const agent =
-        base.protocol === 'https:' ? new https.Agent(agentOpts) : new http.Agent({ keepAlive: true });
+      const secure = base.protocol === 'https:';
+      const agent = secure ? new https.Agent(agentOpts) : new http.Agent({ keepAlive: true });
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
       if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-      return { agent, headers, base, at: Date.now() };
+      const { ca, cert, key, rejectUnauthorized } = agentOpts;
+      const h2 = secure ? new H2Connection(base, { ca, cert, key, rejectUnauthorized }) : undefined;
+      return { agent, headers, base, at: Date.now(), ...(h2 ? { h2 } : {}) };
     })();
     this.prepared = next;
     next.catch(() => {
@@ -83,8 +89,7 @@ export class RawClient {
     signal?: AbortSignal,
   ): Promise<http.IncomingMessage> {
     const p = await this.prepare();
-    const url = new URL(p.base.pathname.replace(/\/$/, '') + path, p.base);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const url = urlFor(p, path, query);
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = mod.request(
@@ -116,19 +121,26 @@ export class RawClient {
     opts: { query?: Query; body?: unknown; contentType?: string } = {},
   ): Promise<T> {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const res = await this.open(method, path, opts.query ?? {}, payload, opts.contentType);
+    const query = opts.query ?? {};
+    const p = await this.prepare();
+    if (p.h2) {
+      const url = urlFor(p, path, query);
+      const res = await p.h2.request(
+        method,
+        url.pathname + url.search,
+        {
+          ...p.headers,
+          Accept: 'application/json',
+          ...(payload !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json' } : {}),
+        },
+        payload,
+      );
+      if (res) return answer<T>(res.status, res.text);
+    }
+    const res = await this.open(method, path, query, payload, opts.contentType);
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = { message: text.slice(0, 500) };
-    }
-    const status = res.statusCode ?? 0;
-    if (status < 200 || status > 299) throw new HttpError(status, json);
-    return json as T;
+    return answer<T>(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
   }
 
   /**
@@ -174,6 +186,24 @@ export class RawClient {
       if (!signal.aborted) throw err;
     }
   }
+}
+
+function urlFor(p: Prepared, path: string, query: Query): URL {
+  const url = new URL(p.base.pathname.replace(/\/$/, '') + path, p.base);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+  return url;
+}
+
+/** The parsed body of a 2xx answer; an HttpError with the server's Status for anything else. */
+function answer<T>(status: number, text: string): T {
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = { message: text.slice(0, 500) };
+  }
+  if (status < 200 || status > 299) throw new HttpError(status, json);
+  return json as T;
 }
 
 /** GET that answers undefined for a 404 (the object does not exist) and throws anything else. */
