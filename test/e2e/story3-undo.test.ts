@@ -34,7 +34,12 @@ test('story 3: the patch commit is reverted from History and rolled back', { tim
 
   // History pane: the patch is marked deployed; pick it (moving down until it is the selected row).
   await tty.press('4');
-  let screen = await tty.waitForText(new RegExp(`${short} .*Backend security patch {2}\\[deployed\\]`));
+  // The History pane shows the commits before it has the focus: wait for both.
+  const deployedRow = new RegExp(`${short} .*Backend security patch {2}\\[deployed\\]`);
+  let screen = await tty.waitForScreen(
+    'the History pane focused, the patch marked deployed',
+    (s) => /║4 History: backend/.test(s) && deployedRow.test(s),
+  );
   assert.match(screen, /║4 History: backend/, 'the History pane has the focus (double border)');
   for (let moves = 0; ; moves++) {
     const selected = selectedRow(paneText(screen, '4 History: backend'));
