@@ -188,6 +188,11 @@ export class KubeCluster implements ClusterPort {
           contentType: 'application/apply-patch+yaml',
           query: {
             fieldManager: FIELD_MANAGER,
+            // For an apply, the server's field validation only re-reads the body as YAML to look for duplicate keys
+            // (unknown fields of built-in kinds fail the apply either way). The body is JSON made from a parsed
+            // object, which cannot repeat a key, and duplicates in Git were refused when the manifest was parsed,
+            // with file and line. Skipping that second parse saves the server a YAML read per object.
+            fieldValidation: 'Ignore',
             force: opts.force || undefined,
             dryRun: opts.dryRun ? 'All' : undefined,
           },
