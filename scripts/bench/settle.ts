@@ -42,9 +42,42 @@ async function availableDeployments(ctx: BenchContext, ns: string): Promise<numb
   return r.stdout.split(' ').filter((v) => v === '1').length;
 }
 
+/** Writes the API server has served so far (creates, updates, patches, applies, deletes), from its metrics. */
+async function writesServed(ctx: BenchContext): Promise<number> {
+  const metrics = (await ctx.kubectl(['get', '--raw', '/metrics'])).stdout;
+  let total = 0;
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    if (!/verb="(POST|PUT|PATCH|DELETE|APPLY)"/.test(line)) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+  }
+  return total;
+}
+
 /**
- * Waits until every namespace that has Deployments has all of them available, then a short quiet pause.
- * Namespaces without Deployments (not synced yet) count as settled.
+ * Available Deployments are not the end of the controllers' work: Endpoints and EndpointSlices follow the Pods
+ * becoming ready, and events are written. Waits until the API server serves at most QUIET_WRITES writes in
+ * QUIET_WINDOW_MS (an idle cluster writes about one per second: leader and node leases), so that no tool is timed
+ * while the cluster still works on the previous run.
+ */
+const QUIET_WINDOW_MS = 2000;
+const QUIET_WRITES = 6;
+
+async function quiet(ctx: BenchContext, deadline: number): Promise<void> {
+  let before = await writesServed(ctx);
+  for (;;) {
+    await sleep(QUIET_WINDOW_MS);
+    const now = await writesServed(ctx);
+    if (now - before <= QUIET_WRITES) return;
+    if (Date.now() > deadline)
+      throw new Error(`the cluster did not quiet down in time (${now - before} writes in 2 s)`);
+    before = now;
+  }
+}
+
+/**
+ * Waits until every namespace that has Deployments has all of them available and the API server is quiet, then a
+ * short pause. Namespaces without Deployments (not synced yet) count as settled.
  */
 export async function settle(ctx: BenchContext, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -61,5 +94,6 @@ export async function settle(ctx: BenchContext, timeoutMs = 600_000): Promise<vo
       await sleep(2000);
     }
   }
-  await sleep(3000);
+  await quiet(ctx, deadline);
+  await sleep(1000);
 }

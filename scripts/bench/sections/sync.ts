@@ -8,7 +8,7 @@ import { resetNamespaces, settle } from '../settle.js';
 const METHOD =
   `both tools create ${TOTAL} objects into an empty namespace of their own (driftdeck: ${DRIFTDECK_NS}, ` +
   `kubectl: ${KUBECTL_NS}); before each run both namespaces are deleted and created again and the cluster ` +
-  'settles (all Deployments available) and the deletion is over 30 s old (the API server looks up a namespace ' +
+  'settles (all Deployments available, the API server back to idle writes) and the deletion is over 30 s old (the API server looks up a namespace ' +
   'deleted less than 30 s ago in storage for every object created in it); the order alternates between runs';
 
 export async function sync(ctx: BenchContext): Promise<void> {
