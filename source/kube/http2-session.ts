@@ -23,7 +23,8 @@ export class H2Connection {
   private session?: Promise<http2.ClientHttp2Session | undefined>;
   /** The server chose HTTP/1.1: stop asking. */
   private unsupported = false;
-  private active = 0;
+  /** Requests in flight per session: a session with none must not keep a one-shot command running. */
+  private readonly inFlight = new WeakMap<http2.ClientHttp2Session, number>();
   private closed = false;
 
   constructor(
@@ -110,7 +111,9 @@ export class H2Connection {
   ): Promise<H2Response> {
     const h: http2.OutgoingHttpHeaders = { ':method': method, ':path': pathAndQuery };
     for (const [k, v] of Object.entries(headers)) h[k.toLowerCase()] = v;
-    if (this.active++ === 0) session.ref();
+    const before = this.inFlight.get(session) ?? 0;
+    this.inFlight.set(session, before + 1);
+    if (before === 0) session.ref();
     return new Promise<H2Response>((resolve, reject) => {
       const stream = session.request(h, { endStream: body === undefined });
       let status = 0;
@@ -133,7 +136,9 @@ export class H2Connection {
       });
       if (body !== undefined) stream.end(body);
     }).finally(() => {
-      if (--this.active === 0 && !session.destroyed) session.unref();
+      const left = (this.inFlight.get(session) ?? 1) - 1;
+      this.inFlight.set(session, left);
+      if (left === 0 && !session.destroyed) session.unref();
     });
   }
 }

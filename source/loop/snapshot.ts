@@ -84,7 +84,7 @@ const MAX_EVENTS = 1000;
  */
 export class Publisher {
   private version = 0;
-  /** Newest last; trimmed to MAX_EVENTS when a snapshot is built, so a burst costs one copy, not one per event. */
+  /** Newest last; trimmed to MAX_EVENTS (or the events not yet heard, if more) in amortized steps. */
   private events: RolloutEvent[] = [];
   private eventCount = 0;
   private readonly listeners = new Set<() => void>();
