@@ -161,6 +161,6 @@ export function makeLoop(flags: LoopFlags): Loop {
     ...(readonlyReason ? { readonlyReason } : {}),
     by: operator(),
     autoSync: flags.autoSync,
-    ...(flags.diffTexts === false ? { diffTexts: false } : {}),
+    diffTexts: flags.diffTexts ?? true,
   });
 }

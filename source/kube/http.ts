@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { H2Connection } from './http2-session.js';
+import { H2Connection, REQUEST_TIMEOUT_MS } from './http2-session.js';
 
 export class HttpError extends Error {
   constructor(
@@ -80,36 +80,21 @@ export class RawClient {
     return next;
   }
 
-  private async open(
+  /** One HTTP/1.1 request on the agent: the answer's stream (a watch reads it line by line). */
+  private open(
+    p: Prepared,
     method: string,
-    path: string,
-    query: Query,
-    body?: string,
-    contentType?: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<http.IncomingMessage> {
-    const p = await this.prepare();
-    const url = urlFor(p, path, query);
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = mod.request(
-        url,
-        {
-          method,
-          agent: p.agent,
-          signal,
-          headers: {
-            ...p.headers,
-            Accept: 'application/json',
-            ...(body !== undefined ? { 'Content-Type': contentType ?? 'application/json' } : {}),
-          },
-        },
-        resolve,
-      );
+      const req = mod.request(url, { method, agent: p.agent, signal, headers }, resolve);
       req.on('error', reject);
-      req.setTimeout(method === 'GET' && query.watch ? 0 : 60_000, () =>
-        req.destroy(new Error('request timed out')),
-      );
+      req.setTimeout(timeoutMs, () => req.destroy(new Error('request timed out')));
       if (body !== undefined) req.write(body);
       req.end();
     });
@@ -121,23 +106,15 @@ export class RawClient {
     opts: { query?: Query; body?: unknown; contentType?: string } = {},
   ): Promise<T> {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const query = opts.query ?? {};
     const p = await this.prepare();
-    if (p.h2) {
-      const url = urlFor(p, path, query);
-      const res = await p.h2.request(
-        method,
-        url.pathname + url.search,
-        {
-          ...p.headers,
-          Accept: 'application/json',
-          ...(payload !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json' } : {}),
-        },
-        payload,
-      );
-      if (res) return answer<T>(res.status, res.text);
-    }
-    const res = await this.open(method, path, query, payload, opts.contentType);
+    const url = urlFor(p, path, opts.query ?? {});
+    const headers = headersFor(
+      p,
+      payload === undefined ? undefined : (opts.contentType ?? 'application/json'),
+    );
+    const viaH2 = await p.h2?.request(method, url.pathname + url.search, headers, payload);
+    if (viaH2) return answer<T>(viaH2.status, viaH2.text);
+    const res = await this.open(p, method, url, headers, payload, REQUEST_TIMEOUT_MS);
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
     return answer<T>(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
@@ -155,7 +132,10 @@ export class RawClient {
   ) {
     let res: http.IncomingMessage;
     try {
-      res = await this.open('GET', path, { ...query, watch: true }, undefined, undefined, signal);
+      const p = await this.prepare();
+      const url = urlFor(p, path, { ...query, watch: true });
+      // No timeout: the server ends a watch itself (timeoutSeconds); `signal` ends it early.
+      res = await this.open(p, 'GET', url, headersFor(p, undefined), undefined, 0, signal);
     } catch (err) {
       if (signal.aborted) return;
       throw err;
@@ -192,6 +172,15 @@ function urlFor(p: Prepared, path: string, query: Query): URL {
   const url = new URL(p.base.pathname.replace(/\/$/, '') + path, p.base);
   for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
   return url;
+}
+
+/** The kubeconfig's headers (authorization) plus JSON content negotiation; a Content-Type only with a body. */
+function headersFor(p: Prepared, contentType: string | undefined): Record<string, string> {
+  return {
+    ...p.headers,
+    Accept: 'application/json',
+    ...(contentType ? { 'Content-Type': contentType } : {}),
+  };
 }
 
 /** The parsed body of a 2xx answer; an HttpError with the server's Status for anything else. */

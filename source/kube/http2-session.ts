@@ -17,7 +17,8 @@ export interface H2Response {
 
 export type TlsCredentials = Pick<tls.ConnectionOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
 
-const TIMEOUT_MS = 60_000;
+/** How long a request may wait for its answer, over either protocol. */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 export class H2Connection {
   private session?: Promise<http2.ClientHttp2Session | undefined>;
@@ -55,18 +56,20 @@ export class H2Connection {
     this.session = undefined;
   }
 
+  /** The open session, or a new one; a session that fails or goes away is forgotten, and the next call reconnects. */
   private open(): Promise<http2.ClientHttp2Session | undefined> {
-    const pending = this.session ?? this.connect();
-    if (!this.session) {
-      this.session = pending;
-      pending.catch(() => {
-        if (this.session === pending) this.session = undefined;
-      });
-    }
+    if (this.session) return this.session;
+    const pending = this.connect(() => {
+      if (this.session === pending) this.session = undefined;
+    });
+    this.session = pending;
+    pending.catch(() => {
+      if (this.session === pending) this.session = undefined;
+    });
     return pending;
   }
 
-  private connect(): Promise<http2.ClientHttp2Session | undefined> {
+  private connect(onGone: () => void): Promise<http2.ClientHttp2Session | undefined> {
     const host = this.base.hostname.replace(/^\[|\]$/g, '');
     const port = Number(this.base.port || 443);
     return new Promise((resolve, reject) => {
@@ -87,14 +90,10 @@ export class H2Connection {
           return;
         }
         const session = http2.connect(this.base.origin, { createConnection: () => socket });
-        const mine = this.session;
-        const drop = () => {
-          if (this.session === mine) this.session = undefined;
-        };
         // A lost connection fails the streams on it; the next request opens a new one.
-        session.on('error', drop);
-        session.once('close', drop);
-        session.once('goaway', drop);
+        session.on('error', onGone);
+        session.once('close', onGone);
+        session.once('goaway', onGone);
         // An idle connection must not keep a one-shot command running.
         session.unref();
         resolve(session);
@@ -129,7 +128,7 @@ export class H2Connection {
         if (!stream.readableEnded)
           reject(new Error(`the API server closed the request (code ${stream.rstCode})`));
       });
-      stream.setTimeout(TIMEOUT_MS, () => {
+      stream.setTimeout(REQUEST_TIMEOUT_MS, () => {
         reject(new Error('request timed out'));
         // A connection that answers nothing is not trusted for the next request either.
         session.destroy();
