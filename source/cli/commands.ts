@@ -15,10 +15,16 @@ export interface Out {
 
 /**
  * One poll, render and comparison, without background polling or auto-sync. Diff texts are made only when the
- * command prints them (`diff` asks for them).
+ * command prints them (`diff` asks for them). The cluster is listed once and not watched unless the command waits
+ * for something to happen (`sync` waiting for health asks for the watch).
  */
 async function once<T>(flags: LoopFlags, work: (loop: Loop) => Promise<T>): Promise<T> {
-  const loop = makeLoop({ ...flags, autoSync: false, diffTexts: flags.diffTexts ?? false });
+  const loop = makeLoop({
+    ...flags,
+    autoSync: false,
+    diffTexts: flags.diffTexts ?? false,
+    watch: flags.watch ?? false,
+  });
   try {
     await loop.start();
     await waitConnected(loop);
@@ -138,7 +144,8 @@ export async function sync(
   s: SyncFlags,
   out: Out,
 ): Promise<number> {
-  return once(flags, async (loop) => {
+  const waits = s.wait && !s.dryRun;
+  return once({ ...flags, watch: waits }, async (loop) => {
     const app = pickApp(loop, name);
     const options: SyncOptions = {
       prune: s.prune,
@@ -151,7 +158,7 @@ export async function sync(
       const record = await loop.sync(app.name, options);
       let healthy: AppState | undefined;
       let waitError: string | undefined;
-      if (s.wait && !s.dryRun && record.result === 'Succeeded') {
+      if (waits && record.result === 'Succeeded') {
         healthy = await waitHealthy(loop, app.name, s.timeout * 1000, s.resource).catch((err: Error) => {
           waitError = err.message;
           return undefined;

@@ -32,6 +32,8 @@ export interface LoopFlags extends SourceFlags, ClusterFlags {
   autoSync: boolean;
   /** See LoopOptions.diffTexts: false for the commands that print no diff. */
   diffTexts?: boolean;
+  /** False: list the cluster once, never watch (commands that read one snapshot and exit). Default true. */
+  watch?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -145,7 +147,11 @@ export function manifestCacheFile(source: GitSource): string {
 
 export function makeLoop(flags: LoopFlags): Loop {
   const source = gitSource(flags);
-  const cluster = new KubeCluster({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const cluster = new KubeCluster({
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    watch: flags.watch ?? true,
+  });
   const tools = renderTools();
   const cache = new ManifestCache(manifestCacheFile(source));
   const contextReason = contextReadonlyReason(cluster.context);

@@ -34,7 +34,15 @@ export class KubeCluster implements ClusterPort {
   private readonly leases: Leases;
   private readonly history: SyncHistoryStore;
 
-  constructor(opts: ConnectOptions & { concurrency?: number } = {}) {
+  private readonly follow: boolean;
+
+  /**
+   * `watch: false` lists each collection once and never watches it: for commands that read one snapshot and exit
+   * (status, diff, history, a sync that does not wait), where a watch would only make the server send every change
+   * the command itself causes.
+   */
+  constructor(opts: ConnectOptions & { concurrency?: number; watch?: boolean } = {}) {
+    this.follow = opts.watch ?? true;
     this.conn = connect(opts);
     this.context = this.conn.context;
     this.server = this.conn.server;
@@ -103,6 +111,7 @@ export class KubeCluster implements ClusterPort {
           },
         },
         w.field,
+        this.follow,
       );
       this.informers.set(id, inf);
       inf.start();

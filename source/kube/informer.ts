@@ -1,6 +1,8 @@
 // A list-then-watch cache of one resource collection. Unlike the library's ListWatch it never lets a failed
 // reconnect escape as an unhandled rejection: a dropped watch resumes from the last resourceVersion, a 410 Gone
-// relists, and an unreachable server is retried with backoff and reported through `onState`.
+// relists, and an unreachable server is retried with backoff and reported through `onState`. A list-only informer
+// (`follow` false) loads the collection once and never watches: for a command that reads one snapshot and exits,
+// the server then encodes and sends no events of the objects it changes meanwhile.
 import type { KubeObject } from '../engine/types.js';
 import type { KubeConnection } from './client.js';
 import { collectionPath, type ResourceInfo } from './discovery.js';
@@ -41,6 +43,7 @@ export class Informer {
     readonly namespace: string | undefined,
     private readonly hooks: InformerHooks,
     private readonly fieldSelector?: string,
+    private readonly follow = true,
   ) {
     this.synced = new Promise((resolve) => {
       this.markSynced = resolve;
@@ -61,7 +64,8 @@ export class Informer {
   /** Drop the watch and list again from scratch (hard refresh). */
   relist(): void {
     this.resourceVersion = '';
-    this.abort?.abort();
+    if (this.follow) this.abort?.abort();
+    else void this.cycle();
   }
 
   private async cycle(): Promise<void> {
@@ -73,7 +77,7 @@ export class Informer {
     if (this.stopped) return;
     try {
       if (!this.resourceVersion) await this.list();
-      await this.watchOnce();
+      if (this.follow) await this.watchOnce();
     } catch (err) {
       this.failed(err);
     }
