@@ -153,7 +153,7 @@ export async function sync(
       forceConflicts: s.forceConflicts,
       resources: s.resource,
     };
-    const unsubscribe = out.json ? () => undefined : followEvents(loop, app.name, out);
+    const stopFollowing = out.json ? () => undefined : followEvents(loop, app.name, out);
     try {
       const record = await loop.sync(app.name, options);
       let healthy: AppState | undefined;
@@ -164,6 +164,7 @@ export async function sync(
           return undefined;
         });
       }
+      stopFollowing();
       if (out.json) out.write(JSON.stringify({ ...record, health: healthy?.health, waitError }, null, 2));
       else {
         out.write(syncSummary(record));
@@ -177,7 +178,7 @@ export async function sync(
       }
       return record.result === 'Failed' || waitError ? 1 : 0;
     } finally {
-      unsubscribe();
+      stopFollowing();
     }
   });
 }
@@ -189,16 +190,29 @@ export function newEvents(snap: Snapshot, seen: number): RolloutEvent[] {
   return fresh ? snap.events.slice(-fresh) : [];
 }
 
-function followEvents(loop: Loop, app: string, out: Out): () => void {
+/**
+ * Prints the app's events as they come; the function returned prints those not yet heard (subscribers are told
+ * on the next turn of the event loop, after the command may already be done) and stops.
+ */
+export function followEvents(
+  loop: Pick<Loop, 'getSnapshot' | 'subscribe'>,
+  app: string,
+  out: Pick<Out, 'error'>,
+): () => void {
   let seen = loop.getSnapshot().eventCount ?? 0;
-  return loop.subscribe(() => {
+  const print = () => {
     const snap = loop.getSnapshot();
     const lines = newEvents(snap, seen)
       .filter((e) => e.app === app)
       .map(eventLine);
     if (lines.length) out.error(lines.join('\n'));
     seen = snap.eventCount ?? snap.events.length;
-  });
+  };
+  const unsubscribe = loop.subscribe(print);
+  return () => {
+    print();
+    unsubscribe();
+  };
 }
 
 export async function history(flags: LoopFlags, name: string | undefined, out: Out): Promise<number> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newEvents } from '../../../source/cli/commands.js';
+import { followEvents, newEvents } from '../../../source/cli/commands.js';
 import type { RolloutEvent, Snapshot } from '../../../source/engine/types.js';
 
 const ev = (n: number): RolloutEvent => ({
@@ -35,4 +35,33 @@ describe('following the event stream', () => {
         want,
       );
     });
+});
+
+describe('following an app until the command is done', () => {
+  it("prints events emitted after the last notification when it stops, once, and only the app's", () => {
+    let events: RolloutEvent[] = [ev(1)];
+    let listener: (() => void) | undefined;
+    const loop = {
+      getSnapshot: () => ({ events, eventCount: events.length }) as Snapshot,
+      subscribe: (l: () => void) => {
+        listener = l;
+        return () => {
+          listener = undefined;
+        };
+      },
+    };
+    const printed: string[] = [];
+    const stop = followEvents(loop, 'a', { error: (t) => printed.push(t) });
+    events = [...events, ev(2)];
+    listener?.();
+    // Emitted, but the subscribers would only be told on the next turn of the event loop.
+    events = [...events, ev(3), { ...ev(4), app: 'other' }];
+    stop();
+    stop();
+    assert.equal(listener, undefined, 'unsubscribed');
+    assert.equal(printed.length, 2);
+    assert.match(printed[0] ?? '', /e2/);
+    assert.match(printed[1] ?? '', /e3/);
+    assert.doesNotMatch(printed.join('\n'), /e1|e4/);
+  });
 });
