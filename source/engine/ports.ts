@@ -64,8 +64,15 @@ export interface ClusterPort {
   connection(): ClusterConnection;
   /** Drop caches and relist everything. */
   relist(): void;
-  /** Server-side apply with field manager `driftdeck`; `dryRun` asks the server for the result without storing it. */
-  apply(obj: KubeObject, opts: { dryRun: boolean; force: boolean }): Promise<KubeObject>;
+  /**
+   * Server-side apply with field manager `driftdeck`; `dryRun` asks the server for the result without storing it.
+   * `metadataOnly`: the answer is the object's metadata alone (kind PartialObjectMetadata), for an apply whose
+   * result is not read: the server encodes, and the client parses, a fraction of the object.
+   */
+  apply(
+    obj: KubeObject,
+    opts: { dryRun: boolean; force: boolean; metadataOnly?: boolean },
+  ): Promise<KubeObject>;
   /** Creates the namespace when it does not exist (not marked as ours: never pruned); true when it created it. */
   ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean>;
   /** Deletes exactly this object (uid precondition), in the background. */

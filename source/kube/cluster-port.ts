@@ -21,6 +21,9 @@ import { SyncHistoryStore } from './sync-history.js';
 
 export const FIELD_MANAGER = 'driftdeck';
 
+/** Asks for an object's metadata alone (errors still come as a JSON Status). */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
 export class KubeCluster implements ClusterPort {
   readonly context: string;
   readonly server: string;
@@ -181,7 +184,10 @@ export class KubeCluster implements ClusterPort {
     return objectPath(info, obj.metadata.namespace, obj.metadata.name);
   }
 
-  async apply(obj: KubeObject, opts: { dryRun: boolean; force: boolean }): Promise<KubeObject> {
+  async apply(
+    obj: KubeObject,
+    opts: { dryRun: boolean; force: boolean; metadataOnly?: boolean },
+  ): Promise<KubeObject> {
     const path = await this.pathOf(obj);
     return this.limit(async () => {
       this.requestCount++;
@@ -195,6 +201,7 @@ export class KubeCluster implements ClusterPort {
         return await this.conn.raw.request<KubeObject>('PATCH', path, {
           body,
           contentType: 'application/apply-patch+yaml',
+          ...(opts.metadataOnly ? { accept: METADATA_ONLY } : {}),
           query: {
             fieldManager: FIELD_MANAGER,
             // For an apply, the server's field validation only re-reads the body as YAML to look for duplicate keys

@@ -103,7 +103,7 @@ export class RawClient {
   async request<T = unknown>(
     method: string,
     path: string,
-    opts: { query?: Query; body?: unknown; contentType?: string } = {},
+    opts: { query?: Query; body?: unknown; contentType?: string; accept?: string } = {},
   ): Promise<T> {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const p = await this.prepare();
@@ -111,6 +111,7 @@ export class RawClient {
     const headers = headersFor(
       p,
       payload === undefined ? undefined : (opts.contentType ?? 'application/json'),
+      opts.accept,
     );
     const viaH2 = await p.h2?.request(method, url.pathname + url.search, headers, payload);
     if (viaH2) return answer<T>(viaH2.status, viaH2.text);
@@ -175,10 +176,14 @@ function urlFor(p: Prepared, path: string, query: Query): URL {
 }
 
 /** The kubeconfig's headers (authorization) plus JSON content negotiation; a Content-Type only with a body. */
-function headersFor(p: Prepared, contentType: string | undefined): Record<string, string> {
+function headersFor(
+  p: Prepared,
+  contentType: string | undefined,
+  accept = 'application/json',
+): Record<string, string> {
   return {
     ...p.headers,
-    Accept: 'application/json',
+    Accept: accept,
     ...(contentType ? { 'Content-Type': contentType } : {}),
   };
 }

@@ -78,16 +78,19 @@ function dryRunFailure(err: unknown): string {
 
 /**
  * Applies for real. Hand-made drift is taken back (forced); a conflict with another applier fails with a message
- * naming it, unless `force` was asked.
+ * naming it, unless `force` was asked. The applied object is not read back (the informer cache has it), so the
+ * server is asked for its metadata only.
  */
 export async function applyResolvingDrift(
   cluster: ClusterPort,
   desired: KubeObject,
   live: KubeObject | undefined,
   opts: { dryRun: boolean; force: boolean },
-): Promise<{ object: KubeObject; note?: string }> {
+): Promise<{ note?: string }> {
+  const apply = (force: boolean) => cluster.apply(desired, { ...opts, force, metadataOnly: true });
   try {
-    return { object: await cluster.apply(desired, opts) };
+    await apply(opts.force);
+    return {};
   } catch (err) {
     if (!isConflict(err) || opts.force) throw err;
     const managers = conflictManagers((err as Error).message);
@@ -96,7 +99,7 @@ export async function applyResolvingDrift(
         `${(err as Error).message.replace(/^Conflict: /, 'conflict: ')} — another field manager (${managers.join(', ')}) owns these fields; sync with --force-conflicts to take them`,
       );
     }
-    const object = await cluster.apply(desired, { ...opts, force: true });
-    return { object, note: `took back fields changed by hand by ${managers.join(', ')}` };
+    await apply(true);
+    return { note: `took back fields changed by hand by ${managers.join(', ')}` };
   }
 }

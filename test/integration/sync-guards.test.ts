@@ -1,12 +1,17 @@
 // What a sync refuses or limits, on the real cluster: another holder of the app's Lease, a field owned by another
 // applier (only taken with --force-conflicts), and a sync of a chosen subset of resources.
 import assert from 'node:assert/strict';
-import https from 'node:https';
 import { after, before, test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { KubeCluster } from '../../source/kube/index.js';
 import { driftdeck } from '../support/cli.js';
-import { createNamespace, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
+import {
+  createNamespace,
+  kubeConfig,
+  serverSideApply,
+  testKubeconfig,
+  uniqueName,
+} from '../support/cluster.js';
 import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
 
 let ns: Awaited<ReturnType<typeof createNamespace>>;
@@ -84,30 +89,3 @@ test('a field owned by another applier is a conflict; --force-conflicts takes it
   assert.equal(forced.code, 0, forced.stderr + forced.stdout);
   assert.equal((await data('one'))?.v, '1');
 });
-
-async function serverSideApply(
-  kc: ReturnType<typeof kubeConfig>,
-  url: string,
-  body: unknown,
-): Promise<number> {
-  const opts: https.RequestOptions = { method: 'PATCH', headers: {} };
-  await kc.applyToHTTPSOptions(opts);
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      url,
-      {
-        ...opts,
-        headers: {
-          ...(opts.headers as Record<string, string>),
-          'Content-Type': 'application/apply-patch+yaml',
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}

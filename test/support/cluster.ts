@@ -1,6 +1,7 @@
 // What integration tests need from the local cluster that `npm test` brought up: its kubeconfig, and a fresh
 // namespace per test so test files running in parallel never touch each other's objects.
 import { randomBytes } from 'node:crypto';
+import https from 'node:https';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 
 export function testKubeconfig(): { kubeconfig: string; context: string } {
@@ -59,4 +60,32 @@ export async function eventually<T>(
       throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** A server-side apply as another tool would make it (the URL names its field manager); answers the HTTP status. */
+export async function serverSideApply(
+  kc: ReturnType<typeof kubeConfig>,
+  url: string,
+  body: unknown,
+): Promise<number> {
+  const opts: https.RequestOptions = { method: 'PATCH', headers: {} };
+  await kc.applyToHTTPSOptions(opts);
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        ...opts,
+        headers: {
+          ...(opts.headers as Record<string, string>),
+          'Content-Type': 'application/apply-patch+yaml',
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
 }
