@@ -48,6 +48,13 @@ export interface ApplyFailure {
   message: string;
 }
 
+export interface ApplyOptions {
+  dryRun: boolean;
+  force: boolean;
+  metadataOnly?: boolean;
+  onWarnings?: (warnings: string[]) => void;
+}
+
 export interface ClusterPort {
   readonly context: string;
   readonly server: string;
@@ -67,12 +74,10 @@ export interface ClusterPort {
   /**
    * Server-side apply with field manager `driftdeck`; `dryRun` asks the server for the result without storing it.
    * `metadataOnly`: the answer is the object's metadata alone (kind PartialObjectMetadata), for an apply whose
-   * result is not read: the server encodes, and the client parses, a fraction of the object.
+   * result is not read: the server encodes, and the client parses, a fraction of the object. `onWarnings` hears the
+   * server's warnings about the request (a deprecated API version, PodSecurity in warn mode).
    */
-  apply(
-    obj: KubeObject,
-    opts: { dryRun: boolean; force: boolean; metadataOnly?: boolean },
-  ): Promise<KubeObject>;
+  apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject>;
   /** Creates the namespace when it does not exist (not marked as ours: never pruned); true when it created it. */
   ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean>;
   /** Deletes exactly this object (uid precondition), in the background. */

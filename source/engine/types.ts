@@ -240,6 +240,8 @@ export type EventType =
   | 'resource-failed'
   | 'progress'
   | 'k8s-warning'
+  /** The API server warned about a request driftdeck made (a deprecated API version, PodSecurity in warn mode). */
+  | 'api-warning'
   | 'pod-failure'
   | 'git'
   | 'git-error'

@@ -3,6 +3,7 @@
 
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
+  type ApplyOptions,
   type ClusterConnection,
   type ClusterPort,
   type LeaseHandle,
@@ -184,10 +185,7 @@ export class KubeCluster implements ClusterPort {
     return objectPath(info, obj.metadata.namespace, obj.metadata.name);
   }
 
-  async apply(
-    obj: KubeObject,
-    opts: { dryRun: boolean; force: boolean; metadataOnly?: boolean },
-  ): Promise<KubeObject> {
+  async apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
     const path = await this.pathOf(obj);
     return this.limit(async () => {
       this.requestCount++;
@@ -202,12 +200,15 @@ export class KubeCluster implements ClusterPort {
           body,
           contentType: 'application/apply-patch+yaml',
           ...(opts.metadataOnly ? { accept: METADATA_ONLY } : {}),
+          ...(opts.onWarnings ? { onWarnings: opts.onWarnings } : {}),
           query: {
             fieldManager: FIELD_MANAGER,
-            // For an apply, the server's field validation only re-reads the body as YAML to look for duplicate keys
-            // (unknown fields of built-in kinds fail the apply either way). The body is JSON made from a parsed
-            // object, which cannot repeat a key, and duplicates in Git were refused when the manifest was parsed,
-            // with file and line. Skipping that second parse saves the server a YAML read per object.
+            // For an apply, the server's field validation only re-reads the body as YAML to look for duplicate keys:
+            // an unknown field fails the apply whatever is asked (`.spec.replcas: field not declared in schema`), for
+            // built-in kinds and custom resources alike. The body is JSON made from a parsed object, which cannot
+            // repeat a key, and duplicates in Git were refused when the manifest was parsed, with file and line.
+            // Skipping that second parse saves the server a YAML read per object. The server's other warnings
+            // (deprecated versions, PodSecurity in warn mode) still come, and are shown.
             fieldValidation: 'Ignore',
             force: opts.force || undefined,
             dryRun: opts.dryRun ? 'All' : undefined,

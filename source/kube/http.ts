@@ -103,7 +103,14 @@ export class RawClient {
   async request<T = unknown>(
     method: string,
     path: string,
-    opts: { query?: Query; body?: unknown; contentType?: string; accept?: string } = {},
+    opts: {
+      query?: Query;
+      body?: unknown;
+      contentType?: string;
+      accept?: string;
+      /** Told the server's warnings about this request (deprecated API, PodSecurity in warn mode), if it sent any. */
+      onWarnings?: (warnings: string[]) => void;
+    } = {},
   ): Promise<T> {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const p = await this.prepare();
@@ -113,11 +120,19 @@ export class RawClient {
       payload === undefined ? undefined : (opts.contentType ?? 'application/json'),
       opts.accept,
     );
+    const warned = (header: string | string[] | undefined) => {
+      const warnings = parseWarnings(header);
+      if (warnings.length) opts.onWarnings?.(warnings);
+    };
     const viaH2 = await p.h2?.request(method, url.pathname + url.search, headers, payload);
-    if (viaH2) return answer<T>(viaH2.status, viaH2.text);
+    if (viaH2) {
+      warned(viaH2.warning);
+      return answer<T>(viaH2.status, viaH2.text);
+    }
     const res = await this.open(p, method, url, headers, payload, REQUEST_TIMEOUT_MS);
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
+    warned(res.headers.warning);
     return answer<T>(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
   }
 
@@ -186,6 +201,23 @@ function headersFor(
     Accept: accept,
     ...(contentType ? { 'Content-Type': contentType } : {}),
   };
+}
+
+/**
+ * The texts of the API server's Warning headers (RFC 7234 form, `299 - "text"`, as kube-apiserver sends them); one
+ * header may carry several, separated by commas. Headers of another form are kept whole.
+ */
+export function parseWarnings(header: string | string[] | undefined): string[] {
+  if (!header) return [];
+  const out: string[] = [];
+  for (const h of Array.isArray(header) ? header : [header]) {
+    const quoted = [...h.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((m) =>
+      m[1]!.replace(/\\(.)/g, '$1'),
+    );
+    if (quoted.length) out.push(...quoted);
+    else if (h.trim()) out.push(h.trim());
+  }
+  return out;
 }
 
 /** The parsed body of a 2xx answer; an HttpError with the server's Status for anything else. */

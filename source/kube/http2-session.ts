@@ -13,6 +13,8 @@ import tls from 'node:tls';
 export interface H2Response {
   status: number;
   text: string;
+  /** The answer's Warning header(s), as sent. */
+  warning?: string | string[];
 }
 
 export type TlsCredentials = Pick<tls.ConnectionOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
@@ -116,12 +118,16 @@ export class H2Connection {
     return new Promise<H2Response>((resolve, reject) => {
       const stream = session.request(h, { endStream: body === undefined });
       let status = 0;
+      let warning: string | string[] | undefined;
       const chunks: Buffer[] = [];
       stream.on('response', (res) => {
         status = Number(res[':status'] ?? 0);
+        warning = res.warning;
       });
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8') }));
+      stream.on('end', () =>
+        resolve({ status, text: Buffer.concat(chunks).toString('utf8'), ...(warning ? { warning } : {}) }),
+      );
       stream.on('error', reject);
       stream.on('close', () => {
         // A stream closed without its end (reset by the server, or the connection lost).

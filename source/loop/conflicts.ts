@@ -44,8 +44,15 @@ export async function predictApply(
   desired: KubeObject,
   live?: KubeObject,
 ): Promise<Prediction> {
+  const warnings: string[] = [];
+  const dryRun = (force: boolean) =>
+    cluster.apply(desired, { dryRun: true, force, onWarnings: (w) => warnings.push(...w) });
+  const withWarnings = (note?: string) => {
+    const all = [...(note ? [note] : []), ...[...new Set(warnings)].map((w) => `server warning: ${w}`)];
+    return all.length ? { note: all.join('; ') } : {};
+  };
   try {
-    return { object: await cluster.apply(desired, { dryRun: true, force: false }) };
+    return { object: await dryRun(false), ...withWarnings() };
   } catch (err) {
     if (isConflict(err)) {
       const managers = conflictManagers((err as Error).message);
@@ -53,7 +60,7 @@ export async function predictApply(
         ? `changed by hand (${managers.join(', ')}); a sync puts Git's values back`
         : `fields owned by another field manager (${managers.join(', ') || 'unknown'}); sync needs --force-conflicts`;
       try {
-        return { object: await cluster.apply(desired, { dryRun: true, force: true }), note };
+        return { object: await dryRun(true), ...withWarnings(note) };
       } catch (again) {
         return {
           note: `${note}; dry-run failed: ${(again as Error).message}`,
@@ -85,7 +92,7 @@ export async function applyResolvingDrift(
   cluster: ClusterPort,
   desired: KubeObject,
   live: KubeObject | undefined,
-  opts: { dryRun: boolean; force: boolean },
+  opts: { dryRun: boolean; force: boolean; onWarnings?: (warnings: string[]) => void },
 ): Promise<{ note?: string }> {
   const apply = (force: boolean) => cluster.apply(desired, { ...opts, force, metadataOnly: true });
   try {

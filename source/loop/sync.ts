@@ -133,17 +133,24 @@ async function applyAll(
           return;
         }
         const live = comparison.live.get(keyString(r.key));
+        const warnings = new Set<string>();
         try {
           const out = await applyResolvingDrift(cluster, desired.object, live, {
             dryRun: options.dryRun,
             force: options.forceConflicts,
+            onWarnings: (w) => {
+              for (const text of w) warnings.add(text);
+            },
           });
+          const message = [out.note, ...[...warnings].map((w) => `server warning: ${w}`)]
+            .filter(Boolean)
+            .join('; ');
           results.push({
             key: r.key,
             apiVersion: r.apiVersion,
             action,
             ok: true,
-            ...(out.note ? { message: out.note } : {}),
+            ...(message ? { message } : {}),
           });
           emit({
             level: 'info',
@@ -151,6 +158,8 @@ async function applyAll(
             resource: resourceLabel(r.key),
             message: `${action === 'create' ? 'created' : 'updated'}${options.dryRun ? ' (dry-run)' : ''}${out.note ? ` (${out.note})` : ''}`,
           });
+          for (const w of warnings)
+            emit({ level: 'warning', type: 'api-warning', resource: resourceLabel(r.key), message: w });
         } catch (err) {
           const message = (err as Error).message;
           // A dry-run cannot place an object in a namespace this same sync would create first.

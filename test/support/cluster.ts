@@ -28,10 +28,11 @@ export function uniqueName(prefix: string): string {
 
 export async function createNamespace(
   prefix: string,
+  labels?: Record<string, string>,
 ): Promise<{ name: string; remove: () => Promise<void> }> {
   const core = kubeConfig().makeApiClient(CoreV1Api);
   const name = uniqueName(prefix);
-  await core.createNamespace({ body: { metadata: { name } } });
+  await core.createNamespace({ body: { metadata: { name, ...(labels ? { labels } : {}) } } });
   return {
     name,
     remove: async () => {
