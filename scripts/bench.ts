@@ -34,9 +34,14 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
   },
 });
+/** A bad flag: the message alone, and exit status 2. */
+const usage = (message: string): never => {
+  console.error(`npm run bench: ${message}`);
+  process.exit(2);
+};
 const count = (v: string, name: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number above 0`);
+  if (!Number.isInteger(n) || n < 1) usage(`--${name} must be a whole number above 0`);
   return n;
 };
 const options = {
@@ -47,10 +52,15 @@ const options = {
 const only = flags.only?.split(',');
 const unknown = only?.filter((id) => !SECTIONS.some((s) => s.id === id)) ?? [];
 if (unknown.length > 0)
-  throw new Error(
-    `--only: no section ${unknown.join(', ')} (there are ${SECTIONS.map((s) => s.id).join(', ')})`,
-  );
+  usage(`--only: no section ${unknown.join(', ')} (there are ${SECTIONS.map((s) => s.id).join(', ')})`);
 const chosen = SECTIONS.filter((s) => !only || only.includes(s.id));
+for (const s of chosen) {
+  const missing = (s.cluster ? (s.needs ?? []) : []).filter((id) => !chosen.some((c) => c.id === id));
+  if (missing.length > 0)
+    usage(
+      `--only: section ${s.id} measures from the state ${missing.join(', ')} leaves (the 1,000 objects synced); add ${missing.join(', ')}`,
+    );
+}
 const log = (line: string) => console.log(`  ${line}`);
 const step = (title: string) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 100 - title.length))}`);
 

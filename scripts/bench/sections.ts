@@ -14,6 +14,8 @@ export interface ClusterSection {
   id: string;
   title: string;
   cluster: true;
+  /** Sections whose end state this one measures from (`--only` must name them too). */
+  needs?: string[];
   run: (ctx: BenchContext) => Promise<void>;
 }
 
@@ -30,9 +32,27 @@ export type Section = ClusterSection | LocalSection;
 export const ENGINE_SECTIONS: ClusterSection[] = [
   { id: 'diff-create', title: 'Diff: 1,000 objects to create', cluster: true, run: diffCreate },
   { id: 'sync', title: 'Sync: create 1,000 objects', cluster: true, run: sync },
-  { id: 'diff-change', title: 'Diff: 10 of 1,000 objects changed', cluster: true, run: diffChanged },
-  { id: 'rediff', title: 'Re-diff with nothing changed', cluster: true, run: rediff },
-  { id: 'detect', title: 'Commit pushed to change detected', cluster: true, run: detect },
+  {
+    id: 'diff-change',
+    needs: ['sync'],
+    title: 'Diff: 10 of 1,000 objects changed',
+    cluster: true,
+    run: diffChanged,
+  },
+  {
+    id: 'rediff',
+    needs: ['sync'],
+    title: 'Re-diff with nothing changed',
+    cluster: true,
+    run: rediff,
+  },
+  {
+    id: 'detect',
+    needs: ['sync'],
+    title: 'Commit pushed to change detected',
+    cluster: true,
+    run: detect,
+  },
 ];
 
 /**
