@@ -2,7 +2,7 @@
 // another field manager) is drift, and Git wins: driftdeck takes it back. A field owned by another *applier*
 // (another GitOps tool, a person's `kubectl apply --server-side`) is a real conflict: reported, and only taken
 // with an explicit --force-conflicts.
-import type { ApplyFailure, ClusterPort } from '../engine/ports.js';
+import type { ApplyFailure, ApplyOptions, ClusterPort } from '../engine/ports.js';
 import type { KubeObject } from '../engine/types.js';
 
 interface ManagedFieldsEntry {
@@ -44,12 +44,12 @@ export async function predictApply(
   desired: KubeObject,
   live?: KubeObject,
 ): Promise<Prediction> {
-  const warnings: string[] = [];
+  const warnings = new Set<string>();
   const dryRun = (force: boolean) =>
-    cluster.apply(desired, { dryRun: true, force, onWarnings: (w) => warnings.push(...w) });
+    cluster.apply(desired, { dryRun: true, force, onWarnings: collect(warnings) });
   const withWarnings = (note?: string) => {
-    const all = [...(note ? [note] : []), ...[...new Set(warnings)].map((w) => `server warning: ${w}`)];
-    return all.length ? { note: all.join('; ') } : {};
+    const all = withServerWarnings(note, warnings);
+    return all ? { note: all } : {};
   };
   try {
     return { object: await dryRun(false), ...withWarnings() };
@@ -83,21 +83,34 @@ function dryRunFailure(err: unknown): string {
   return ns ? `namespace ${ns} does not exist yet; the sync creates it` : message;
 }
 
+/** Adds the server's warnings to a set, each once. */
+const collect = (into: Set<string>) => (warnings: string[]) => {
+  for (const w of warnings) into.add(w);
+};
+
+/** A resource's note followed by the server's warnings about its request, as shown beside it. */
+export function withServerWarnings(note: string | undefined, warnings: Iterable<string>): string | undefined {
+  const all = [...(note ? [note] : []), ...[...warnings].map((w) => `server warning: ${w}`)];
+  return all.length ? all.join('; ') : undefined;
+}
+
 /**
  * Applies for real. Hand-made drift is taken back (forced); a conflict with another applier fails with a message
  * naming it, unless `force` was asked. The applied object is not read back (the informer cache has it), so the
- * server is asked for its metadata only.
+ * server is asked for its metadata only. `warnings`: what the server warned about the request (each once).
  */
 export async function applyResolvingDrift(
   cluster: ClusterPort,
   desired: KubeObject,
   live: KubeObject | undefined,
-  opts: { dryRun: boolean; force: boolean; onWarnings?: (warnings: string[]) => void },
-): Promise<{ note?: string }> {
-  const apply = (force: boolean) => cluster.apply(desired, { ...opts, force, metadataOnly: true });
+  opts: Pick<ApplyOptions, 'dryRun' | 'force'>,
+): Promise<{ note?: string; warnings: string[] }> {
+  const warnings = new Set<string>();
+  const apply = (force: boolean) =>
+    cluster.apply(desired, { ...opts, force, metadataOnly: true, onWarnings: collect(warnings) });
   try {
     await apply(opts.force);
-    return {};
+    return { warnings: [...warnings] };
   } catch (err) {
     if (!isConflict(err) || opts.force) throw err;
     const managers = conflictManagers((err as Error).message);
@@ -107,6 +120,6 @@ export async function applyResolvingDrift(
       );
     }
     await apply(true);
-    return { note: `took back fields changed by hand by ${managers.join(', ')}` };
+    return { note: `took back fields changed by hand by ${managers.join(', ')}`, warnings: [...warnings] };
   }
 }

@@ -19,7 +19,7 @@ import type {
   SyncRecord,
 } from '../engine/types.js';
 import type { Comparison } from './compare.js';
-import { applyResolvingDrift } from './conflicts.js';
+import { applyResolvingDrift, withServerWarnings } from './conflicts.js';
 
 export interface SyncInput {
   cluster: ClusterPort;
@@ -133,18 +133,12 @@ async function applyAll(
           return;
         }
         const live = comparison.live.get(keyString(r.key));
-        const warnings = new Set<string>();
         try {
           const out = await applyResolvingDrift(cluster, desired.object, live, {
             dryRun: options.dryRun,
             force: options.forceConflicts,
-            onWarnings: (w) => {
-              for (const text of w) warnings.add(text);
-            },
           });
-          const message = [out.note, ...[...warnings].map((w) => `server warning: ${w}`)]
-            .filter(Boolean)
-            .join('; ');
+          const message = withServerWarnings(out.note, out.warnings);
           results.push({
             key: r.key,
             apiVersion: r.apiVersion,
@@ -158,7 +152,7 @@ async function applyAll(
             resource: resourceLabel(r.key),
             message: `${action === 'create' ? 'created' : 'updated'}${options.dryRun ? ' (dry-run)' : ''}${out.note ? ` (${out.note})` : ''}`,
           });
-          for (const w of warnings)
+          for (const w of out.warnings)
             emit({ level: 'warning', type: 'api-warning', resource: resourceLabel(r.key), message: w });
         } catch (err) {
           const message = (err as Error).message;
