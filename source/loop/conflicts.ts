@@ -30,6 +30,18 @@ export const isApplyFailure = (err: unknown): err is ApplyFailure & Error =>
 
 const isConflict = (err: unknown) => isApplyFailure(err) && err.code === 409 && err.reason === 'Conflict';
 
+/**
+ * The object itself is wrong for its schema (a field the schema does not declare, a value of the wrong type): the
+ * API server says so with a 500 (kubernetes/kubernetes#139253), yet asking again gets the same answer.
+ */
+const SCHEMA_MISMATCH = /failed to create typed (?:patch )?object/;
+
+/** A failure of the connection or the server, not of the object: worth asking again rather than remembering. */
+function isTransient(err: unknown): boolean {
+  if (!isApplyFailure(err) || err.code === 0) return true;
+  return err.code >= 500 && !SCHEMA_MISMATCH.test(err.message);
+}
+
 export interface Prediction {
   /** What the server says the object would become; undefined when dry-run was not possible. */
   object?: KubeObject;
@@ -64,15 +76,11 @@ export async function predictApply(
       } catch (again) {
         return {
           note: `${note}; dry-run failed: ${(again as Error).message}`,
-          transient: !isApplyFailure(again) || (again as ApplyFailure).code === 0,
+          transient: isTransient(again),
         };
       }
     }
-    const transient = !isApplyFailure(err) || err.code === 0 || err.code >= 500;
-    return {
-      note: dryRunFailure(err),
-      transient,
-    };
+    return { note: dryRunFailure(err), transient: isTransient(err) };
   }
 }
 

@@ -1,13 +1,18 @@
 // The API server's warnings about driftdeck's requests are shown, on the real cluster: a custom resource served
 // at a deprecated version, and a Deployment that PodSecurity (in warn mode for its namespace) would refuse. The
 // sync names them in its result and its rollout events; a diff of a later change shows them beside the resource.
-// A field the schema does not know is no warning: the apply fails, naming the field.
+// A field the schema does not know is no warning: the apply fails, naming the field, and a diff says so without
+// asking the server again while neither side changes.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ApiextensionsV1Api } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import type { KubeObject } from '../../source/engine/types.js';
+import { KubeCluster } from '../../source/kube/index.js';
+import { predictApply } from '../../source/loop/conflicts.js';
 import { driftdeck } from '../support/cli.js';
-import { createNamespace, kubeConfig, uniqueName } from '../support/cluster.js';
+import { createNamespace, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
 import { appsFile, makeRepo, type TestRepo } from '../support/repo.js';
 
 const group = `${randomBytes(3).toString('hex')}.warnings.driftdeck.test`;
@@ -135,4 +140,28 @@ test('a field the custom resource schema does not know fails the apply, naming r
   const status = await driftdeck(['status', '--repo', repo.remote, '-o', 'json']);
   const rows = JSON.parse(status.stdout) as Array<{ name: string; sync: string }>;
   assert.equal(rows.find((r) => r.name === typo)?.sync, 'OutOfSync', 'nothing was created');
+});
+
+test('a change the schema refuses is named in the diff, and its prediction is remembered', async () => {
+  await repo.commit({ 'warned/gear.yaml': widget(3, 'colr') }, 'Gear colour, misspelt');
+  const diff = await driftdeck(['diff', app, '--repo', repo.remote]);
+  const head = diff.stdout.split('\n').find((l) => l.startsWith('# Widget/gear')) ?? '';
+  assert.match(head, /\.spec\.colr: field not declared in schema/, diff.stdout + diff.stderr);
+
+  // The server answers 500 for it, but asking again gets the same answer: the loop's cache keeps the prediction.
+  const { kubeconfig, context } = testKubeconfig();
+  const cluster = new KubeCluster({ kubeconfig, context, watch: false });
+  try {
+    await cluster.watch([{ apiVersion: `${group}/v1`, kind: 'Widget', namespace: ns.name }]);
+    const live = cluster.cached().find((o) => o.kind === 'Widget' && o.metadata.name === 'gear');
+    assert.ok(live, 'the gear synced by the first test is live');
+    const desired = parse(widget(3, 'colr')) as KubeObject;
+    desired.metadata.namespace = ns.name;
+    const prediction = await predictApply(cluster, desired, live);
+    assert.equal(prediction.object, undefined);
+    assert.match(prediction.note ?? '', /\.spec\.colr: field not declared in schema/);
+    assert.equal(prediction.transient, false);
+  } finally {
+    cluster.close();
+  }
 });
