@@ -12,7 +12,7 @@ import type { KubeObject } from '../../source/engine/types.js';
 import { KubeCluster } from '../../source/kube/index.js';
 import { predictApply } from '../../source/loop/conflicts.js';
 import { driftdeck } from '../support/cli.js';
-import { createNamespace, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
+import { createNamespace, eventually, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
 import { appsFile, makeRepo, type TestRepo } from '../support/repo.js';
 
 const group = `${randomBytes(3).toString('hex')}.warnings.driftdeck.test`;
@@ -74,13 +74,15 @@ before(async () => {
       },
     },
   });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const crd = await ext.readCustomResourceDefinition({ name: crdName });
-    if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
-    if (Date.now() > deadline) throw new Error(`${crdName} was not Established`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await eventually(
+    `${crdName} Established`,
+    async () => {
+      const crd = await ext.readCustomResourceDefinition({ name: crdName });
+      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+    },
+    30_000,
+    200,
+  );
   ns = await createNamespace('api-warnings', { 'pod-security.kubernetes.io/warn': 'restricted' });
   repo = await makeRepo({
     'driftdeck.yaml': appsFile([
@@ -104,11 +106,15 @@ after(async () => {
 
 test('a deprecated version and a PodSecurity violation are named in the sync result, its events, and a later diff', async () => {
   // Discovery may need a moment to serve the new group to a fresh client.
-  let sync = await driftdeck(['sync', app, '--repo', repo.remote, '--no-wait']);
-  for (let i = 0; i < 10 && /no kind/.test(sync.stdout + sync.stderr); i++) {
-    await new Promise((r) => setTimeout(r, 500));
-    sync = await driftdeck(['sync', app, '--repo', repo.remote, '--no-wait']);
-  }
+  const sync = await eventually(
+    'the Widget kind in discovery',
+    async () => {
+      const r = await driftdeck(['sync', app, '--repo', repo.remote, '--no-wait']);
+      return /no kind/.test(r.stdout + r.stderr) ? undefined : r;
+    },
+    5_000,
+    500,
+  );
   assert.equal(sync.code, 0, sync.stderr + sync.stdout);
   const row = (name: string) => sync.stdout.split('\n').find((l) => l.startsWith(name)) ?? '';
   assert.match(row('Widget/gear'), /create\s+ok/);
