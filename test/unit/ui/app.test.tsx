@@ -98,11 +98,19 @@ describe('runConsole', () => {
       io,
     );
     await waitForOutput(stdout, 'x quit');
+    assert.match(plain(stdout.frames.join('')), /x quit/, 'the footer names the overriding key');
+    let quit = false;
+    void done.then(() => {
+      quit = true;
+    });
     await tick(20);
     stdin.write('q');
-    await tick(30);
+    await tick(100);
+    assert.equal(quit, false, 'q no longer quits once quit is bound to x');
     stdin.write('x');
-    await done;
+    for (let i = 0; i < 200 && !quit; i++) await tick(10);
+    assert.equal(quit, true, 'x quits');
+    assert.ok(stdout.frames.join('').endsWith(LEAVE_ALT_SCREEN), 'x quit and restored the terminal');
   });
 
   it('writes nothing while idle and little under heavy churn', async (t) => {

@@ -35,5 +35,13 @@ describe('console: keys that arrive together', () => {
     await see('filter: /_');
     stdin.write('\x1b[200~cart\x1b[201~');
     await see('filter: /cart_');
+    // Typed, the Enter inside would accept the filter and the last letter would be taken as a key; pasted, the
+    // text stays one piece, and a piece with a line break in it is not taken into a one-line field.
+    stdin.write('\x1b[200~s\rq\x1b[201~');
+    await tick(60);
+    stdin.write('x');
+    const after = await see('filter: /cartx_');
+    assert.doesNotMatch(after, /Sync backend\?/);
+    assert.deepEqual(controller.callsTo('planSync'), []);
   });
 });
