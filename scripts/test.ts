@@ -54,6 +54,13 @@ const node = process.execPath;
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+
+/** A step that is no test file (type-check, lint, build, cluster start) counts as one test in the closing line. */
+function counted(code: number): number {
+  if (code) totals.failed += 1;
+  else totals.passed += 1;
+  return code ? 1 : 0;
+}
 const reports = mkdtempSync(join(tmpdir(), 'driftdeck-test-'));
 
 /** Runs test files with the spec reporter on screen and a TAP copy whose counts make the final summary. */
@@ -65,6 +72,7 @@ async function nodeTests(
 ): Promise<number> {
   if (files.length === 0) {
     console.error(`no ${phase} test files found`);
+    totals.failed += 1;
     return 1;
   }
   const tap = join(reports, `${phase}.tap`);
@@ -98,9 +106,9 @@ async function main(): Promise<number> {
 
   if (!only) {
     step('type-check');
-    failed += (await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) ? 1 : 0;
+    failed += counted(await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']));
     step('lint and format');
-    failed += (await run(bin('biome'), ['check', 'source', 'test', 'scripts'])) ? 1 : 0;
+    failed += counted(await run(bin('biome'), ['check', 'source', 'test', 'scripts']));
   }
 
   if (wanted('unit')) {
@@ -111,13 +119,19 @@ async function main(): Promise<number> {
   if (only === 'unit') return failed;
 
   step('build');
-  if (await run(bin('tsc'), ['-p', 'tsconfig.build.json'])) return failed + 1;
+  if (counted(await run(bin('tsc'), ['-p', 'tsconfig.build.json']))) return failed + 1;
 
   // The cluster module is loaded only now so that unit runs never touch it.
   const { ensureTools, startCluster, stopCluster } = await import('../source/localcluster/index.js');
   step('local cluster');
   const name = `driftdeck-test-${process.pid}`;
-  const tools = await ensureTools({ onProgress: (line) => console.log(`  ${line}`) });
+  let tools: Awaited<ReturnType<typeof ensureTools>>;
+  try {
+    tools = await ensureTools({ onProgress: (line) => console.log(`  ${line}`) });
+  } catch (err) {
+    console.error(`\n${(err as Error).message}`);
+    return failed + counted(1);
+  }
   let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
   const cleanup = async () => {
     step('removing the local cluster');
@@ -131,7 +145,13 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    cluster = await startCluster({ name, tools, nodes: 3, onProgress: (line) => console.log(`  ${line}`) });
+    try {
+      cluster = await startCluster({ name, tools, nodes: 3, onProgress: (line) => console.log(`  ${line}`) });
+    } catch (err) {
+      counted(1);
+      throw err;
+    }
+    counted(0);
     const env = {
       ...process.env,
       DRIFTDECK_TEST_KUBECONFIG: cluster.kubeconfig,
@@ -148,23 +168,25 @@ async function main(): Promise<number> {
   } catch (err) {
     console.error(`\n${(err as Error).message}`);
     failed += 1;
+    // A cluster that did not start was counted where it failed.
+    if (cluster) totals.failed += 1;
   } finally {
     await cleanup();
   }
   return failed;
 }
 
-main().then(
-  (failed) => {
-    // One plain closing line for every phase together, as CI reads it.
-    console.log(
-      `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
-    );
-    if (failed) console.error(`${failed} step(s) failed`);
-    process.exit(failed ? 1 : 0);
-  },
-  (err: Error) => {
-    console.error(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+/** One plain closing line for every step together, as CI reads it: printed however the run ended. */
+function close(failed: number): never {
+  console.log(
+    `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+  );
+  if (failed) console.error(`${failed} step(s) failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().then(close, (err: Error) => {
+  console.error(err.stack ?? err.message);
+  totals.failed += 1;
+  close(1);
+});
