@@ -1,5 +1,6 @@
 // The headless commands. Each returns its exit code; printing goes through `out` so tests can read it.
 import { createInterface } from 'node:readline/promises';
+import { formatLocatedError } from '../config/errors.js';
 import { keyString } from '../engine/index.js';
 import type { AppState, RolloutEvent, Snapshot, SyncOptions } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
@@ -27,12 +28,23 @@ async function once<T>(flags: LoopFlags, work: (loop: Loop) => Promise<T>): Prom
   });
   try {
     await loop.start();
+    repoFailure(loop.getSnapshot());
     await waitConnected(loop);
     return await work(loop);
   } finally {
     loop.stop();
     loop.cluster.close();
   }
+}
+
+/**
+ * A repository that cannot be read (unreachable, no such path, invalid `driftdeck.yaml`) leaves a one-shot command
+ * with no apps: an empty table and exit 0 would read as "nothing to do". It fails the command with the message the
+ * agent prints for it, as the `git-error` or `render-error` event.
+ */
+function repoFailure(snap: Snapshot): void {
+  if (!snap.head && snap.loop.pollError) throw new Error(snap.loop.pollError);
+  if (snap.configError) throw new Error(formatLocatedError(snap.configError));
 }
 
 /** A comparison against a server we could not reach would call everything Missing: wait, then say so. */
@@ -233,6 +245,8 @@ export async function revert(
   if (!sha) throw new UsageError('name the commit to revert: driftdeck revert <sha> --repo <url>');
   if (flags.readonly) throw new UsageError('read-only: revert is disabled (started with --readonly)');
   const git = gitPort(gitSource(flags));
+  // Asked first as the loop asks it, so an unreachable repository is reported in the agent's words.
+  await git.poll();
   const plan = await git.describeRevert(sha);
   if (!yes) {
     if (!process.stdin.isTTY)

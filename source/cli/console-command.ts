@@ -14,7 +14,7 @@ export async function openConsole(flags: LoopFlags, out: Out): Promise<number> {
   const controller = new ContextSwitcher(
     makeLoop(flags),
     (context) => makeLoop({ ...flags, context }),
-    (err) => process.stderr.write(`driftdeck: ${err.message}\n`),
+    (err) => out.error(`driftdeck: ${err.message}`),
   );
   // The first frame comes before any I/O finishes; the loop fills the screen in as Git and the cluster answer.
   // Only --readonly is fixed for the session: a context's own read-only setting comes with its snapshot.

@@ -1,7 +1,13 @@
 // Plain-text tables and lines for the headless commands (`--output table`).
+import { terminalText } from '../engine/terminal-text.js';
 import type { AppState, HistoryEntry, RolloutEvent, SyncRecord } from '../engine/types.js';
 
-export function table(headers: string[], rows: string[][]): string {
+/**
+ * Columns padded to their widest cell. Cells are subjects, names and server messages: each is made one line of
+ * visible text (see terminal-text.ts) before it is measured, so no control character or line break shifts a row.
+ */
+export function table(headers: string[], raw: string[][]): string {
+  const rows = raw.map((row) => row.map((c) => terminalText(c)));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
@@ -61,7 +67,10 @@ export function syncSummary(r: SyncRecord): string {
   return `${table(['RESOURCE', 'ACTION', 'RESULT', 'MESSAGE'], rows)}\n\n${r.app} at ${short(r.revision)}: ${r.result} (${r.message})`;
 }
 
+/** One event as one line: a message of several lines (a server's) is joined, and its controls are made visible. */
 export function eventLine(e: RolloutEvent): string {
   const level = e.level === 'info' ? '' : `${e.level.toUpperCase()} `;
-  return `${e.time.slice(11, 19)} ${e.app ? `${e.app} ` : ''}${level}${e.resource ? `${e.resource} ` : ''}${e.message}`;
+  return terminalText(
+    `${e.time.slice(11, 19)} ${e.app ? `${e.app} ` : ''}${level}${e.resource ? `${e.resource} ` : ''}${e.message}`,
+  );
 }

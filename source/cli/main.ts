@@ -1,5 +1,6 @@
 // driftdeck: argv in, a command chosen, the real adapters wired, an exit code out. The only place that exits.
 import meow from 'meow';
+import { terminalText } from '../engine/terminal-text.js';
 import { clusterCommand } from './cluster-command.js';
 import { agent, diff, history, type Out, revert, status, sync } from './commands.js';
 import { HELP } from './help.js';
@@ -33,10 +34,16 @@ const cli = meow(HELP, {
 });
 
 const f = cli.flags;
+/**
+ * Everything printed passes here, made terminal-safe (see terminal-text.ts) whoever wrote it: tables, diffs, the
+ * revert prompt's commit message, errors quoting a server. JSON keeps its meaning: JSON.stringify escapes C0 itself,
+ * and the rest comes out as the `\uXXXX` escapes a parser reads back to the same value.
+ */
+const shown = (text: string) => terminalText(text, { multiline: true });
 const out: Out = {
   json: f.output === 'json',
-  write: (text) => process.stdout.write(`${text}\n`),
-  error: (text) => process.stderr.write(`${text}\n`),
+  write: (text) => process.stdout.write(`${shown(text)}\n`),
+  error: (text) => process.stderr.write(`${shown(text)}\n`),
 };
 
 const loopFlags: LoopFlags = {
@@ -109,7 +116,7 @@ function exitAfterFlush(code: number): void {
 }
 
 main().then(exitAfterFlush, (err: Error) => {
-  process.stderr.write(`driftdeck: ${err.message}\n`);
+  process.stderr.write(`driftdeck: ${shown(err.message)}\n`);
   // 1 means "not in sync" for status and diff (like kubectl diff), so failures to run at all are 2.
   exitAfterFlush(2);
 });

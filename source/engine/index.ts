@@ -47,3 +47,4 @@ export {
   syncWave,
   unmatchedSelectors,
 } from './syncplan.js';
+export { type TerminalTextOptions, terminalText } from './terminal-text.js';

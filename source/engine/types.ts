@@ -319,6 +319,11 @@ export interface Snapshot {
   /** Why changes are refused, shown when a change key is pressed. */
   readonlyReason?: string;
   apps: AppState[];
+  /**
+   * The repository's app definitions (`driftdeck.yaml`) are invalid at the loaded revision; each known app carries
+   * it too, but a first load knows no apps, so it is said here once for the repository.
+   */
+  configError?: LocatedError;
   /** Newest last, bounded. */
   events: RolloutEvent[];
   /** Events emitted since start, including those the bound dropped: a reader that remembers it knows what is new. */

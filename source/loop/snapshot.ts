@@ -54,6 +54,7 @@ export function buildSnapshot(i: SnapshotInput): Snapshot {
     readonly: i.readonly,
     ...(i.readonlyReason ? { readonlyReason: i.readonlyReason } : {}),
     apps,
+    ...(i.configError ? { configError: i.configError } : {}),
     events: i.events,
     eventCount: i.eventCount,
     history: i.history,

@@ -100,6 +100,28 @@ export class TmuxSession {
     return this.tmux(['capture-pane', '-p', '-e', '-t', this.target]);
   }
 
+  /**
+   * Appends every byte the program writes from now on to `file` (tmux pipe-pane): what a terminal would be told,
+   * escape sequences and all, which the screen (already interpreted) cannot show.
+   */
+  async record(file: string): Promise<void> {
+    await this.tmux(['pipe-pane', '-o', '-t', this.target, `cat >> ${shellQuote(file)}`]);
+  }
+
+  /**
+   * Lets the program set tmux's clipboard with OSC 52, as a terminal with clipboard access would; `buffers` then
+   * lists what was set.
+   */
+  async acceptClipboard(): Promise<void> {
+    await this.tmux(['set-option', '-s', 'set-clipboard', 'on']);
+  }
+
+  /** The paste buffers of this tmux server (a program's OSC 52 lands here), as short samples. */
+  async buffers(): Promise<string[]> {
+    const out = await this.tmux(['list-buffers', '-F', '#{buffer_sample}']).catch(() => '');
+    return out.split('\n').filter(Boolean);
+  }
+
   /** A tmux format value of the pane, e.g. `alternate_on` or `cursor_flag`. */
   async paneFormat(name: string): Promise<string> {
     return (await this.tmux(['display-message', '-p', '-t', this.target, `#{${name}}`])).trim();

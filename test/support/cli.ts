@@ -17,12 +17,21 @@ function env(): NodeJS.ProcessEnv {
   return { ...gitEnv(), NO_COLOR: '1' };
 }
 
+export interface CliOptions {
+  /** False: no `--kubeconfig`/`--context` of the test cluster (a person with none, or with their own). */
+  testCluster?: boolean;
+  /** Changes to the environment; an undefined value removes the variable (KUBECONFIG, say). */
+  env?: Record<string, string | undefined>;
+}
+
 /** `driftdeck <args> --kubeconfig <test cluster>`; resolves with the exit code and both outputs. */
-export function driftdeck(args: string[], timeoutMs = 120_000): Promise<CliResult> {
-  const { kubeconfig, context } = testKubeconfig();
+export function driftdeck(args: string[], timeoutMs = 120_000, opts: CliOptions = {}): Promise<CliResult> {
+  const target = opts.testCluster === false ? [] : testTarget();
+  const childEnv = { ...env(), ...opts.env };
+  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--kubeconfig', kubeconfig, '--context', context], {
-      env: env(),
+    const child = spawn(process.execPath, [CLI, ...args, ...target], {
+      env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -40,6 +49,11 @@ export function driftdeck(args: string[], timeoutMs = 120_000): Promise<CliResul
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+function testTarget(): string[] {
+  const { kubeconfig, context } = testKubeconfig();
+  return ['--kubeconfig', kubeconfig, '--context', context];
 }
 
 export interface AgentProcess {

@@ -1,6 +1,7 @@
 // The lines around the panes: header, tab bar (narrow layout), message or command line, and footer hints.
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import { terminalText } from '../../engine/terminal-text.js';
 import type { Snapshot } from '../../engine/types.js';
 import type { Context, Keymap } from '../keymap.js';
 import { headerLines } from '../presentation/header.js';
@@ -67,7 +68,7 @@ export const MessageLine = memo(function MessageLine({
   command?: string;
   theme: Theme;
 }) {
-  if (command !== undefined) return <Text wrap="truncate-start">{`:${command}_`}</Text>;
+  if (command !== undefined) return <Text wrap="truncate-start">{`:${terminalText(command)}_`}</Text>;
   if (!message) return <Text> </Text>;
   const text = `${MESSAGE_PREFIX[message.level]}${message.text}`;
   return (

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
+import { terminalText } from '../../engine/terminal-text.js';
 import type { PaneGeometry } from '../layout.js';
 import type { Theme } from '../theme.js';
 
@@ -13,7 +14,10 @@ export interface FrameProps {
   children: ReactNode;
 }
 
-/** A pane's box and title line; the content below it is the pane's own. */
+/**
+ * A pane's box and title line; the content below it is the pane's own. The title carries app names and the filter
+ * and is no segment, so it is made terminal-safe here (see terminal-text.ts).
+ */
 export function Frame({ title, focused, geometry, bordered, theme, children }: FrameProps) {
   return (
     <Box
@@ -25,7 +29,7 @@ export function Frame({ title, focused, geometry, bordered, theme, children }: F
       borderColor={focused ? theme.focusColor : theme.color('muted')}
     >
       <Text bold wrap="truncate-end" color={focused ? theme.focusColor : undefined}>
-        {title}
+        {terminalText(title)}
       </Text>
       {children}
     </Box>

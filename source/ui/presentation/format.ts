@@ -1,5 +1,6 @@
 // Small text helpers shared by the presentation functions. Everything here is pure and width-aware in the simple
 // sense: one UTF-16 code unit is one column, which holds for the ASCII the console prints.
+import { terminalText } from '../../engine/terminal-text.js';
 
 /**
  * Compact age such as `<1m`, `5m`, `3h`, `2d`; `-` when the time is unknown or unparsable. No seconds: an age that
@@ -30,9 +31,13 @@ export function shortSha(sha: string | undefined): string {
   return sha ? sha.slice(0, 7) : '-';
 }
 
-/** Cut to `width` columns, marking the cut with `~` so a truncated value never reads as a complete one. */
-export function truncate(text: string, width: number): string {
+/**
+ * Cut to `width` columns, marking the cut with `~` so a truncated value never reads as a complete one. Control
+ * characters are made visible first (as `seg` would), so the cut and the padding count the columns shown.
+ */
+export function truncate(raw: string, width: number): string {
   if (width <= 0) return '';
+  const text = terminalText(raw);
   if (text.length <= width) return text;
   if (width === 1) return '~';
   return `${text.slice(0, width - 1)}~`;
