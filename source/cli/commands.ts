@@ -27,6 +27,9 @@ async function once<T>(flags: LoopFlags, work: (loop: Loop) => Promise<T>): Prom
   });
   try {
     await loop.start();
+    // A remote that could not be asked leaves nothing to compare: say why, rather than print an empty table.
+    const first = loop.getSnapshot();
+    if (first.head === undefined && first.loop.pollError) throw new Error(first.loop.pollError);
     await waitConnected(loop);
     return await work(loop);
   } finally {
@@ -233,12 +236,15 @@ export async function revert(
   if (!sha) throw new UsageError('name the commit to revert: driftdeck revert <sha> --repo <url>');
   if (flags.readonly) throw new UsageError('read-only: revert is disabled (started with --readonly)');
   const git = gitPort(gitSource(flags));
+  // The argument is resolved once: a ref such as origin/main may move while the person reads the question, and
+  // what is reverted is the commit they were shown, by its full hash.
   const plan = await git.describeRevert(sha);
+  const confirmed = plan.commit.sha;
   if (!yes) {
     if (!process.stdin.isTTY)
       throw new UsageError(`not reverting ${plan.commit.shortSha} without confirmation: pass --yes`);
     out.error(
-      `Revert ${plan.commit.shortSha} "${plan.commit.subject}" and push to ${plan.branch}?\n\n${plan.message}\n`,
+      `Revert ${confirmed} "${plan.commit.subject}" and push to ${plan.branch}?\n\n${plan.message}\n`,
     );
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     const answer = await rl.question('Type yes to push the revert: ');
@@ -248,7 +254,7 @@ export async function revert(
       return 1;
     }
   }
-  const outcome = await git.revert(sha);
+  const outcome = await git.revert(confirmed);
   out.write(
     out.json
       ? JSON.stringify(outcome, null, 2)

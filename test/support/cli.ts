@@ -17,14 +17,22 @@ function env(): NodeJS.ProcessEnv {
   return { ...gitEnv(), NO_COLOR: '1' };
 }
 
+export interface CliOptions {
+  /** Variables added to the environment (a cache folder of the test's own, a git timeout). */
+  env?: NodeJS.ProcessEnv;
+  /** Sees the process once started, e.g. to watch the processes it starts. */
+  onStart?: (child: ChildProcess) => void;
+}
+
 /** `driftdeck <args> --kubeconfig <test cluster>`; resolves with the exit code and both outputs. */
-export function driftdeck(args: string[], timeoutMs = 120_000): Promise<CliResult> {
+export function driftdeck(args: string[], timeoutMs = 120_000, options: CliOptions = {}): Promise<CliResult> {
   const { kubeconfig, context } = testKubeconfig();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, '--kubeconfig', kubeconfig, '--context', context], {
-      env: env(),
+      env: { ...env(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onStart?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
