@@ -40,10 +40,11 @@ let exitHookInstalled = false;
 /**
  * Runs one git command in `dir` and reports its exit status instead of throwing on it.
  *
- * git runs as the leader of a process group of its own, so that a deadline kills what it started too: the ssh
- * child (under `sh -c` when GIT_SSH_COMMAND is set) or `git remote-https` holding a stalled connection. Signalling
- * git alone left an ssh child talking to the stalled remote and holding our stderr pipe open (measured with a
- * server that accepts and never answers). The environment is the user's own, passed on unchanged (their
+ * A command with a deadline runs git as the leader of a process group of its own, so that the deadline kills what
+ * git started too: the ssh child (under `sh -c` when GIT_SSH_COMMAND is set) or `git remote-https` holding a
+ * stalled connection. Killing git alone left `sh` and `ssh` running against a server that accepts and never
+ * answers, holding git's stderr pipe open so that the command never ended for us either (measured with
+ * git 2.39 and OpenSSH). The environment is the user's own, passed on unchanged (their
  * GIT_SSH_COMMAND, askpass, config paths); every argument is built by this adapter, and user strings (URL,
  * branch, revision) are validated or placed after `--`/`--end-of-options` by the callers.
  */

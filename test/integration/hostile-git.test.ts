@@ -111,6 +111,30 @@ test(
   },
 );
 
+test(
+  'the adapter reverts only a full sha: a name that can move is refused, nothing pushed',
+  TIMEOUT,
+  async (t) => {
+    const { fixture, v2 } = await webHistory(t);
+    const source = new GitSource({
+      url: fixture.remote,
+      branch: 'main',
+      cacheDir: fixture.cacheDir,
+      env: fixture.env,
+      operator: OPERATOR,
+    });
+    for (const name of ['origin/main', 'HEAD', v2.slice(0, 12)]) {
+      await assert.rejects(source.revert(name), {
+        name: 'GitError',
+        message: new RegExp(
+          `^"${name.replace('/', '\\/')}" names ${v2.slice(0, 7)} now, but a name can move`,
+        ),
+      });
+    }
+    assert.equal(fixture.remoteHead(), v2, 'nothing pushed');
+  },
+);
+
 /** `driftdeck <args>` in a pseudo-terminal (util-linux script), so that it asks before reverting. */
 function inTerminal(args: string[], env: NodeJS.ProcessEnv) {
   const command = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
