@@ -247,12 +247,15 @@ export async function revert(
   const git = gitPort(gitSource(flags));
   // Asked first as the loop asks it, so an unreachable repository is reported in the agent's words.
   await git.poll();
+  // The argument is resolved once: a ref such as origin/main may move while the person reads the question, and
+  // what is reverted is the commit they were shown, by its full hash.
   const plan = await git.describeRevert(sha);
+  const confirmed = plan.commit.sha;
   if (!yes) {
     if (!process.stdin.isTTY)
       throw new UsageError(`not reverting ${plan.commit.shortSha} without confirmation: pass --yes`);
     out.error(
-      `Revert ${plan.commit.shortSha} "${plan.commit.subject}" and push to ${plan.branch}?\n\n${plan.message}\n`,
+      `Revert ${confirmed} "${plan.commit.subject}" and push to ${plan.branch}?\n\n${plan.message}\n`,
     );
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     const answer = await rl.question('Type yes to push the revert: ');
@@ -262,7 +265,7 @@ export async function revert(
       return 1;
     }
   }
-  const outcome = await git.revert(sha);
+  const outcome = await git.revert(confirmed);
   out.write(
     out.json
       ? JSON.stringify(outcome, null, 2)

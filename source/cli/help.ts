@@ -17,6 +17,8 @@ export const HELP = `
     --branch <name>      branch to track (default main)
     --path <dir>         one ad-hoc app at this folder instead of driftdeck.yaml (with --app, --namespace)
     --interval <s>       seconds between polls of the remote (default 10)
+    credentials in an https URL reach git through its environment, never its command line
+    DRIFTDECK_GIT_TIMEOUT=<s>  give up on a Git remote silent this long (default 30)
 
   Cluster
     --kubeconfig <file>  kubeconfig (default $KUBECONFIG or ~/.kube/config)

@@ -57,12 +57,24 @@ export function gitSource(flags: SourceFlags): GitSource {
     throw new UsageError(
       'no Git repository: pass --repo <url or path> (or run `driftdeck demo` for the sample shop)',
     );
+  const stallSeconds = gitStallSeconds(process.env);
   return new GitSource({
     url: flags.repo,
     branch: flags.branch,
     cacheDir: gitCacheDir(),
     operator: operator(),
+    ...(stallSeconds === undefined ? {} : { stallSeconds }),
   });
+}
+
+/** DRIFTDECK_GIT_TIMEOUT: seconds of silence after which a network git command gives up (default 30). */
+export function gitStallSeconds(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.DRIFTDECK_GIT_TIMEOUT?.trim();
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600)
+    throw new UsageError(`DRIFTDECK_GIT_TIMEOUT must be a number of seconds from 1 to 3600, not "${text}"`);
+  return seconds;
 }
 
 /** GitSource plus the one lookup the loop needs that it answers through `log`. */

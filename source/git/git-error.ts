@@ -1,3 +1,5 @@
+import { redactUrlsIn } from './remote-url.js';
+
 /** Every failure of the Git adapter: a readable message, an optional hint on what to do, never a stack dump. */
 export class GitError extends Error {
   override name = 'GitError';
@@ -7,6 +9,11 @@ export class GitError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     if (options.hint !== undefined) this.hint = options.hint;
   }
+}
+
+/** A network git command that stalled (a remote that accepts and never answers) and was given up. */
+export class GitTimeoutError extends GitError {
+  override name = 'GitTimeoutError';
 }
 
 /** A git command that exited with a non-zero status. */
@@ -44,7 +51,10 @@ export function summarizeGitOutput(output: string): string {
     .map((line) => line.trim().replace(/^(fatal|error):\s*/, ''))
     .filter((line) => line !== '' && !line.startsWith('hint:'));
   const specific = lines.filter((line) => !BOILERPLATE.some((pattern) => pattern.test(line)));
-  const text = (specific.length > 0 ? specific : lines).join(' ').replace(/\s+/g, ' ').trim();
+  // git quotes the URL it was given; a query-string token in it must not reach a message.
+  const text = redactUrlsIn((specific.length > 0 ? specific : lines).join(' '))
+    .replace(/\s+/g, ' ')
+    .trim();
   if (text === '') return `exited without a message`;
   return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text;
 }

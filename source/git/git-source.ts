@@ -1,15 +1,18 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Commit, HistoryEntry, RevertOutcome } from '../engine/types.js';
+import { withLock } from '../process-lock.js';
 import { appPathspec, COMMIT_FORMAT, parseCommitLog } from './commit-log.js';
 import { resolveCommit } from './commit-queries.js';
 import { settleGitEnv } from './git-env.js';
 import { GitError, summarizeGitOutput } from './git-error.js';
-import { type GitRunOptions, git, gitResult } from './git-runner.js';
+import { type GitRunOptions, git } from './git-runner.js';
 import { requireIdentity } from './identity.js';
 import { parseLsRemote } from './ls-remote.js';
 import { cloneMirror, fetchBranch } from './mirror-clone.js';
-import { cacheFolderName, normalizeRemoteUrl, redactUrl, validateSource } from './remote-url.js';
+import { DEFAULT_STALL_SECONDS, remoteGit } from './remote-command.js';
+import { remoteForGit } from './remote-credentials.js';
+import { cacheFolderName, normalizeRemoteUrl, validateSource } from './remote-url.js';
 import { revertableCommit } from './revert-checks.js';
 import { buildRevertMessage, defaultOperator } from './revert-message.js';
 import { revertAndPush } from './revert-push.js';
@@ -32,7 +35,12 @@ export interface GitSourceOptions {
   maxPushRetries?: number;
   /** Sees the arguments of every git command before it runs. */
   trace?: (args: readonly string[]) => void;
+  /** Seconds of silence after which a network command gives up on the remote (default 30). */
+  stallSeconds?: number;
 }
+
+/** A revert waits this long for one of another process (itself bounded by the network deadlines). */
+const REVERT_LOCK_WAIT_MS = 10 * 60_000;
 
 export interface PollResult {
   /** Head of the branch, present in the cache. */
@@ -58,7 +66,12 @@ export interface SourcePaths {
 
 /** One branch of one Git remote: cheap polling, trees of revisions, per-path history, revert and push. */
 export class GitSource {
+  /** The remote as shown anywhere (header, messages, JSON): credentials and query values masked. */
   readonly url: string;
+  /** The URL git is given: without credentials, which reach git through its environment. */
+  private readonly gitUrl: string;
+  private readonly remoteEnv: NodeJS.ProcessEnv;
+  private readonly stallSeconds: number;
   readonly branch: string;
   readonly paths: SourcePaths;
   private readonly keepTrees: number;
@@ -73,9 +86,15 @@ export class GitSource {
   constructor(options: GitSourceOptions) {
     const problem = validateSource(options.url, options.branch);
     if (problem) throw new GitError(problem);
-    this.url = normalizeRemoteUrl(options.url);
+    this.baseEnv = options.env ?? process.env;
+    const remote = remoteForGit(normalizeRemoteUrl(options.url), this.baseEnv);
+    this.url = remote.shown;
+    this.gitUrl = remote.url;
+    this.remoteEnv = remote.env;
+    this.stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
     this.branch = options.branch;
     this.branchRef = `refs/remotes/origin/${options.branch}`;
+    // Named from the shown URL: a token never becomes part of a folder name, not even through a hash.
     const root = path.join(path.resolve(options.cacheDir), cacheFolderName(this.url));
     const workName = `work-${cacheFolderName(`${this.url}#${options.branch}`).slice(-16)}`;
     this.paths = {
@@ -86,7 +105,6 @@ export class GitSource {
     };
     this.keepTrees = options.keepTrees ?? 5;
     this.maxPushRetries = options.maxPushRetries ?? 3;
-    this.baseEnv = options.env ?? process.env;
     this.operator = options.operator ?? defaultOperator(this.baseEnv);
     this.trace = options.trace;
   }
@@ -94,15 +112,15 @@ export class GitSource {
   /** Creates the cache clone once (shared by every caller and every later run). */
   async ensureClone(): Promise<void> {
     const run = await this.run();
-    await cloneMirror({ dir: this.paths.mirror, url: this.url, branch: this.branch, run });
+    await cloneMirror({ dir: this.paths.mirror, url: this.gitUrl, branch: this.branch, run });
   }
 
   /** The commit the remote branch points at, asked with `git ls-remote` (no fetch). */
   async remoteHead(): Promise<string> {
     const run = await this.run();
     const ref = `refs/heads/${this.branch}`;
-    const result = await gitResult(this.paths.root, ['ls-remote', '--', this.url, ref], run);
-    const shown = redactUrl(this.url);
+    const result = await remoteGit(this.paths.root, ['ls-remote', '--', this.gitUrl, ref], run);
+    const shown = this.url;
     if (result.exitCode !== 0) {
       throw new GitError(`cannot reach ${shown}: ${summarizeGitOutput(result.stderr)}`, {
         hint: 'check the URL, the network, and your credentials (SSH agent or credential helper)',
@@ -121,7 +139,7 @@ export class GitSource {
       if ((await this.localHead()) === head) return { head, moved: false };
       await fetchBranch({
         dir: this.paths.mirror,
-        url: this.url,
+        url: this.gitUrl,
         branch: this.branch,
         run: await this.run(),
       });
@@ -173,7 +191,7 @@ export class GitSource {
     const run = await this.ensureFetched();
     await requireIdentity(this.paths.root, run);
     if ((await resolveCommit(this.paths.mirror, rev, run)) === undefined) await this.poll();
-    const target = { url: redactUrl(this.url), branch: this.branch, ref: this.branchRef };
+    const target = { url: this.url, branch: this.branch, ref: this.branchRef };
     const commit = await revertableCommit(this.paths.mirror, rev, target, run);
     return {
       commit,
@@ -182,24 +200,41 @@ export class GitSource {
     };
   }
 
-  /** Reverts `rev` in the work clone and pushes to the branch, never forcing. */
-  async revert(rev: string): Promise<RevertOutcome> {
+  /**
+   * Reverts the commit `sha` (its full hash, as `describeRevert` confirmed it) in the work clone and pushes to the
+   * branch, never forcing. The work clone is locked against other driftdeck processes of this machine for the
+   * whole revert: one of them resetting it between our commit and our push would otherwise lose the revert.
+   */
+  async revert(sha: string): Promise<RevertOutcome> {
     const run = await this.run();
-    const outcome = await runExclusive(`revert:${this.paths.work}`, () =>
-      revertAndPush(
+    const clone = {
+      dir: this.paths.work,
+      remoteUrl: this.gitUrl,
+      url: this.url,
+      branch: this.branch,
+      ref: this.branchRef,
+      run,
+      operator: this.operator,
+      maxRetries: this.maxPushRetries,
+    };
+    const outcome = await runExclusive(`revert:${this.paths.work}`, async () => {
+      await fs.mkdir(this.paths.root, { recursive: true });
+      return withLock(
+        `${this.paths.work}.lock`,
+        () => undefined,
+        () => revertAndPush(clone, sha),
         {
-          dir: this.paths.work,
-          remoteUrl: this.url,
-          url: redactUrl(this.url),
-          branch: this.branch,
-          ref: this.branchRef,
-          run,
-          operator: this.operator,
-          maxRetries: this.maxPushRetries,
+          waitMs: REVERT_LOCK_WAIT_MS,
+          timeoutError: (holder) =>
+            new GitError(
+              `not reverting: gave up after ${REVERT_LOCK_WAIT_MS / 60_000} minutes waiting for ${holder}`,
+              {
+                hint: 'if no driftdeck is reverting on this machine, remove that folder',
+              },
+            ),
         },
-        rev,
-      ),
-    );
+      );
+    });
     // Readers see the revert without waiting for the next poll; a failure here is the next poll's to report.
     await this.poll().catch(() => undefined);
     return outcome;
@@ -223,7 +258,7 @@ export class GitSource {
     await this.poll();
     const fetched = await resolveCommit(this.paths.mirror, rev, run);
     if (fetched) return fetched;
-    throw new GitError(`unknown revision "${rev}" in ${redactUrl(this.url)}`);
+    throw new GitError(`unknown revision "${rev}" in ${this.url}`);
   }
 
   private async deployedCommit(appPath: string, deployedRevision: string): Promise<string | undefined> {
@@ -237,8 +272,10 @@ export class GitSource {
   private run(): Promise<GitRunOptions> {
     this.runOptions ??= (async () => {
       await fs.mkdir(this.paths.root, { recursive: true });
-      const env = await settleGitEnv(this.paths.root, this.baseEnv);
-      return this.trace ? { env, trace: this.trace } : { env };
+      const settled = await settleGitEnv(this.paths.root, this.baseEnv, this.stallSeconds);
+      const env = { ...settled, ...this.remoteEnv };
+      const remote = { shown: this.url, stallSeconds: this.stallSeconds };
+      return this.trace ? { env, remote, trace: this.trace } : { env, remote };
     })();
     this.runOptions.catch(() => {
       this.runOptions = undefined;

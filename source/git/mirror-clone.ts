@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pathExists } from '../path-exists.js';
 import { GitError, summarizeGitOutput } from './git-error.js';
-import { type GitRunOptions, git, gitResult } from './git-runner.js';
+import { type GitRunOptions, git } from './git-runner.js';
+import { remoteGit } from './remote-command.js';
 import { redactUrl } from './remote-url.js';
 import { runExclusive, shareInFlight } from './single-flight.js';
 
@@ -48,7 +49,8 @@ export function fetchBranch(target: MirrorTarget): Promise<void> {
 async function fetchInto(dir: string, target: MirrorTarget): Promise<void> {
   // The + only lets the cache follow a remote that was force-pushed by someone else; driftdeck never pushes so.
   const refspec = `+refs/heads/${target.branch}:refs/remotes/origin/${target.branch}`;
-  const result = await gitResult(dir, ['fetch', '-q', '--no-tags', '--', target.url, refspec], target.run);
+  const args = ['fetch', '-q', '--no-tags', '--no-write-fetch-head', '--', target.url, refspec];
+  const result = await remoteGit(dir, args, target.run);
   if (result.exitCode === 0) return;
   const shown = redactUrl(target.url);
   if (/couldn't find remote ref/i.test(result.stderr)) {

@@ -21,12 +21,17 @@ function isScpLike(url: string): boolean {
   return slash === -1 || colon < slash;
 }
 
-/** Folder name of the cache for one remote: readable, and unique thanks to a hash of the full URL. */
+/**
+ * Folder name of the cache for one remote: readable, and unique thanks to a hash of the URL. Callers pass the
+ * redacted URL (see redactUrl), so that no credential reaches a folder name, not even hashed.
+ */
 export function cacheFolderName(url: string): string {
   const hash = createHash('sha256').update(url).digest('hex').slice(0, 16);
   const withoutCredentials = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1');
+  // In a URL the query and fragment are not part of the repository's name (and may hold tokens).
+  const pathOnly = SCHEME.test(url) ? withoutCredentials.replace(/[?#].*$/s, '') : withoutCredentials;
   const last =
-    withoutCredentials
+    pathOnly
       .replace(/[/\\]+$/, '')
       .split(/[/\\:]/)
       .pop() ?? '';
@@ -38,12 +43,39 @@ export function cacheFolderName(url: string): string {
   return slug === '' ? hash : `${slug}-${hash}`;
 }
 
-/** The URL as it may appear in a message: a password or token in it is masked. */
+/**
+ * The URL as it may appear anywhere a person or a file name sees it (header, messages, JSON, cache folders): a
+ * password or token in the user part is masked, and so is every query parameter's value (`?access_token=`,
+ * `?private_token=`, signed-URL signatures; a git remote has no other use for a query string).
+ */
 export function redactUrl(url: string): string {
+  return redactQuery(redactUserinfo(url));
+}
+
+function redactUserinfo(url: string): string {
   // Over http(s) a lone user name is usually a token (`https://ghp_x@github.com/...`): hide the whole user part.
-  const web = url.replace(/^(https?:\/\/)[^@/]+@/i, '$1***@');
+  const web = url.replace(/^(https?:\/\/)[^@/?#]+@/i, '$1***@');
   if (web !== url) return web;
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/:]*):[^@/]*@/i, '$1$2:***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/:?#]*):[^@/?#]*@/i, '$1$2:***@');
+}
+
+function redactQuery(url: string): string {
+  if (!SCHEME.test(url)) return url;
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const hash = url.indexOf('#', query);
+  const end = hash < 0 ? url.length : hash;
+  const masked = url
+    .slice(query + 1, end)
+    .split('&')
+    .map((part) => (part === '' ? part : `${part.includes('=') ? part.slice(0, part.indexOf('=')) : ''}=***`))
+    .join('&');
+  return `${url.slice(0, query)}?${masked}${hash < 0 ? '' : '#***'}`;
+}
+
+/** Every URL with a scheme inside a text (git's stderr quotes the URL it used), redacted. */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi, (url) => redactUrl(url));
 }
 
 /** Refuses what git would read as an option, and what cannot name a branch. */

@@ -3,11 +3,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Commit, RevertOutcome } from '../engine/types.js';
 import { pathExists } from '../path-exists.js';
-import { commitsTouching, conflictedFiles } from './commit-queries.js';
+import { commitsTouching, conflictedFiles, isAncestor } from './commit-queries.js';
 import { GitError, summarizeGitOutput } from './git-error.js';
 import { type GitRunOptions, git, gitResult } from './git-runner.js';
 import { requireIdentity } from './identity.js';
+import { parseLsRemote } from './ls-remote.js';
 import { classifyPushFailure } from './push-rejection.js';
+import { remoteGit } from './remote-command.js';
 import { type BranchRef, revertableCommit } from './revert-checks.js';
 import { buildRevertMessage } from './revert-message.js';
 
@@ -25,23 +27,32 @@ export interface WorkClone extends BranchRef {
 const NOTHING_PUSHED = 'nothing was pushed';
 
 /**
- * `git revert` of one commit on top of the remote branch, pushed without force. When someone pushed first, fetch,
- * rebase and push again. Whatever fails, the work clone goes back to the remote state and the error says why.
+ * `git revert` of one commit, named by its full sha (the one the person confirmed: a ref could have moved since),
+ * on top of the remote branch, pushed without force. When someone pushed first, fetch, rebase and push again.
+ * Whatever fails, the work clone goes back to the remote state and the error says why. The caller holds the work
+ * clone's lock; the push names the revert commit itself and the remote head is checked afterwards, so even a
+ * clone reset under our feet cannot make a revert report success without being on the remote.
  */
-export async function revertAndPush(clone: WorkClone, rev: string): Promise<RevertOutcome> {
+export async function revertAndPush(clone: WorkClone, sha: string): Promise<RevertOutcome> {
   await fs.mkdir(path.dirname(clone.dir), { recursive: true });
   await requireIdentity(path.dirname(clone.dir), clone.run);
   await ensureWorkClone(clone);
   await resetToRemote(clone, { fetch: true });
   try {
-    const commit = await revertableCommit(clone.dir, rev, clone, clone.run);
+    const commit = await revertableCommit(clone.dir, sha, clone, clone.run);
+    if (sha.toLowerCase() !== commit.sha) {
+      throw new GitError(
+        `"${sha}" names ${commit.shortSha} now, but a name can move: revert takes the full hash of the ` +
+          `commit that was confirmed; ${NOTHING_PUSHED}`,
+      );
+    }
     const message = buildRevertMessage(commit.subject, commit.sha, clone.operator);
-    await revertOnto(clone, commit, message);
+    let newSha = await revertOnto(clone, commit, message);
     let retries = 0;
     for (;;) {
-      const push = await gitResult(
+      const push = await remoteGit(
         clone.dir,
-        ['push', '--', clone.remoteUrl, `HEAD:refs/heads/${clone.branch}`],
+        ['push', '--', clone.remoteUrl, `${newSha}:refs/heads/${clone.branch}`],
         clone.run,
       );
       if (push.exitCode === 0) break;
@@ -59,9 +70,9 @@ export async function revertAndPush(clone: WorkClone, rev: string): Promise<Reve
       }
       retries += 1;
       await fetch(clone);
-      await rebaseOntoRemote(clone, commit);
+      newSha = await rebaseOntoRemote(clone, commit, newSha);
     }
-    const newSha = (await git(clone.dir, ['rev-parse', 'HEAD'], clone.run)).trim();
+    await verifyPushed(clone, newSha);
     return { revertedSha: commit.sha, newSha, branch: clone.branch, message, retries };
   } catch (error) {
     await resetToRemote(clone, { fetch: false }).catch(() => undefined);
@@ -69,7 +80,32 @@ export async function revertAndPush(clone: WorkClone, rev: string): Promise<Reve
   }
 }
 
-async function revertOnto(clone: WorkClone, commit: Commit, message: string): Promise<void> {
+/**
+ * The remote branch holds `pushed`: its head is that commit, or (someone pushed right after us) a descendant.
+ * A push that succeeded without moving the branch to our commit is an error, never a success.
+ */
+async function verifyPushed(clone: WorkClone, pushed: string): Promise<void> {
+  const ref = `refs/heads/${clone.branch}`;
+  const listed = await remoteGit(clone.dir, ['ls-remote', '--', clone.remoteUrl, ref], clone.run);
+  const head = listed.exitCode === 0 ? parseLsRemote(listed.stdout, ref) : undefined;
+  if (head === pushed) return;
+  if (head !== undefined) {
+    await fetch(clone);
+    if (await isAncestor(clone.dir, pushed, clone.ref, clone.run)) return;
+  }
+  const seen =
+    head === undefined
+      ? `could not be read back (${summarizeGitOutput(listed.stderr)})`
+      : `is ${head.slice(0, 12)}, which does not contain it`;
+  throw new GitError(
+    `the push of revert commit ${pushed.slice(0, 12)} to ${clone.branch} of ${clone.url} reported success, ` +
+      `but the remote branch ${seen}`,
+    { hint: `look at ${clone.branch} on the remote before reverting again` },
+  );
+}
+
+/** Commits the revert on top of the remote head; returns the new commit's sha. */
+async function revertOnto(clone: WorkClone, commit: Commit, message: string): Promise<string> {
   const reverted = await gitResult(clone.dir, ['revert', '--no-commit', commit.sha], clone.run);
   if (reverted.exitCode !== 0) {
     const files = await conflictedFiles(clone.dir, clone.run).catch(() => []);
@@ -90,10 +126,13 @@ async function revertOnto(clone: WorkClone, commit: Commit, message: string): Pr
     );
   }
   await git(clone.dir, ['commit', '-q', '--cleanup=strip', '-m', message], clone.run);
+  return (await git(clone.dir, ['rev-parse', 'HEAD'], clone.run)).trim();
 }
 
-async function rebaseOntoRemote(clone: WorkClone, commit: Commit): Promise<void> {
-  const base = (await git(clone.dir, ['rev-parse', 'HEAD~1'], clone.run)).trim();
+/** Moves our revert commit onto the newly fetched remote head; returns the rebased commit's sha. */
+async function rebaseOntoRemote(clone: WorkClone, commit: Commit, ours: string): Promise<string> {
+  const base = (await git(clone.dir, ['rev-parse', `${ours}~1`], clone.run)).trim();
+  await git(clone.dir, ['checkout', '-q', '-f', '--detach', ours], clone.run);
   const rebased = await gitResult(clone.dir, ['rebase', '-q', clone.ref], clone.run);
   if (rebased.exitCode !== 0) {
     const files = await conflictedFiles(clone.dir, clone.run).catch(() => []);
@@ -112,6 +151,7 @@ async function rebaseOntoRemote(clone: WorkClone, commit: Commit): Promise<void>
       `reverting ${commit.shortSha} changes nothing any more: new commits on ${clone.branch} already undo it; ${NOTHING_PUSHED}`,
     );
   }
+  return head;
 }
 
 async function ensureWorkClone(clone: WorkClone): Promise<void> {
@@ -128,9 +168,18 @@ async function ensureWorkClone(clone: WorkClone): Promise<void> {
 }
 
 async function fetch(clone: WorkClone): Promise<void> {
-  const result = await gitResult(
+  const result = await remoteGit(
     clone.dir,
-    ['fetch', '-q', '--no-tags', '--prune', '--', clone.remoteUrl, '+refs/heads/*:refs/remotes/origin/*'],
+    [
+      'fetch',
+      '-q',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--prune',
+      '--',
+      clone.remoteUrl,
+      '+refs/heads/*:refs/remotes/origin/*',
+    ],
     clone.run,
   );
   if (result.exitCode !== 0) {

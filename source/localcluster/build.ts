@@ -2,8 +2,8 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withLock } from '../process-lock.js';
 import { goVersionOf, parseGoVersion, versionAtLeast, wrapperGoMod } from './gomod.js';
-import { withLock } from './lock.js';
 import { cachePaths } from './paths.js';
 import { type ProgressSink, timedStep } from './progress.js';
 import { runLogged, runQuiet } from './run.js';

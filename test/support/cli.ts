@@ -20,8 +20,10 @@ function env(): NodeJS.ProcessEnv {
 export interface CliOptions {
   /** False: no `--kubeconfig`/`--context` of the test cluster (a person with none, or with their own). */
   testCluster?: boolean;
-  /** Changes to the environment; an undefined value removes the variable (KUBECONFIG, say). */
+  /** Changes to the environment (a cache folder of the test's own, a git timeout); undefined removes a variable. */
   env?: Record<string, string | undefined>;
+  /** Sees the process once started, e.g. to watch the processes it starts. */
+  onStart?: (child: ChildProcess) => void;
 }
 
 /** `driftdeck <args> --kubeconfig <test cluster>`; resolves with the exit code and both outputs. */
@@ -34,6 +36,7 @@ export function driftdeck(args: string[], timeoutMs = 120_000, opts: CliOptions 
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    opts.onStart?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {

@@ -41,3 +41,10 @@ test('GitError carries a hint; GitCommandError names the command and its stderr'
   assert.equal(failed.message, "git log failed: bad revision 'x'");
   assert.equal(failed.exitCode, 128);
 });
+
+test('summarizeGitOutput masks the credentials and query tokens of any URL git quotes', () => {
+  const text = summarizeGitOutput(
+    "fatal: unable to access 'http://127.0.0.1:9/x.git/?access_token=tok-42/': Failed to connect\n",
+  );
+  assert.equal(text, "unable to access 'http://127.0.0.1:9/x.git/?access_token=***': Failed to connect");
+});

@@ -4,6 +4,7 @@ import {
   cacheFolderName,
   normalizeRemoteUrl,
   redactUrl,
+  redactUrlsIn,
   validateSource,
 } from '../../../source/git/remote-url.js';
 
@@ -56,4 +57,35 @@ test('validateSource refuses option-like URLs and invalid branch names', () => {
   for (const branch of ['', '-x', 'a..b', 'a b', 'a~1', 'x.lock', 'a:b', '/a', 'a/', 'a@{1}', 'a\\b']) {
     assert.match(validateSource('/srv/r', branch) ?? '', /not a valid branch name/, JSON.stringify(branch));
   }
+});
+
+test('redactUrl masks every query value (access_token, private_token, signatures) and keeps the names', () => {
+  assert.equal(
+    redactUrl('https://git.example/a/b.git?access_token=glpat-123&ref=x'),
+    'https://git.example/a/b.git?access_token=***&ref=***',
+  );
+  assert.equal(
+    redactUrl('https://bob:pw@git.example/r.git?private_token=abc#frag'),
+    'https://***@git.example/r.git?private_token=***#***',
+  );
+  assert.equal(redactUrl('https://git.example/r.git?bare-secret'), 'https://git.example/r.git?=***');
+  assert.equal(redactUrl('/srv/odd?name=kept'), '/srv/odd?name=kept', 'a local path is a path, not a URL');
+});
+
+test('redactUrlsIn masks the URLs git quotes in its messages', () => {
+  const stderr =
+    "fatal: unable to access 'https://bob:hunter2@git.example/r.git/?access_token=tok-1/': Operation too slow";
+  const shown = redactUrlsIn(stderr);
+  assert.doesNotMatch(shown, /hunter2|tok-1/);
+  assert.match(shown, /unable to access 'https:\/\/\*\*\*@git\.example\/r\.git\/\?access_token=\*\*\*'/);
+});
+
+test('cacheFolderName of a redacted URL names the repository, never a query parameter', () => {
+  const url = redactUrl('https://git.example/acme/deploy.git?access_token=tok-123');
+  assert.match(cacheFolderName(url), /^deploy-[0-9a-f]{16}$/);
+  assert.equal(
+    cacheFolderName(url),
+    cacheFolderName(redactUrl('https://git.example/acme/deploy.git?access_token=another')),
+    'one cache per repository, whatever token reaches it',
+  );
 });
