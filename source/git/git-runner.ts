@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { GitConstructError, GitError as SimpleGitError, type SimpleGitOptions, simpleGit } from 'simple-git';
 import { GitCommandError, GitError, GitTimeoutError } from './git-error.js';
 
 export interface GitRunOptions {
@@ -38,22 +39,85 @@ const running = new Set<number>();
 let exitHookInstalled = false;
 
 /**
- * Runs one git command in `dir` and reports its exit status instead of throwing on it.
- *
- * A command with a deadline runs git as the leader of a process group of its own, so that the deadline kills what
- * git started too: the ssh child (under `sh -c` when GIT_SSH_COMMAND is set) or `git remote-https` holding a
- * stalled connection. Killing git alone left `sh` and `ssh` running against a server that accepts and never
- * answers, holding git's stderr pipe open so that the command never ended for us either (measured with
- * git 2.39 and OpenSSH). The environment is the user's own, passed on unchanged (their
- * GIT_SSH_COMMAND, askpass, config paths); every argument is built by this adapter, and user strings (URL,
- * branch, revision) are validated or placed after `--`/`--end-of-options` by the callers.
+ * Runs one git command in `dir` and reports its exit status instead of throwing on it. Local commands run through
+ * simple-git (its argument guard refuses --upload-pack, ext:: and the like); a command with a deadline, one that
+ * talks to a remote, runs in a process group of its own (see inGroup).
  */
 export async function gitResult(dir: string, args: string[], options: GitRunOptions): Promise<GitResult> {
   const argv = [...(options.config ?? []).flatMap((setting) => ['-c', setting]), ...args];
   options.trace?.(argv);
+  if (options.deadline) return inGroup(dir, argv, options, options.deadline);
+  try {
+    return { exitCode: 0, stdout: await local(dir, options).raw(args), stderr: '' };
+  } catch (error) {
+    if (error instanceof ExitStatus && !/^Error: spawn \S+ ENOENT/m.test(error.result.stderr))
+      return error.result;
+    if (error instanceof GitConstructError)
+      throw new GitError(`cannot run git in ${dir}: the folder is missing`);
+    throw spawnFailure(error, dir);
+  }
+}
+
+const SIMPLE_GIT_REJECTED = 9901;
+
+/** simple-git's own error type survives its task queue; ours would be turned into a string. */
+class ExitStatus extends SimpleGitError {
+  constructor(readonly result: GitResult) {
+    super(undefined, result.stderr);
+  }
+}
+
+// The environment is the user's own and is passed on unchanged (their GIT_SSH_COMMAND, askpass, pager, config
+// paths, and the credential settings of remote-credentials through GIT_CONFIG_COUNT). simple-git refuses such
+// variables unless told; arguments stay guarded.
+const USER_ENVIRONMENT_ALLOWED: SimpleGitOptions['unsafe'] = {
+  allowUnsafeSshCommand: true,
+  allowUnsafeAskPass: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeEditor: true,
+  allowUnsafePager: true,
+  allowUnsafeTemplateDir: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafeDiffExternal: true,
+  allowUnsafeHooksPath: true,
+  allowUnsafeCredentialHelper: true,
+};
+
+/** A fresh simple-git instance per command: one failing task purges the queue of its instance. */
+function local(dir: string, options: GitRunOptions) {
+  return simpleGit({
+    baseDir: dir,
+    config: options.config ?? [],
+    unsafe: USER_ENVIRONMENT_ALLOWED,
+    errors(error, result) {
+      // simple-git's own detection already ran (it only knows exits with stderr); a rejection (9901) stays its own.
+      if (result.exitCode === 0 || result.exitCode === SIMPLE_GIT_REJECTED) return error;
+      return new ExitStatus({
+        exitCode: result.exitCode,
+        stdout: Buffer.concat(result.stdOut).toString('utf8'),
+        stderr: Buffer.concat(result.stdErr).toString('utf8'),
+      });
+    },
+  }).env({ ...options.env });
+}
+
+/**
+ * A network command runs git as the leader of a process group of its own, so that the deadline kills what git
+ * started too: the ssh child (under `sh -c` when GIT_SSH_COMMAND is set) or `git remote-https` holding a stalled
+ * connection. Killing git alone left `sh` and `ssh` running against a server that accepts and never answers,
+ * holding git's stderr pipe open so that the command never ended for us either (measured with git 2.39 and
+ * OpenSSH); simple-git can kill only the process it started. Every argument is built by the adapter, and user
+ * strings (URL, branch, revision) are validated or placed after `--`/`--end-of-options` by the callers.
+ */
+function inGroup(
+  dir: string,
+  argv: string[],
+  options: GitRunOptions,
+  deadline: GitDeadline,
+): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    // Only commands with a deadline get a group of their own; the rest stay in ours and share the terminal's Ctrl-C.
-    const ownGroup = options.deadline !== undefined && process.platform !== 'win32';
+    const ownGroup = process.platform !== 'win32';
     let child: ChildProcess;
     try {
       child = spawn('git', argv, {
@@ -73,15 +137,12 @@ export async function gitResult(dir: string, args: string[], options: GitRunOpti
     child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     let timedOut = false;
-    const timer =
-      options.deadline === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            killTree(child, group);
-          }, options.deadline.ms);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killTree(child, group);
+    }, deadline.ms);
     const settle = () => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       if (group !== undefined) running.delete(group);
     };
     child.once('error', (error) => {
@@ -90,10 +151,10 @@ export async function gitResult(dir: string, args: string[], options: GitRunOpti
     });
     child.once('close', (code, signal) => {
       settle();
-      if (timedOut && options.deadline) {
-        const seconds = Math.round(options.deadline.ms / 100) / 10;
+      if (timedOut) {
+        const seconds = Math.round(deadline.ms / 100) / 10;
         reject(
-          new GitTimeoutError(`${options.deadline.what} did not answer within ${seconds}s`, {
+          new GitTimeoutError(`${deadline.what} did not answer within ${seconds}s`, {
             hint: 'the remote accepted the connection but stalled; check the server and the network',
           }),
         );
