@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { type ConfinedPath, confinePath } from './confine.js';
 import type { RenderOptions } from './parse-cache.js';
 import { runTool, type ToolUser } from './run-tool.js';
+import { walkConfined } from './walk.js';
 
 export interface ChartDependency {
   name: string;
@@ -33,16 +34,34 @@ async function vendored(chart: ConfinedPath): Promise<(name: string) => boolean>
   return (name) => entries.some((e) => e === name || (e.startsWith(`${name}-`) && e.endsWith('.tgz')));
 }
 
-/** Refuses a `file://` dependency that leads out of the repository, before helm reads it. */
+/**
+ * Every symlink in a chart folder must stay in the repository: Helm's loader reads every file there, dot-folders
+ * included, and follows links, so `.data -> ~/.kube` with `{{ .Files.Get ".data/config" }}` would render the
+ * operator's kubeconfig.
+ */
+export async function confineChartFolder(root: string, chartAbs: string): Promise<void> {
+  await walkConfined(root, chartAbs, { recurse: true, hidden: true, include: () => true });
+}
+
+/**
+ * Refuses a `file://` dependency that leads out of the repository, or whose folder holds a symlink that does,
+ * before helm reads it; and so on down the dependencies' own `file://` dependencies.
+ */
 export async function confineDependencies(
   root: string,
   chart: ConfinedPath,
   deps: ChartDependency[],
+  seen = new Set<string>([chart.abs]),
 ): Promise<void> {
   for (const dep of deps) {
     const repo = dep.repository ?? '';
     if (!repo.startsWith('file://')) continue;
-    await confinePath(root, repo.slice('file://'.length), `chart dependency ${dep.name}`, chart.rel);
+    const what = `chart dependency ${JSON.stringify(dep.name)} of ${chart.rel}/Chart.yaml`;
+    const sub = await confinePath(root, repo.slice('file://'.length), what, chart.rel);
+    if (seen.has(sub.abs)) continue;
+    seen.add(sub.abs);
+    await confineChartFolder(root, sub.abs);
+    await confineDependencies(root, sub, await chartDependencies(sub), seen);
   }
 }
 

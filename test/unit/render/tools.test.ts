@@ -221,7 +221,10 @@ describe('Helm chart dependencies', () => {
       const result = await renderApp(join(repo, 'repo'), makeApp('apps/shop'), {});
       assert.equal(result.ok, false);
       const message = result.ok ? '' : formatLocatedError(result.error);
-      assert.match(message, /refusing chart dependency loot "\.\.\/\.\.\/\.\.\/outside".*leaves it/);
+      assert.match(
+        message,
+        /refusing chart dependency "loot" of apps\/shop\/Chart.yaml "\.\.\/\.\.\/\.\.\/outside".*leaves it/,
+      );
     } finally {
       await rm(repo, { recursive: true, force: true });
     }
