@@ -56,8 +56,10 @@ const PATH_FIELDS: Array<{ path: string[]; reads: EntryReads; keyed?: boolean }>
 ];
 
 /**
- * Go's encoding/json field-name folding: ASCII letters compared without case, any other rune by
- * ToUpper(ToLower(r)), which brings `ſ` (U+017F) to `S` and the Kelvin sign to `K`.
+ * Go's encoding/json field-name folding, or a little more: ASCII letters compared without case, any other rune by
+ * ToUpper(ToLower(r)). Go folds a rune to the least of its case orbit, which reaches ASCII only from `ſ` (U+017F,
+ * to S) and the Kelvin sign (to K); both fold the same here, and a key matched here that Go would not match is only
+ * checked needlessly.
  */
 export function foldName(name: string): string {
   let out = '';
