@@ -3,9 +3,9 @@
 // CD does, driftdeck runs `helm dependency build` first when something listed is missing. Local (`file://`)
 // dependencies must stay inside the repository; remote ones (https, oci) are fetched by helm itself.
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { join, posix } from 'node:path';
 import { type ConfinedPath, confinePath } from './confine.js';
+import { fieldValues, readAsGoYaml } from './go-yaml.js';
 import type { RenderOptions } from './parse-cache.js';
 import { runTool, type ToolUser } from './run-tool.js';
 import { walkConfined } from './walk.js';
@@ -15,17 +15,30 @@ export interface ChartDependency {
   repository?: string;
 }
 
-/** The dependencies Chart.yaml lists; none when it lists none or cannot be read (helm then says what is wrong). */
+/**
+ * The dependencies Chart.yaml lists, read as helm reads them (go-yaml.ts), so that a `file://` repository hidden
+ * behind an alias, a merge key or a `Repository:` key is still seen. A Chart.yaml that cannot be read that way is
+ * refused: helm would fail on it too, or could read it differently.
+ */
 export async function chartDependencies(chart: ConfinedPath): Promise<ChartDependency[]> {
-  try {
-    const doc = parse(await readFile(join(chart.abs, 'Chart.yaml'), 'utf8')) as { dependencies?: unknown };
-    if (!Array.isArray(doc?.dependencies)) return [];
-    return doc.dependencies.filter(
-      (d): d is ChartDependency => typeof d === 'object' && d !== null && typeof d.name === 'string',
-    );
-  } catch {
-    return [];
+  const file = posix.join(chart.rel, 'Chart.yaml');
+  const text = await readFile(join(chart.abs, 'Chart.yaml'), 'utf8').catch(() => undefined);
+  if (text === undefined) return []; // no Chart.yaml: helm says so
+  const { value } = readAsGoYaml(text, file, 'Chart.yaml');
+  const deps: ChartDependency[] = [];
+  for (const [, list] of fieldValues(value, 'dependencies')) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      const name = fieldValues(item, 'name').find(([, v]) => typeof v === 'string')?.[1] as
+        | string
+        | undefined;
+      const repositories = fieldValues(item, 'repository').filter(([, v]) => typeof v === 'string');
+      if (!repositories.length && name) deps.push({ name });
+      for (const [, repository] of repositories)
+        deps.push({ name: name ?? '', repository: repository as string });
+    }
   }
+  return deps;
 }
 
 /** Names present in charts/: unpacked folders and `<name>-<version>.tgz` archives. */

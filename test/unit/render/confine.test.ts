@@ -38,6 +38,11 @@ const files: Record<string, string> = {
   'repo/charts/umbrella-deep/Chart.yaml': chart('umbrella-deep', 'file://../middle'),
   'repo/charts/middle/Chart.yaml': chart('common', 'file://../../../outside/dir'),
   'repo/charts/dot-inside/Chart.yaml': chart('dot-inside'),
+  // Helm reads Chart.yaml through yaml.v2 and encoding/json: merge keys apply and field names match in any case.
+  'repo/charts/merge-dep/Chart.yaml':
+    'apiVersion: v2\nname: m\nversion: 0.1.0\ndependencies:\n  - <<: {name: common, version: 0.1.0, repository: "file://../../../outside/dir"}\n',
+  'repo/charts/folded-dep/Chart.yaml':
+    'apiVersion: v2\nname: f\nversion: 0.1.0\nDependencies:\n  - name: common\n    version: 0.1.0\n    Repository: file://../../../outside/dir\n',
 };
 /** link path -> target, both as written (targets relative to the link's folder, or absolute). */
 const links: Record<string, string> = {
@@ -155,6 +160,18 @@ describe('renderApp keeps to the repository', () => {
       path: 'charts/umbrella-deep',
       error: () =>
         'refusing chart dependency "common" of charts/middle/Chart.yaml "../../../outside/dir": expected a path inside the repository, got "../../../outside/dir" which leaves it',
+    },
+    {
+      name: 'a file:// dependency brought in by a merge key',
+      path: 'charts/merge-dep',
+      error: () =>
+        'refusing chart dependency "common" of charts/merge-dep/Chart.yaml "../../../outside/dir": expected a path inside the repository, got "../../../outside/dir" which leaves it',
+    },
+    {
+      name: 'a file:// dependency under capitalised field names',
+      path: 'charts/folded-dep',
+      error: () =>
+        'refusing chart dependency "common" of charts/folded-dep/Chart.yaml "../../../outside/dir": expected a path inside the repository, got "../../../outside/dir" which leaves it',
     },
     {
       name: 'an app path going through a symlink to outside, naming the link',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatLocatedError } from '../../../source/config/index.js';
-import { foldName, kustomizationEntries } from '../../../source/render/kustomization-entries.js';
+import { foldName } from '../../../source/render/go-yaml.js';
+import { kustomizationEntries } from '../../../source/render/kustomization-entries.js';
 import { RenderFailure } from '../../../source/render/render-failure.js';
 
 /** `field entry @line` for each path the text names, as kustomize would read it. */
@@ -104,19 +105,19 @@ describe('kustomizationEntries reads a kustomization as kustomize does', () => {
       name: 'a merge key after an explicit key it overrides (yaml.v2 takes the merged value)',
       text: 'resources: [ok]\n<<: {resources: [../x]}\n',
       error:
-        'k.yaml:2:1: kustomization: the merge key (<<) sets "resources" again after it was set in the same mapping; kustomize would take the merged value and YAML the first, so set it once',
+        'k.yaml:2:1: kustomization: the merge key (<<) sets "resources" again after it was set in the same mapping; yaml.v2 (Go) takes the merged value where YAML takes the first, so set it once',
     },
     {
       name: 'a second merge key overriding the first',
       text: 'a: &a {resources: [x]}\nb: &b {resources: [z]}\n<<: *a\n<<: *b\n',
       error:
-        'k.yaml:4:1: kustomization: the merge key (<<) sets "resources" again after it was set in the same mapping; kustomize would take the merged value and YAML the first, so set it once',
+        'k.yaml:4:1: kustomization: the merge key (<<) sets "resources" again after it was set in the same mapping; yaml.v2 (Go) takes the merged value where YAML takes the first, so set it once',
     },
     {
       name: 'a second document',
       text: 'resources: [a]\n---\nresources: [b]\n',
       error:
-        'k.yaml:2: kustomization: holds more than one YAML document; kustomize reads only the first, so keep one',
+        'k.yaml:2: kustomization: holds more than one YAML document; only the first is read, so keep one',
     },
     {
       name: 'a billion laughs',

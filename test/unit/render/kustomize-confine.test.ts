@@ -191,7 +191,7 @@ describe('confineKustomization refuses what kustomize would read outside the rep
     {
       app: 'merge-after',
       error:
-        'apps/merge-after/kustomization.yaml:4:1: kustomization: the merge key (<<) sets "resources" again after it was set in the same mapping; kustomize would take the merged value and YAML the first, so set it once',
+        'apps/merge-after/kustomization.yaml:4:1: kustomization: the merge key (<<) sets "resources" again after it was set in the same mapping; yaml.v2 (Go) takes the merged value where YAML takes the first, so set it once',
     },
     {
       app: 'github-dots',
@@ -287,12 +287,12 @@ describe('confineKustomization refuses what kustomize would read outside the rep
     {
       app: 'two-docs',
       error:
-        'apps/two-docs/kustomization.yaml:4: kustomization: holds more than one YAML document; kustomize reads only the first, so keep one',
+        'apps/two-docs/kustomization.yaml:4: kustomization: holds more than one YAML document; only the first is read, so keep one',
     },
     {
       app: 'ambiguous',
       error:
-        'apps/ambiguous/kustomization.yaml:4:1: kustomization: the merge key (<<) sets "resources" again after it was set in the same mapping; kustomize would take the merged value and YAML the first, so set it once',
+        'apps/ambiguous/kustomization.yaml:4:1: kustomization: the merge key (<<) sets "resources" again after it was set in the same mapping; yaml.v2 (Go) takes the merged value where YAML takes the first, so set it once',
     },
   ];
   for (const c of cases) {
