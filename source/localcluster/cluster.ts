@@ -1,6 +1,6 @@
 // Starts and stops a named local cluster with kwokctl's binary runtime, using only the binaries built into the cache.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalClusterError, type Tools } from './build.js';
@@ -21,6 +21,25 @@ const kwokEnv = (): NodeJS.ProcessEnv => ({
   KWOK_RUNTIME: 'binary',
   KWOK_KUBE_VERSION: KUBE_VERSION,
 });
+
+/**
+ * kwokctl binds every component to 0.0.0.0 by default (`options.bindAddress`, kwok v0.8.0): the API server, the
+ * controller manager, the scheduler, the kwok controller and an etcd without authentication would answer anyone on
+ * the network. One option of kwokctl's own configuration binds them all to loopback: etcd's client and peer URLs,
+ * `--bind-address` of the API server, controller manager and scheduler, and kwok's `--server-address`; the
+ * kubeconfig already points at 127.0.0.1.
+ */
+const LOOPBACK_CONFIG = `apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  bindAddress: 127.0.0.1
+`;
+
+async function loopbackConfig(): Promise<string> {
+  const file = join(cachePaths().kwok, 'driftdeck-loopback.yaml');
+  await writeFile(file, LOOPBACK_CONFIG);
+  return file;
+}
 
 export const kubeconfigPath = (name: string) => join(cachePaths().kwok, 'kubeconfigs', `${name}.yaml`);
 const contextOf = (name: string) => `kwok-${name}`;
@@ -143,6 +162,8 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
   sink(`starting cluster ${name} (kube ${KUBE_VERSION}, kwok nodes: ${nodes}) ...`);
   try {
     await kwokctl(tools, name, [
+      '--config',
+      await loopbackConfig(),
       'create',
       'cluster',
       '--runtime',
