@@ -1,90 +1,85 @@
-// Kustomize reads only files under a kustomization's own folder (its default load restrictor), but the folders a
-// kustomization lists as resources, bases or components may be anywhere on disk: `resources: [../../../../etc/x]`
-// would make `kustomize build` read outside the checkout. Before kustomize runs, every local folder reached that way,
-// from the app's kustomization down, must resolve inside the repository (symlinks included), else the render fails
-// naming the kustomization file, the line and the entry. Remote bases (URLs) are left to kustomize: it fetches them
-// itself, as it does for Argo CD and Flux.
+// Kustomize reads files only under a kustomization's own folder (its default load restrictor), but the folders a
+// kustomization lists (resources, bases, components, generators, transformers, validators) may be anywhere on disk:
+// `resources: [../../../../etc/x]` would make `kustomize build` read outside the checkout, and a `file://` URL
+// clones any Git repository on this machine. Before kustomize runs, every path the kustomization names, in every
+// field that takes one, is read as kustomize reads it (kustomization-entries.ts) and must resolve inside the
+// repository, symlinks included; every folder reached is walked for symlinks leaving it, dot-folders too. A refusal
+// names the kustomization file, the line and the entry.
+//
+// Remote entries (https, http, ssh, scp-like `user@host:path`, `github.com/org/repo`) stay allowed, as in Argo CD
+// and Flux: remote bases pinned by ref are common, and what a remote kustomization names is confined by kustomize
+// to its clone. What a remote could still reach on this machine, a `file://` base or submodule of its own, Git
+// itself refuses: kustomize runs with GIT_ALLOW_PROTOCOL limited to the network protocols (kustomize.ts).
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { checkRepoPath } from '../config/repo-path.js';
-import { describeYamlError } from '../config/yaml-syntax.js';
 import { pathExists } from '../path-exists.js';
-import { type ConfinedPath, confinePath } from './confine.js';
+import { type ConfinedPath, relativeToRoot, resolveInside } from './confine.js';
 import { findKustomization } from './detect.js';
+import { type KustomizationEntry, kustomizationEntries } from './kustomization-entries.js';
+import { kustomizeEntryKind } from './kustomize-remote.js';
 import { RenderFailure } from './render-failure.js';
 import { walkConfined } from './walk.js';
 
-/** The fields whose entries may name other kustomization folders (or, for resources, files in this one). */
-const REFERENCE_FIELDS = ['resources', 'bases', 'components'] as const;
-
-/** What kustomize treats as a remote target: a URL, an scp-like Git address, or a github.com path. */
-export function isRemoteReference(entry: string): boolean {
-  return (
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
-    /^[\w.-]+@[\w.-]+:/.test(entry) ||
-    entry.startsWith('github.com/')
-  );
-}
-
-interface Reference {
-  entry: string;
-  line: number;
-}
-
-/** The local entries of resources, bases and components, with their lines; remote ones left out. */
-export function localReferences(text: string, file: string): Reference[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, version: '1.1' });
-  const error = doc.errors[0];
-  if (error) {
-    const { line, column, message } = describeYamlError(error, text, lineCounter);
-    throw new RenderFailure({ file, line, column, message: `kustomization: ${message}` });
+/** Where an entry leads, relative to the repository root; a problem when it cannot be inside it. */
+export function entryTarget(
+  entry: KustomizationEntry,
+  folderRel: string,
+): { remote: true } | { rel: string } | { problem: string } {
+  const kind = entry.reads === 'kustomization' ? kustomizeEntryKind(entry.entry) : undefined;
+  if (kind === 'remote') return { remote: true };
+  if (kind === 'local-git' || /^(git::)?file:\/\//i.test(entry.entry)) {
+    return { problem: 'a file:// URL makes kustomize clone a Git repository from this machine' };
   }
-  const out: Reference[] = [];
-  if (!isMap(doc.contents)) return out;
-  for (const field of REFERENCE_FIELDS) {
-    const list = doc.contents.get(field, true);
-    if (!isSeq(list)) continue;
-    for (const item of list.items) {
-      if (!isScalar(item) || typeof item.value !== 'string') continue;
-      if (isRemoteReference(item.value)) continue;
-      out.push({ entry: item.value, line: lineCounter.linePos(item.range?.[0] ?? 0).line });
-    }
-  }
-  return out;
+  if (entry.entry.startsWith('/')) return { problem: 'an absolute path reads outside the repository' };
+  if (entry.entry.includes('\0')) return { problem: 'a path must not contain a NUL character' };
+  // Kustomize joins the entry to the kustomization's folder and cleans it (Go's filepath.Join), as posix.join does.
+  const rel = posix.join(folderRel, entry.entry);
+  if (rel === '..' || rel.startsWith('../')) return { problem: 'it leads out of the repository' };
+  return { rel: rel === '' ? '.' : rel };
 }
 
 /**
  * Checks the kustomization in `dir` and every local folder it reaches. Each folder visited is also walked for
- * symlinks leaving the repository, as the app folder is.
+ * symlinks leaving the repository, dot-folders included.
  */
 export async function confineKustomization(root: string, dir: ConfinedPath): Promise<void> {
   const visited = new Set<string>();
   const visit = async (folder: ConfinedPath): Promise<void> => {
     if (visited.has(folder.abs)) return;
     visited.add(folder.abs);
-    await walkConfined(root, folder.abs, { recurse: true, include: () => true });
+    await walkConfined(root, folder.abs, { recurse: true, hidden: true, include: () => true });
     const name = await findKustomization(folder.abs);
     if (!name) return;
     const file = posix.join(folder.rel, name);
     const text = await readFile(join(folder.abs, name), 'utf8');
-    for (const ref of localReferences(text, file)) {
-      const checked = checkRepoPath(ref.entry, folder.rel === '.' ? '' : folder.rel);
+    for (const entry of kustomizationEntries(text, file)) {
+      const refuse = (problem: string): never => {
+        throw new RenderFailure({
+          file,
+          line: entry.line,
+          message: `refusing ${entry.field} entry ${JSON.stringify(entry.entry)}: ${problem}`,
+        });
+      };
+      const target = entryTarget(entry, folder.rel);
+      if ('remote' in target) continue;
+      if ('problem' in target) refuse(target.problem);
+      const { rel } = target as { rel: string };
       // Missing entries are kustomize's to report ("accumulating resources"); only what exists can be read.
-      if (checked.ok && !(await pathExists(join(root, folder.rel, checked.path)))) continue;
-      let target: ConfinedPath;
-      try {
-        target = await confinePath(root, ref.entry, 'kustomization entry', folder.rel);
-      } catch (err) {
-        if (!(err instanceof RenderFailure)) throw err;
-        throw new RenderFailure({ file, line: ref.line, message: err.located.message });
+      if (!(await pathExists(join(root, rel)))) continue;
+      const resolved = await resolveInside(root, join(root, rel));
+      if (!resolved.ok) {
+        if (resolved.missing) continue; // a dangling link: nothing to read
+        refuse(resolved.problem);
       }
-      const isDir = await stat(target.abs).then(
+      const real = (resolved as { real: string }).real;
+      const isDir = await stat(real).then(
         (s) => s.isDirectory(),
         () => false,
       );
-      if (isDir) await visit(target);
+      if (!isDir) continue;
+      const next = { abs: real, rel: relativeToRoot(root, real) };
+      if (entry.reads === 'kustomization') await visit(next);
+      else await walkConfined(root, next.abs, { recurse: true, hidden: true, include: () => true });
     }
   };
   await visit(dir);

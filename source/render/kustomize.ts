@@ -3,6 +3,13 @@ import type { ConfinedPath } from './confine.js';
 import { parseRendered, type RenderOptions } from './parse-cache.js';
 import { missingTool, type RenderTools, runTool, type ToolUser } from './run-tool.js';
 
+/**
+ * Git protocols kustomize may clone remote bases with. A remote kustomization is out of driftdeck's sight, so one
+ * naming `file:///some/local/repo` (or a submodule with such a URL) is stopped by Git itself; the `ext::` and
+ * `file` transports are never allowed.
+ */
+export const KUSTOMIZE_GIT_PROTOCOLS = 'https:http:ssh';
+
 /** `kustomize build <dir>`, or `kubectl kustomize <dir>` when only kubectl is at hand. */
 export async function renderKustomize(
   app: AppSpec,
@@ -24,6 +31,8 @@ export async function renderKustomize(
       ? [tools.kubectl, ['kustomize', dir.abs]]
       : [undefined, []];
   if (!bin) throw missingTool(user);
-  const output = await runTool(bin, args, dir.abs, user, options);
+  const output = await runTool(bin, args, dir.abs, user, options, {
+    GIT_ALLOW_PROTOCOL: KUSTOMIZE_GIT_PROTOCOLS,
+  });
   return parseRendered(output, { file: kustomizationFile, origin: 'kustomize build output' }, options);
 }

@@ -4,8 +4,13 @@
 // beside the Git cache, so that one-shot commands (diff, sync, status) share it as Argo CD's repo server shares its
 // manifest cache. Entries hold JSON text, so every hit hands out fresh objects that callers may change freely.
 // Texts that fail to parse are never cached: their error is worked out again, with its file and line, every time.
+//
+// The file holds rendered Secrets as they are applied, unmasked: a Helm chart's generated passwords exist nowhere
+// else on disk. They stay in it (a render answered whole from the cache is what saves running helm again, and charts
+// with a Secret are the common case; Argo CD's repo server keeps them in its cache too), so the file is the user's
+// alone: 0600, in a folder of 0700, both tightened again when an older, looser file is met.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KubeObject, RenderedManifest } from '../engine/types.js';
 import { type ParseContext, parseManifests } from './manifests.js';
@@ -31,6 +36,19 @@ interface CacheFile {
 
 /** Renders remembered: each is a list of text keys, small beside the parsed texts it points at. */
 const MAX_RENDERS = 64;
+const FILE_MODE = 0o600;
+const FOLDER_MODE = 0o700;
+
+/** Takes group and other rights off the cache file and its folder, when they have any. */
+async function tighten(file: string): Promise<void> {
+  for (const [path, mode] of [
+    [dirname(file), FOLDER_MODE],
+    [file, FILE_MODE],
+  ] as const) {
+    const current = await stat(path).catch(() => undefined);
+    if (current && (current.mode & 0o077) !== 0) await chmod(path, mode).catch(() => undefined);
+  }
+}
 
 export class ManifestCache {
   private readonly entries = new Map<string, string>();
@@ -46,7 +64,7 @@ export class ManifestCache {
   renderHits = 0;
 
   constructor(
-    /** Where it persists; in memory only when undefined. */
+    /** Where it persists; in memory only when undefined. Its folder is made private (0700): one of driftdeck's own. */
     readonly file?: string,
     private readonly maxEntries = DEFAULT_MAX_ENTRIES,
   ) {}
@@ -55,6 +73,7 @@ export class ManifestCache {
   load(): Promise<void> {
     this.loaded ??= (async () => {
       if (!this.file) return;
+      await tighten(this.file);
       try {
         const data = JSON.parse(await readFile(this.file, 'utf8')) as CacheFile;
         if (data.format !== FORMAT || !Array.isArray(data.entries)) return;
@@ -139,8 +158,11 @@ export class ManifestCache {
       const data: CacheFile = { format: FORMAT, entries: [...this.entries], renders: [...this.renders] };
       const tmp = `${file}.${process.pid}.tmp`;
       try {
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(tmp, JSON.stringify(data));
+        await mkdir(dirname(file), { recursive: true, mode: FOLDER_MODE });
+        await tighten(file);
+        // A leftover temporary file would keep its old mode through writeFile: start from none.
+        await rm(tmp, { force: true });
+        await writeFile(tmp, JSON.stringify(data), { mode: FILE_MODE, flag: 'wx' });
         await rename(tmp, file);
       } catch {
         this.dirty = true;

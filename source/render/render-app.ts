@@ -6,12 +6,12 @@ import { confinePath, repoRoot } from './confine.js';
 import { chooseRenderer } from './detect.js';
 import { renderDirectory } from './directory.js';
 import { renderHelm } from './helm.js';
+import { confineChartFolder } from './helm-deps.js';
 import { renderKustomize } from './kustomize.js';
 import { confineKustomization } from './kustomize-confine.js';
 import type { RenderOptions } from './parse-cache.js';
 import { RenderFailure } from './render-failure.js';
 import type { RenderTools } from './run-tool.js';
-import { walkConfined } from './walk.js';
 
 /**
  * Renders one app of a checkout (a plain folder holding one revision) to manifests, or to one located error.
@@ -74,10 +74,10 @@ async function renderFresh(
     if (choice.kind === 'directory') {
       return { ok: true, manifests: await renderDirectory(root, dir, app.renderer.recurse ?? true, options) };
     }
-    // Helm and kustomize read the folder themselves and follow symlinks; refuse any that leaves the repo first,
-    // and for kustomize, any folder its kustomizations reach.
+    // Helm and kustomize read the folder themselves and follow symlinks, dot-folders included; refuse any that
+    // leaves the repo first, and for kustomize, any folder its kustomizations reach (helm.ts checks subcharts).
     if (choice.kind === 'kustomize') await confineKustomization(root, dir);
-    else await walkConfined(root, dir.abs, { recurse: true, include: () => true });
+    else await confineChartFolder(root, dir.abs);
     const file = choice.file ?? dir.rel;
     const manifests =
       choice.kind === 'helm'

@@ -40,13 +40,17 @@ export function missingTool(user: ToolUser, path?: string): RenderFailure {
   });
 }
 
-/** Runs a tool without a shell and returns its stdout; every failure becomes a RenderFailure naming the app. */
+/**
+ * Runs a tool without a shell and returns its stdout; every failure becomes a RenderFailure naming the app.
+ * `env` is added to this process's environment.
+ */
 export function runTool(
   bin: string,
   args: string[],
   cwd: string,
   user: ToolUser,
   options: ToolOptions = {},
+  env?: Record<string, string>,
 ): Promise<string> {
   const command = `${bin.split('/').pop() ?? bin} ${args[0] ?? ''}`.trim();
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -54,7 +58,14 @@ export function runTool(
     execFile(
       bin,
       args,
-      { cwd, timeout, maxBuffer: MAX_BUFFER, encoding: 'utf8', windowsHide: true },
+      {
+        cwd,
+        timeout,
+        maxBuffer: MAX_BUFFER,
+        encoding: 'utf8',
+        windowsHide: true,
+        env: env ? { ...process.env, ...env } : process.env,
+      },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const code = (error as NodeJS.ErrnoException).code;

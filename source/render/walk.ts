@@ -10,6 +10,11 @@ export interface WalkOptions {
   include: (name: string) => boolean;
   /** Files to leave out even when included, as paths relative to the repo root (driftdeck.yaml itself). */
   exclude?: ReadonlySet<string>;
+  /**
+   * Descend into dot-folders too. A plain folder's manifests skip them (.git, .github), but Helm's loader and
+   * kustomize read what is there (`{{ .Files.Get ".data/config" }}`), so their checks must not.
+   */
+  hidden?: boolean;
 }
 
 export interface WalkedFile {
@@ -20,7 +25,7 @@ export interface WalkedFile {
 
 /**
  * Lists the files under `dirAbs` (a real path inside root), sorted by their path relative to the repo root.
- * Folders whose name starts with `.` (.git, .github) are skipped. A symlink is followed only when its real path
+ * Folders whose name starts with `.` (.git, .github) are skipped unless `hidden` is set. A symlink is followed only when its real path
  * stays inside root, else the walk fails naming it; each real folder is visited once, so link cycles end.
  */
 export async function walkConfined(
@@ -31,6 +36,7 @@ export async function walkConfined(
   const files = new Map<string, WalkedFile>();
   const visited = new Set<string>();
 
+  const descend = (name: string) => options.recurse && (options.hidden || !name.startsWith('.'));
   const visit = async (dir: string): Promise<void> => {
     if (visited.has(dir)) return;
     visited.add(dir);
@@ -53,14 +59,14 @@ export async function walkConfined(
         // Check only what would be read: a link to a folder when descending, a link to a file we include.
         const target = await stat(abs).catch(() => undefined);
         isDir = target?.isDirectory() ?? false;
-        const needed = isDir ? options.recurse && !entry.name.startsWith('.') : options.include(entry.name);
+        const needed = isDir ? descend(entry.name) : options.include(entry.name);
         if (!needed) continue;
         real = await realTarget(root, abs, shown, 'symlink');
       } else if (!isDir && !entry.isFile()) {
         continue; // sockets, fifos: nothing a manifest folder holds
       }
       if (isDir) {
-        if (options.recurse && !entry.name.startsWith('.')) await visit(real);
+        if (descend(entry.name)) await visit(real);
         continue;
       }
       const rel = relativeToRoot(root, real);

@@ -8,11 +8,12 @@ import type { RendererOptions } from '../../../source/engine/types.js';
 import { confinePath, renderApp, repoRoot } from '../../../source/render/index.js';
 import { makeApp } from './make-app.js';
 
+const chart = (name: string, dependency?: string) =>
+  `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n${dependency ? `dependencies:\n  - name: common\n    version: 0.1.0\n    repository: ${dependency}\n` : ''}`;
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
 /** A temp folder holding `repo/` and, beside it, `outside/` that no app may read. */
 let base = '';
-let outside = '';
 const files: Record<string, string> = {
   'outside/secret.yaml': cm('stolen'),
   'outside/dir/cm.yaml': cm('stolen-dir'),
@@ -28,6 +29,20 @@ const files: Record<string, string> = {
   'repo/charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
   'repo/charts/web/values.yaml': 'a: 1\n',
   'repo/charts/leaky-template/Chart.yaml': 'apiVersion: v2\nname: leaky\nversion: 0.1.0\n',
+  'outside/kube/config': 'token: operator-kubeconfig\n',
+  'repo/charts/dot-data/Chart.yaml': chart('dot-data'),
+  'repo/charts/dot-nested/Chart.yaml': chart('dot-nested'),
+  'repo/charts/dot-nested/.x/keep.txt': 'kept\n',
+  'repo/charts/umbrella/Chart.yaml': chart('umbrella', 'file://../common-leaky'),
+  'repo/charts/common-leaky/Chart.yaml': chart('common'),
+  'repo/charts/umbrella-deep/Chart.yaml': chart('umbrella-deep', 'file://../middle'),
+  'repo/charts/middle/Chart.yaml': chart('common', 'file://../../../outside/dir'),
+  'repo/charts/dot-inside/Chart.yaml': chart('dot-inside'),
+  // Helm reads Chart.yaml through yaml.v2 and encoding/json: merge keys apply and field names match in any case.
+  'repo/charts/merge-dep/Chart.yaml':
+    'apiVersion: v2\nname: m\nversion: 0.1.0\ndependencies:\n  - <<: {name: common, version: 0.1.0, repository: "file://../../../outside/dir"}\n',
+  'repo/charts/folded-dep/Chart.yaml':
+    'apiVersion: v2\nname: f\nversion: 0.1.0\nDependencies:\n  - name: common\n    version: 0.1.0\n    Repository: file://../../../outside/dir\n',
 };
 /** link path -> target, both as written (targets relative to the link's folder, or absolute). */
 const links: Record<string, string> = {
@@ -41,12 +56,15 @@ const links: Record<string, string> = {
   'repo/apps/inner-link/shared.yaml': '../../shared/shared.yaml',
   'repo/charts/values-link.yaml': '../../outside/values.yaml',
   'repo/charts/leaky-template/templates': '../../../outside/dir',
+  'repo/charts/dot-data/.data': '../../../outside/kube',
+  'repo/charts/dot-nested/.x/config': '../../../../outside/kube/config',
+  'repo/charts/common-leaky/.data': '../../../outside/kube',
+  'repo/charts/dot-inside/.shared': '../../shared',
   'repo-link': 'repo',
 };
 
 before(async () => {
   base = await realpath(await mkdtemp(join(tmpdir(), 'driftdeck-confine-')));
-  outside = join(base, 'outside');
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(base, path)), { recursive: true });
     await writeFile(join(base, path), text);
@@ -72,19 +90,19 @@ describe('renderApp keeps to the repository', () => {
       name: 'an app folder that is a symlink to outside',
       path: 'apps/outside-app',
       error: () =>
-        `apps/outside-app: refusing app backend path apps/outside-app: it is a symlink, or goes through one, to ${outside} outside the repository`,
+        `apps/outside-app: refusing app backend path apps/outside-app: it is a symlink to "../../outside", which leads out of the repository`,
     },
     {
       name: 'a manifest file symlinked to outside',
       path: 'apps/file-link',
       error: () =>
-        `apps/file-link/leak.yaml: refusing symlink apps/file-link/leak.yaml: it is a symlink, or goes through one, to ${outside}/secret.yaml outside the repository`,
+        `apps/file-link/leak.yaml: refusing symlink apps/file-link/leak.yaml: it is a symlink to "../../../outside/secret.yaml", which leads out of the repository`,
     },
     {
       name: 'a sub-folder symlinked to outside',
       path: 'apps/dir-link',
       error: () =>
-        `apps/dir-link/sub: refusing symlink apps/dir-link/sub: it is a symlink, or goes through one, to ${outside}/dir outside the repository`,
+        `apps/dir-link/sub: refusing symlink apps/dir-link/sub: it is a symlink to "../../../outside/dir", which leads out of the repository`,
     },
     {
       name: 'a manifest symlink with no target',
@@ -97,7 +115,7 @@ describe('renderApp keeps to the repository', () => {
       path: 'charts/web',
       renderer: { type: 'helm', helm: { valueFiles: ['values.yaml', '../values-link.yaml'] } },
       error: () =>
-        `charts/values-link.yaml: refusing values file of app backend charts/values-link.yaml: it is a symlink, or goes through one, to ${outside}/values.yaml outside the repository`,
+        `charts/values-link.yaml: refusing values file of app backend charts/values-link.yaml: it is a symlink to "../../outside/values.yaml", which leads out of the repository`,
     },
     {
       name: 'a values file escaping with ..',
@@ -117,7 +135,49 @@ describe('renderApp keeps to the repository', () => {
       name: 'a chart folder holding a symlink to outside (helm would follow it)',
       path: 'charts/leaky-template',
       error: () =>
-        `charts/leaky-template/templates: refusing symlink charts/leaky-template/templates: it is a symlink, or goes through one, to ${outside}/dir outside the repository`,
+        `charts/leaky-template/templates: refusing symlink charts/leaky-template/templates: it is a symlink to "../../../outside/dir", which leads out of the repository`,
+    },
+    {
+      name: 'a chart dot-folder that is a symlink to outside (.Files.Get ".data/config" would read it)',
+      path: 'charts/dot-data',
+      error: () =>
+        'charts/dot-data/.data: refusing symlink charts/dot-data/.data: it is a symlink to "../../../outside/kube", which leads out of the repository',
+    },
+    {
+      name: 'a symlink to outside inside a chart dot-folder',
+      path: 'charts/dot-nested',
+      error: () =>
+        'charts/dot-nested/.x/config: refusing symlink charts/dot-nested/.x/config: it is a symlink to "../../../../outside/kube/config", which leads out of the repository',
+    },
+    {
+      name: 'a file:// dependency whose chart holds a dot-folder symlink to outside',
+      path: 'charts/umbrella',
+      error: () =>
+        'charts/common-leaky/.data: refusing symlink charts/common-leaky/.data: it is a symlink to "../../../outside/kube", which leads out of the repository',
+    },
+    {
+      name: "a file:// dependency's own file:// dependency leading out",
+      path: 'charts/umbrella-deep',
+      error: () =>
+        'refusing chart dependency "common" of charts/middle/Chart.yaml "../../../outside/dir": expected a path inside the repository, got "../../../outside/dir" which leaves it',
+    },
+    {
+      name: 'a file:// dependency brought in by a merge key',
+      path: 'charts/merge-dep',
+      error: () =>
+        'refusing chart dependency "common" of charts/merge-dep/Chart.yaml "../../../outside/dir": expected a path inside the repository, got "../../../outside/dir" which leaves it',
+    },
+    {
+      name: 'a file:// dependency under capitalised field names',
+      path: 'charts/folded-dep',
+      error: () =>
+        'refusing chart dependency "common" of charts/folded-dep/Chart.yaml "../../../outside/dir": expected a path inside the repository, got "../../../outside/dir" which leaves it',
+    },
+    {
+      name: 'an app path going through a symlink to outside, naming the link',
+      path: 'apps/outside-app/dir',
+      error: () =>
+        'apps/outside-app/dir: refusing app backend path apps/outside-app/dir: apps/outside-app is a symlink to "../../outside", which leads out of the repository',
     },
   ];
   for (const c of refused) {
@@ -125,9 +185,17 @@ describe('renderApp keeps to the repository', () => {
       // No tools: confinement must be decided before any tool would run.
       const result = await renderApp(join(base, 'repo'), makeApp(c.path, c.renderer), {});
       assert.equal(result.ok, false);
-      assert.equal(result.ok ? '' : formatLocatedError(result.error), c.error());
+      const message = result.ok ? '' : formatLocatedError(result.error);
+      assert.equal(message, c.error());
+      assert.ok(!message.includes(base), 'where a link leads on this machine is never printed');
     });
   }
+
+  it('lets a chart keep a dot-folder linked inside the repository (helm is what is missing then)', async () => {
+    const result = await renderApp(join(base, 'repo'), makeApp('charts/dot-inside'), {});
+    assert.equal(result.ok, false);
+    assert.match(result.ok ? '' : result.error.message, /no helm binary was found/);
+  });
 
   const allowed: Array<{
     name: string;

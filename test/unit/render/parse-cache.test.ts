@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ManifestCache, parseManifests, renderApp } from '../../../source/render/index.js';
 import { RenderFailure } from '../../../source/render/render-failure.js';
@@ -99,6 +99,55 @@ describe('ManifestCache', () => {
     assert.equal(damaged.parse(cm('one'), { file: 'f.yaml' }).length, 1);
     await damaged.save();
     assert.match(await readFile(file, 'utf8'), /^\{"format":"driftdeck-manifests/);
+  });
+
+  // The file holds rendered Secrets unmasked: it is the user's alone, however it was left before.
+  const secret =
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: parse-cache-secret\n';
+  const modes: Array<{ name: string; before?: (file: string) => Promise<void> }> = [
+    { name: 'a new file in a new folder' },
+    {
+      name: 'a file and folder left readable by everyone',
+      before: async (file) => {
+        await mkdir(dirname(file), { recursive: true, mode: 0o755 });
+        await chmod(dirname(file), 0o755);
+        await writeFile(file, '{}', { mode: 0o644 });
+        await chmod(file, 0o644);
+      },
+    },
+    {
+      name: 'a readable temporary file left by a process of the same id',
+      before: async (file) => {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(`${file}.${process.pid}.tmp`, 'old', { mode: 0o644 });
+        await chmod(`${file}.${process.pid}.tmp`, 0o644);
+      },
+    },
+  ];
+  for (const [i, c] of modes.entries()) {
+    it(`keeps the file 0600 and its folder 0700 after a save, from ${c.name}`, async () => {
+      const file = join(base, `modes-${i}`, 'parsed.json');
+      await c.before?.(file);
+      const cache = new ManifestCache(file);
+      await cache.load();
+      cache.parse(secret, { file: 'secret.yaml' });
+      await cache.save();
+      assert.match(await readFile(file, 'utf8'), /parse-cache-secret/);
+      assert.equal((await stat(file)).mode & 0o777, 0o600);
+      assert.equal((await stat(dirname(file))).mode & 0o777, 0o700);
+    });
+  }
+
+  it('tightens a loose file when it is only read', async () => {
+    const file = join(base, 'modes-read', 'parsed.json');
+    const writer = new ManifestCache(file);
+    writer.parse(secret, { file: 'secret.yaml' });
+    await writer.save();
+    await chmod(file, 0o644);
+    await chmod(dirname(file), 0o755);
+    await new ManifestCache(file).load();
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.equal((await stat(dirname(file))).mode & 0o777, 0o700);
   });
 
   it('serves renderApp: a second render of a folder with one file changed parses only that file', async () => {

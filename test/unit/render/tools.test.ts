@@ -10,10 +10,11 @@ import type { RendererOptions, RenderResult } from '../../../source/engine/types
 import { type RenderTools, renderApp } from '../../../source/render/index.js';
 import { makeApp, renderFixtures } from './make-app.js';
 
-/** Prints its arguments, working folder and the content of its last argument (a values file) as ConfigMaps. */
+/** Prints its arguments, working folder, GIT_ALLOW_PROTOCOL and the content of its last argument (a values file) as ConfigMaps. */
 const ECHO = `#!/bin/sh
 last=""
 printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: args\\ndata:\\n  cwd: "%s"\\n' "$(pwd -P)"
+printf '  gitProtocols: "%s"\\n' "$GIT_ALLOW_PROTOCOL"
 i=0
 for a in "$@"; do printf '  arg%d: "%s"\\n' "$i" "$a"; i=$((i+1)); last="$a"; done
 printf -- '---\\napiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: last-file\\ndata:\\n'
@@ -89,7 +90,7 @@ describe('renderApp with Helm', () => {
       result.manifests.map((m) => m.source),
       [
         { file: 'helm-chart-with-values/Chart.yaml', line: 1 },
-        { file: 'helm-chart-with-values/Chart.yaml', line: 17 },
+        { file: 'helm-chart-with-values/Chart.yaml', line: 18 },
       ],
     );
   });
@@ -188,6 +189,17 @@ describe('renderApp with Kustomize', () => {
     });
   }
 
+  for (const c of cases) {
+    it(`lets ${c.name} clone remote bases over https, http and ssh only, never file://`, async () => {
+      const result = await renderApp(renderFixtures, makeApp(overlay), c.tools());
+      assert.ok(result.ok, result.ok ? '' : formatLocatedError(result.error));
+      assert.equal(
+        (result.manifests[0]?.object.data as Record<string, string> | undefined)?.gitProtocols,
+        'https:http:ssh',
+      );
+    });
+  }
+
   const failures: Array<{ name: string; tools: () => RenderTools; error: string }> = [
     {
       name: 'neither kustomize nor kubectl',
@@ -221,7 +233,10 @@ describe('Helm chart dependencies', () => {
       const result = await renderApp(join(repo, 'repo'), makeApp('apps/shop'), {});
       assert.equal(result.ok, false);
       const message = result.ok ? '' : formatLocatedError(result.error);
-      assert.match(message, /refusing chart dependency loot "\.\.\/\.\.\/\.\.\/outside".*leaves it/);
+      assert.match(
+        message,
+        /refusing chart dependency "loot" of apps\/shop\/Chart.yaml "\.\.\/\.\.\/\.\.\/outside".*leaves it/,
+      );
     } finally {
       await rm(repo, { recursive: true, force: true });
     }
