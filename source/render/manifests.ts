@@ -93,7 +93,8 @@ export function parseManifests(text: string, context: ParseContext): RenderedMan
 
 /**
  * Where the field at `path` is written, or the deepest of its parents that is: the value of `namespace:` rather
- * than the top of the object. Undefined when not even the first step is there (written through an alias, say).
+ * than the top of the object, and the key of a block mapping or list (its value starts on the next line).
+ * Undefined when not even the first step is there (written through an alias, say).
  */
 function locate(node: Node | null, path: readonly string[]): number | undefined {
   let at: unknown = node;
@@ -102,8 +103,11 @@ function locate(node: Node | null, path: readonly string[]): number | undefined 
     if (!isMap(at)) break;
     const pair = at.items.find((p) => keyText(p.key) === step);
     if (!pair) break;
-    at = pair.value ?? pair.key;
-    offset = (at as Node | null)?.range?.[0] ?? offset;
+    const value = pair.value as Node | null;
+    const block = (isMap(value) || isSeq(value)) && !value.flow;
+    const target = block || !value ? (pair.key as Node | null) : value;
+    offset = target?.range?.[0] ?? offset;
+    at = value;
   }
   return offset;
 }

@@ -158,7 +158,7 @@ describe('parseManifests refuses a Secret whose values are not text, without pri
       name: 'a nested map under stringData',
       text: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: bank\nstringData:\n  login:\n    pin: "${PIN}"\n`,
       error:
-        'app/x.yaml:7:5: Secret "bank": stringData.login must be a string, got a mapping; the value is not shown',
+        'app/x.yaml:6:3: Secret "bank": stringData.login must be a string, got a mapping; the value is not shown',
     },
     {
       name: 'a list under data',
