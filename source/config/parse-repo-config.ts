@@ -2,18 +2,46 @@ import { isMap, isScalar, LineCounter, parseDocument, type YAMLError } from 'yam
 import type { AppSpec, LocatedError, RepoConfig } from '../engine/types.js';
 import { readApp } from './app-spec.js';
 import { isDnsLabel, TOP_LEVEL_KEYS } from './schema.js';
+import { duplicateKeys } from './unique-keys.js';
 import { type Entry, isEmpty, YamlReader } from './yaml-reader.js';
-import { describeYamlError } from './yaml-syntax.js';
+import { describeDuplicateKey, describeYamlError } from './yaml-syntax.js';
+
+/** Syntax errors reported at most: enough to fix, without a page of consequences of the first. */
+const MAX_SYNTAX_ERRORS = 10;
 
 export type RepoConfigResult = { ok: true; config: RepoConfig } | { ok: false; errors: LocatedError[] };
 
 /** Parses and validates driftdeck.yaml (format: ./schema.ts), reporting every error, not only the first. */
 export function parseRepoConfig(text: string, file = 'driftdeck.yaml'): RepoConfigResult {
+  try {
+    return parseText(text, file);
+  } catch (err) {
+    // Whatever a hostile file finds in the parser is reported as this file's error; it must not stop a running agent.
+    return {
+      ok: false,
+      errors: [{ file, line: 1, column: 1, message: `cannot read the file: ${(err as Error).message}` }],
+    };
+  }
+}
+
+function parseText(text: string, file: string): RepoConfigResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Keys given twice are found by duplicateKeys, in linear time (the package's own check is quadratic).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     // The tree of a document with syntax errors is a guess; validating it would report phantom problems.
-    return { ok: false, errors: doc.errors.map((e) => syntaxError(e, text, file, lineCounter)) };
+    // After the first few, syntax errors are mostly echoes of the first (a nesting too deep gives thousands).
+    const shown = doc.errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => syntaxError(e, text, file, lineCounter));
+    const more = doc.errors.length - shown.length;
+    if (more > 0) shown.push({ file, message: `and ${more} more YAML syntax errors after these` });
+    return { ok: false, errors: shown };
+  }
+  const duplicates = duplicateKeys(doc);
+  if (duplicates.length > 0) {
+    return {
+      ok: false,
+      errors: duplicates.map((d) => ({ file, ...describeDuplicateKey(d, lineCounter) })),
+    };
   }
   const r = new YamlReader(file, lineCounter, doc);
   const root: Entry = { node: r.resolve(doc.contents), at: null, field: '' };

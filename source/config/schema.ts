@@ -24,6 +24,8 @@
 // (or `recurse` on a helm or kustomize app) are errors. Every error carries file, line, column and a field path
 // such as `apps[1].sync.auto`.
 
+import { isDns1123Subdomain } from '../engine/names.js';
+
 export const TOP_LEVEL_KEYS = ['apps'] as const;
 export const APP_KEYS = ['name', 'path', 'namespace', 'renderer', 'sync', 'ignore'] as const;
 export const RENDERER_KEYS = ['type', 'releaseName', 'valueFiles', 'values', 'recurse'] as const;
@@ -31,8 +33,6 @@ export const SYNC_KEYS = ['auto', 'prune', 'selfHeal'] as const;
 export const IGNORE_KEYS = ['group', 'kind', 'namespace', 'name', 'jsonPointers'] as const;
 export const RENDERER_TYPES = ['auto', 'directory', 'kustomize', 'helm'] as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Helm refuses release names longer than this. */
 const RELEASE_NAME_MAX = 53;
 
@@ -41,12 +41,10 @@ export const DNS_LABEL_EXPECTED =
   'at most 63 characters)';
 export const RELEASE_NAME_EXPECTED = `a Helm release name (lowercase letters, digits, "-" and ".", at most ${RELEASE_NAME_MAX} characters)`;
 
-export function isDnsLabel(value: string): boolean {
-  return value.length <= 63 && DNS_LABEL.test(value);
-}
+export { isDns1123Label as isDnsLabel } from '../engine/names.js';
 
 export function isReleaseName(value: string): boolean {
-  return value.length <= RELEASE_NAME_MAX && DNS_SUBDOMAIN.test(value);
+  return value.length <= RELEASE_NAME_MAX && isDns1123Subdomain(value);
 }
 
 /** RFC 6901: empty (the whole document, which we refuse to ignore) or `/`-separated tokens where `~` is `~0`/`~1`. */

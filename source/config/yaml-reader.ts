@@ -1,4 +1,14 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  visit,
+} from 'yaml';
 import type { LocatedError } from '../engine/types.js';
 
 /** One value in the file with its field path, and where to point when it is absent or empty. */
@@ -10,15 +20,41 @@ export interface Entry {
   missing?: boolean;
 }
 
+/**
+ * How far aliases may expand a mapping read as plain data (Helm inline values): the yaml package's default, far
+ * below a "billion laughs" block.
+ */
+const MAX_ALIAS_COUNT = 100;
+
 /** Reads a parsed YAML document field by field, collecting every error with its line, column and field path. */
 export class YamlReader {
   readonly errors: LocatedError[] = [];
+  /** What each alias stands for, found in one pass (Alias.resolve walks the whole document on every call). */
+  private readonly targets = new Map<Alias, Node>();
 
   constructor(
     readonly file: string,
     private readonly lineCounter: LineCounter,
     private readonly doc: Document,
-  ) {}
+  ) {
+    // An alias names the closest anchor before it, in document order: the order visit walks.
+    const anchors = new Map<string, Node>();
+    visit(doc, {
+      Node: (_, node) => {
+        if (isAlias(node)) {
+          const target = anchors.get(node.source);
+          if (target) this.targets.set(node, target);
+          else {
+            const where = { node, at: node, field: '' };
+            this.error(
+              where,
+              `invalid YAML: the alias *${node.source} names no anchor (&${node.source}) set before it`,
+            );
+          }
+        } else if (node.anchor) anchors.set(node.anchor, node);
+      },
+    });
+  }
 
   error(entry: Pick<Entry, 'node' | 'at' | 'field'>, message: string): void {
     const target = entry.node?.range && !isEmpty(entry.node) ? entry.node : (entry.at ?? entry.node);
@@ -34,7 +70,7 @@ export class YamlReader {
 
   /** Follows an alias (`*name`) to the node it stands for. */
   resolve(node: unknown): Node | null {
-    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
+    if (isAlias(node)) return this.targets.get(node) ?? null;
     return (node as Node | null) ?? null;
   }
 
@@ -124,7 +160,16 @@ export class YamlReader {
       this.error(entry, `expected ${expected}, got ${describe(entry.node)}`);
       return undefined;
     }
-    return entry.node.toJS(this.doc) as Record<string, unknown>;
+    try {
+      return entry.node.toJS(this.doc, { maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
+    } catch (err) {
+      // The yaml package throws a ReferenceError for an alias bomb and for an alias to a missing anchor.
+      const why = /alias count/i.test((err as Error).message)
+        ? `aliases (*name) expand it more than ${MAX_ALIAS_COUNT} times over; write the values out`
+        : `it cannot be read: ${(err as Error).message}`;
+      this.error(entry, `expected ${expected}; ${why}`);
+      return undefined;
+    }
   }
 }
 

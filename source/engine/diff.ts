@@ -10,6 +10,14 @@ import type { KubeObject, ResourceKey } from './types.js';
 /** Lines of unchanged context around each change, as in `diff -u` and `kubectl diff`. */
 const CONTEXT_LINES = 3;
 
+/**
+ * Bounds on one resource's diff, which runs on the thread that draws the console and renews leases. The line
+ * diff (Myers) costs about (lines x edits): an object with 8,000 changed lines took 13.4 s. The diff gives up
+ * past maxEdits lines added or removed (deterministic: the same objects always give the same answer), objects
+ * longer than maxLines are not searched at all, and timeoutMs is the last guard on a slow machine.
+ */
+export const DIFF_LIMITS = { maxEdits: 1_000, maxLines: 50_000, timeoutMs: 2_000 } as const;
+
 /** A copy with every map's keys in code-point order, so that the server's key order never shows as a change. */
 export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
@@ -58,11 +66,42 @@ export function resourceDiff(input: ResourceDiffInput): ResourceDiff {
   const label = `${input.key.kind}/${input.key.name}`;
   // One side empty (to create, or to prune): every line is added or removed, no need to search for a diff.
   if (!before || !after) return { diff: wholePatch(label, before, after), changed: true };
+  const lines = { live: countLines(before), desired: countLines(after) };
+  if (lines.live + lines.desired > DIFF_LIMITS.maxLines) {
+    return { diff: tooLarge(label, lines, `more than ${DIFF_LIMITS.maxLines} lines of YAML`), changed: true };
+  }
   const diff = createTwoFilesPatch(`live/${label}`, `desired/${label}`, before, after, undefined, undefined, {
     context: CONTEXT_LINES,
     headerOptions: { includeIndex: false, includeUnderline: false, includeFileHeaders: true },
+    maxEditLength: DIFF_LIMITS.maxEdits,
+    timeout: DIFF_LIMITS.timeoutMs,
   });
+  // undefined: the search gave up (too many edits, or out of time).
+  if (diff === undefined) {
+    return {
+      diff: tooLarge(label, lines, `more than ${DIFF_LIMITS.maxEdits} lines added or removed`),
+      changed: true,
+    };
+  }
   return { diff, changed: true };
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') || text === '' ? n : n + 1;
+}
+
+/**
+ * A patch with no hunks and a note where the hunks would be: a `\` line, as unified diffs write remarks, so every
+ * place that shows diffs (console, `driftdeck diff`, JSON) shows the note without knowing about it.
+ */
+function tooLarge(label: string, lines: { live: number; desired: number }, why: string): string {
+  return (
+    `--- live/${label}\n+++ desired/${label}\n` +
+    `\\ too large to diff here (${why}; ${lines.live} lines live, ${lines.desired} desired): ` +
+    'compare them with kubectl diff\n'
+  );
 }
 
 /** The unified diff of a text against nothing (or nothing against a text), as `createTwoFilesPatch` writes it. */

@@ -16,8 +16,12 @@ import type { KubeObject, RenderedManifest } from '../engine/types.js';
 import { type ParseContext, parseManifests } from './manifests.js';
 import type { ToolOptions } from './run-tool.js';
 
-/** Bump when parsing changes what it produces for the same text (a new YAML option, another library version). */
-const FORMAT = 'driftdeck-manifests/1 yaml-1.1';
+/**
+ * Bump when parsing changes what it produces for the same text (a new YAML option, another library version) or
+ * refuses texts it took before (/2: names, apiVersions and Secret values are checked), so that no entry written
+ * before a check can answer for a text the check refuses.
+ */
+const FORMAT = 'driftdeck-manifests/2 yaml-1.1';
 /** Texts remembered (least recently used go first): a few large repositories' worth. */
 const DEFAULT_MAX_ENTRIES = 20_000;
 

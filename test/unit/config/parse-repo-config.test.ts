@@ -199,7 +199,9 @@ describe('parseRepoConfig', () => {
     {
       name: 'a duplicate key',
       text: 'apps: []\napps: []\n',
-      errors: ['driftdeck.yaml:2:1: invalid YAML: Map keys must be unique'],
+      errors: [
+        'driftdeck.yaml:2:1: invalid YAML: Map keys must be unique; this key is already given at line 1',
+      ],
     },
     {
       name: 'an empty pointer list',

@@ -77,7 +77,7 @@ describe('renderApp on a plain folder', () => {
     {
       fixture: 'scalar-document',
       error:
-        'scalar-document/notes.yaml:1:1: expected a Kubernetes object (a mapping), got "just a sentence, not an object"; every object needs apiVersion, kind and metadata.name',
+        'scalar-document/notes.yaml:1:1: expected a Kubernetes object (a mapping), got a string; every object needs apiVersion, kind and metadata.name',
     },
   ];
   for (const c of broken) {
