@@ -5,16 +5,17 @@
 // manifest cache. Entries hold JSON text, so every hit hands out fresh objects that callers may change freely.
 // Texts that fail to parse are never cached: their error is worked out again, with its file and line, every time.
 //
-// The file holds rendered Secrets as they are applied, unmasked: a Helm chart's generated passwords exist nowhere
-// else on disk. They stay in it (a render answered whole from the cache is what saves running helm again, and charts
-// with a Secret are the common case; Argo CD's repo server keeps them in its cache too), so the file is the user's
-// alone: 0600, in a folder of 0700, both tightened again when an older, looser file is met.
+// Rendered Secrets stay cached (a render answered whole from the cache is what saves running helm again, and charts
+// with a Secret are the common case; Argo CD's repo server keeps them in its cache too), but never in the clear: a
+// text holding a Secret is written sealed with a key kept apart from the cache (sealed.ts). The file is the user's
+// alone all the same: 0600, in a folder of 0700, both tightened again when an older, looser file is met.
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KubeObject, RenderedManifest } from '../engine/types.js';
 import { type ParseContext, parseManifests } from './manifests.js';
 import type { ToolOptions } from './run-tool.js';
+import { defaultSealKeyFile, holdsSecret, isSealed, seal, sealKey, unseal } from './sealed.js';
 
 /**
  * Bump when parsing changes what it produces for the same text (a new YAML option, another library version) or
@@ -71,7 +72,17 @@ export class ManifestCache {
     /** Where it persists; in memory only when undefined. Its folder is made private (0700): one of driftdeck's own. */
     readonly file?: string,
     private readonly maxEntries = DEFAULT_MAX_ENTRIES,
+    /** The key that seals the texts holding a Secret in the file. */
+    private readonly sealKeyFile = defaultSealKeyFile(),
   ) {}
+
+  private sealing: Promise<Buffer | undefined> | undefined;
+
+  /** The sealing key, made on first use; undefined when it cannot be had (texts with Secrets are then not kept). */
+  private key(): Promise<Buffer | undefined> {
+    this.sealing ??= sealKey(this.sealKeyFile).catch(() => undefined);
+    return this.sealing;
+  }
 
   /** Reads the file once; a missing, unreadable or other-format file is an empty cache, never an error. */
   load(): Promise<void> {
@@ -81,9 +92,13 @@ export class ManifestCache {
       try {
         const data = JSON.parse(await readFile(this.file, 'utf8')) as CacheFile;
         if (data.format !== FORMAT || !Array.isArray(data.entries)) return;
+        const sealKey = data.entries.some(([, value]) => typeof value === 'string' && isSealed(value))
+          ? await this.key()
+          : undefined;
         for (const [key, value] of data.entries) {
-          if (typeof key === 'string' && typeof value === 'string' && !this.entries.has(key))
-            this.entries.set(key, value);
+          if (typeof key !== 'string' || typeof value !== 'string' || this.entries.has(key)) continue;
+          const text = isSealed(value) ? sealKey && unseal(sealKey, value) : value;
+          if (text !== undefined) this.entries.set(key, text);
         }
         for (const [key, texts] of data.renders ?? []) {
           if (typeof key === 'string' && Array.isArray(texts) && !this.renders.has(key))
@@ -159,7 +174,13 @@ export class ManifestCache {
     this.pending ??= this.saving.then(async () => {
       this.pending = undefined;
       this.dirty = false;
-      const data: CacheFile = { format: FORMAT, entries: [...this.entries], renders: [...this.renders] };
+      const secrets = [...this.entries.values()].some(holdsSecret) ? await this.key() : undefined;
+      const entries: [string, string][] = [];
+      for (const [key, text] of this.entries) {
+        if (!holdsSecret(text)) entries.push([key, text]);
+        else if (secrets) entries.push([key, seal(secrets, text)]);
+      }
+      const data: CacheFile = { format: FORMAT, entries, renders: [...this.renders] };
       const tmp = `${file}.${process.pid}.tmp`;
       try {
         await mkdir(dirname(file), { recursive: true, mode: FOLDER_MODE });

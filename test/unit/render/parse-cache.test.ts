@@ -101,7 +101,7 @@ describe('ManifestCache', () => {
     assert.match(await readFile(file, 'utf8'), /^\{"format":"driftdeck-manifests/);
   });
 
-  // The file holds rendered Secrets unmasked: it is the user's alone, however it was left before.
+  // The file holds rendered Secrets (sealed): it is the user's alone, however it was left before.
   const secret =
     'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: parse-cache-secret\n';
   const modes: Array<{ name: string; before?: (file: string) => Promise<void> }> = [
@@ -128,19 +128,54 @@ describe('ManifestCache', () => {
     it(`keeps the file 0600 and its folder 0700 after a save, from ${c.name}`, async () => {
       const file = join(base, `modes-${i}`, 'parsed.json');
       await c.before?.(file);
-      const cache = new ManifestCache(file);
+      const cache = new ManifestCache(file, undefined, join(base, 'key'));
       await cache.load();
       cache.parse(secret, { file: 'secret.yaml' });
       await cache.save();
-      assert.match(await readFile(file, 'utf8'), /parse-cache-secret/);
+      assert.match(await readFile(file, 'utf8'), /"sealed:v1:/);
       assert.equal((await stat(file)).mode & 0o777, 0o600);
       assert.equal((await stat(dirname(file))).mode & 0o777, 0o700);
     });
   }
 
+  it('writes a text holding a Secret sealed with a key kept apart, and opens it again with that key only', async () => {
+    const file = join(base, 'sealed', 'parsed.json');
+    const keyFile = join(base, 'state', 'driftdeck', 'parse-cache.key');
+    const nested = `apiVersion: example.com/v1\nkind: Bundle\nmetadata:\n  name: b\nspec:\n  inner:\n    kind: Secret\n    data:\n      token: ${Buffer.from('nested-secret-value').toString('base64')}\n`;
+    const writer = new ManifestCache(file, undefined, keyFile);
+    writer.parse(secret, { file: 'secret.yaml' });
+    writer.parse(nested, { file: 'bundle.yaml' });
+    writer.parse(cm('plain', 'visible-value'), { file: 'cm.yaml' });
+    await writer.save();
+    const text = await readFile(file, 'utf8');
+    assert.doesNotMatch(text, /parse-cache-secret|nested-secret-value|bmVzdGVkLXNlY3JldC12YWx1ZQ/);
+    assert.match(text, /visible-value/, 'texts without a Secret stay plain');
+    assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
+    assert.equal((await stat(dirname(keyFile))).mode & 0o777, 0o700);
+
+    const reader = new ManifestCache(file, undefined, keyFile);
+    await reader.load();
+    const [opened] = reader.parse(secret, { file: 'secret.yaml' });
+    assert.equal(
+      (opened!.object as { stringData?: Record<string, string> }).stringData?.password,
+      'parse-cache-secret',
+    );
+    assert.deepEqual([reader.hits, reader.misses], [1, 0]);
+
+    const otherKey = new ManifestCache(file, undefined, join(base, 'other-state', 'parse-cache.key'));
+    await otherKey.load();
+    otherKey.parse(secret, { file: 'secret.yaml' });
+    otherKey.parse(cm('plain', 'visible-value'), { file: 'cm.yaml' });
+    assert.deepEqual(
+      [otherKey.hits, otherKey.misses],
+      [1, 1],
+      'a sealed text that does not open is parsed again',
+    );
+  });
+
   it('tightens a loose file when it is only read', async () => {
     const file = join(base, 'modes-read', 'parsed.json');
-    const writer = new ManifestCache(file);
+    const writer = new ManifestCache(file, undefined, join(base, 'key'));
     writer.parse(secret, { file: 'secret.yaml' });
     await writer.save();
     await chmod(file, 0o644);
