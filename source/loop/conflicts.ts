@@ -39,11 +39,22 @@ export function legacyOwnedBy(live: KubeObject | undefined, app: string | undefi
   return managedFields(live).some((e) => e.manager === LEGACY_FIELD_MANAGER && e.operation === 'Apply');
 }
 
-/** Conflicting managers a sync takes back without --force-conflicts: hand edits, and the app's earlier manager. */
-function ownToTakeBack(managers: string[], live: KubeObject | undefined, app: string | undefined): boolean {
-  const others = legacyOwnedBy(live, app) ? managers.filter((m) => m !== LEGACY_FIELD_MANAGER) : managers;
-  return others.length === 0 ? managers.length > 0 : onlyHandEdits(others, live);
+/**
+ * Conflicting managers a sync takes back without --force-conflicts: hand edits, and the app's earlier manager.
+ * Undefined when another applier is among them; else what the sync takes, in words (`hand` for the hand edits).
+ */
+function ownToTakeBack(
+  managers: string[],
+  live: KubeObject | undefined,
+  app: string | undefined,
+): { hand: string[]; legacy: boolean } | undefined {
+  const legacy = legacyOwnedBy(live, app) && managers.includes(LEGACY_FIELD_MANAGER);
+  const hand = legacy ? managers.filter((m) => m !== LEGACY_FIELD_MANAGER) : managers;
+  if (hand.length === 0) return legacy ? { hand, legacy } : undefined;
+  return onlyHandEdits(hand, live) ? { hand, legacy } : undefined;
 }
+
+const LEGACY_WORDS = `fields of the former shared field manager ${LEGACY_FIELD_MANAGER}`;
 
 /** The app an object is applied for, from the mark prepareDesired put on it, and the field manager that follows. */
 function applier(desired: KubeObject): { app: string | undefined; fieldManager: string } {
@@ -95,9 +106,12 @@ export async function predictApply(
   } catch (err) {
     if (isConflict(err)) {
       const managers = conflictManagers((err as Error).message);
-      const note = ownToTakeBack(managers, live, app)
-        ? `changed by hand or applied by an earlier driftdeck (${managers.join(', ')}); a sync puts Git's values back`
-        : `fields owned by another field manager (${managers.join(', ') || 'unknown'}); sync needs --force-conflicts`;
+      const own = ownToTakeBack(managers, live, app);
+      const note = !own
+        ? `fields owned by another field manager (${managers.join(', ') || 'unknown'}); sync needs --force-conflicts`
+        : own.legacy
+          ? `${LEGACY_WORDS}${own.hand.length ? `, and changed by hand (${own.hand.join(', ')})` : ''}; a sync takes them over`
+          : `changed by hand (${managers.join(', ')}); a sync puts Git's values back`;
       try {
         return { object: await dryRun(true), ...withWarnings(note) };
       } catch (again) {
@@ -156,13 +170,16 @@ export async function applyResolvingDrift(
   } catch (err) {
     if (!isConflict(err) || opts.force) throw err;
     const managers = conflictManagers((err as Error).message);
-    if (!ownToTakeBack(managers, live, app)) {
+    const own = ownToTakeBack(managers, live, app);
+    if (!own) {
       throw new Error(
         `${(err as Error).message.replace(/^Conflict: /, 'conflict: ')} — another field manager (${managers.join(', ')}) owns these fields; sync with --force-conflicts to take them`,
       );
     }
     await apply(true);
-    note = `took back fields changed by hand or by an earlier driftdeck: ${managers.join(', ')}`;
+    note = own.legacy
+      ? `took over ${LEGACY_WORDS}${own.hand.length ? `, and fields changed by hand by ${own.hand.join(', ')}` : ''}`
+      : `took back fields changed by hand by ${managers.join(', ')}`;
   }
   if (!opts.dryRun && legacyOwnedBy(live, app)) {
     const released = await releaseLegacyManager(cluster, desired);

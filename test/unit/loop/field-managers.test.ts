@@ -68,7 +68,12 @@ describe('field managers', () => {
       kind: 'ConfigMap',
       metadata: { name: 'settings', namespace: 'shop' },
     });
-    assert.match(out.note ?? '', /earlier driftdeck: driftdeck/);
+    assert.equal(out.note, 'took over fields of the former shared field manager driftdeck');
+    const prediction = await predictApply(recorder('driftdeck').cluster, desired, live);
+    assert.equal(
+      prediction.note,
+      'fields of the former shared field manager driftdeck; a sync takes them over',
+    );
   });
 
   it('releases the former manager after an apply without conflict too, but not on a dry-run', async () => {
