@@ -3,7 +3,8 @@
 // other app keeps in it). So a key rendered by two apps is refused for both, and a prune candidate that another app
 // renders, or a Namespace another app renders objects into, is kept.
 import { keyOf, keyString, parseKeyString } from './keys.js';
-import type { LocatedError, RenderedManifest, ResourceKey, SourceLocation } from './types.js';
+import { appLabelOf } from './ownership.js';
+import type { KubeObject, LocatedError, RenderedManifest, ResourceKey, SourceLocation } from './types.js';
 
 export interface Claim {
   app: string;
@@ -15,6 +16,25 @@ export interface ClaimIndex {
   byKey: Map<string, Claim[]>;
   /** Apps rendering objects into each namespace. */
   byNamespace: Map<string, Set<string>>;
+  /** Apps whose marked objects live in each namespace (see withLiveObjects). */
+  liveByNamespace?: Map<string, Set<string>>;
+}
+
+/**
+ * Adds the apps whose mark live objects carry, by namespace: a Namespace holding another app's objects is kept even
+ * when that app cannot render now (a broken commit, a chart that fails), since deleting it deletes them.
+ */
+export function withLiveObjects(index: ClaimIndex, live: Iterable<KubeObject>): ClaimIndex {
+  const liveByNamespace = new Map<string, Set<string>>();
+  for (const o of live) {
+    const app = appLabelOf(o);
+    const ns = o.metadata?.namespace;
+    if (!app || !ns) continue;
+    const users = liveByNamespace.get(ns) ?? new Set<string>();
+    users.add(app);
+    liveByNamespace.set(ns, users);
+  }
+  return { ...index, liveByNamespace };
 }
 
 /** Indexes what each app renders now (namespaces defaulted); a list may be an app's last good render. */
@@ -89,6 +109,8 @@ export function pruneKeptFor(
   if (key.group === '' && key.kind === 'Namespace') {
     const users = [...(index.byNamespace.get(key.name) ?? [])].filter((a) => a !== app);
     if (users.length) return `kept: app ${users.join(', ')} renders objects in this namespace`;
+    const holders = [...(index.liveByNamespace?.get(key.name) ?? [])].filter((a) => a !== app);
+    if (holders.length) return `kept: it holds objects of app ${holders.join(', ')}`;
   }
   return undefined;
 }

@@ -1,7 +1,14 @@
 // The pure engine core: data in, data out. No I/O, no adapters, no UI.
 
 export { appliedUnchanged, DESIRED_HASH_ANNOTATION, isSubset, withDesiredHash } from './applied.js';
-export { type Claim, type ClaimIndex, claimIndex, pruneKeptFor, sharedKeyErrors } from './claims.js';
+export {
+  type Claim,
+  type ClaimIndex,
+  claimIndex,
+  pruneKeptFor,
+  sharedKeyErrors,
+  withLiveObjects,
+} from './claims.js';
 export type { ResourceDiff, ResourceDiffInput } from './diff.js';
 export { resourceDiff, sortKeysDeep, toYaml } from './diff.js';
 export {

@@ -1,7 +1,7 @@
 // The watch loop: polls Git, renders each app at the new revision, keeps the informer cache on the kinds the apps
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
-import { claimIndex, keyString, planSummary } from '../engine/index.js';
+import { claimIndex, keyString, planSummary, withLiveObjects } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type {
   AppSpec,
@@ -196,8 +196,9 @@ export class Loop implements Controller {
     const cached = cluster.cached();
     const index = indexLive(cached);
     // What every app renders now, so that no app prunes what another one needs.
-    const claims = claimIndex(
-      this.apps.map((a) => ({ app: a.name, desired: this.rendered.get(a.name)?.claims ?? [] })),
+    const claims = withLiveObjects(
+      claimIndex(this.apps.map((a) => ({ app: a.name, desired: this.rendered.get(a.name)?.claims ?? [] }))),
+      cached,
     );
     await Promise.all(
       this.apps.map(async (app) => {

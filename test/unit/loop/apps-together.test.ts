@@ -87,6 +87,28 @@ describe('apps on one cluster', () => {
     loop.stop();
   });
 
+  it("does not prune a Namespace holding another app's objects while that app cannot render", async () => {
+    const cluster = new FakeCluster();
+    cluster.put(markOwned(SHOP, 'frontend'));
+    cluster.put(markOwned(obj('v1', 'ConfigMap', 'api', 'shop'), 'backend'));
+    const { loop } = fakeLoop(
+      [frontend, backend],
+      (a): RenderResult =>
+        a.name === 'frontend'
+          ? rendered('frontend', [obj('v1', 'ConfigMap', 'web')])
+          : { ok: false, error: { message: 'chart failed', file: 'apps/backend/Chart.yaml', line: 1 } },
+      cluster,
+    );
+    await loop.start();
+    const record = await loop.sync('frontend', PRUNE);
+    assert.deepEqual(cluster.removed, []);
+    assert.equal(
+      record.resources.find((r) => r.key.kind === 'Namespace')?.message,
+      'not pruned: kept: it holds objects of app backend',
+    );
+    loop.stop();
+  });
+
   it('still prunes what only this app ever needed', async () => {
     const cluster = new FakeCluster();
     cluster.put(markOwned(obj('v1', 'ConfigMap', 'old', 'shop'), 'frontend'));
