@@ -107,7 +107,7 @@ test('a Deployment outside the app destinations refuses the whole commit, naming
   assert.ok(await gone(apps.readNamespacedDeployment({ name: 'escape', namespace: outside.name })));
 });
 
-test("an app's Lease or ConfigMap in driftdeck-system is always refused, whatever the policy", async () => {
+test("an app's Lease or ConfigMap in driftdeck-system is refused under the default policy", async () => {
   const app = uniqueName('sys');
   const lease = uniqueName('hp-lease');
   const history = uniqueName('hp-history');
@@ -117,11 +117,8 @@ test("an app's Lease or ConfigMap in driftdeck-system is always refused, whateve
     () => core().deleteNamespacedConfigMap({ name: history, namespace: SYSTEM }),
   );
   const r = await repo({
-    'driftdeck.yaml': `policy:
-  destinations: ["*"]
-apps:
-  - { name: ${app}, path: sys, namespace: ${web.name} }
-`,
+    // No policy at all: the default lets any namespace through, but driftdeck's own.
+    'driftdeck.yaml': `apps:\n  - { name: ${app}, path: sys, namespace: ${web.name} }\n`,
     'sys/ok.yaml': configMap('harmless', { v: '1' }),
     'sys/lease.yaml': `apiVersion: coordination.k8s.io/v1
 kind: Lease
@@ -169,7 +166,11 @@ data:
   );
 });
 
-test('Namespace/shop declared by frontend and backend is refused for both; frontend dropping it prunes nothing of backend', async () => {
+/**
+ * frontend declares Namespace/<shop> and a ConfigMap in it, backend a ConfigMap in it; both synced, each app's
+ * objects carry its mark (the namespace frontend's).
+ */
+async function shopApps() {
   const frontend = uniqueName('frontend');
   const backend = uniqueName('backend');
   const shop = uniqueName('hp-shop');
@@ -188,11 +189,11 @@ test('Namespace/shop declared by frontend and backend is refused for both; front
     const s = await driftdeck(['sync', app, '--repo', r.remote]);
     assert.equal(s.code, 0, s.stderr + s.stdout);
   }
-  const managers = (
-    await core().readNamespacedConfigMap({ name: 'api', namespace: shop })
-  ).metadata?.managedFields?.map((m) => m.manager);
-  assert.deepEqual(managers, [`driftdeck:${backend}`], 'each app applies under its own field manager');
+  return { frontend, backend, shop, namespace, r };
+}
 
+test('Namespace/shop declared by frontend and backend is refused for both, naming both apps and places', async () => {
+  const { frontend, backend, shop, namespace, r } = await shopApps();
   await r.commit({ 'backend/namespace.yaml': namespace }, 'Backend declares the shop namespace too');
   const rows = await status(r);
   const both = `Namespace ${shop} is rendered by 2 apps: ${frontend} (frontend/namespace.yaml:1) and ${backend} (backend/namespace.yaml:1)`;
@@ -200,11 +201,20 @@ test('Namespace/shop declared by frontend and backend is refused for both; front
     assert.equal(rows.get(app)?.sync, 'Error', app);
     assert.ok(rows.get(app)?.error?.message.startsWith(both), rows.get(app)?.error?.message);
   }
-  const refused = await driftdeck(['sync', backend, '--repo', r.remote]);
-  assert.notEqual(refused.code, 0);
-  assert.ok(refused.stderr.includes(both), refused.stderr);
+  for (const app of [frontend, backend]) {
+    const refused = await driftdeck(['sync', app, '--repo', r.remote]);
+    assert.notEqual(refused.code, 0, app);
+    assert.ok(refused.stderr.includes(both), refused.stderr);
+  }
+});
 
-  await r.commit({ 'frontend/namespace.yaml': null }, 'Frontend leaves the namespace to backend');
+test("after frontend drops Namespace/shop, sync frontend --prune deletes neither the namespace nor backend's objects", async () => {
+  const { frontend, backend, shop, namespace, r } = await shopApps();
+  // One commit moves the namespace from frontend to backend: never rendered by both, still marked frontend's.
+  await r.commit(
+    { 'frontend/namespace.yaml': null, 'backend/namespace.yaml': namespace },
+    'Frontend leaves the namespace to backend',
+  );
   const prune = await driftdeck(['sync', frontend, '--repo', r.remote, '--prune']);
   assert.equal(prune.code, 0, prune.stderr + prune.stdout);
   assert.match(
@@ -214,6 +224,16 @@ test('Namespace/shop declared by frontend and backend is refused for both; front
   const ns = await core().readNamespace({ name: shop });
   assert.equal(ns.metadata?.deletionTimestamp, undefined, 'the namespace is not being deleted');
   assert.equal((await configMapData('api', shop))?.v, '1', "backend's objects are still there");
+});
+
+test('each app applies under a field manager of its own', async () => {
+  const { frontend, backend, shop } = await shopApps();
+  const managers = async (name: string) =>
+    (await core().readNamespacedConfigMap({ name, namespace: shop })).metadata?.managedFields?.map(
+      (m) => m.manager,
+    );
+  assert.deepEqual(await managers('web'), [`driftdeck:${frontend}`]);
+  assert.deepEqual(await managers('api'), [`driftdeck:${backend}`]);
 });
 
 test('fields applied by the former shared field manager are taken over, and a field Git dropped is removed', async () => {
