@@ -1,5 +1,6 @@
 import { isMap } from 'yaml';
 import type { AppSpec, IgnoreRule, RendererOptions, SyncPolicy } from '../engine/types.js';
+import { appNamespaceProblem, type PolicyRules, readPolicy, resolvePolicy } from './policy-spec.js';
 import { checkRepoPath } from './repo-path.js';
 import {
   APP_KEYS,
@@ -22,7 +23,7 @@ export function dnsLabelProblem(value: string): string | undefined {
 }
 
 /** One item of `apps`, or undefined when it has errors (all of them reported to the reader). */
-export function readApp(r: YamlReader, entry: Entry): AppSpec | undefined {
+export function readApp(r: YamlReader, entry: Entry, defaults?: PolicyRules): AppSpec | undefined {
   const before = r.errors.length;
   const fields = r.mapping(entry, APP_KEYS, 'an app (a mapping with name, path and namespace)');
   if (!fields) return undefined;
@@ -38,12 +39,16 @@ export function readApp(r: YamlReader, entry: Entry): AppSpec | undefined {
   const rawPath = r.string(pathEntry, true, 'a folder relative to the repository root');
   const path = rawPath === undefined ? undefined : checkRepoPath(rawPath);
   if (path && !path.ok) r.error(pathEntry, path.problem);
+  const namespaceEntry = r.field(fields, 'namespace', entry);
   const namespace = label('namespace');
+  const policy = resolvePolicy(defaults, readPolicy(r, r.field(fields, 'policy', entry)));
+  const namespaceProblem = namespace === undefined ? undefined : appNamespaceProblem(namespace, policy);
+  if (namespaceProblem) r.error(namespaceEntry, namespaceProblem);
   const renderer = readRenderer(r, r.field(fields, 'renderer', entry), path?.ok ? path.path : '.');
   const sync = readSync(r, r.field(fields, 'sync', entry));
   const ignore = readIgnore(r, r.field(fields, 'ignore', entry));
   if (r.errors.length > before || !name || !path?.ok || !namespace) return undefined;
-  return { name, path: path.path, namespace, renderer, sync, ignore };
+  return { name, path: path.path, namespace, renderer, sync, ignore, ...(policy ? { policy } : {}) };
 }
 
 function readRenderer(r: YamlReader, entry: Entry, appPath: string): RendererOptions {

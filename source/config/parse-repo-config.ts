@@ -1,6 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { AppSpec, LocatedError, RepoConfig } from '../engine/types.js';
 import { readApp } from './app-spec.js';
+import { readPolicy } from './policy-spec.js';
 import { isDnsLabel, TOP_LEVEL_KEYS } from './schema.js';
 import { duplicateKeys } from './unique-keys.js';
 import { type Entry, isEmpty, YamlReader } from './yaml-reader.js';
@@ -54,13 +55,14 @@ function parseText(text: string, file: string): RepoConfigResult {
     };
   }
   const fields = r.mapping(root, TOP_LEVEL_KEYS, 'a mapping with an apps list');
+  const defaults = fields ? readPolicy(r, r.field(fields, 'policy', root)) : undefined;
   const appsEntry = fields ? r.field(fields, 'apps', root) : undefined;
   const items = appsEntry ? r.list(appsEntry, true, 'a list of apps') : undefined;
 
   const apps: AppSpec[] = [];
   const seen = new Map<string, { field: string; line: number | undefined }>();
   for (const item of items ?? []) {
-    const app = readApp(r, item);
+    const app = readApp(r, item, defaults);
     if (app) apps.push(app);
     const nameEntry = nameEntryOf(r, item);
     const name = isScalar(nameEntry.node) ? nameEntry.node.value : undefined;

@@ -14,10 +14,18 @@
 //       #   values: { replicas: 3 }      # helm only; a mapping merged after the values files
 //       #   recurse: true                # directory only; descend into sub-folders (default true)
 //       sync: { auto: false, prune: false, selfHeal: false }   # optional; each key optional, default false
+//       policy:                          # optional; overrides the top-level policy rule by rule
+//         destinations: [web, web-*]     #   namespace globs (`*`, `?`); `!kube-*` refuses what it matches
+//         clusterResources:              #   cluster-scoped kinds allowed; [] allows none
+//           - { group: "", kind: Namespace }   # group "" is the core group; both may be globs
 //       ignore:                          # optional list of rules
 //         - group: apps                  # optional: group ("" is the core group), kind, namespace, name
 //           kind: Deployment
 //           jsonPointers: [/spec/replicas]  # required, non-empty, RFC 6901 pointers (start with `/`)
+//   policy: { destinations: ["*"], clusterResources: [{ group: "*", kind: "*" }] }  # optional default, shown here
+//
+// The namespace driftdeck-system (leases, sync history) is refused to every app whatever its policy; an app whose
+// namespace its own destinations refuse is an error.
 //
 // Rules: unknown keys are errors (typos must not pass silently); YAML 1.2 core schema, so `yes`/`no` are strings
 // and are refused where a boolean is expected; one document per file; helm options on a directory or kustomize app
@@ -26,8 +34,10 @@
 
 import { isDns1123Subdomain } from '../engine/names.js';
 
-export const TOP_LEVEL_KEYS = ['apps'] as const;
-export const APP_KEYS = ['name', 'path', 'namespace', 'renderer', 'sync', 'ignore'] as const;
+export const TOP_LEVEL_KEYS = ['apps', 'policy'] as const;
+export const APP_KEYS = ['name', 'path', 'namespace', 'renderer', 'sync', 'ignore', 'policy'] as const;
+export const POLICY_KEYS = ['destinations', 'clusterResources'] as const;
+export const CLUSTER_RESOURCE_KEYS = ['group', 'kind'] as const;
 export const RENDERER_KEYS = ['type', 'releaseName', 'valueFiles', 'values', 'recurse'] as const;
 export const SYNC_KEYS = ['auto', 'prune', 'selfHeal'] as const;
 export const IGNORE_KEYS = ['group', 'kind', 'namespace', 'name', 'jsonPointers'] as const;

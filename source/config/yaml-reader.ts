@@ -57,8 +57,7 @@ export class YamlReader {
   }
 
   error(entry: Pick<Entry, 'node' | 'at' | 'field'>, message: string): void {
-    const target = entry.node?.range && !isEmpty(entry.node) ? entry.node : (entry.at ?? entry.node);
-    const { line, col } = this.lineCounter.linePos(target?.range?.[0] ?? 0);
+    const { line, col } = this.position(entry);
     this.errors.push({
       file: this.file,
       line: Math.max(line, 1),
@@ -66,6 +65,16 @@ export class YamlReader {
       field: entry.field,
       message,
     });
+  }
+
+  /** `driftdeck.yaml:12`: where an entry is written (its key when present), for messages that cite a rule. */
+  where(entry: Pick<Entry, 'node' | 'at' | 'field'>): string {
+    return `${this.file}:${Math.max(this.position({ ...entry, node: entry.at ?? entry.node }).line, 1)}`;
+  }
+
+  private position(entry: Pick<Entry, 'node' | 'at' | 'field'>): { line: number; col: number } {
+    const target = entry.node?.range && !isEmpty(entry.node) ? entry.node : (entry.at ?? entry.node);
+    return this.lineCounter.linePos(target?.range?.[0] ?? 0);
   }
 
   /** Follows an alias (`*name`) to the node it stands for. */

@@ -1,6 +1,14 @@
 // The pure engine core: data in, data out. No I/O, no adapters, no UI.
 
 export { appliedUnchanged, DESIRED_HASH_ANNOTATION, isSubset, withDesiredHash } from './applied.js';
+export {
+  type Claim,
+  type ClaimIndex,
+  claimIndex,
+  pruneKeptFor,
+  sharedKeyErrors,
+  withLiveObjects,
+} from './claims.js';
 export type { ResourceDiff, ResourceDiffInput } from './diff.js';
 export { resourceDiff, sortKeysDeep, toYaml } from './diff.js';
 export {
@@ -32,7 +40,24 @@ export {
   parsePointer,
   removePointers,
 } from './normalize.js';
-export { APP_LABEL, appLabelOf, isOwnedBy, markOwned, TRACKING_ANNOTATION, trackingId } from './ownership.js';
+export {
+  APP_LABEL,
+  appLabelOf,
+  fieldManagerFor,
+  isOwnedBy,
+  LEGACY_FIELD_MANAGER,
+  markOwned,
+  TRACKING_ANNOTATION,
+  trackingId,
+} from './ownership.js';
+export {
+  checkPolicy,
+  clusterKindAllowed,
+  DEFAULT_POLICY,
+  destinationRefusal,
+  globMatches,
+  policyRefusal,
+} from './policy.js';
 export { podFailure, podFailureEvent, progressEvent, workloadProgress } from './progress.js';
 export { type ReconcileResult, type ResourcePair, reconcile } from './reconcile.js';
 export { resourceSyncStatus, rollupHealth, rollupSync } from './status.js';

@@ -5,6 +5,21 @@ import { keyOf } from './keys.js';
 import type { KubeObject, ResourceKey } from './types.js';
 
 export const APP_LABEL = 'driftdeck.io/app';
+
+/**
+ * The server-side apply field manager of an app's applies. One per app, so that two apps never silently share a
+ * field: a field another app applied with another value is a conflict naming that app's manager. (Argo CD and Flux
+ * apply under one manager per controller; they also let only one application own an object, which driftdeck
+ * enforces by refusing an object rendered by two apps.) App names are DNS labels, well under the 128 characters
+ * the API server allows a manager name.
+ */
+export const fieldManagerFor = (app: string) => `driftdeck:${app}`;
+
+/**
+ * The one manager every app applied under before managers were per app. Its fields on an object carrying an app's
+ * mark were that app's: the app takes them over (see loop/conflicts.ts), then the old manager gives them up.
+ */
+export const LEGACY_FIELD_MANAGER = 'driftdeck';
 export const TRACKING_ANNOTATION = 'driftdeck.io/tracking-id';
 
 /** `backend:apps/Deployment:shop/backend`; the core group is empty (`backend:/ConfigMap:shop/settings`). */

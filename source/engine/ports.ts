@@ -49,6 +49,8 @@ export interface ApplyFailure {
 }
 
 export interface ApplyOptions {
+  /** The server-side apply field manager: `fieldManagerFor(app)` (engine/ownership.ts). */
+  fieldManager: string;
   dryRun: boolean;
   force: boolean;
   metadataOnly?: boolean;
@@ -72,7 +74,7 @@ export interface ClusterPort {
   /** Drop caches and relist everything. */
   relist(): void;
   /**
-   * Server-side apply with field manager `driftdeck`; `dryRun` asks the server for the result without storing it.
+   * Server-side apply with the given field manager; `dryRun` asks the server for the result without storing it.
    * `metadataOnly`: the answer is the object's metadata alone (kind PartialObjectMetadata), for an apply whose
    * result is not read: the server encodes, and the client parses, a fraction of the object. `onWarnings` hears the
    * server's warnings about the request (a deprecated API version, PodSecurity in warn mode).

@@ -7,8 +7,11 @@ export interface ResourcePair {
   key: ResourceKey;
   desired?: RenderedManifest;
   live?: KubeObject;
-  /** No desired twin and the live object carries this app's mark for itself: it may be pruned. */
+  /** No desired twin, the live object carries this app's mark for itself, and nothing else needs it: it may be
+   * pruned. */
   prunable: boolean;
+  /** Why a live object carrying this app's mark is kept all the same (another app renders it). */
+  kept?: string;
 }
 
 export type ReconcileResult = { ok: true; pairs: ResourcePair[] } | { ok: false; error: LocatedError };
@@ -16,10 +19,16 @@ export type ReconcileResult = { ok: true; pairs: ResourcePair[] } | { ok: false;
 /**
  * Pairs desired manifests (namespaces already defaulted) with live objects. Live objects without a desired twin
  * are kept only when they carry this app's mark (prune candidates); others (another app's, hand-made, or made by a
- * controller, i.e. with ownerReferences) are none of this app's business. Desired pairs come first in source
- * order, then prune candidates sorted by key.
+ * controller, i.e. with ownerReferences) are none of this app's business. `keep` says why a candidate must stay
+ * (another app renders it): such a pair is listed, not prunable. Desired pairs come first in source order, then
+ * prune candidates sorted by key.
  */
-export function reconcile(desired: RenderedManifest[], live: KubeObject[], app: string): ReconcileResult {
+export function reconcile(
+  desired: RenderedManifest[],
+  live: KubeObject[],
+  app: string,
+  keep: (key: ResourceKey) => string | undefined = () => undefined,
+): ReconcileResult {
   const liveByKey = new Map<string, KubeObject>();
   for (const obj of live) liveByKey.set(keyString(keyOf(obj)), obj);
 
@@ -44,7 +53,9 @@ export function reconcile(desired: RenderedManifest[], live: KubeObject[], app: 
     if (seen.has(id)) continue;
     if ((obj.metadata.ownerReferences?.length ?? 0) > 0) continue;
     if (!isOwnedBy(obj, app)) continue;
-    extra.push({ key: keyOf(obj), live: obj, prunable: true });
+    const key = keyOf(obj);
+    const kept = keep(key);
+    extra.push(kept ? { key, live: obj, prunable: false, kept } : { key, live: obj, prunable: true });
   }
   extra.sort((a, b) => compareKeys(a.key, b.key));
   return { ok: true, pairs: [...pairs, ...extra] };

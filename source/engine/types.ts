@@ -91,6 +91,19 @@ export interface RendererOptions {
   recurse?: boolean;
 }
 
+/**
+ * Where an app may write, after Argo CD's AppProject (`destinations`, `clusterResourceWhitelist`). Whatever it says,
+ * driftdeck's own namespace is refused to every app (see engine/policy.ts).
+ */
+export interface AppPolicy {
+  /** Namespace globs (`*` any run of characters, `?` one); an entry starting with `!` refuses what it matches. */
+  destinations: string[];
+  /** Cluster-scoped kinds the app may write: group and kind globs, `''` being the core group. */
+  clusterResources: Array<{ group: string; kind: string }>;
+  /** Where each rule was written (`driftdeck.yaml:12`), for refusal messages; absent for the built-in default. */
+  origin?: { destinations?: string; clusterResources?: string };
+}
+
 export interface AppSpec {
   name: string;
   /** Folder inside the repository, relative to its root, forward slashes, no leading `./`. */
@@ -100,6 +113,8 @@ export interface AppSpec {
   renderer: RendererOptions;
   sync: SyncPolicy;
   ignore: IgnoreRule[];
+  /** Absent: the default policy (any namespace but driftdeck's own, any cluster-scoped kind). */
+  policy?: AppPolicy;
 }
 
 export interface RepoConfig {

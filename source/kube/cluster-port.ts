@@ -20,6 +20,7 @@ import { Informer, type InformerState } from './informer.js';
 import { Leases } from './lease.js';
 import { SyncHistoryStore } from './sync-history.js';
 
+/** The manager of the target namespaces driftdeck creates (no app's: never pruned); applies name the app's. */
 export const FIELD_MANAGER = 'driftdeck';
 
 /** Asks for an object's metadata alone (errors still come as a JSON Status). */
@@ -202,7 +203,7 @@ export class KubeCluster implements ClusterPort {
           ...(opts.metadataOnly ? { accept: METADATA_ONLY } : {}),
           ...(opts.onWarnings ? { onWarnings: opts.onWarnings } : {}),
           query: {
-            fieldManager: FIELD_MANAGER,
+            fieldManager: opts.fieldManager,
             // For an apply, the server's field validation only re-reads the body as YAML to look for duplicate keys:
             // an unknown field fails the apply whatever is asked (`.spec.replcas: field not declared in schema`), for
             // built-in kinds and custom resources alike. The body is JSON made from a parsed object, which cannot

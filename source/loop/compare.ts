@@ -4,12 +4,14 @@
 // comparison does not print 1,000 objects to YAML again either.
 import {
   appliedUnchanged,
+  type ClaimIndex,
   DESIRED_HASH_ANNOTATION,
   ignorePointersFor,
   keyOf,
   keyString,
   liveHealth,
   markOwned,
+  pruneKeptFor,
   type ResourceDiff,
   reconcile,
   resourceDiff,
@@ -98,7 +100,7 @@ export interface Comparison {
   error?: LocatedError;
   /** The desired objects by key string, for a sync to apply. */
   desired: Map<string, RenderedManifest>;
-  /** Live prune candidates by key string. */
+  /** Live prune candidates by key string (those another app needs are left out). */
   prunable: Map<string, KubeObject>;
   /** The live object of every desired resource that exists, by key string. */
   live: Map<string, KubeObject>;
@@ -110,9 +112,9 @@ export async function compareApp(
   live: KubeObject[],
   cluster: ClusterPort,
   cache: PredictionCache,
-  opts: { diffTexts: boolean } = { diffTexts: true },
+  opts: { diffTexts: boolean; claims?: ClaimIndex } = { diffTexts: true },
 ): Promise<Comparison> {
-  const paired = reconcile(desired, live, app.name);
+  const paired = reconcile(desired, live, app.name, (key) => pruneKeptFor(opts.claims, app.name, key));
   const byKey = new Map<string, RenderedManifest>();
   const prunable = new Map<string, KubeObject>();
   const liveByKey = new Map<string, KubeObject>();
@@ -129,11 +131,17 @@ export async function compareApp(
         wave: syncWave(pair.desired?.object ?? pair.live),
       };
       if (!pair.desired) {
-        if (pair.live) prunable.set(id, pair.live);
+        if (pair.live && pair.prunable) prunable.set(id, pair.live);
         const diff = opts.diffTexts
           ? resourceDiff({ key: pair.key, live: pair.live, ignorePointers: pointers }).diff
           : '';
-        return { ...base, status: 'Extraneous', diff, diffMode: 'client-side' };
+        return {
+          ...base,
+          status: 'Extraneous',
+          diff,
+          diffMode: 'client-side',
+          ...(pair.kept ? { message: pair.kept } : {}),
+        };
       }
       byKey.set(id, pair.desired);
       if (pair.live) liveByKey.set(id, pair.live);

@@ -1,7 +1,7 @@
 // The watch loop: polls Git, renders each app at the new revision, keeps the informer cache on the kinds the apps
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
-import { keyString, planSummary } from '../engine/index.js';
+import { claimIndex, keyString, planSummary, withLiveObjects } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type {
   AppSpec,
@@ -195,6 +195,11 @@ export class Loop implements Controller {
     const cluster = this.opts.cluster;
     const cached = cluster.cached();
     const index = indexLive(cached);
+    // What every app renders now, so that no app prunes what another one needs.
+    const claims = withLiveObjects(
+      claimIndex(this.apps.map((a) => ({ app: a.name, desired: this.rendered.get(a.name)?.claims ?? [] }))),
+      cached,
+    );
     await Promise.all(
       this.apps.map(async (app) => {
         const r = this.rendered.get(app.name);
@@ -202,6 +207,7 @@ export class Loop implements Controller {
         const live = liveForApp(index, app.name, desired);
         const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
           diffTexts: this.opts.diffTexts ?? true,
+          claims,
         });
         this.comparisons.set(app.name, cmp);
         const records = withOwnRecord(this.ownRecords.get(app.name), recordsFromCache(cached, app.name));

@@ -1,6 +1,7 @@
 // Rendering every app of one revision. An app that fails to render keeps the objects it last rendered (nothing is
 // applied from a broken revision) and carries the error, with file and line, for the screen and the sync refusal.
 import { formatLocatedError } from '../config/errors.js';
+import { checkPolicy, claimIndex, sharedKeyErrors } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type { AppSpec, LocatedError, RenderedManifest, RenderResult, RolloutEvent } from '../engine/types.js';
 import { prepareDesired } from './compare.js';
@@ -8,7 +9,11 @@ import { prepareDesired } from './compare.js';
 export interface RenderedApp {
   revision: string;
   error?: LocatedError;
+  /** What is compared and applied: this revision's objects, or the last good ones when this revision is refused. */
   desired: RenderedManifest[];
+  /** What the app renders at this revision, refused or not (its last render when this one fails): the objects
+   * other apps must not render too, nor prune. */
+  claims: RenderedManifest[];
 }
 
 export interface RenderRevisionInput {
@@ -34,8 +39,8 @@ export async function renderRevision(
   const rendered = new Map<string, RenderedApp>();
   for (const [app, r] of results) {
     const before = previous.get(app.name);
-    const fail = (error: LocatedError) => {
-      rendered.set(app.name, { revision: sha, error, desired: before?.desired ?? [] });
+    const fail = (error: LocatedError, claims = before?.claims ?? []) => {
+      rendered.set(app.name, { revision: sha, error, desired: before?.desired ?? [], claims });
       events.push({
         app: app.name,
         level: 'error',
@@ -56,9 +61,28 @@ export async function renderRevision(
       });
       continue;
     }
-    if (before?.error)
+    const desired = prepareDesired(app, r.manifests, cluster);
+    // Nothing of a revision that reaches past the app's policy is compared or applied, not even a dry-run.
+    const refused = checkPolicy(app, desired, (g, k) => cluster.isNamespaced(g, k));
+    if (refused) {
+      fail(refused, desired);
+      continue;
+    }
+    rendered.set(app.name, { revision: sha, desired, claims: desired });
+  }
+  // An object two apps render is refused for both, each at its own file and line.
+  const shared = sharedKeyErrors(
+    claimIndex(apps.map((a) => ({ app: a.name, desired: rendered.get(a.name)?.claims ?? [] }))),
+  );
+  for (const [name, error] of shared) {
+    const r = rendered.get(name);
+    if (!r || r.error) continue;
+    rendered.set(name, { ...r, error, desired: previous.get(name)?.desired ?? [] });
+    events.push({ app: name, level: 'error', type: 'render-error', message: formatLocatedError(error) });
+  }
+  for (const app of apps) {
+    if (previous.get(app.name)?.error && !rendered.get(app.name)?.error)
       events.push({ app: app.name, level: 'info', type: 'status', message: 'renders again' });
-    rendered.set(app.name, { revision: sha, desired: prepareDesired(app, r.manifests, cluster) });
   }
   return { rendered, events };
 }

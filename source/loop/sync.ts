@@ -188,11 +188,13 @@ async function pruneAll(
   for (const r of orderForPrune(candidates)) {
     const live = comparison.prunable.get(keyString(r.key));
     if (!options.prune || blocked || !live || !isOwnedBy(live, app.name)) {
+      // A candidate another app needs has no live object here, and says why it is kept.
+      const kept = !live && r.message ? `not pruned: ${r.message}` : undefined;
       const why = !options.prune
-        ? 'prune candidate; sync with prune to delete it'
+        ? `prune candidate; sync with prune to delete it${r.message ? ` (${r.message})` : ''}`
         : blocked
           ? 'not pruned: an apply failed'
-          : 'not pruned: not created by driftdeck for this app';
+          : (kept ?? 'not pruned: not created by driftdeck for this app');
       results.push({ key: r.key, apiVersion: r.apiVersion, action: 'skip', ok: true, message: why });
       continue;
     }

@@ -79,11 +79,16 @@ test('an apply asked for metadata only stores the whole object and answers its m
     data: { v },
   });
   try {
-    const full = await cluster.apply(desired('1'), { dryRun: true, force: false });
+    const full = await cluster.apply(desired('1'), { fieldManager: 'driftdeck', dryRun: true, force: false });
     assert.equal(full.kind, 'ConfigMap');
     assert.deepEqual((full as { data?: unknown }).data, { v: '1' });
 
-    const answer = await cluster.apply(desired('1'), { dryRun: false, force: false, metadataOnly: true });
+    const answer = await cluster.apply(desired('1'), {
+      fieldManager: 'driftdeck',
+      dryRun: false,
+      force: false,
+      metadataOnly: true,
+    });
     assert.equal(answer.kind, 'PartialObjectMetadata');
     assert.equal(answer.metadata.name, 'meta-only');
     assert.equal((answer as { data?: unknown }).data, undefined);
@@ -101,7 +106,12 @@ test('an apply asked for metadata only stores the whole object and answers its m
     );
     assert.equal(status, 200);
     await assert.rejects(
-      cluster.apply(desired('2'), { dryRun: false, force: false, metadataOnly: true }),
+      cluster.apply(desired('2'), {
+        fieldManager: 'driftdeck',
+        dryRun: false,
+        force: false,
+        metadataOnly: true,
+      }),
       (err: Error & { code?: number }) => err.code === 409 && /other-applier/.test(err.message),
     );
   } finally {

@@ -1,0 +1,127 @@
+// A cluster in memory for loop tests: applies store the object (dry-runs only count), removes delete it, and every
+// request is written down with the field manager it named, so a test can assert what was asked of the cluster.
+import { keyOf, keyString } from '../../source/engine/keys.js';
+import type { ApplyOptions, ClusterPort, GitPort, LeaseHandle } from '../../source/engine/ports.js';
+import type { AppSpec, KubeObject, RenderResult, SyncRecord } from '../../source/engine/types.js';
+import { Loop } from '../../source/loop/loop.js';
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+
+export class FakeCluster implements ClusterPort {
+  readonly context = 'fake';
+  readonly server = 'https://fake';
+  /** Live objects by key string. */
+  live = new Map<string, KubeObject>();
+  /** `manager kind/namespace/name` of every real apply, in order. */
+  applied: string[] = [];
+  dryRuns: string[] = [];
+  removed: string[] = [];
+  records: SyncRecord[] = [];
+  /** Throws this from the next real apply of the object (by key string) and forgets it. */
+  failOnce = new Map<string, Error>();
+  private version = 1;
+  private listeners = new Set<() => void>();
+  resolve = async () => ({ unknown: [] as string[] });
+  isNamespaced = (_g: string, kind: string) => !CLUSTER_SCOPED.has(kind);
+  watch = async () => undefined;
+  cached = () => [...this.live.values()];
+  onChange(l: () => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  connection = () => ({ state: 'connected' as const });
+  relist = () => undefined;
+  async apply(o: KubeObject, opts: ApplyOptions) {
+    const id = keyString(keyOf(o));
+    const line = `${opts.fieldManager} ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const out = { ...o, metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: id } };
+    if (opts.dryRun) {
+      this.dryRuns.push(line);
+      return out;
+    }
+    const failure = this.failOnce.get(id);
+    if (failure) {
+      this.failOnce.delete(id);
+      throw failure;
+    }
+    this.applied.push(line);
+    // An apply whose intent is only a name (giving fields up) leaves the object as it is.
+    if (Object.keys(o).length > 3 || Object.keys(o.metadata).length > 2) this.live.set(id, out);
+    return out;
+  }
+  ensureNamespace = async () => false;
+  async remove(o: KubeObject) {
+    const id = keyString(keyOf(o));
+    this.removed.push(id);
+    this.live.delete(id);
+  }
+  warnings = () => [];
+  acquireLease = async (): Promise<LeaseHandle> => ({ release: async () => undefined });
+  leaseHolder = async () => undefined;
+  syncHistory = async () => [];
+  recordSync = async (r: SyncRecord) => {
+    this.records.push(r);
+  };
+  requests = () => this.dryRuns.length + this.applied.length;
+  close = () => undefined;
+  /** Puts an object in the cluster as if someone had made it. */
+  put(o: KubeObject): void {
+    this.live.set(keyString(keyOf(o)), {
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: String(++this.version) },
+    });
+  }
+}
+
+export const fakeGit: GitPort = {
+  url: '/fake/remote.git',
+  branch: 'main',
+  poll: async () => ({ head: 'c0ffee0000', moved: false }),
+  checkout: async () => '/fake/tree',
+  commit: async (sha) => ({
+    sha,
+    shortSha: sha.slice(0, 7),
+    author: 'a',
+    email: 'a@b',
+    date: '',
+    subject: 'init',
+  }),
+  history: async () => [],
+  describeRevert: async () => {
+    throw new Error('unused');
+  },
+  revert: async () => {
+    throw new Error('unused');
+  },
+};
+
+export function appSpec(name: string, namespace: string, extra: Partial<AppSpec> = {}): AppSpec {
+  return {
+    name,
+    path: `apps/${name}`,
+    namespace,
+    renderer: { type: 'auto' },
+    sync: { auto: false, prune: false, selfHeal: false },
+    ignore: [],
+    ...extra,
+  };
+}
+
+/** A loop over `apps` on a FakeCluster; `render(app)` answers each app's render (changeable between polls). */
+export function fakeLoop(
+  apps: AppSpec[],
+  render: (app: AppSpec) => RenderResult,
+  cluster = new FakeCluster(),
+) {
+  const loop = new Loop({
+    git: fakeGit,
+    cluster,
+    render: async (_dir, app) => render(app),
+    loadApps: async () => ({ ok: true, apps }),
+    intervalMs: 60_000,
+    readonly: false,
+    by: 'tester@host',
+    autoSync: false,
+  });
+  return { loop, cluster };
+}
