@@ -11,9 +11,9 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runGit } from '../../source/demo/git.js';
 import { driftdeck } from '../support/cli.js';
-import { type GitHttpsServer, requireTools, startGitHttpsServer } from './git-servers.js';
 import { createNamespace } from '../support/cluster.js';
 import { gitEnv, makeRepo, type TestRepo } from '../support/repo.js';
+import { type GitHttpsServer, requireTools, startGitHttpsServer } from './git-servers.js';
 
 const MARKER = `outside-marker-${randomBytes(6).toString('hex')}`;
 const KUBECONFIG_MARKER = `operator-kubeconfig-${randomBytes(6).toString('hex')}`;
