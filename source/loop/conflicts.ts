@@ -2,6 +2,7 @@
 // another field manager) is drift, and Git wins: driftdeck takes it back. A field owned by another *applier*
 // (another GitOps tool, a person's `kubectl apply --server-side`) is a real conflict: reported, and only taken
 // with an explicit --force-conflicts.
+import { scrubSecretValues } from '../engine/mask-message.js';
 import type { ApplyFailure, ApplyOptions, ClusterPort } from '../engine/ports.js';
 import type { KubeObject } from '../engine/types.js';
 
@@ -75,12 +76,12 @@ export async function predictApply(
         return { object: await dryRun(true), ...withWarnings(note) };
       } catch (again) {
         return {
-          note: `${note}; dry-run failed: ${(again as Error).message}`,
+          note: scrubSecretValues(desired, `${note}; dry-run failed: ${(again as Error).message}`),
           transient: isTransient(again),
         };
       }
     }
-    return { note: dryRunFailure(err), transient: isTransient(err) };
+    return { note: scrubSecretValues(desired, dryRunFailure(err)), transient: isTransient(err) };
   }
 }
 
