@@ -40,6 +40,7 @@ export interface ServerText {
 export function maskServerText(
   obj: KubeObject | undefined,
   text: ServerText,
+  said: 'refused' | 'warned about' = 'refused',
 ): { reason: string; message: string } {
   if (!obj || !holdsSecret(obj)) return { reason: text.reason, message: text.message };
   const reason = /^[A-Za-z0-9]{1,64}$/.test(text.reason) ? text.reason : 'Refused';
@@ -49,7 +50,7 @@ export function maskServerText(
   const phrase = PHRASES[0]!.exec(text.message)?.[0];
   const head =
     phrase ??
-    `the API server refused ${obj.kind ?? 'the object'} ${JSON.stringify(obj.metadata?.name ?? '')}`;
+    `the API server ${said} ${obj.kind ?? 'the object'} ${JSON.stringify(obj.metadata?.name ?? '')}`;
   const paths = fieldPaths(obj, text);
   if (paths.length) parts.push(paths.join(', '));
   const expected = PHRASES[1]!.exec(text.message)?.[0];

@@ -347,7 +347,9 @@ function failureAbout(obj: KubeObject, err: unknown): ApplyError {
 function warningsAbout(obj: KubeObject, onWarnings: (w: string[]) => void): (w: string[]) => void {
   if (!holdsSecret(obj)) return onWarnings;
   return (warnings) =>
-    onWarnings(warnings.map((message) => maskServerText(obj, { reason: 'Warning', message }).message));
+    onWarnings(
+      warnings.map((message) => maskServerText(obj, { reason: 'Warning', message }, 'warned about').message),
+    );
 }
 
 export { describeFailure };

@@ -9,11 +9,14 @@ import { join } from 'node:path';
 export interface Answer {
   status?: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface FakeApiServer {
   /** `METHOD /raw/path?query` of every request, in order. */
   requests: string[];
+  /** The body of every request (empty when none), in the same order. */
+  bodies: string[];
   /** Answers by `METHOD path` (no query); anything else is a 404 Status. */
   answers: Map<string, Answer>;
   kubeconfig: string;
@@ -32,17 +35,20 @@ const CORE = {
 
 export async function startFakeApiServer(): Promise<FakeApiServer> {
   const requests: string[] = [];
+  const bodies: string[] = [];
   const answers = new Map<string, Answer>([['GET /api/v1', { body: CORE }]]);
   const server = http.createServer((req, res) => {
     const url = req.url ?? '';
     requests.push(`${req.method} ${url}`);
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
       const a = answers.get(`${req.method} ${url.split('?')[0]}`) ?? {
         status: 404,
         body: { kind: 'Status', code: 404, reason: 'NotFound', message: 'the server could not find it' },
       };
-      res.writeHead(a.status ?? 200, { 'Content-Type': 'application/json' });
+      res.writeHead(a.status ?? 200, { 'Content-Type': 'application/json', ...a.headers });
       res.end(JSON.stringify(a.body));
     });
   });
@@ -65,6 +71,7 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   );
   return {
     requests,
+    bodies,
     answers,
     kubeconfig,
     close: () => new Promise<void>((r) => server.close(() => r())),
