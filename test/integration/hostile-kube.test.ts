@@ -266,7 +266,7 @@ spec:
     assert.equal(text.code, 1, text.stdout + text.stderr);
     assert.match(
       text.stdout,
-      /Secret\/with-pin\s+create\s+FAILED\s+the API server refused Secret "with-pin"/,
+      /Secret\/with-pin\s+create\s+FAILED\s+\w+: the API server refused Secret "with-pin"/,
     );
     assertNeverShown('sync', text.stdout + text.stderr, pin);
 
@@ -277,13 +277,17 @@ spec:
       resources: Array<{ ok: boolean; message?: string }>;
     };
     assert.equal(record.result, 'Failed');
-    assert.match(record.resources[0]?.message ?? '', /^Invalid: the API server refused Secret "with-pin"; /);
+    assert.match(record.resources[0]?.message ?? '', /^\w+: the API server refused Secret "with-pin"; /);
     assertNeverShown('sync -o json', json.stdout + json.stderr, pin);
 
     const status = await driftdeck(['status', '--repo', repo.remote, '-o', 'json']);
-    const apps = JSON.parse(status.stdout) as Array<{ name: string; resources: Array<{ message?: string }> }>;
-    const note = apps.find((a) => a.name === refused)?.resources[0]?.message ?? '';
-    assert.match(note, /the API server refused Secret "with-pin"/, 'the dry-run refusal is shown, masked');
+    const apps = JSON.parse(status.stdout) as Array<{
+      name: string;
+      lastSync?: { result: string; message: string };
+    }>;
+    const last = apps.find((a) => a.name === refused)?.lastSync;
+    assert.equal(last?.result, 'Failed', 'status shows the failed sync from the history');
+    assert.match(last?.message ?? '', /Secret\/with-pin: \w+: the API server refused Secret "with-pin"/);
     assertNeverShown('status -o json', status.stdout + status.stderr, pin);
 
     const history = await kubeConfig()
