@@ -113,7 +113,7 @@ export class KubeCluster implements ClusterPort {
       const info = await this.discovery.resolve(t.apiVersion, t.kind);
       if (!info) continue;
       const ns = info.namespaced && t.namespace !== '*' ? t.namespace : undefined;
-      const problem = ns === undefined ? undefined : namespaceProblem(ns);
+      const problem = ns ? namespaceProblem(ns) : undefined;
       if (problem) {
         this.notice(
           `not watching ${t.apiVersion} ${t.kind} in namespace ${JSON.stringify(ns)}: the namespace ${problem}`,

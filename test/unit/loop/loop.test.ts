@@ -71,6 +71,7 @@ class FakeCluster implements ClusterPort {
     this.records.push(r);
   };
   requests = () => this.dryRuns + this.applied.length;
+  takeNotices?: () => string[];
   close = () => undefined;
 }
 
@@ -307,6 +308,29 @@ describe('what the loop keeps of a server refusal of a Secret', () => {
       line: 3,
     });
     assert.match(errors.backend?.message ?? '', /no kind Widget in example\.com\/v1 on the cluster/);
+    l.stop();
+  });
+});
+
+describe('what the cluster adapter refused or dropped', () => {
+  it('is a warning in the event log, once', async () => {
+    const { l, cluster } = loop(good);
+    const notices = [
+      'not cached: an item of kind "Secret" came in the v1 ConfigMap collection in namespace "shop"',
+    ];
+    cluster.takeNotices = () => notices.splice(0);
+    await l.start();
+    await l.compareNow();
+    const seen = l.getSnapshot().events.filter((e) => e.type === 'api-warning');
+    assert.deepEqual(
+      seen.map((e) => [e.level, e.message]),
+      [
+        [
+          'warning',
+          'not cached: an item of kind "Secret" came in the v1 ConfigMap collection in namespace "shop"',
+        ],
+      ],
+    );
     l.stop();
   });
 });
