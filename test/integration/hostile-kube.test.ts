@@ -136,8 +136,9 @@ describe('through the built CLI', () => {
 
   before(async () => {
     const kc = kubeConfig();
-    // An admission policy that refuses the Secret and quotes its value: what a webhook or a policy may well say,
-    // and what no parse of the repository can foresee. Bound to this test's namespace alone.
+    // An admission policy that refuses the Secret and quotes its value (CEL shows the bytes of `data` as base64): what
+    // a webhook or a policy may well say, and what no parse of the repository can foresee. Bound to this test's
+    // namespace alone.
     const admission = kc.makeApiClient(AdmissionregistrationV1Api);
     const match = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns.name } } };
     await admission.createValidatingAdmissionPolicy({
@@ -183,7 +184,7 @@ describe('through the built CLI', () => {
           });
           return undefined;
         } catch (err) {
-          return /pin probe-pin is not allowed/.test(String((err as { body?: unknown }).body)) || undefined;
+          return /pin cHJvYmUtcGlu is not allowed/.test(String((err as { body?: unknown }).body)) || undefined;
         }
       },
       30_000,
