@@ -60,8 +60,14 @@ export interface ApplyOptions {
 export interface ClusterPort {
   readonly context: string;
   readonly server: string;
-  /** Resolves kinds through discovery; unknown kinds come back in `unknown` ("no matches for kind"). */
-  resolve(targets: Array<{ apiVersion: string; kind: string }>): Promise<{ unknown: string[] }>;
+  /**
+   * Resolves kinds through discovery; unknown kinds come back in `unknown` ("no matches for kind"). An apiVersion
+   * that is not one at all (`apps/v1/deployments`) is never asked for: it comes back in `invalid`, keyed like
+   * `unknown` (`apiVersion/kind`), with the reason, and fails only the objects that use it.
+   */
+  resolve(
+    targets: Array<{ apiVersion: string; kind: string }>,
+  ): Promise<{ unknown: string[]; invalid?: Record<string, string> }>;
   /** From memory after `resolve`: true/false, or undefined for a kind never resolved. */
   isNamespaced(group: string, kind: string): boolean | undefined;
   /** Makes the cache hold exactly these collections (starting new informers, stopping unused ones). */
@@ -90,6 +96,11 @@ export interface ClusterPort {
   leaseHolder(app: string): Promise<string | undefined>;
   syncHistory(app: string): Promise<SyncRecord[]>;
   recordSync(record: SyncRecord): Promise<void>;
+  /**
+   * What the adapter refused or dropped since the last call, in words for the operator's log (a collection of a
+   * namespace that is not a valid name, objects of another kind in a list): each said once.
+   */
+  takeNotices?(): string[];
   /** Requests made so far (list, watch, get, apply...), for the benchmark. */
   requests(): number;
   close(): void;

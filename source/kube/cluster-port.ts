@@ -2,6 +2,8 @@
 // apply, uid-guarded deletes, Warning events, and the per-app Lease and sync history kept in the cluster.
 
 import pLimit, { type LimitFunction } from 'p-limit';
+import { holdsSecret } from '../engine/mask.js';
+import { maskServerText } from '../engine/mask-message.js';
 import {
   type ApplyOptions,
   type ClusterConnection,
@@ -18,6 +20,7 @@ import { apiFailure, describeFailure } from './errors.js';
 import { getOrUndefined } from './http.js';
 import { Informer, type InformerState } from './informer.js';
 import { Leases } from './lease.js';
+import { apiPath, namespaceProblem, parseApiVersion, refused } from './paths.js';
 import { SyncHistoryStore } from './sync-history.js';
 
 /** The manager of the target namespaces driftdeck creates (no app's: never pruned); applies name the app's. */
@@ -64,15 +67,38 @@ export class KubeCluster implements ClusterPort {
     this.history = new SyncHistoryStore(this.conn, SYSTEM_NAMESPACE, count);
   }
 
-  async resolve(targets: Array<{ apiVersion: string; kind: string }>): Promise<{ unknown: string[] }> {
+  async resolve(
+    targets: Array<{ apiVersion: string; kind: string }>,
+  ): Promise<{ unknown: string[]; invalid?: Record<string, string> }> {
     const unknown: string[] = [];
+    const invalid: Record<string, string> = {};
     await Promise.all(
       targets.map(async (t) => {
+        const gv = parseApiVersion(t.apiVersion);
+        if ('problem' in gv) {
+          invalid[`${t.apiVersion}/${t.kind}`] = gv.problem;
+          return;
+        }
         const info = await this.limit(() => this.discovery.resolve(t.apiVersion, t.kind));
         if (!info) unknown.push(`${t.apiVersion}/${t.kind}`);
       }),
     );
-    return { unknown: [...new Set(unknown)].sort() };
+    return { unknown: [...new Set(unknown)].sort(), ...(Object.keys(invalid).length ? { invalid } : {}) };
+  }
+
+  private readonly notices: string[] = [];
+  private readonly noticed = new Set<string>();
+
+  /** Keeps a line for the operator's log, once. */
+  private notice(message: string): void {
+    if (this.noticed.has(message)) return;
+    this.noticed.add(message);
+    this.notices.push(message);
+    this.emit();
+  }
+
+  takeNotices(): string[] {
+    return this.notices.splice(0);
   }
 
   isNamespaced(group: string, kind: string): boolean | undefined {
@@ -88,6 +114,13 @@ export class KubeCluster implements ClusterPort {
       const info = await this.discovery.resolve(t.apiVersion, t.kind);
       if (!info) continue;
       const ns = info.namespaced && t.namespace !== '*' ? t.namespace : undefined;
+      const problem = ns ? namespaceProblem(ns) : undefined;
+      if (problem) {
+        this.notice(
+          `not watching ${t.apiVersion} ${t.kind} in namespace ${JSON.stringify(ns)}: the namespace ${problem}`,
+        );
+        continue;
+      }
       const field = t.kind === 'Event' && groupOf(t.apiVersion) === '' ? 'type=Warning' : undefined;
       wanted.set(`${t.apiVersion}/${t.kind}/${ns ?? ''}`, { info, ns, field });
     }
@@ -114,6 +147,7 @@ export class KubeCluster implements ClusterPort {
           onRequest: () => {
             this.requestCount++;
           },
+          onDropped: (message) => this.notice(message),
         },
         w.field,
         this.follow,
@@ -176,6 +210,8 @@ export class KubeCluster implements ClusterPort {
   }
 
   private async pathOf(obj: KubeObject): Promise<string> {
+    const gv = parseApiVersion(obj.apiVersion);
+    if ('problem' in gv) throw refused(`${obj.kind} ${JSON.stringify(obj.metadata.name)}: ${gv.problem}`);
     const info = await this.discovery.resolve(obj.apiVersion, obj.kind);
     if (!info)
       throw new ApplyError({
@@ -201,7 +237,7 @@ export class KubeCluster implements ClusterPort {
           body,
           contentType: 'application/apply-patch+yaml',
           ...(opts.metadataOnly ? { accept: METADATA_ONLY } : {}),
-          ...(opts.onWarnings ? { onWarnings: opts.onWarnings } : {}),
+          ...(opts.onWarnings ? { onWarnings: warningsAbout(obj, opts.onWarnings) } : {}),
           query: {
             fieldManager: opts.fieldManager,
             // For an apply, the server's field validation only re-reads the body as YAML to look for duplicate keys:
@@ -216,23 +252,24 @@ export class KubeCluster implements ClusterPort {
           },
         });
       } catch (err) {
-        throw new ApplyError(apiFailure(err));
+        throw failureAbout(obj, err);
       }
     });
   }
 
   async ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean> {
+    const problem = namespaceProblem(name);
+    if (problem) throw refused(`Namespace ${JSON.stringify(name)}: the name ${problem}`);
     this.requestCount++;
-    const existing = await getOrUndefined(
-      this.conn.raw,
-      `/api/v1/namespaces/${encodeURIComponent(name)}`,
-    ).catch((err: unknown) => {
-      throw new ApplyError(apiFailure(err));
-    });
+    const existing = await getOrUndefined(this.conn.raw, apiPath('api', 'v1', 'namespaces', name)).catch(
+      (err: unknown) => {
+        throw new ApplyError(apiFailure(err));
+      },
+    );
     if (existing) return false;
     this.requestCount++;
     try {
-      await this.conn.raw.request('POST', '/api/v1/namespaces', {
+      await this.conn.raw.request('POST', apiPath('api', 'v1', 'namespaces'), {
         query: { dryRun: opts.dryRun ? 'All' : undefined, fieldManager: FIELD_MANAGER },
         body: {
           apiVersion: 'v1',
@@ -264,9 +301,8 @@ export class KubeCluster implements ClusterPort {
           },
         });
       } catch (err) {
-        const f = apiFailure(err);
-        if (f.code === 404) return;
-        throw new ApplyError(f);
+        if (apiFailure(err).code === 404) return;
+        throw failureAbout(obj, err);
       }
     });
   }
@@ -296,6 +332,25 @@ export class KubeCluster implements ClusterPort {
     this.informers.clear();
     this.leases.releaseAll();
   }
+}
+
+/**
+ * The server's refusal of a request about this object. About a Secret, or an object carrying one, the server's text
+ * may quote a value: it is rewritten from value-free parts before anything can show or record it.
+ */
+function failureAbout(obj: KubeObject, err: unknown): ApplyError {
+  const f = apiFailure(err);
+  if (!f.code) return new ApplyError(f);
+  return new ApplyError({ code: f.code, ...maskServerText(obj, f) });
+}
+
+/** The server's warnings about a request, masked as its errors are when the object is or carries a Secret. */
+function warningsAbout(obj: KubeObject, onWarnings: (w: string[]) => void): (w: string[]) => void {
+  if (!holdsSecret(obj)) return onWarnings;
+  return (warnings) =>
+    onWarnings(
+      warnings.map((message) => maskServerText(obj, { reason: 'Warning', message }, 'warned about').message),
+    );
 }
 
 export { describeFailure };

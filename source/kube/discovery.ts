@@ -1,5 +1,6 @@
 import type { KubeConnection } from './client.js';
 import { HttpError } from './http.js';
+import { apiPath, checkNames, groupVersionPath, parseApiVersion } from './paths.js';
 
 export interface ResourceInfo {
   apiVersion: string;
@@ -15,6 +16,16 @@ interface ApiResourceList {
 
 export const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 
+/** The resources of a discovery answer; none when the answer is not an APIResourceList (a server or proxy oddity). */
+function resourcesOf(answer: unknown): ApiResourceList['resources'] {
+  const list = (answer as { resources?: unknown } | undefined)?.resources;
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (r): r is ApiResourceList['resources'][number] =>
+      typeof r?.name === 'string' && typeof r?.kind === 'string' && typeof r?.namespaced === 'boolean',
+  );
+}
+
 /** Kind -> resource resolution: one discovery request per apiVersion, answered from memory afterwards. */
 export class Discovery {
   private readonly lists = new Map<string, Promise<ApiResourceList | undefined>>();
@@ -29,19 +40,26 @@ export class Discovery {
     let p = this.lists.get(apiVersion);
     if (!p) {
       this.onRequest();
-      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-      p = this.conn.raw.request<ApiResourceList>('GET', path).catch((err: unknown) => {
-        // An apiVersion the server does not serve: the kind is unknown, not an outage.
-        if (err instanceof HttpError && err.statusCode === 404) return undefined;
-        this.lists.delete(apiVersion);
-        throw err;
-      });
+      p = this.conn.raw
+        .request<unknown>('GET', groupVersionPath(apiVersion))
+        .then((answer) => ({ resources: resourcesOf(answer) }))
+        .catch((err: unknown) => {
+          // An apiVersion the server does not serve: the kind is unknown, not an outage.
+          if (err instanceof HttpError && err.statusCode === 404) return undefined;
+          this.lists.delete(apiVersion);
+          throw err;
+        });
       this.lists.set(apiVersion, p);
     }
     return p;
   }
 
+  /**
+   * The resource serving this kind, or undefined when the server has none. A malformed apiVersion (`apps/v1/x`) is
+   * never sent: it has no resource either (KubeCluster.resolve says why, for that object alone).
+   */
   async resolve(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    if ('problem' in parseApiVersion(apiVersion)) return undefined;
     const list = await this.list(apiVersion);
     const r = list?.resources.find((x) => x.kind === kind && !x.name.includes('/'));
     if (!r) return undefined;
@@ -62,13 +80,18 @@ export class Discovery {
   }
 }
 
+/** The collection's URL; throws a refusal for a namespace that is not a valid namespace name. */
 export function collectionPath(info: ResourceInfo, namespace?: string): string {
-  const base = info.apiVersion.includes('/') ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
-  return info.namespaced && namespace
-    ? `${base}/namespaces/${namespace}/${info.plural}`
-    : `${base}/${info.plural}`;
+  const base = groupVersionPath(info.apiVersion);
+  if (info.namespaced && namespace) {
+    checkNames(info.kind, namespace);
+    return `${base}${apiPath('namespaces', namespace, info.plural)}`;
+  }
+  return `${base}${apiPath(info.plural)}`;
 }
 
+/** The object's URL; throws a refusal naming the object when its namespace or name is not a valid name. */
 export function objectPath(info: ResourceInfo, namespace: string | undefined, name: string): string {
-  return `${collectionPath(info, namespace)}/${encodeURIComponent(name)}`;
+  checkNames(info.kind, info.namespaced ? namespace : undefined, name);
+  return `${collectionPath(info, namespace)}${apiPath(name)}`;
 }

@@ -6,12 +6,15 @@ export interface ApiFailure {
   /** Kubernetes Status reason, e.g. Conflict, Invalid, NotFound, Forbidden; or a network error code. */
   reason: string;
   message: string;
+  /** Field paths the server named (details.causes[].field), when it named any. */
+  fields?: string[];
 }
 
 interface StatusBody {
   kind?: string;
   reason?: string;
   message?: string;
+  details?: { causes?: Array<{ field?: unknown }> };
 }
 
 export function apiFailure(err: unknown): ApiFailure {
@@ -31,7 +34,16 @@ export function apiFailure(err: unknown): ApiFailure {
       body = { message: e.body };
     }
   } else if (e?.body && typeof e.body === 'object') body = e.body as StatusBody;
-  if (body?.message) return { code, reason: body.reason ?? String(code), message: body.message };
+  if (body?.message) {
+    const causes = Array.isArray(body.details?.causes) ? body.details.causes : [];
+    const fields = causes.map((c) => c?.field).filter((f): f is string => typeof f === 'string' && f !== '');
+    return {
+      code,
+      reason: typeof body.reason === 'string' && body.reason ? body.reason : String(code),
+      message: String(body.message),
+      ...(fields.length ? { fields } : {}),
+    };
+  }
   const netCode = typeof e?.code === 'string' ? e.code : e?.cause?.code;
   const raw = (e?.message ?? String(err)).split('\n')[0] ?? '';
   return { code, reason: netCode ?? (code ? String(code) : 'Unreachable'), message: raw };

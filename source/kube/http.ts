@@ -91,8 +91,12 @@ export class RawClient {
     signal?: AbortSignal,
   ): Promise<http.IncomingMessage> {
     const mod = url.protocol === 'https:' ? https : http;
+    // Node sends the body of a DELETE neither chunked nor with a length unless told: the server would then read a
+    // DELETE without its options (the uid precondition lost) and the body as a next, malformed request.
+    const sized =
+      body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method, agent: p.agent, signal, headers }, resolve);
+      const req = mod.request(url, { method, agent: p.agent, signal, headers: sized }, resolve);
       req.on('error', reject);
       req.setTimeout(timeoutMs, () => req.destroy(new Error('request timed out')));
       if (body !== undefined) req.write(body);

@@ -10,8 +10,37 @@ import { describeFailure } from './errors.js';
 import { HttpError } from './http.js';
 
 interface ObjectList {
+  apiVersion?: string;
+  kind?: string;
   items?: KubeObject[];
   metadata?: { continue?: string; resourceVersion?: string };
+}
+
+/**
+ * Why an object the server sent for this collection is not one of it, or undefined when it is. Items of a built-in
+ * list carry no kind of their own (the list's `ConfigMapList` names it); custom resources and watch events carry
+ * theirs. What was not asked for is never cached under the asked kind: that is how a request bent by a hostile name
+ * (`kube-system/secrets#`) once cached Secrets as ConfigMaps. A namespaced collection's items must be in its
+ * namespace too.
+ */
+export function foreignItem(
+  info: ResourceInfo,
+  namespace: string | undefined,
+  item: unknown,
+  list?: { apiVersion?: string; kind?: string },
+): string | undefined {
+  const o = item as Partial<KubeObject> | undefined;
+  if (typeof o?.metadata?.name !== 'string') return 'an item without a name';
+  const listKind =
+    typeof list?.kind === 'string' && list.kind.endsWith('List') ? list.kind.slice(0, -4) : undefined;
+  const kind = o.kind ?? listKind;
+  const apiVersion = o.apiVersion ?? list?.apiVersion;
+  const shown = (v: unknown) => (v === undefined ? 'none' : JSON.stringify(v));
+  if (kind !== info.kind) return `an item of kind ${shown(kind)}`;
+  if (apiVersion !== info.apiVersion) return `an item of apiVersion ${shown(apiVersion)}`;
+  if (info.namespaced && namespace && o.metadata.namespace !== namespace)
+    return `an item in namespace ${shown(o.metadata.namespace)}`;
+  return undefined;
 }
 
 export type InformerState = { ok: true } | { ok: false; message: string; retryInMs: number };
@@ -21,6 +50,8 @@ export interface InformerHooks {
   onState: (state: InformerState) => void;
   /** Counts every request made, for the benchmark's "no API calls when nothing changed". */
   onRequest: () => void;
+  /** An object the server sent that is not of this collection: dropped, and said in words for the operator. */
+  onDropped?: (message: string) => void;
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -87,18 +118,26 @@ export class Informer {
     const fresh = new Map<string, KubeObject>();
     let continueToken: string | undefined;
     let rv = '';
+    const drops: string[] = [];
     do {
       this.hooks.onRequest();
       const page = await this.conn.raw.request<ObjectList>('GET', collectionPath(this.info, this.namespace), {
         query: { limit: 500, continue: continueToken, fieldSelector: this.fieldSelector },
       });
-      for (const item of page.items ?? []) {
+      for (const item of Array.isArray(page.items) ? page.items : []) {
+        const why = foreignItem(this.info, this.namespace, item, page);
+        if (why) {
+          drops.push(why);
+          continue;
+        }
         const obj = { ...item, apiVersion: this.info.apiVersion, kind: this.info.kind };
         fresh.set(keyOf(obj), obj);
       }
       continueToken = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? '';
     } while (continueToken);
+    // One line per list, however many items were dropped: a bent request may answer with a whole collection.
+    if (drops.length) this.reportDropped(drops[0]!, drops.length);
     for (const [k, old] of this.objects) if (!fresh.has(k)) this.hooks.onChange('DELETED', old);
     for (const [k, obj] of fresh) {
       const old = this.objects.get(k);
@@ -149,11 +188,25 @@ export class Informer {
       return;
     }
     if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
+    const why = foreignItem(this.info, this.namespace, obj);
+    if (why) {
+      this.reportDropped(why, 1);
+      return;
+    }
     const full = { ...obj, apiVersion: this.info.apiVersion, kind: this.info.kind } as KubeObject;
     this.resourceVersion = full.metadata.resourceVersion ?? this.resourceVersion;
     if (type === 'DELETED') this.objects.delete(keyOf(full));
     else this.objects.set(keyOf(full), full);
     this.hooks.onChange(type, full);
+  }
+
+  /** Tells the operator that the server sent objects that are not of this collection, which were not cached. */
+  private reportDropped(why: string, count: number): void {
+    const where = this.namespace ? ` in namespace ${JSON.stringify(this.namespace)}` : '';
+    const more = count > 1 ? ` (and ${count - 1} more)` : '';
+    this.hooks.onDropped?.(
+      `not cached: ${why}${more} came in the ${this.info.apiVersion} ${this.info.kind} collection${where}, which was not what was asked for`,
+    );
   }
 
   private failed(err: unknown): void {

@@ -6,6 +6,7 @@ import { ApplyError } from './apply-error.js';
 import type { KubeConnection } from './client.js';
 import { apiFailure } from './errors.js';
 import { getOrUndefined } from './http.js';
+import { apiPath } from './paths.js';
 
 const DURATION_S = 30;
 const RENEW_MS = 10_000;
@@ -34,17 +35,17 @@ export class Leases {
   }
 
   private get collection() {
-    return `/apis/coordination.k8s.io/v1/namespaces/${this.namespace}/leases`;
+    return apiPath('apis', 'coordination.k8s.io', 'v1', 'namespaces', this.namespace, 'leases');
   }
 
   private path(app: string) {
-    return `${this.collection}/driftdeck-sync-${app}`;
+    return `${this.collection}${apiPath(`driftdeck-sync-${app}`)}`;
   }
 
   async ensureNamespace(): Promise<void> {
     this.count();
     try {
-      await this.conn.raw.request('POST', '/api/v1/namespaces', {
+      await this.conn.raw.request('POST', apiPath('api', 'v1', 'namespaces'), {
         body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } },
       });
     } catch (err) {

@@ -5,6 +5,7 @@ import { ApplyError } from './apply-error.js';
 import type { KubeConnection } from './client.js';
 import { apiFailure } from './errors.js';
 import { getOrUndefined } from './http.js';
+import { apiPath } from './paths.js';
 
 const KEEP = 20;
 /** A ConfigMap holds at most 1 MiB; stay well below it. */
@@ -49,16 +50,17 @@ export class SyncHistoryStore {
   }
 
   private get collection() {
-    return `/api/v1/namespaces/${this.namespace}/configmaps`;
+    return apiPath('api', 'v1', 'namespaces', this.namespace, 'configmaps');
   }
 
   private async readMap(app: string): Promise<ConfigMap | undefined> {
     this.count();
-    return getOrUndefined<ConfigMap>(this.conn.raw, `${this.collection}/${historyConfigMapName(app)}`).catch(
-      (err: unknown) => {
-        throw new ApplyError(apiFailure(err));
-      },
-    );
+    return getOrUndefined<ConfigMap>(
+      this.conn.raw,
+      `${this.collection}${apiPath(historyConfigMapName(app))}`,
+    ).catch((err: unknown) => {
+      throw new ApplyError(apiFailure(err));
+    });
   }
 
   /** Newest first. */
@@ -82,7 +84,7 @@ export class SyncHistoryStore {
       this.count();
       try {
         if (cm)
-          await this.conn.raw.request('PUT', `${this.collection}/${body.metadata.name}`, {
+          await this.conn.raw.request('PUT', `${this.collection}${apiPath(body.metadata.name)}`, {
             body: { ...body, metadata: { ...body.metadata, resourceVersion: cm.metadata.resourceVersion } },
           });
         else await this.conn.raw.request('POST', this.collection, { body });

@@ -4,6 +4,7 @@
 // with an explicit --force-conflicts.
 
 import { appLabelOf, fieldManagerFor, isOwnedBy, LEGACY_FIELD_MANAGER } from '../engine/index.js';
+import { scrubSecretValues } from '../engine/mask-message.js';
 import type { ApplyFailure, ApplyOptions, ClusterPort } from '../engine/ports.js';
 import type { KubeObject } from '../engine/types.js';
 
@@ -116,12 +117,12 @@ export async function predictApply(
         return { object: await dryRun(true), ...withWarnings(note) };
       } catch (again) {
         return {
-          note: `${note}; dry-run failed: ${(again as Error).message}`,
+          note: scrubSecretValues(desired, `${note}; dry-run failed: ${(again as Error).message}`),
           transient: isTransient(again),
         };
       }
     }
-    return { note: dryRunFailure(err), transient: isTransient(err) };
+    return { note: scrubSecretValues(desired, dryRunFailure(err)), transient: isTransient(err) };
   }
 }
 

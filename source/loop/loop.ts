@@ -91,10 +91,12 @@ export class Loop implements Controller {
   /** The last sync this loop made per app, shown until the cached history catches up with it. */
   private readonly ownRecords = new Map<string, SyncRecord>();
 
-  /** A lost or regained API connection is an event in the log, not only a badge. */
+  /** A lost or regained API connection is an event in the log, not only a badge; so is what the adapter refused. */
   private noteConnection(): void {
     const e = this.connectionNotes.note(this.opts.cluster.connection());
     if (e) this.emit(e);
+    for (const message of this.opts.cluster.takeNotices?.() ?? [])
+      this.emit({ app: '', level: 'warning', type: 'api-warning', message });
   }
 
   // -- Git ------------------------------------------------------------------------------------------------------
@@ -147,6 +149,7 @@ export class Loop implements Controller {
         records,
       ),
     );
+    this.noteConnection();
     await this.compareNow();
   }
 

@@ -35,7 +35,9 @@ export async function renderRevision(
   );
   const kinds = results.flatMap(([, r]) => (r.ok ? r.manifests.map((m) => m.object) : []));
   // Discovery decides which kinds are namespaced; a kind the server does not know is an error of its own.
-  const { unknown } = await cluster.resolve(kinds).catch(() => ({ unknown: [] as string[] }));
+  const { unknown, invalid = {} } = await cluster
+    .resolve(kinds)
+    .catch(() => ({ unknown: [] as string[], invalid: undefined }));
   const rendered = new Map<string, RenderedApp>();
   for (const [app, r] of results) {
     const before = previous.get(app.name);
@@ -50,6 +52,18 @@ export async function renderRevision(
     };
     if (!r.ok) {
       fail(r.error);
+      continue;
+    }
+    // A malformed apiVersion fails the app that wrote it, with its file and line; other apps keep their checks.
+    const malformed = r.manifests.find(
+      (m) => invalid[`${m.object.apiVersion}/${m.object.kind}`] !== undefined,
+    );
+    if (malformed) {
+      fail({
+        message: `${malformed.object.kind} ${JSON.stringify(malformed.object.metadata?.name ?? '')}: ${invalid[`${malformed.object.apiVersion}/${malformed.object.kind}`]}`,
+        file: malformed.source.file,
+        line: malformed.source.line,
+      });
       continue;
     }
     const missingKind = r.manifests.find((m) => unknown.includes(`${m.object.apiVersion}/${m.object.kind}`));

@@ -9,6 +9,7 @@ import {
   resourceLabel,
   selectResources,
 } from '../engine/index.js';
+import { scrubSecretValues } from '../engine/mask-message.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type {
   AppSpec,
@@ -155,7 +156,8 @@ async function applyAll(
           for (const w of out.warnings)
             emit({ level: 'warning', type: 'api-warning', resource: resourceLabel(r.key), message: w });
         } catch (err) {
-          const message = (err as Error).message;
+          // The adapter already words a refusal of a Secret without its values; another port may not have.
+          const message = scrubSecretValues(desired.object, (err as Error).message);
           // A dry-run cannot place an object in a namespace this same sync would create first.
           const ns = /namespaces "([^"]+)" not found/.exec(message)?.[1];
           if (options.dryRun && ns && createdNamespaces(results).has(ns)) {
@@ -208,7 +210,7 @@ async function pruneAll(
         message: `pruned${options.dryRun ? ' (dry-run)' : ''}`,
       });
     } catch (err) {
-      const message = (err as Error).message;
+      const message = scrubSecretValues(live, (err as Error).message);
       results.push({ key: r.key, action: 'prune', ok: false, message });
       emit({
         level: 'error',

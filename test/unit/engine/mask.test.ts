@@ -103,3 +103,76 @@ describe('maskSecrets', () => {
     assert.deepEqual(maskObject(obj).data, { port: '++++++++ (1)' });
   });
 });
+
+describe('Secrets embedded in other objects', () => {
+  const embedded = (value: string): KubeObject => ({
+    apiVersion: 'example.com/v1',
+    kind: 'SecretTemplate',
+    metadata: {
+      name: 'db',
+      namespace: 'shop',
+      annotations: {
+        'kubectl.kubernetes.io/last-applied-configuration': `{"spec":{"template":{"data":{"password":"${value}"}}}}`,
+      },
+    },
+    spec: {
+      replicas: 2,
+      template: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db' },
+        stringData: { password: value },
+      },
+      more: [{ kind: 'Secret', data: { token: 'czNjcjN0' } }],
+    },
+  });
+
+  test('a kind: Secret map under a custom resource is masked, whatever its depth; the rest is kept', () => {
+    const masked = maskObject(embedded('hunter2'));
+    assertNoSecret(JSON.stringify(masked));
+    const spec = masked.spec as { replicas: number; template: KubeObject; more: KubeObject[] };
+    assert.equal(spec.replicas, 2);
+    assert.deepEqual(spec.template.data, { password: '++++++++ (2)' });
+    assert.equal(spec.template.stringData, undefined, 'stringData is folded into data');
+    assert.deepEqual(spec.template.metadata, { name: 'db' });
+    assert.deepEqual(spec.more[0]?.data, { token: '++++++++ (1)' });
+    assert.equal(
+      masked.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'],
+      '++++++++',
+    );
+  });
+
+  test('the diff of an embedded Secret tells a changed value without showing either', () => {
+    const result = resourceDiff({
+      key: keyOf(embedded('hunter2')),
+      live: embedded('hunter2'),
+      predicted: embedded('correct-horse'),
+    });
+    assert.equal(result.changed, true);
+    assertNoSecret(result.diff);
+    assert.match(
+      result.diff,
+      /-\s+password: \+\+\+\+\+\+\+\+ \(\d\)\n\+\s+password: \+\+\+\+\+\+\+\+ \(\d\)/,
+    );
+  });
+
+  test('the Secrets of a List are masked', () => {
+    const list: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'List',
+      metadata: { name: '' },
+      items: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { p: 'aHVudGVyMg' } }],
+    };
+    assertNoSecret(JSON.stringify(maskObject(list)));
+  });
+
+  test('an object with no embedded Secret is passed through as it is', () => {
+    const obj: KubeObject = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { kind: 'Secret', name: 'x' },
+    };
+    assert.equal(maskObject(obj), obj);
+  });
+});

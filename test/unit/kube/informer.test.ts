@@ -86,3 +86,53 @@ test('a list-only informer lists once and never watches; relist lists again and 
   assert.deepEqual([...inf.objects.keys()], ['ns/b']);
   assert.deepEqual(changes, ['ADDED a', 'DELETED a', 'ADDED b']);
 });
+
+test('watch events of another kind or namespace are dropped and reported, never cached as the asked kind', async () => {
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db-password', namespace: 'ns', resourceVersion: '5' },
+    data: { password: 'aHVudGVyMg==' },
+  };
+  const events = [
+    { type: 'ADDED', object: secret },
+    {
+      type: 'ADDED',
+      object: { ...cm('elsewhere'), metadata: { name: 'elsewhere', namespace: 'kube-system' } },
+    },
+    { type: 'ADDED', object: cm('b') },
+  ];
+  const raw = {
+    request: async () => ({
+      kind: 'ConfigMapList',
+      apiVersion: 'v1',
+      items: [],
+      metadata: { resourceVersion: '1' },
+    }),
+    watch: (
+      _p: string,
+      _q: unknown,
+      on: (e: { type: string; object: unknown }) => void,
+      signal: AbortSignal,
+    ) => {
+      for (const e of events) on(e);
+      return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+    },
+  };
+  const dropped: string[] = [];
+  const inf = new Informer({ raw } as unknown as KubeConnection, info, 'ns', {
+    onChange: () => undefined,
+    onState: () => undefined,
+    onRequest: () => undefined,
+    onDropped: (m) => dropped.push(m),
+  });
+  inf.start();
+  await inf.synced;
+  await tick();
+  inf.stop();
+  assert.deepEqual([...inf.objects.keys()], ['ns/b']);
+  assert.deepEqual(dropped, [
+    'not cached: an item of kind "Secret" came in the v1 ConfigMap collection in namespace "ns", which was not what was asked for',
+    'not cached: an item in namespace "kube-system" came in the v1 ConfigMap collection in namespace "ns", which was not what was asked for',
+  ]);
+});

@@ -71,6 +71,7 @@ class FakeCluster implements ClusterPort {
     this.records.push(r);
   };
   requests = () => this.dryRuns + this.applied.length;
+  takeNotices?: () => string[];
   close = () => undefined;
 }
 
@@ -251,6 +252,96 @@ describe('the watch loop', () => {
       unchanged: 0,
       pruneCandidates: [],
     });
+    l.stop();
+  });
+});
+
+describe('what the loop keeps of a server refusal of a Secret', () => {
+  it('a refusal that quotes the Secret value reaches no result, note, event or record with it', async () => {
+    const secret = obj('v1', 'Secret', 'db', {
+      stringData: { pin: 'hunter2-pin' },
+      data: { k: 'czNjcjN0LXZhbHVl' },
+    });
+    const { l, cluster } = loop(() => ({
+      ok: true,
+      manifests: [{ object: secret, source: { file: 'apps/backend/s.yaml', line: 1 } }],
+    }));
+    // A port that passes the server's text on as it is: the loop must not trust it to have been masked.
+    cluster.apply = async () => {
+      throw Object.assign(new Error('Invalid: got hunter2-pin and czNjcjN0LXZhbHVl and s3cr3t-value'), {
+        code: 422,
+        reason: 'Invalid',
+      });
+    };
+    await l.start();
+    const note = l.getSnapshot().apps[0]?.resources[0]?.message ?? '';
+    const record = await l.sync('backend', { prune: false, dryRun: false, forceConflicts: false });
+    const seen = JSON.stringify({ note, record, stored: cluster.records, events: l.getSnapshot().events });
+    assert.match(seen, /Invalid: got \+{8} and \+{8}/, 'the refusal is still there, masked');
+    for (const v of ['hunter2-pin', 'czNjcjN0LXZhbHVl', 's3cr3t-value'])
+      assert.ok(!seen.includes(v), `leaked ${v}`);
+    l.stop();
+  });
+
+  it('a malformed apiVersion fails the app that wrote it, with file and line; other apps keep the unknown-kind check', async () => {
+    const apps = ['frontend', 'backend'].map((name) => ({ ...app, name, path: `apps/${name}` }));
+    const cluster = new FakeCluster();
+    cluster.resolve = async () => ({
+      unknown: ['example.com/v1/Widget'],
+      invalid: { 'apps/v1/deployments/Deployment': 'apiVersion "apps/v1/deployments" has 2 slashes' },
+    });
+    const l = new Loop({
+      git,
+      cluster,
+      render: async (_dir, a) => ({
+        ok: true,
+        manifests: [
+          {
+            object:
+              a.name === 'frontend'
+                ? obj('apps/v1/deployments', 'Deployment', 'web')
+                : obj('example.com/v1', 'Widget', 'gear'),
+            source: { file: `apps/${a.name}/a.yaml`, line: 3 },
+          },
+        ],
+      }),
+      loadApps: async () => ({ ok: true, apps }),
+      intervalMs: 60_000,
+      readonly: false,
+      by: 'tester@host',
+      autoSync: false,
+    });
+    await l.start();
+    const errors = Object.fromEntries(l.getSnapshot().apps.map((a) => [a.name, a.error]));
+    assert.deepEqual(errors.frontend, {
+      message: 'Deployment "web": apiVersion "apps/v1/deployments" has 2 slashes',
+      file: 'apps/frontend/a.yaml',
+      line: 3,
+    });
+    assert.match(errors.backend?.message ?? '', /no kind Widget in example\.com\/v1 on the cluster/);
+    l.stop();
+  });
+});
+
+describe('what the cluster adapter refused or dropped', () => {
+  it('is a warning in the event log, once', async () => {
+    const { l, cluster } = loop(good);
+    const notices = [
+      'not cached: an item of kind "Secret" came in the v1 ConfigMap collection in namespace "shop"',
+    ];
+    cluster.takeNotices = () => notices.splice(0);
+    await l.start();
+    await l.compareNow();
+    const seen = l.getSnapshot().events.filter((e) => e.type === 'api-warning');
+    assert.deepEqual(
+      seen.map((e) => [e.level, e.message]),
+      [
+        [
+          'warning',
+          'not cached: an item of kind "Secret" came in the v1 ConfigMap collection in namespace "shop"',
+        ],
+      ],
+    );
     l.stop();
   });
 });
