@@ -50,6 +50,7 @@ const loopFlags: LoopFlags = {
   interval: f.interval,
   readonly: f.readonly,
   autoSync: true,
+  role: (cli.input[0] ?? 'console').replace(/[^a-z-]/g, '') || 'driftdeck',
 };
 
 async function main(): Promise<number> {

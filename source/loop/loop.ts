@@ -318,6 +318,7 @@ export class Loop implements Controller {
         comparison,
         revision: this.gitWatch.head,
         by: automatic ? `${this.opts.by} (auto-sync)` : this.opts.by,
+        holder: this.opts.holder ?? this.opts.by,
         options,
         emit: (e) => this.emit({ ...e, app }),
       });

@@ -27,6 +27,8 @@ export interface SyncInput {
   comparison: Comparison;
   revision: string;
   by: string;
+  /** The process's Lease identity (unique per process); `by` when not given. */
+  holder?: string;
   options: SyncOptions;
   emit: (e: Omit<RolloutEvent, 'time' | 'app'>) => void;
 }
@@ -37,7 +39,8 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
   const { cluster, app, comparison, options, emit } = input;
   const startedAt = now();
   const selected = selectResources(comparison.resources, options.resources ?? []);
-  const lease = options.dryRun ? undefined : await cluster.acquireLease(app.name, input.by);
+  const lease = options.dryRun ? undefined : await cluster.acquireLease(app.name, input.holder ?? input.by);
+  if (lease?.tookOver) emit({ level: 'warning', type: 'sync-started', message: lease.tookOver });
   const mode = [
     options.dryRun && 'dry-run',
     options.prune && 'prune',
