@@ -156,12 +156,25 @@ export class Loop implements Controller {
   /** Sync records of every app: from the cache once it watches them, asked for once before that. */
   private async knownRecords(): Promise<SyncRecord[]> {
     const cached = this.opts.cluster.cached();
-    if (this.recordsLoaded) return this.apps.flatMap((a) => recordsFromCache(cached, a.name));
+    if (this.recordsLoaded) return this.apps.flatMap((a) => this.cachedRecords(cached, a.name));
     this.recordsLoaded = true;
     const lists = await Promise.all(
       this.apps.map((a) => this.opts.cluster.syncHistory(a.name).catch(() => [])),
     );
     return lists.flat();
+  }
+
+  private readonly reportedProblems = new Set<string>();
+
+  /** An app's records from the cache; a malformed record is said once in the log, and left out. */
+  private cachedRecords(cached: ReturnType<ClusterPort['cached']>, app: string): SyncRecord[] {
+    const { records, problems } = recordsFromCache(cached, app);
+    for (const p of problems) {
+      if (this.reportedProblems.has(p)) continue;
+      this.reportedProblems.add(p);
+      this.emit({ app, level: 'warning', type: 'cluster-state', message: `sync history: ${p}` });
+    }
+    return records;
   }
 
   // -- Compare --------------------------------------------------------------------------------------------------
@@ -204,7 +217,7 @@ export class Loop implements Controller {
           diffTexts: this.opts.diffTexts ?? true,
         });
         this.comparisons.set(app.name, cmp);
-        const records = withOwnRecord(this.ownRecords.get(app.name), recordsFromCache(cached, app.name));
+        const records = withOwnRecord(this.ownRecords.get(app.name), this.cachedRecords(cached, app.name));
         this.states.set(
           app.name,
           comparedState({

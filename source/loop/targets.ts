@@ -1,4 +1,5 @@
 import { historyConfigMapName, SYSTEM_NAMESPACE, type WatchTarget } from '../engine/ports.js';
+import { type ParsedRecords, parseSyncRecords } from '../engine/sync-records.js';
 import type { AppSpec, KubeObject, RenderedManifest, SyncRecord } from '../engine/types.js';
 
 /**
@@ -36,17 +37,16 @@ export function watchTargets(
   return [...out.values()];
 }
 
-/** Sync records of an app, newest first, read from the cached history ConfigMap (no request). */
-export function recordsFromCache(cached: KubeObject[], app: string): SyncRecord[] {
+/**
+ * Sync records of an app, newest first, read from the cached history ConfigMap (no request). Malformed records are
+ * left out and described in `problems` (the ConfigMap is the cluster's to edit: never trusted, never thrown on).
+ */
+export function recordsFromCache(cached: KubeObject[], app: string): ParsedRecords {
   const name = historyConfigMapName(app);
   const cm = cached.find(
     (o) => o.kind === 'ConfigMap' && o.metadata.namespace === SYSTEM_NAMESPACE && o.metadata.name === name,
-  ) as (KubeObject & { data?: Record<string, string> }) | undefined;
-  try {
-    return JSON.parse(cm?.data?.records ?? '[]') as SyncRecord[];
-  } catch {
-    return [];
-  }
+  ) as (KubeObject & { data?: Record<string, unknown> }) | undefined;
+  return parseSyncRecords(cm?.data?.records, `ConfigMap ${SYSTEM_NAMESPACE}/${name}`);
 }
 
 /** The records with `own` (the last sync this loop made) first, until the cached history holds it or something newer. */
