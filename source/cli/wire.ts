@@ -24,6 +24,8 @@ export interface SourceFlags {
 export interface ClusterFlags {
   kubeconfig?: string;
   context?: string;
+  /** Where sync history and Leases are kept; driftdeck-system when not given. */
+  stateNamespace?: string;
 }
 
 export interface LoopFlags extends SourceFlags, ClusterFlags {
@@ -145,6 +147,7 @@ export function makeLoop(flags: LoopFlags): Loop {
     kubeconfig: flags.kubeconfig,
     context: flags.context,
     watch: flags.watch ?? true,
+    ...(flags.stateNamespace ? { stateNamespace: flags.stateNamespace } : {}),
   });
   const tools = renderTools();
   const cache = new ManifestCache(manifestCacheFile(source));

@@ -72,6 +72,8 @@ export interface ApplyOptions {
 export interface ClusterPort {
   readonly context: string;
   readonly server: string;
+  /** Namespace of driftdeck's Leases and sync history; SYSTEM_NAMESPACE when not given. */
+  readonly stateNamespace?: string;
   /** Resolves kinds through discovery; unknown kinds come back in `unknown` ("no matches for kind"). */
   resolve(targets: Array<{ apiVersion: string; kind: string }>): Promise<{ unknown: string[] }>;
   /** From memory after `resolve`: true/false, or undefined for a kind never resolved. */
@@ -82,7 +84,10 @@ export interface ClusterPort {
   cached(): KubeObject[];
   /** Called (coalesced by the caller) when any cached object changes or the connection state moves. */
   onChange(listener: () => void): () => void;
+  /** Ok even when some collections may not be listed with these credentials: `forbidden` names those. */
   connection(): ClusterConnection;
+  /** Collections these credentials may not list, each said in words ("forbidden: cannot list ..."). */
+  forbidden?(): string[];
   /** Drop caches and relist everything. */
   relist(): void;
   /**

@@ -2,7 +2,7 @@
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
 import { keyString, planSummary } from '../engine/index.js';
-import type { ClusterPort } from '../engine/ports.js';
+import { type ClusterPort, SYSTEM_NAMESPACE } from '../engine/ports.js';
 import type {
   AppSpec,
   AppState,
@@ -95,6 +95,7 @@ export class Loop implements Controller {
   private noteConnection(): void {
     const e = this.connectionNotes.note(this.opts.cluster.connection());
     if (e) this.emit(e);
+    this.noteForbidden();
   }
 
   // -- Git ------------------------------------------------------------------------------------------------------
@@ -145,8 +146,10 @@ export class Loop implements Controller {
         this.apps,
         [...this.rendered.values()].flatMap((r) => r.desired),
         records,
+        this.stateNamespace,
       ),
     );
+    this.noteForbidden();
     await this.compareNow();
   }
 
@@ -166,9 +169,30 @@ export class Loop implements Controller {
 
   private readonly reportedProblems = new Set<string>();
 
+  private get stateNamespace(): string {
+    return this.opts.cluster.stateNamespace ?? SYSTEM_NAMESPACE;
+  }
+
+  /** What these credentials may not list, said once each, with what it means for the person. */
+  private noteForbidden(): void {
+    for (const f of this.opts.cluster.forbidden?.() ?? []) {
+      if (this.reportedProblems.has(f)) continue;
+      this.reportedProblems.add(f);
+      const history = f.includes(`cannot list configmaps in namespace ${this.stateNamespace}`);
+      this.emit({
+        app: '',
+        level: 'warning',
+        type: 'cluster-state',
+        message: history
+          ? `sync history: ${f}; the last syncs are not shown (--state-namespace names a namespace where you may keep driftdeck's history and leases)`
+          : `${f}; objects of that kind are not seen and show as missing`,
+      });
+    }
+  }
+
   /** An app's records from the cache; a malformed record is said once in the log, and left out. */
   private cachedRecords(cached: ReturnType<ClusterPort['cached']>, app: string): SyncRecord[] {
-    const { records, problems } = recordsFromCache(cached, app);
+    const { records, problems } = recordsFromCache(cached, app, this.stateNamespace);
     for (const p of problems) {
       if (this.reportedProblems.has(p)) continue;
       this.reportedProblems.add(p);
