@@ -17,9 +17,16 @@ function env(): NodeJS.ProcessEnv {
   return { ...gitEnv(), NO_COLOR: '1' };
 }
 
-/** `driftdeck <args> --kubeconfig <test cluster>`; resolves with the exit code and both outputs. */
-export function driftdeck(args: string[], timeoutMs = 120_000): Promise<CliResult> {
-  const { kubeconfig, context } = testKubeconfig();
+/**
+ * `driftdeck <args> --kubeconfig <test cluster>`; resolves with the exit code and both outputs. `target` is another
+ * kubeconfig and context (a person's with fewer rights, say).
+ */
+export function driftdeck(
+  args: string[],
+  timeoutMs = 120_000,
+  target?: { kubeconfig: string; context: string },
+): Promise<CliResult> {
+  const { kubeconfig, context } = target ?? testKubeconfig();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, '--kubeconfig', kubeconfig, '--context', context], {
       env: env(),
@@ -101,6 +108,54 @@ export function startAgent(args: string[], target?: { kubeconfig: string; contex
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+export interface LeaseProcess {
+  child: ChildProcess;
+  /** The first line: whether it holds the lease, as whom, or why not. */
+  started: Promise<{ held: boolean; holder?: string; pid?: number; error?: string }>;
+  /** Releases the lease and waits for the process to end. */
+  release(): Promise<void>;
+  /** Ends it at once, as a crash would: the Lease stays as it was. */
+  kill(): Promise<void>;
+}
+
+/** A second driftdeck process of the same person holding an app's Lease (test/support/lease-process.ts). */
+export function holdLease(app: string): LeaseProcess {
+  const { kubeconfig, context } = testKubeconfig();
+  const script = join(import.meta.dirname, 'lease-process.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, app, kubeconfig, context], {
+    env: env(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const started = new Promise<{ held: boolean; holder?: string; pid?: number; error?: string }>(
+    (resolve, reject) => {
+      lines.once('line', (line) => resolve(JSON.parse(line)));
+      child.once('exit', (code) => reject(new Error(`lease process exited (${code}): ${stderr}`)));
+    },
+  );
+  const exited = () =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    child,
+    started,
+    async release() {
+      child.stdin?.end('release\n');
+      await exited();
+    },
+    async kill() {
+      const done = exited();
+      child.kill('SIGKILL');
+      await done;
     },
   };
 }
