@@ -19,7 +19,7 @@ import {
 import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
 
 const me = `${userInfo().username}@${hostname()}`;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const core = () => kubeConfig().makeApiClient(CoreV1Api);
 const coordination = () => kubeConfig().makeApiClient(CoordinationV1Api);
 
@@ -100,7 +100,7 @@ describe('the app Lease', () => {
       assert.match(
         r.stderr,
         new RegExp(
-          `app ${escape(app)} is being synced by ${escape(me)} \\(console, pid ${started.pid}\\) since \\d\\d:\\d\\d:\\d\\d UTC`,
+          `app ${literal(app)} is being synced by ${literal(me)} \\(console, pid ${started.pid}\\) since \\d\\d:\\d\\d:\\d\\d UTC`,
         ),
       );
       // The refused process released nothing: the first still holds it, and a third attempt is refused too.
@@ -127,7 +127,7 @@ describe('the app Lease', () => {
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
     assert.match(
       refused.stderr,
-      new RegExp(`being synced by ${escape(me)} \\(console, pid ${started.pid}\\)`),
+      new RegExp(`being synced by ${literal(me)} \\(console, pid ${started.pid}\\)`),
     );
     // Its last renewal a minute ago: the 30 seconds of the lease have run out (no waiting in the test).
     const held = await lease(app);
@@ -142,7 +142,7 @@ describe('the app Lease', () => {
     assert.match(
       taken.stderr,
       new RegExp(
-        `took over the lease from ${escape(me)} \\(console, pid ${started.pid}\\), which stopped renewing it`,
+        `took over the lease from ${literal(me)} \\(console, pid ${started.pid}\\), which stopped renewing it`,
       ),
     );
     assert.equal((await lease(app))?.spec?.holderIdentity, undefined, 'released after the sync');
@@ -166,8 +166,8 @@ describe('the sync history', () => {
     });
     const status = await driftdeck(['status', '--repo', repo.remote]);
     assert.ok(status.code === 0 || status.code === 1, status.stdout + status.stderr);
-    assert.match(status.stdout, new RegExp(`^${escape(app)}\\s`, 'm'));
-    assert.match(status.stdout, new RegExp(`^${escape(other)}\\s`, 'm'));
+    assert.match(status.stdout, new RegExp(`^${literal(app)}\\s`, 'm'));
+    assert.match(status.stdout, new RegExp(`^${literal(other)}\\s`, 'm'));
     const where = `ConfigMap ${SYSTEM_NAMESPACE}/driftdeck-history-${app}: record 1 of 1 is null, not a sync record`;
     assert.equal(status.stderr.split(where).length - 1, 1, status.stderr);
 
@@ -186,7 +186,7 @@ describe('the sync history', () => {
       await agent.waitFor('the change compared', (l) => l.app === other && l.sync === 'OutOfSync');
       const warnings = agent.lines.filter((l) => l.type === 'cluster-state');
       assert.equal(warnings.length, 1, JSON.stringify(warnings));
-      assert.match(String(warnings[0]?.message), new RegExp(escape(where)));
+      assert.match(String(warnings[0]?.message), new RegExp(literal(where)));
       assert.equal(agent.child.exitCode, null, 'the agent kept running');
     } finally {
       await agent.stop();
