@@ -19,7 +19,11 @@ export interface Out {
  * command prints them (`diff` asks for them). The cluster is listed once and not watched unless the command waits
  * for something to happen (`sync` waiting for health asks for the watch).
  */
-async function once<T>(flags: LoopFlags, work: (loop: Loop) => Promise<T>): Promise<T> {
+async function once<T>(
+  flags: LoopFlags,
+  work: (loop: Loop) => Promise<T>,
+  out?: Pick<Out, 'error'>,
+): Promise<T> {
   const loop = makeLoop({
     ...flags,
     autoSync: false,
@@ -30,6 +34,7 @@ async function once<T>(flags: LoopFlags, work: (loop: Loop) => Promise<T>): Prom
     await loop.start();
     repoFailure(loop.getSnapshot());
     await waitConnected(loop);
+    if (out) sayClusterState(loop, out);
     return await work(loop);
   } finally {
     loop.stop();
@@ -62,6 +67,12 @@ async function waitConnected(loop: Loop, timeoutMs = 15_000): Promise<void> {
   // unreachable
 }
 
+/** What driftdeck could not read or write of its own state (history, leases), said once on stderr. */
+function sayClusterState(loop: Loop, out: Pick<Out, 'error'>): void {
+  const notes = loop.getSnapshot().events.filter((e) => e.type === 'cluster-state');
+  for (const e of notes) out.error(`warning: ${e.app ? `${e.app}: ` : ''}${e.message}`);
+}
+
 function pickApp(loop: Loop, name: string | undefined): AppState {
   const apps = loop.getSnapshot().apps;
   if (!name) {
@@ -75,12 +86,16 @@ function pickApp(loop: Loop, name: string | undefined): AppState {
 }
 
 export async function status(flags: LoopFlags, out: Out): Promise<number> {
-  return once(flags, async (loop) => {
-    const apps = loop.getSnapshot().apps;
-    if (out.json) out.write(JSON.stringify(apps.map(appJson), null, 2));
-    else out.write(statusTable(apps));
-    return apps.every((a) => a.sync === 'Synced' && a.health.status === 'Healthy') ? 0 : 1;
-  });
+  return once(
+    flags,
+    async (loop) => {
+      const apps = loop.getSnapshot().apps;
+      if (out.json) out.write(JSON.stringify(apps.map(appJson), null, 2));
+      else out.write(statusTable(apps));
+      return apps.every((a) => a.sync === 'Synced' && a.health.status === 'Healthy') ? 0 : 1;
+    },
+    out,
+  );
 }
 
 function appJson(a: AppState) {
@@ -105,40 +120,44 @@ function appJson(a: AppState) {
 }
 
 export async function diff(flags: LoopFlags, name: string | undefined, out: Out): Promise<number> {
-  return once({ ...flags, diffTexts: true }, async (loop) => {
-    const app = pickApp(loop, name);
-    if (app.error) {
-      out.error(`${app.name}: ${formatAppError(app)}`);
-      return 2;
-    }
-    const changed = app.resources.filter((r) => r.status !== 'Synced');
-    if (out.json) {
-      out.write(
-        JSON.stringify(
-          changed.map((r) => ({
-            id: keyString(r.key),
-            status: r.status,
-            diffMode: r.diffMode,
-            diff: r.diff,
-            message: r.message,
-          })),
-          null,
-          2,
-        ),
-      );
-    } else {
-      for (const r of changed) {
-        const note =
-          r.diffMode === 'client-side'
-            ? ` (client-side diff${r.message ? `: ${r.message}` : ''})`
-            : r.message
-              ? ` (${r.message})`
-              : '';
-        out.write(`# ${r.key.kind}/${r.key.name} ${r.status}${note}\n${r.diff}`);
+  return once(
+    { ...flags, diffTexts: true },
+    async (loop) => {
+      const app = pickApp(loop, name);
+      if (app.error) {
+        out.error(`${app.name}: ${formatAppError(app)}`);
+        return 2;
       }
-    }
-    return changed.length ? 1 : 0;
-  });
+      const changed = app.resources.filter((r) => r.status !== 'Synced');
+      if (out.json) {
+        out.write(
+          JSON.stringify(
+            changed.map((r) => ({
+              id: keyString(r.key),
+              status: r.status,
+              diffMode: r.diffMode,
+              diff: r.diff,
+              message: r.message,
+            })),
+            null,
+            2,
+          ),
+        );
+      } else {
+        for (const r of changed) {
+          const note =
+            r.diffMode === 'client-side'
+              ? ` (client-side diff${r.message ? `: ${r.message}` : ''})`
+              : r.message
+                ? ` (${r.message})`
+                : '';
+          out.write(`# ${r.key.kind}/${r.key.name} ${r.status}${note}\n${r.diff}`);
+        }
+      }
+      return changed.length ? 1 : 0;
+    },
+    out,
+  );
 }
 
 export interface SyncFlags {
@@ -157,42 +176,46 @@ export async function sync(
   out: Out,
 ): Promise<number> {
   const waits = s.wait && !s.dryRun;
-  return once({ ...flags, watch: waits }, async (loop) => {
-    const app = pickApp(loop, name);
-    const options: SyncOptions = {
-      prune: s.prune,
-      dryRun: s.dryRun,
-      forceConflicts: s.forceConflicts,
-      resources: s.resource,
-    };
-    const stopFollowing = out.json ? () => undefined : followEvents(loop, app.name, out);
-    try {
-      const record = await loop.sync(app.name, options);
-      let healthy: AppState | undefined;
-      let waitError: string | undefined;
-      if (waits && record.result === 'Succeeded') {
-        healthy = await waitHealthy(loop, app.name, s.timeout * 1000, s.resource).catch((err: Error) => {
-          waitError = err.message;
-          return undefined;
-        });
-      }
-      stopFollowing();
-      if (out.json) out.write(JSON.stringify({ ...record, health: healthy?.health, waitError }, null, 2));
-      else {
-        out.write(syncSummary(record));
-        if (waitError) out.error(waitError);
-        else if (healthy) {
-          const kept = healthy.resources.filter((r) => r.status === 'Extraneous').length;
-          out.write(
-            `${app.name} is ${kept ? `Healthy (${kept} prune candidate(s) kept)` : 'Synced and Healthy'}`,
-          );
+  return once(
+    { ...flags, watch: waits },
+    async (loop) => {
+      const app = pickApp(loop, name);
+      const options: SyncOptions = {
+        prune: s.prune,
+        dryRun: s.dryRun,
+        forceConflicts: s.forceConflicts,
+        resources: s.resource,
+      };
+      const stopFollowing = out.json ? () => undefined : followEvents(loop, app.name, out);
+      try {
+        const record = await loop.sync(app.name, options);
+        let healthy: AppState | undefined;
+        let waitError: string | undefined;
+        if (waits && record.result === 'Succeeded') {
+          healthy = await waitHealthy(loop, app.name, s.timeout * 1000, s.resource).catch((err: Error) => {
+            waitError = err.message;
+            return undefined;
+          });
         }
+        stopFollowing();
+        if (out.json) out.write(JSON.stringify({ ...record, health: healthy?.health, waitError }, null, 2));
+        else {
+          out.write(syncSummary(record));
+          if (waitError) out.error(waitError);
+          else if (healthy) {
+            const kept = healthy.resources.filter((r) => r.status === 'Extraneous').length;
+            out.write(
+              `${app.name} is ${kept ? `Healthy (${kept} prune candidate(s) kept)` : 'Synced and Healthy'}`,
+            );
+          }
+        }
+        return record.result === 'Failed' || waitError ? 1 : 0;
+      } finally {
+        stopFollowing();
       }
-      return record.result === 'Failed' || waitError ? 1 : 0;
-    } finally {
-      stopFollowing();
-    }
-  });
+    },
+    out,
+  );
 }
 
 /** The events emitted since the last call, however many the snapshot's bounded list has dropped meanwhile. */
@@ -228,12 +251,16 @@ export function followEvents(
 }
 
 export async function history(flags: LoopFlags, name: string | undefined, out: Out): Promise<number> {
-  return once(flags, async (loop) => {
-    const app = pickApp(loop, name);
-    const entries = await loop.loadHistory(app.name);
-    out.write(out.json ? JSON.stringify(entries, null, 2) : historyTable(entries));
-    return 0;
-  });
+  return once(
+    flags,
+    async (loop) => {
+      const app = pickApp(loop, name);
+      const entries = await loop.loadHistory(app.name);
+      out.write(out.json ? JSON.stringify(entries, null, 2) : historyTable(entries));
+      return 0;
+    },
+    out,
+  );
 }
 
 export async function revert(

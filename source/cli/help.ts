@@ -23,6 +23,8 @@ export const HELP = `
   Cluster
     --kubeconfig <file>  kubeconfig (default $KUBECONFIG or ~/.kube/config)
     --context <name>     kubeconfig context
+    --state-namespace <ns>  where sync history and leases are kept (default driftdeck-system); one you may
+                         write, when your rights end at your team's namespace
 
   Output and safety
     --output, -o         table | json

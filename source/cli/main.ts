@@ -17,6 +17,7 @@ const cli = meow(HELP, {
     namespace: { type: 'string' },
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
+    stateNamespace: { type: 'string' },
     interval: { type: 'number', default: 10 },
     output: { type: 'string', shortFlag: 'o', default: 'table', choices: ['table', 'json'] },
     readonly: { type: 'boolean', default: false },
@@ -54,14 +55,20 @@ const loopFlags: LoopFlags = {
   ...(f.namespace ? { namespace: f.namespace } : {}),
   ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),
   ...(f.context ? { context: f.context } : {}),
+  ...(f.stateNamespace ? { stateNamespace: f.stateNamespace } : {}),
   interval: f.interval,
   readonly: f.readonly,
   autoSync: true,
+  role: (cli.input[0] ?? 'console').replace(/[^a-z-]/g, '') || 'driftdeck',
 };
 
 async function main(): Promise<number> {
   const [command, ...args] = cli.input;
   if (!(f.interval > 0)) throw new UsageError('--interval must be a number of seconds above 0');
+  if (f.stateNamespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(f.stateNamespace))
+    throw new UsageError(
+      `--state-namespace "${f.stateNamespace.replace(/[^\x20-\x7e]/g, '?')}" is not a namespace name (lowercase letters, digits and -, at most 63)`,
+    );
   switch (command) {
     case undefined:
     case 'console':

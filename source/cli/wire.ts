@@ -1,7 +1,6 @@
 // Builds the real adapters from command-line flags and hands them to the loop. The only place that knows every edge.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { hostname, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { adHocApp, formatLocatedError, parseRepoConfig } from '../config/index.js';
 import type { GitPort } from '../engine/ports.js';
@@ -11,6 +10,7 @@ import { cachePaths } from '../localcluster/paths.js';
 import { type AppsResult, Loop } from '../loop/index.js';
 import type { RenderTools } from '../render/index.js';
 import { ManifestCache, renderApp } from '../render/index.js';
+import { leaseHolder, operator } from './identity.js';
 import { contextReadonlyReason } from './user-config.js';
 
 export interface SourceFlags {
@@ -24,6 +24,8 @@ export interface SourceFlags {
 export interface ClusterFlags {
   kubeconfig?: string;
   context?: string;
+  /** Where sync history and Leases are kept; driftdeck-system when not given. */
+  stateNamespace?: string;
 }
 
 export interface LoopFlags extends SourceFlags, ClusterFlags {
@@ -34,19 +36,13 @@ export interface LoopFlags extends SourceFlags, ClusterFlags {
   diffTexts?: boolean;
   /** False: list the cluster once, never watch (commands that read one snapshot and exit). Default true. */
   watch?: boolean;
+  /** What this process is (console, agent, sync...), written into the Leases it holds. */
+  role?: string;
 }
 
 export class UsageError extends Error {}
 
-export function operator(): string {
-  let user = process.env.USER ?? 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (containers): keep $USER
-  }
-  return `${user}@${hostname()}`;
-}
+export { operator };
 
 function gitCacheDir(): string {
   return join(cachePaths().root, '..', 'git');
@@ -163,6 +159,7 @@ export function makeLoop(flags: LoopFlags): Loop {
     kubeconfig: flags.kubeconfig,
     context: flags.context,
     watch: flags.watch ?? true,
+    ...(flags.stateNamespace ? { stateNamespace: flags.stateNamespace } : {}),
   });
   const tools = renderTools();
   const cache = new ManifestCache(manifestCacheFile(source));
@@ -178,6 +175,7 @@ export function makeLoop(flags: LoopFlags): Loop {
     readonly,
     ...(readonlyReason ? { readonlyReason } : {}),
     by: operator(),
+    holder: leaseHolder(flags.role ?? 'driftdeck'),
     autoSync: flags.autoSync,
     diffTexts: flags.diffTexts ?? true,
   });

@@ -1,5 +1,7 @@
 // The edges the watch loop is given. The loop knows these interfaces only; the Kubernetes and Git adapters
 // implement them, and tests may pass simple fakes.
+
+import { describeHolder } from './lease-holder.js';
 import type {
   Commit,
   ConnectionState,
@@ -29,17 +31,29 @@ export interface ClusterConnection {
 export interface LeaseHandle {
   /** Gives the lease up. Safe to call twice. */
   release(): Promise<void>;
+  /** Said when the lease was taken from a holder that had stopped renewing it (a process that died). */
+  tookOver?: string;
 }
 
 export class LeaseHeldError extends Error {
   constructor(
     readonly app: string,
+    /** The holder's identity as written in the Lease (unique per process). */
     readonly holder: string,
+    /** When the holder acquired it, ISO 8601, when the Lease says. */
+    readonly since?: string,
   ) {
-    super(`app ${app} is being synced by ${holder}; try again when it finishes`);
+    super(
+      `app ${app} is being synced by ${describeHolder(holder)}${since ? ` since ${clockTime(since)}` : ''}; try again when it finishes`,
+    );
     this.name = 'LeaseHeldError';
   }
 }
+
+const clockTime = (iso: string) => {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? 'an unknown time' : `${new Date(t).toISOString().slice(11, 19)} UTC`;
+};
 
 export interface ApplyFailure {
   /** HTTP status; 409 with reason Conflict is a field-manager conflict. */
@@ -60,6 +74,8 @@ export interface ApplyOptions {
 export interface ClusterPort {
   readonly context: string;
   readonly server: string;
+  /** Namespace of driftdeck's Leases and sync history; SYSTEM_NAMESPACE when not given. */
+  readonly stateNamespace?: string;
   /**
    * Resolves kinds through discovery; unknown kinds come back in `unknown` ("no matches for kind"). An apiVersion
    * that is not one at all (`apps/v1/deployments`) is never asked for: it comes back in `invalid`, keyed like
@@ -76,7 +92,10 @@ export interface ClusterPort {
   cached(): KubeObject[];
   /** Called (coalesced by the caller) when any cached object changes or the connection state moves. */
   onChange(listener: () => void): () => void;
+  /** Ok even when some collections may not be listed with these credentials: `forbidden` names those. */
   connection(): ClusterConnection;
+  /** Collections these credentials may not list, each said in words ("forbidden: cannot list ..."). */
+  forbidden?(): string[];
   /** Drop caches and relist everything. */
   relist(): void;
   /**
@@ -92,6 +111,7 @@ export interface ClusterPort {
   remove(obj: KubeObject, opts: { dryRun: boolean }): Promise<void>;
   /** Warning events about objects in these namespaces, newest last. */
   warnings(namespaces: string[]): KubeObject[];
+  /** `holder` is unique per process (see lease-holder.ts); throws LeaseHeldError while another holds it. */
   acquireLease(app: string, holder: string): Promise<LeaseHandle>;
   leaseHolder(app: string): Promise<string | undefined>;
   syncHistory(app: string): Promise<SyncRecord[]>;

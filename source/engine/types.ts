@@ -262,6 +262,8 @@ export type EventType =
   | 'git-error'
   | 'render-error'
   | 'connection'
+  /** driftdeck's own state in the cluster (sync history, leases) could not be read or written as it should. */
+  | 'cluster-state'
   | 'revert'
   | 'status';
 

@@ -1,4 +1,5 @@
 import type { ApplyFailure } from '../engine/ports.js';
+import { failureText } from './errors.js';
 
 /** A request the API server refused, with its reason (Conflict, Invalid, Forbidden...) and message. */
 export class ApplyError extends Error implements ApplyFailure {
@@ -6,7 +7,7 @@ export class ApplyError extends Error implements ApplyFailure {
   readonly reason: string;
 
   constructor(f: ApplyFailure) {
-    super(f.code ? `${f.reason}: ${f.message}` : `cannot reach the API server: ${f.message}`);
+    super(f.code ? failureText(f) : `cannot reach the API server: ${f.message}`);
     this.name = 'ApplyError';
     this.code = f.code;
     this.reason = f.reason;

@@ -43,13 +43,17 @@ export class KubeCluster implements ClusterPort {
   private readonly history: SyncHistoryStore;
 
   private readonly follow: boolean;
+  /** Where this cluster's Leases and sync history are kept (driftdeck-system unless told otherwise). */
+  readonly stateNamespace: string;
 
   /**
    * `watch: false` lists each collection once and never watches it: for commands that read one snapshot and exit
    * (status, diff, history, a sync that does not wait), where a watch would only make the server send every change
    * the command itself causes.
    */
-  constructor(opts: ConnectOptions & { concurrency?: number; watch?: boolean } = {}) {
+  constructor(
+    opts: ConnectOptions & { concurrency?: number; watch?: boolean; stateNamespace?: string } = {},
+  ) {
     this.follow = opts.watch ?? true;
     this.conn = connect(opts);
     this.context = this.conn.context;
@@ -63,8 +67,9 @@ export class KubeCluster implements ClusterPort {
     const count = () => {
       this.requestCount++;
     };
-    this.leases = new Leases(this.conn, SYSTEM_NAMESPACE, count);
-    this.history = new SyncHistoryStore(this.conn, SYSTEM_NAMESPACE, count);
+    this.stateNamespace = opts.stateNamespace ?? SYSTEM_NAMESPACE;
+    this.leases = new Leases(this.conn, this.stateNamespace, count);
+    this.history = new SyncHistoryStore(this.conn, this.stateNamespace, count);
   }
 
   async resolve(
@@ -197,11 +202,19 @@ export class KubeCluster implements ClusterPort {
 
   connection(): ClusterConnection {
     for (const s of this.states.values()) {
-      if (!s.ok)
+      // A collection these credentials may not list is no outage: forbidden() says which.
+      if (!s.ok && !s.forbidden)
         return { state: 'lost', message: `${s.message}; retrying in ${Math.round(s.retryInMs / 1000)}s` };
     }
     if (this.informers.size && this.states.size < this.informers.size) return { state: 'connecting' };
     return { state: 'connected' };
+  }
+
+  /** The collections these credentials may not list, in words ("forbidden: cannot list ..."). */
+  forbidden(): string[] {
+    const out = new Set<string>();
+    for (const s of this.states.values()) if (!s.ok && s.forbidden) out.add(s.message);
+    return [...out].sort();
   }
 
   relist(): void {
@@ -263,7 +276,10 @@ export class KubeCluster implements ClusterPort {
     this.requestCount++;
     const existing = await getOrUndefined(this.conn.raw, apiPath('api', 'v1', 'namespaces', name)).catch(
       (err: unknown) => {
-        throw new ApplyError(apiFailure(err));
+        const f = apiFailure(err);
+        // A person who may not read namespaces: the apply into it will say whether it exists.
+        if (f.code === 403) return 'unknown';
+        throw new ApplyError(f);
       },
     );
     if (existing) return false;

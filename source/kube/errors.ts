@@ -51,5 +51,24 @@ export function apiFailure(err: unknown): ApiFailure {
 
 export function describeFailure(err: unknown): string {
   const f = apiFailure(err);
-  return f.code ? `${f.reason}: ${f.message}` : `cannot reach the API server: ${f.message}`;
+  return f.code ? failureText(f) : `cannot reach the API server: ${f.message}`;
+}
+
+/** A refusal in words: a denial of rights as "forbidden: cannot <verb> <resource> in namespace <ns>". */
+export function failureText(f: ApiFailure): string {
+  return (f.code === 403 && forbiddenText(f.message)) || `${f.reason}: ${f.message}`;
+}
+
+// The authorizer's denial, as the API server words it (RBAC, and every authorizer behind the same message).
+const DENIED =
+  /User "([^"]*)" cannot ([\w-]+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)"| at the cluster scope)?/;
+
+/** "forbidden: cannot list configmaps in namespace driftdeck-system (as system:serviceaccount:team:dev)". */
+export function forbiddenText(message: string): string | undefined {
+  const m = DENIED.exec(message);
+  if (!m) return undefined;
+  const [, user, verb, resource, group, namespace] = m;
+  const what = group ? `${resource}.${group}` : resource;
+  const where = namespace ? `in namespace ${namespace}` : 'cluster-wide';
+  return `forbidden: cannot ${verb} ${what} ${where}${user ? ` (as ${user})` : ''}`;
 }

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../engine/types.js';
 import type { KubeConnection } from './client.js';
 import { collectionPath, type ResourceInfo } from './discovery.js';
-import { describeFailure } from './errors.js';
+import { apiFailure, describeFailure } from './errors.js';
 import { HttpError } from './http.js';
 
 interface ObjectList {
@@ -43,7 +43,10 @@ export function foreignItem(
   return undefined;
 }
 
-export type InformerState = { ok: true } | { ok: false; message: string; retryInMs: number };
+/** `forbidden`: the server answered, but these credentials may not list the collection (not an outage). */
+export type InformerState =
+  | { ok: true }
+  | { ok: false; message: string; retryInMs: number; forbidden?: boolean };
 
 export interface InformerHooks {
   onChange: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject) => void;
@@ -213,7 +216,15 @@ export class Informer {
     if (this.stopped) return;
     this.failures++;
     const retryInMs = Math.min(30_000, 500 * 2 ** Math.min(this.failures - 1, 6));
-    this.hooks.onState({ ok: false, message: describeFailure(err), retryInMs });
+    const forbidden = apiFailure(err).code === 403;
+    this.hooks.onState({
+      ok: false,
+      message: describeFailure(err),
+      retryInMs,
+      ...(forbidden ? { forbidden } : {}),
+    });
+    // Nothing more will come of waiting for a collection these credentials may not list.
+    if (forbidden) this.markSynced();
     // After a failure the cache may have missed deletions: list again when the server is back.
     this.resourceVersion = '';
     this.timer = setTimeout(() => void this.cycle(), retryInMs);

@@ -1,5 +1,8 @@
 // One coordination.k8s.io Lease per app guards every sync, so two consoles, or an agent and a console, never sync
 // the same app at once. The holder renews it while syncing; a holder that died stops renewing and the lease expires.
+// Holder identities are unique per process (engine/lease-holder.ts): comparing them is how a process knows the
+// lease is its own, so two processes of one person never both "hold" it, and one's release never frees the other's.
+import { describeHolder } from '../engine/lease-holder.js';
 import { type LeaseHandle, LeaseHeldError } from '../engine/ports.js';
 import type { KubeObject } from '../engine/types.js';
 import { ApplyError } from './apply-error.js';
@@ -10,6 +13,11 @@ import { apiPath } from './paths.js';
 
 const DURATION_S = 30;
 const RENEW_MS = 10_000;
+/**
+ * A Lease is honoured for at most this long after its renewTime, and a renewTime this far in the future is no
+ * clock skew but a hand-made Lease: either would otherwise block the app's syncs for as long as it says.
+ */
+const MAX_HONOURED_S = 300;
 
 interface LeaseObject extends KubeObject {
   spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
@@ -26,11 +34,15 @@ export class Leases {
     private readonly count: () => void,
   ) {}
 
+  private name(app: string): string {
+    return `driftdeck-sync-${app}`;
+  }
+
   private ref(app: string) {
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: `driftdeck-sync-${app}`, namespace: this.namespace },
+      metadata: { name: this.name(app), namespace: this.namespace },
     };
   }
 
@@ -39,10 +51,11 @@ export class Leases {
   }
 
   private path(app: string) {
-    return `${this.collection}${apiPath(`driftdeck-sync-${app}`)}`;
+    return `${this.collection}${apiPath(this.name(app))}`;
   }
 
-  async ensureNamespace(): Promise<void> {
+  /** Creates the namespace; only asked when creating a Lease found it missing (a person may not create namespaces). */
+  private async ensureNamespace(): Promise<void> {
     this.count();
     try {
       await this.conn.raw.request('POST', apiPath('api', 'v1', 'namespaces'), {
@@ -66,8 +79,22 @@ export class Leases {
     return lease && !expired(lease) ? lease.spec?.holderIdentity : undefined;
   }
 
+  private async create(app: string, spec: NonNullable<LeaseObject['spec']>): Promise<void> {
+    const post = () => {
+      this.count();
+      return this.conn.raw.request('POST', this.collection, { body: { ...this.ref(app), spec } });
+    };
+    try {
+      await post();
+    } catch (err) {
+      // The namespace is missing (a first sync on this cluster): create it, then the Lease.
+      if (apiFailure(err).code !== 404) throw err;
+      await this.ensureNamespace();
+      await post();
+    }
+  }
+
   async acquire(app: string, holder: string): Promise<LeaseHandle> {
-    await this.ensureNamespace();
     const now = microTime();
     const spec = {
       holderIdentity: holder,
@@ -76,14 +103,17 @@ export class Leases {
       renewTime: now,
     };
     const current = await this.read(app);
+    let tookOver: string | undefined;
     try {
-      this.count();
-      if (!current) {
-        await this.conn.raw.request('POST', this.collection, { body: { ...this.ref(app), spec } });
-      } else {
+      if (!current) await this.create(app, spec);
+      else {
         const other = current.spec?.holderIdentity;
-        if (other && other !== holder && !expired(current)) throw new LeaseHeldError(app, other);
+        if (other && other !== holder) {
+          if (!expired(current)) throw new LeaseHeldError(app, other, current.spec?.acquireTime);
+          tookOver = takeOverNote(current);
+        }
         // resourceVersion makes this a compare-and-swap: if someone else took it meanwhile, we get a 409.
+        this.count();
         await this.conn.raw.request('PUT', this.path(app), {
           body: {
             ...this.ref(app),
@@ -93,11 +123,15 @@ export class Leases {
         });
       }
     } catch (err) {
-      if (err instanceof LeaseHeldError) throw err;
+      if (err instanceof LeaseHeldError || err instanceof ApplyError) throw err;
       const f = apiFailure(err);
       if (f.code === 409) {
         const winner = await this.read(app);
-        throw new LeaseHeldError(app, winner?.spec?.holderIdentity ?? 'another driftdeck');
+        throw new LeaseHeldError(
+          app,
+          winner?.spec?.holderIdentity ?? 'another driftdeck',
+          winner?.spec?.acquireTime,
+        );
       }
       throw new ApplyError(f);
     }
@@ -106,6 +140,7 @@ export class Leases {
     this.renewals.set(app, timer);
     let released = false;
     return {
+      ...(tookOver ? { tookOver } : {}),
       release: async () => {
         if (released) return;
         released = true;
@@ -125,6 +160,7 @@ export class Leases {
       .catch(() => undefined);
   }
 
+  /** Clears the holder only while it is still this process (the read's resourceVersion makes the write conditional). */
   private async releaseLease(app: string, holder: string): Promise<void> {
     const lease = await this.read(app).catch(() => undefined);
     if (!lease || lease.spec?.holderIdentity !== holder) return;
@@ -140,9 +176,26 @@ export class Leases {
   }
 }
 
-function expired(lease: LeaseObject): boolean {
-  const renew = lease.spec?.renewTime ?? lease.spec?.acquireTime;
-  if (!renew || !lease.spec?.holderIdentity) return true;
-  const ttl = (lease.spec.leaseDurationSeconds ?? DURATION_S) * 1000;
-  return Date.parse(renew) + ttl < Date.now();
+function renewedAt(lease: LeaseObject): number {
+  return Date.parse(lease.spec?.renewTime ?? lease.spec?.acquireTime ?? '');
+}
+
+export function expired(lease: LeaseObject, now = Date.now()): boolean {
+  const renew = renewedAt(lease);
+  if (Number.isNaN(renew) || !lease.spec?.holderIdentity) return true;
+  if (renew > now + MAX_HONOURED_S * 1000) return true;
+  const declared = lease.spec.leaseDurationSeconds;
+  const seconds =
+    typeof declared === 'number' && declared > 0 ? Math.min(declared, MAX_HONOURED_S) : DURATION_S;
+  return renew + seconds * 1000 < now;
+}
+
+function takeOverNote(lease: LeaseObject): string {
+  const renew = renewedAt(lease);
+  const holder = describeHolder(lease.spec?.holderIdentity ?? '');
+  if (Number.isNaN(renew)) return `took over the lease from ${holder}, which never renewed it`;
+  const at = new Date(renew).toISOString().slice(11, 19);
+  return renew > Date.now()
+    ? `took over the lease from ${holder}, whose renewal time lies in the future (${new Date(renew).toISOString()}): no live holder writes that`
+    : `took over the lease from ${holder}, which stopped renewing it at ${at} UTC (a process that ended without releasing it)`;
 }

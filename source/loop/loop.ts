@@ -2,7 +2,7 @@
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
 import { claimIndex, keyString, planSummary, withLiveObjects } from '../engine/index.js';
-import type { ClusterPort } from '../engine/ports.js';
+import { type ClusterPort, SYSTEM_NAMESPACE } from '../engine/ports.js';
 import type {
   AppSpec,
   AppState,
@@ -97,6 +97,7 @@ export class Loop implements Controller {
     if (e) this.emit(e);
     for (const message of this.opts.cluster.takeNotices?.() ?? [])
       this.emit({ app: '', level: 'warning', type: 'api-warning', message });
+    this.noteForbidden();
   }
 
   // -- Git ------------------------------------------------------------------------------------------------------
@@ -147,8 +148,10 @@ export class Loop implements Controller {
         this.apps,
         [...this.rendered.values()].flatMap((r) => r.desired),
         records,
+        this.stateNamespace,
       ),
     );
+    // Notices of the watch just set up (a collection refused, items dropped) are said at once.
     this.noteConnection();
     await this.compareNow();
   }
@@ -159,12 +162,46 @@ export class Loop implements Controller {
   /** Sync records of every app: from the cache once it watches them, asked for once before that. */
   private async knownRecords(): Promise<SyncRecord[]> {
     const cached = this.opts.cluster.cached();
-    if (this.recordsLoaded) return this.apps.flatMap((a) => recordsFromCache(cached, a.name));
+    if (this.recordsLoaded) return this.apps.flatMap((a) => this.cachedRecords(cached, a.name));
     this.recordsLoaded = true;
     const lists = await Promise.all(
       this.apps.map((a) => this.opts.cluster.syncHistory(a.name).catch(() => [])),
     );
     return lists.flat();
+  }
+
+  private readonly reportedProblems = new Set<string>();
+
+  private get stateNamespace(): string {
+    return this.opts.cluster.stateNamespace ?? SYSTEM_NAMESPACE;
+  }
+
+  /** What these credentials may not list, said once each, with what it means for the person. */
+  private noteForbidden(): void {
+    for (const f of this.opts.cluster.forbidden?.() ?? []) {
+      if (this.reportedProblems.has(f)) continue;
+      this.reportedProblems.add(f);
+      const history = f.includes(`cannot list configmaps in namespace ${this.stateNamespace}`);
+      this.emit({
+        app: '',
+        level: 'warning',
+        type: 'cluster-state',
+        message: history
+          ? `sync history: ${f}; the last syncs are not shown (--state-namespace names a namespace where you may keep driftdeck's history and leases)`
+          : `${f}; objects of that kind are not seen and show as missing`,
+      });
+    }
+  }
+
+  /** An app's records from the cache; a malformed record is said once in the log, and left out. */
+  private cachedRecords(cached: ReturnType<ClusterPort['cached']>, app: string): SyncRecord[] {
+    const { records, problems } = recordsFromCache(cached, app, this.stateNamespace);
+    for (const p of problems) {
+      if (this.reportedProblems.has(p)) continue;
+      this.reportedProblems.add(p);
+      this.emit({ app, level: 'warning', type: 'cluster-state', message: `sync history: ${p}` });
+    }
+    return records;
   }
 
   // -- Compare --------------------------------------------------------------------------------------------------
@@ -213,7 +250,7 @@ export class Loop implements Controller {
           claims,
         });
         this.comparisons.set(app.name, cmp);
-        const records = withOwnRecord(this.ownRecords.get(app.name), recordsFromCache(cached, app.name));
+        const records = withOwnRecord(this.ownRecords.get(app.name), this.cachedRecords(cached, app.name));
         this.states.set(
           app.name,
           comparedState({
@@ -327,6 +364,7 @@ export class Loop implements Controller {
         comparison,
         revision: this.gitWatch.head,
         by: automatic ? `${this.opts.by} (auto-sync)` : this.opts.by,
+        holder: this.opts.holder ?? this.opts.by,
         options,
         emit: (e) => this.emit({ ...e, app }),
       });

@@ -15,6 +15,8 @@ export interface LoopOptions {
   readonlyReason?: string;
   /** user@host, recorded with every sync and shown to whoever waits on the lease. */
   by: string;
+  /** This process's Lease identity (engine/lease-holder.ts), unique per process; `by` when not given. */
+  holder?: string;
   /** Let apps whose policy says so sync by themselves (the console and the agent do; one-shot commands don't). */
   autoSync: boolean;
   /**

@@ -10,7 +10,7 @@ import {
   selectResources,
 } from '../engine/index.js';
 import { scrubSecretValues } from '../engine/mask-message.js';
-import type { ClusterPort } from '../engine/ports.js';
+import type { ClusterPort, LeaseHandle } from '../engine/ports.js';
 import type {
   AppSpec,
   ResourceResult,
@@ -28,6 +28,8 @@ export interface SyncInput {
   comparison: Comparison;
   revision: string;
   by: string;
+  /** The process's Lease identity (unique per process); `by` when not given. */
+  holder?: string;
   options: SyncOptions;
   emit: (e: Omit<RolloutEvent, 'time' | 'app'>) => void;
 }
@@ -38,7 +40,8 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
   const { cluster, app, comparison, options, emit } = input;
   const startedAt = now();
   const selected = selectResources(comparison.resources, options.resources ?? []);
-  const lease = options.dryRun ? undefined : await cluster.acquireLease(app.name, input.by);
+  const lease = options.dryRun ? undefined : await acquireLease(input);
+  if (lease?.tookOver) emit({ level: 'warning', type: 'sync-started', message: lease.tookOver });
   const mode = [
     options.dryRun && 'dry-run',
     options.prune && 'prune',
@@ -84,8 +87,8 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
     await cluster.recordSync(record).catch((err: Error) =>
       emit({
         level: 'warning',
-        type: 'sync-finished',
-        message: `could not record the sync in the cluster: ${err.message}`,
+        type: 'cluster-state',
+        message: `could not record the sync in the cluster: ${err.message}${forbidden(err) ? `; ${STATE_HINT}` : ''}`,
       }),
     );
   emit({
@@ -94,6 +97,27 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
     message: `sync ${record.result.toLowerCase()}: ${record.message}`,
   });
   return record;
+}
+
+const forbidden = (err: unknown) => (err as { code?: unknown })?.code === 403;
+const STATE_HINT = "--state-namespace names a namespace where you may keep driftdeck's history and leases";
+
+/**
+ * The app's Lease; when these credentials may not keep Leases where driftdeck keeps them, the sync goes on
+ * without one, saying so: refusing would leave a person with rights to the app's namespace no way to sync it.
+ */
+async function acquireLease(input: SyncInput): Promise<LeaseHandle | undefined> {
+  try {
+    return await input.cluster.acquireLease(input.app.name, input.holder ?? input.by);
+  } catch (err) {
+    if (!forbidden(err)) throw err;
+    input.emit({
+      level: 'warning',
+      type: 'cluster-state',
+      message: `syncing without the app's lease (${(err as Error).message}): another driftdeck could sync ${input.app.name} at the same time; ${STATE_HINT}`,
+    });
+    return undefined;
+  }
 }
 
 async function applyAll(

@@ -1,4 +1,5 @@
 import { historyConfigMapName, SYSTEM_NAMESPACE, type WatchTarget } from '../engine/ports.js';
+import { type ParsedRecords, parseSyncRecords } from '../engine/sync-records.js';
 import type { AppSpec, KubeObject, RenderedManifest, SyncRecord } from '../engine/types.js';
 
 /**
@@ -10,6 +11,7 @@ export function watchTargets(
   apps: AppSpec[],
   desired: RenderedManifest[],
   records: SyncRecord[] = [],
+  stateNamespace = SYSTEM_NAMESPACE,
 ): WatchTarget[] {
   const out = new Map<string, WatchTarget>();
   const add = (apiVersion: string, kind: string, namespace: string) => {
@@ -32,21 +34,24 @@ export function watchTargets(
     add('v1', 'Pod', ns);
     add('v1', 'Event', ns);
   }
-  add('v1', 'ConfigMap', SYSTEM_NAMESPACE);
+  add('v1', 'ConfigMap', stateNamespace);
   return [...out.values()];
 }
 
-/** Sync records of an app, newest first, read from the cached history ConfigMap (no request). */
-export function recordsFromCache(cached: KubeObject[], app: string): SyncRecord[] {
+/**
+ * Sync records of an app, newest first, read from the cached history ConfigMap (no request). Malformed records are
+ * left out and described in `problems` (the ConfigMap is the cluster's to edit: never trusted, never thrown on).
+ */
+export function recordsFromCache(
+  cached: KubeObject[],
+  app: string,
+  stateNamespace = SYSTEM_NAMESPACE,
+): ParsedRecords {
   const name = historyConfigMapName(app);
   const cm = cached.find(
-    (o) => o.kind === 'ConfigMap' && o.metadata.namespace === SYSTEM_NAMESPACE && o.metadata.name === name,
-  ) as (KubeObject & { data?: Record<string, string> }) | undefined;
-  try {
-    return JSON.parse(cm?.data?.records ?? '[]') as SyncRecord[];
-  } catch {
-    return [];
-  }
+    (o) => o.kind === 'ConfigMap' && o.metadata.namespace === stateNamespace && o.metadata.name === name,
+  ) as (KubeObject & { data?: Record<string, unknown> }) | undefined;
+  return parseSyncRecords(cm?.data?.records, `ConfigMap ${stateNamespace}/${name}`);
 }
 
 /** The records with `own` (the last sync this loop made) first, until the cached history holds it or something newer. */

@@ -20,6 +20,8 @@ function env(): NodeJS.ProcessEnv {
 export interface CliOptions {
   /** False: no `--kubeconfig`/`--context` of the test cluster (a person with none, or with their own). */
   testCluster?: boolean;
+  /** Another kubeconfig and context than the test cluster's admin (a person's with fewer rights, say). */
+  target?: { kubeconfig: string; context: string };
   /** Changes to the environment (a cache folder of the test's own, a git timeout); undefined removes a variable. */
   env?: Record<string, string | undefined>;
   /** Sees the process once started, e.g. to watch the processes it starts. */
@@ -28,7 +30,12 @@ export interface CliOptions {
 
 /** `driftdeck <args> --kubeconfig <test cluster>`; resolves with the exit code and both outputs. */
 export function driftdeck(args: string[], timeoutMs = 120_000, opts: CliOptions = {}): Promise<CliResult> {
-  const target = opts.testCluster === false ? [] : testTarget();
+  const target =
+    opts.testCluster === false
+      ? []
+      : opts.target
+        ? ['--kubeconfig', opts.target.kubeconfig, '--context', opts.target.context]
+        : testTarget();
   const childEnv = { ...env(), ...opts.env };
   for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
   return new Promise((resolve, reject) => {
@@ -118,6 +125,54 @@ export function startAgent(args: string[], target?: { kubeconfig: string; contex
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+export interface LeaseProcess {
+  child: ChildProcess;
+  /** The first line: whether it holds the lease, as whom, or why not. */
+  started: Promise<{ held: boolean; holder?: string; pid?: number; error?: string }>;
+  /** Releases the lease and waits for the process to end. */
+  release(): Promise<void>;
+  /** Ends it at once, as a crash would: the Lease stays as it was. */
+  kill(): Promise<void>;
+}
+
+/** A second driftdeck process of the same person holding an app's Lease (test/support/lease-process.ts). */
+export function holdLease(app: string): LeaseProcess {
+  const { kubeconfig, context } = testKubeconfig();
+  const script = join(import.meta.dirname, 'lease-process.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, app, kubeconfig, context], {
+    env: env(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const started = new Promise<{ held: boolean; holder?: string; pid?: number; error?: string }>(
+    (resolve, reject) => {
+      lines.once('line', (line) => resolve(JSON.parse(line)));
+      child.once('exit', (code) => reject(new Error(`lease process exited (${code}): ${stderr}`)));
+    },
+  );
+  const exited = () =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    child,
+    started,
+    async release() {
+      child.stdin?.end('release\n');
+      await exited();
+    },
+    async kill() {
+      const done = exited();
+      child.kill('SIGKILL');
+      await done;
     },
   };
 }

@@ -345,3 +345,81 @@ describe('what the cluster adapter refused or dropped', () => {
     l.stop();
   });
 });
+
+describe("the loop and driftdeck's own state in the cluster", () => {
+  const history = (records: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'driftdeck-history-backend', namespace: 'driftdeck-system', resourceVersion: '1' },
+    data: { records },
+  });
+  const notes = (l: Loop) => l.getSnapshot().events.filter((e) => e.type === 'cluster-state');
+
+  it('a history ConfigMap of "[null]" is said once and left out; the app is compared and syncs', async () => {
+    const { l, cluster } = loop(good);
+    cluster.live.set('history', history('[null]'));
+    await l.start();
+    await l.compareNow();
+    await l.compareNow();
+    assert.equal(l.getSnapshot().apps[0]?.sync, 'OutOfSync');
+    assert.deepEqual(
+      notes(l).map((e) => e.message),
+      [
+        'sync history: ConfigMap driftdeck-system/driftdeck-history-backend: record 1 of 1 is null, not a sync record; it is left out',
+      ],
+    );
+    const record = await l.sync('backend', { prune: false, dryRun: false, forceConflicts: false });
+    assert.equal(record.result, 'Succeeded');
+    l.stop();
+  });
+
+  it('a collection the credentials may not list is said once, and the loop goes on', async () => {
+    const { l, cluster } = loop(good);
+    const denied = 'forbidden: cannot list configmaps in namespace driftdeck-system (as dev)';
+    Object.assign(cluster, { forbidden: () => [denied] });
+    await l.start();
+    await l.compareNow();
+    cluster.live.set('x', obj('v1', 'ConfigMap', 'other'));
+    await l.compareNow();
+    assert.equal(notes(l).length, 1);
+    assert.match(
+      notes(l)[0]?.message ?? '',
+      /^sync history: forbidden: cannot list configmaps .*--state-namespace/,
+    );
+    l.stop();
+  });
+
+  it('a sync without rights to keep Leases goes on without one, saying so', async () => {
+    const { l, cluster } = loop(good);
+    cluster.acquireLease = async () => {
+      throw Object.assign(
+        new Error('forbidden: cannot get leases.coordination.k8s.io in namespace driftdeck-system'),
+        {
+          code: 403,
+        },
+      );
+    };
+    await l.start();
+    const record = await l.sync('backend', { prune: false, dryRun: false, forceConflicts: false });
+    assert.equal(record.result, 'Succeeded');
+    assert.match(
+      notes(l)[0]?.message ?? '',
+      /^syncing without the app's lease \(forbidden: cannot get leases/,
+    );
+    l.stop();
+  });
+
+  it('any other failure to take the Lease still refuses the sync', async () => {
+    const { l, cluster } = loop(good);
+    cluster.acquireLease = async () => {
+      throw Object.assign(new Error('cannot reach the API server: ECONNREFUSED'), { code: 0 });
+    };
+    await l.start();
+    await assert.rejects(
+      l.sync('backend', { prune: false, dryRun: false, forceConflicts: false }),
+      /ECONNREFUSED/,
+    );
+    assert.deepEqual(cluster.applied, []);
+    l.stop();
+  });
+});

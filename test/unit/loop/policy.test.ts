@@ -173,11 +173,24 @@ describe('watch targets', () => {
       metadata: { name: 'driftdeck-history-backend', namespace: 'driftdeck-system' },
       data: { records },
     });
-    assert.equal(
-      recordsFromCache([cm('[{"revision":"abc","result":"Succeeded"}]')], 'backend')[0]?.revision,
-      'abc',
+    const good = {
+      app: 'backend',
+      revision: 'abc',
+      startedAt: '',
+      finishedAt: '',
+      by: 'a@b',
+      result: 'Succeeded',
+      message: '',
+      prune: false,
+      resources: [],
+    };
+    assert.equal(recordsFromCache([cm(JSON.stringify([good]))], 'backend').records[0]?.revision, 'abc');
+    const damaged = recordsFromCache([cm('{not json')], 'backend');
+    assert.deepEqual(damaged.records, []);
+    assert.match(
+      damaged.problems[0] ?? '',
+      /driftdeck-system\/driftdeck-history-backend: records is not JSON/,
     );
-    assert.deepEqual(recordsFromCache([cm('{not json')], 'backend'), []);
-    assert.deepEqual(recordsFromCache([], 'backend'), []);
+    assert.deepEqual(recordsFromCache([], 'backend'), { records: [], problems: [] });
   });
 });

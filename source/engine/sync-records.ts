@@ -1,0 +1,91 @@
+// The stored form of sync history, read back. The history ConfigMap is written by driftdeck but lives in the
+// cluster, where anyone with rights may edit it: every record is checked for its shape before use, and a record
+// that is not one is left out and described, never thrown (one `[null]` used to stop the loop for every app).
+import type { ResourceAction, SyncRecord, SyncResult } from './types.js';
+
+export interface ParsedRecords {
+  /** The well-formed records, in stored order (newest first). */
+  records: SyncRecord[];
+  /** One line per problem, naming the record; empty when all is well. */
+  problems: string[];
+}
+
+const RESULTS: ReadonlySet<SyncResult> = new Set(['Succeeded', 'Failed', 'DryRun']);
+const ACTIONS: ReadonlySet<ResourceAction> = new Set(['create', 'update', 'unchanged', 'prune', 'skip']);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** Why `v` is not a resource result, or undefined when it is one. */
+function resourceProblem(v: unknown): string | undefined {
+  if (!isObj(v)) return `is ${describe(v)}`;
+  const key = v.key;
+  if (!isObj(key) || !['group', 'kind', 'namespace', 'name'].every((k) => isStr(key[k])))
+    return 'has no key {group, kind, namespace, name} of strings';
+  if (!ACTIONS.has(v.action as ResourceAction)) return 'has no known action';
+  if (typeof v.ok !== 'boolean') return 'has no ok flag';
+  if (v.apiVersion !== undefined && !isStr(v.apiVersion)) return 'has an apiVersion that is not a string';
+  if (v.message !== undefined && !isStr(v.message)) return 'has a message that is not a string';
+  return undefined;
+}
+
+/** Why `v` is not a sync record, or undefined when it is one. */
+function recordProblem(v: unknown): string | undefined {
+  if (!isObj(v)) return `is ${describe(v)}, not a sync record`;
+  for (const f of ['app', 'revision', 'startedAt', 'finishedAt', 'by', 'message'])
+    if (!isStr(v[f])) return `has no ${f} string`;
+  if (!RESULTS.has(v.result as SyncResult)) return 'has no result (Succeeded, Failed or DryRun)';
+  if (typeof v.prune !== 'boolean') return 'has no prune flag';
+  if (!Array.isArray(v.resources)) return 'has no resources list';
+  for (let i = 0; i < v.resources.length; i++) {
+    const p = resourceProblem(v.resources[i]);
+    if (p) return `resource ${i + 1} ${p}`;
+  }
+  if (v.kinds !== undefined && !(Array.isArray(v.kinds) && v.kinds.every(isStr)))
+    return 'has kinds that are not a list of strings';
+  if (v.omitted !== undefined && !(Number.isInteger(v.omitted) && (v.omitted as number) >= 0))
+    return 'has an omitted count that is not a whole number';
+  return undefined;
+}
+
+/**
+ * `text` is the ConfigMap's `records` value (anything: it comes from the cluster); `where` names the ConfigMap in
+ * the problems, e.g. `ConfigMap driftdeck-system/driftdeck-history-shop`.
+ */
+export function parseSyncRecords(text: unknown, where: string): ParsedRecords {
+  if (text === undefined) return { records: [], problems: [] };
+  if (!isStr(text)) return { records: [], problems: [`${where}: records is ${describe(text)}, not text`] };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    // The parser's message quotes the text; only its position is repeated (the text is the cluster's, unmasked).
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    return {
+      records: [],
+      problems: [`${where}: records is not JSON${at ? ` (at character ${at})` : ''}; its history is ignored`],
+    };
+  }
+  if (!Array.isArray(value))
+    return {
+      records: [],
+      problems: [
+        `${where}: records is ${describe(value)}, not a list of sync records; its history is ignored`,
+      ],
+    };
+  const records: SyncRecord[] = [];
+  const problems: string[] = [];
+  value.forEach((v, i) => {
+    const p = recordProblem(v);
+    if (p) problems.push(`${where}: record ${i + 1} of ${value.length} ${p}; it is left out`);
+    else records.push(v as unknown as SyncRecord);
+  });
+  return { records, problems };
+}
