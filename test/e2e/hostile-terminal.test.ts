@@ -103,7 +103,7 @@ test('the revert prompt shows the hostile subject visibly', { timeout: 120_000 }
   const recording = join(root, 'revert.bytes');
   const tty = await open(['revert', sha], recording);
   await tty.waitForText(
-    new RegExp(`Revert ${sha.slice(0, 7)} "${escapeRegExp(SHOWN)}" and push to main\\?`),
+    new RegExp(`Revert ${sha} "${escapeRegExp(SHOWN)}" and push to main\\?`),
     30_000,
   );
   await tty.waitForText(/Type yes to push the revert:/);
