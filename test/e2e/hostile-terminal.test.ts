@@ -102,10 +102,7 @@ test('the console shows a hostile commit subject in the header and the history p
 test('the revert prompt shows the hostile subject visibly', { timeout: 120_000 }, async () => {
   const recording = join(root, 'revert.bytes');
   const tty = await open(['revert', sha], recording);
-  await tty.waitForText(
-    new RegExp(`Revert ${sha} "${escapeRegExp(SHOWN)}" and push to main\\?`),
-    30_000,
-  );
+  await tty.waitForText(new RegExp(`Revert ${sha} "${escapeRegExp(SHOWN)}" and push to main\\?`), 30_000);
   await tty.waitForText(/Type yes to push the revert:/);
   await tty.type('no');
   await tty.press('Enter');
