@@ -18,7 +18,7 @@ import type {
 } from '../engine/types.js';
 import { AutoSyncPolicy, runDueAutoSyncs } from './autosync.js';
 import { type Comparison, compareApp, PredictionCache } from './compare.js';
-import { ConnectionNotes } from './connection.js';
+import { ClusterNotes } from './connection.js';
 import { GitWatch } from './git-watch.js';
 import { indexLive, liveForApp } from './live-index.js';
 import type { LoopOptions } from './options.js';
@@ -87,17 +87,13 @@ export class Loop implements Controller {
     this.unsubscribe?.();
   }
 
-  private readonly connectionNotes = new ConnectionNotes();
+  private readonly notes = new ClusterNotes(() => this.stateNamespace);
   /** The last sync this loop made per app, shown until the cached history catches up with it. */
   private readonly ownRecords = new Map<string, SyncRecord>();
 
   /** A lost or regained API connection is an event in the log, not only a badge; so is what the adapter refused. */
   private noteConnection(): void {
-    const e = this.connectionNotes.note(this.opts.cluster.connection());
-    if (e) this.emit(e);
-    for (const message of this.opts.cluster.takeNotices?.() ?? [])
-      this.emit({ app: '', level: 'warning', type: 'api-warning', message });
-    this.noteForbidden();
+    for (const e of this.notes.fromCluster(this.opts.cluster)) this.emit(e);
   }
 
   // -- Git ------------------------------------------------------------------------------------------------------
@@ -170,37 +166,14 @@ export class Loop implements Controller {
     return lists.flat();
   }
 
-  private readonly reportedProblems = new Set<string>();
-
   private get stateNamespace(): string {
     return this.opts.cluster.stateNamespace ?? SYSTEM_NAMESPACE;
-  }
-
-  /** What these credentials may not list, said once each, with what it means for the person. */
-  private noteForbidden(): void {
-    for (const f of this.opts.cluster.forbidden?.() ?? []) {
-      if (this.reportedProblems.has(f)) continue;
-      this.reportedProblems.add(f);
-      const history = f.includes(`cannot list configmaps in namespace ${this.stateNamespace}`);
-      this.emit({
-        app: '',
-        level: 'warning',
-        type: 'cluster-state',
-        message: history
-          ? `sync history: ${f}; the last syncs are not shown (--state-namespace names a namespace where you may keep driftdeck's history and leases)`
-          : `${f}; objects of that kind are not seen and show as missing`,
-      });
-    }
   }
 
   /** An app's records from the cache; a malformed record is said once in the log, and left out. */
   private cachedRecords(cached: ReturnType<ClusterPort['cached']>, app: string): SyncRecord[] {
     const { records, problems } = recordsFromCache(cached, app, this.stateNamespace);
-    for (const p of problems) {
-      if (this.reportedProblems.has(p)) continue;
-      this.reportedProblems.add(p);
-      this.emit({ app, level: 'warning', type: 'cluster-state', message: `sync history: ${p}` });
-    }
+    for (const e of this.notes.badRecords(app, problems)) this.emit(e);
     return records;
   }
 
