@@ -39,5 +39,35 @@ export async function renderDirectory(
   files.forEach((file, i) => {
     manifests.push(...parseRendered(texts[i]!, { file: file.rel }, options));
   });
+  if (files.length === 0) await refuseNothingToRender(root, dir, recurse);
   return manifests;
+}
+
+/** Shown at most, of the files a folder holds that driftdeck does not read. */
+const UNREAD_SHOWN = 5;
+
+/**
+ * A folder with no manifest file at all renders nothing by accident (a folder of `.jsonnet` files, a path that
+ * lost its files): that is an error naming what is there, never an app Synced and Healthy for nothing. Manifest
+ * files that hold no object (every document empty or commented out) are a choice, and render nothing.
+ */
+async function refuseNothingToRender(root: string, dir: ConfinedPath, recurse: boolean): Promise<void> {
+  // Subfolders are listed even when they are not read: with recurse off, a manifest there is the likely mistake.
+  const others = await walkConfined(root, dir.abs, {
+    recurse: true,
+    include: (name) => !name.startsWith('.'),
+    exclude: NOT_MANIFESTS,
+  });
+  const folder = dir.rel === '.' ? 'the repository root' : dir.rel;
+  const where = recurse ? 'in it or its subfolders' : 'in it (recurse is off: subfolders are not read)';
+  let message = `renders nothing: ${folder} holds no .yaml, .yml or .json file ${where}`;
+  if (others.length > 0) {
+    const shown = others.slice(0, UNREAD_SHOWN).map((f) => JSON.stringify(f.rel));
+    const more = others.length > UNREAD_SHOWN ? ` and ${others.length - UNREAD_SHOWN} more` : '';
+    const jsonnet = others.some((f) => /\.(jsonnet|libsonnet)$/.test(f.rel))
+      ? ' (Jsonnet is not rendered yet)'
+      : '';
+    message += `, only files driftdeck does not read: ${shown.join(', ')}${more}${jsonnet}`;
+  }
+  throw new RenderFailure({ file: dir.rel, message });
 }

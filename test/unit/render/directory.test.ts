@@ -121,4 +121,52 @@ describe('renderApp on a plain folder', () => {
       assert.deepEqual(summary(await renderApp(repo, makeApp('.'), {})), ['base/cm.yaml:1 ConfigMap/root']);
     });
   });
+
+  describe('a folder that renders nothing', () => {
+    let repo = '';
+    after(() => rm(repo, { recursive: true, force: true }));
+    const write = async (file: string, text = '') => {
+      await mkdir(join(repo, file, '..'), { recursive: true });
+      await writeFile(join(repo, file), text);
+    };
+    const rendered = async (path: string, recurse?: boolean) => {
+      const result = await renderApp(
+        repo,
+        makeApp(path, recurse === undefined ? undefined : { type: 'directory', recurse }),
+        {},
+      );
+      return result.ok ? `ok: ${result.manifests.length} objects` : formatLocatedError(result.error);
+    };
+
+    it('is an error naming the files it holds that are not read, never an empty app', async () => {
+      repo = await mkdtemp(join(tmpdir(), 'driftdeck-empty-render-'));
+      await write('jsonnet/main.jsonnet', '{}');
+      await write('jsonnet/lib/util.libsonnet', '{}');
+      await write('jsonnet/.gitkeep');
+      assert.equal(
+        await rendered('jsonnet'),
+        'jsonnet: renders nothing: jsonnet holds no .yaml, .yml or .json file in it or its subfolders, only files driftdeck does not read: "jsonnet/lib/util.libsonnet", "jsonnet/main.jsonnet" (Jsonnet is not rendered yet)',
+      );
+      for (let i = 0; i < 7; i++) await write(`many/file-${i}.txt`, 'x');
+      assert.match(await rendered('many'), /"many\/file-4\.txt" and 2 more$/);
+    });
+
+    it('is an error for a folder with no file at all, and says when subfolders were not read', async () => {
+      await write('hollow/.gitkeep');
+      assert.equal(
+        await rendered('hollow'),
+        'hollow: renders nothing: hollow holds no .yaml, .yml or .json file in it or its subfolders',
+      );
+      await write('flat/nested/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\n');
+      assert.match(
+        await rendered('flat', false),
+        /^flat: renders nothing: .*recurse is off.*"flat\/nested\/cm\.yaml"/,
+      );
+    });
+
+    it('renders nothing without complaint when its manifests hold no object: that is written on purpose', async () => {
+      await write('emptied/all.yaml', '# every object removed on purpose\n---\n');
+      assert.equal(await rendered('emptied'), 'ok: 0 objects');
+    });
+  });
 });
