@@ -4,9 +4,11 @@
 // dependencies must stay inside the repository; remote ones (https, oci) are fetched by helm itself.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { redactUrl } from '../git/remote-url.js';
 import { type ConfinedPath, confinePath } from './confine.js';
 import { fieldValues, readAsGoYaml } from './go-yaml.js';
 import type { RenderOptions } from './parse-cache.js';
+import { RenderFailure } from './render-failure.js';
 import { runTool, type ToolUser } from './run-tool.js';
 import { walkConfined } from './walk.js';
 
@@ -88,7 +90,42 @@ export async function buildMissingDependencies(
 ): Promise<void> {
   if (!deps.length) return;
   const has = await vendored(chart);
-  if (deps.every((d) => has(d.name))) return;
+  const missing = deps.filter((d) => !has(d.name));
+  if (!missing.length) return;
   // --skip-refresh: no repository index update; local charts need none, remote ones come from helm's own repos.
-  await runTool(helm, ['dependency', 'build', chart.abs, '--skip-refresh'], chart.abs, user, options);
+  try {
+    await runTool(helm, ['dependency', 'build', chart.abs, '--skip-refresh'], chart.abs, user, options);
+  } catch (err) {
+    const remote = missing.filter((d) => !(d.repository ?? '').startsWith('file://'));
+    if (!(err instanceof RenderFailure) || !remote.length) throw err;
+    throw new RenderFailure({
+      ...err.located,
+      message: remoteDependencyMessage(chart, remote, err.located.message),
+    });
+  }
+}
+
+/**
+ * A chart dependency from a chart repository that could not be fetched (unreachable, or unknown to this machine's
+ * helm, which says "no cached repository for helm-manager-…"): named with its repository, and the way out that
+ * needs no network at render time, as Argo CD's docs advise for private repositories too.
+ */
+export function remoteDependencyMessage(
+  chart: ConfinedPath,
+  remote: ChartDependency[],
+  helmSays: string,
+): string {
+  const listed = remote
+    .map(
+      (d) =>
+        `${JSON.stringify(d.name)} from ${d.repository ? JSON.stringify(redactUrl(d.repository)) : 'no repository'}`,
+    )
+    .join(', ');
+  const charts = posix.join(chart.rel, 'charts');
+  return (
+    `${chart.rel}/Chart.yaml: chart ${remote.length === 1 ? 'dependency' : 'dependencies'} ${listed} could not be ` +
+    `fetched; vendor ${remote.length === 1 ? 'it' : 'them'} into ${charts}/ (run \`helm dependency build\` where ` +
+    `the repository is reachable and commit the .tgz) so that the chart renders from this repository alone. ` +
+    `helm said: ${helmSays}`
+  );
 }

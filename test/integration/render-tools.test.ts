@@ -186,4 +186,31 @@ describe('Helm chart dependencies with the real helm', () => {
       await rm(repo, { recursive: true, force: true });
     }
   });
+
+  it('names a dependency from a chart repository it cannot fetch, its repository and the way out', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'driftdeck-helm-remote-dep-'));
+    try {
+      const remote = {
+        'apps/cache/Chart.yaml': chart(
+          'cache',
+          'dependencies:\n  - name: redis\n    version: 19.0.0\n    repository: https://user:hunter2@127.0.0.1:9/charts\n',
+        ),
+        'apps/cache/templates/cm.yaml': configMapTemplate('cache'),
+      };
+      for (const [path, text] of Object.entries(remote)) {
+        await mkdir(dirname(join(repo, path)), { recursive: true });
+        await writeFile(join(repo, path), text);
+      }
+      const result = await renderApp(repo, app('apps/cache'), { helm: toolsBin().helm });
+      assert.equal(result.ok, false);
+      const message = result.ok ? '' : formatLocatedError(result.error);
+      assert.match(
+        message,
+        /apps\/cache\/Chart\.yaml: chart dependency "redis" from "https:\/\/[^"]*127\.0\.0\.1:9\/charts" could not be fetched; vendor it into apps\/cache\/charts\//,
+      );
+      assert.doesNotMatch(message, /hunter2/, 'the repository password is not shown');
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
 });
