@@ -4,6 +4,7 @@ import { keyOf, keyString } from '../../source/engine/keys.js';
 import type { ApplyOptions, ClusterPort, GitPort, LeaseHandle } from '../../source/engine/ports.js';
 import type { AppSpec, KubeObject, RenderResult, SyncRecord } from '../../source/engine/types.js';
 import { Loop } from '../../source/loop/loop.js';
+import type { LoopOptions } from '../../source/loop/options.js';
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 
@@ -63,6 +64,8 @@ export class FakeCluster implements ClusterPort {
     this.records.push(r);
   };
   requests = () => this.dryRuns.length + this.applied.length;
+  /** Unset; a test sets it to stand for an adapter that reports what it refused or dropped. */
+  takeNotices?: () => string[];
   close = () => undefined;
   /** Puts an object in the cluster as if someone had made it. */
   put(o: KubeObject): void {
@@ -107,11 +110,22 @@ export function appSpec(name: string, namespace: string, extra: Partial<AppSpec>
   };
 }
 
-/** A loop over `apps` on a FakeCluster; `render(app)` answers each app's render (changeable between polls). */
+/** `manager kind/namespace/name` lines (as `applied` and `dryRuns` keep them) as `kind/name`. */
+export const kindNames = (lines: readonly string[]): string[] =>
+  lines.map((line) => {
+    const [kind, , name] = line.slice(line.indexOf(' ') + 1).split('/');
+    return `${kind}/${name}`;
+  });
+
+/**
+ * A loop over `apps` on a FakeCluster; `render(app)` answers each app's render (changeable between polls), and
+ * `options` overrides the loop's options (read-write, no auto-sync by default).
+ */
 export function fakeLoop(
   apps: AppSpec[],
   render: (app: AppSpec) => RenderResult,
   cluster = new FakeCluster(),
+  options: Partial<Omit<LoopOptions, 'git' | 'cluster' | 'render' | 'loadApps'>> = {},
 ) {
   const loop = new Loop({
     git: fakeGit,
@@ -122,6 +136,7 @@ export function fakeLoop(
     readonly: false,
     by: 'tester@host',
     autoSync: false,
+    ...options,
   });
   return { loop, cluster };
 }

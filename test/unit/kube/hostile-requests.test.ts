@@ -3,24 +3,12 @@
 // are the defences below it: every path segment encoded, names checked before any request, objects of a kind that
 // was not asked for never cached, malformed apiVersions never sent to discovery.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { KubeObject } from '../../../source/engine/types.js';
-import { ApplyError, KubeCluster } from '../../../source/kube/index.js';
-import { type FakeApiServer, startFakeApiServer } from './fake-api-server.js';
+import { ApplyError } from '../../../source/kube/index.js';
+import { startFakeApiServerPerFile } from './fake-api-setup.js';
 
-let api: FakeApiServer;
-before(async () => {
-  api = await startFakeApiServer();
-});
-after(async () => {
-  await api.close();
-});
-beforeEach(() => {
-  api.requests.length = 0;
-  api.bodies.length = 0;
-});
-
-const adapter = () => new KubeCluster({ kubeconfig: api.kubeconfig, watch: false });
+const { api, adapter } = startFakeApiServerPerFile();
 
 const configMap = (namespace: string, name: string): KubeObject => ({
   apiVersion: 'v1',

@@ -2,24 +2,12 @@
 // refusal or a warning that quotes a value is rewritten without it; and a delete's options (its uid precondition)
 // reach the server over HTTP/1.1.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { KubeObject } from '../../../source/engine/types.js';
-import { ApplyError, KubeCluster } from '../../../source/kube/index.js';
-import { type FakeApiServer, startFakeApiServer } from './fake-api-server.js';
+import { ApplyError } from '../../../source/kube/index.js';
+import { startFakeApiServerPerFile } from './fake-api-setup.js';
 
-let api: FakeApiServer;
-before(async () => {
-  api = await startFakeApiServer();
-});
-after(async () => {
-  await api.close();
-});
-beforeEach(() => {
-  api.requests.length = 0;
-  api.bodies.length = 0;
-});
-
-const adapter = () => new KubeCluster({ kubeconfig: api.kubeconfig, watch: false });
+const { api, adapter } = startFakeApiServerPerFile();
 
 describe('what the server says about a Secret', () => {
   const secret: KubeObject = {

@@ -1,18 +1,12 @@
 // The watch loop on fake edges: what it compares, what it asks of the cluster, and what it refuses.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClusterPort, GitPort, LeaseHandle } from '../../../source/engine/ports.js';
-import type { AppSpec, KubeObject, RenderResult, SyncRecord } from '../../../source/engine/types.js';
-import { Loop } from '../../../source/loop/loop.js';
+import { keyOf, keyString } from '../../../source/engine/keys.js';
+import type { KubeObject, RenderResult } from '../../../source/engine/types.js';
+import type { Loop } from '../../../source/loop/loop.js';
+import { appSpec, FakeCluster, fakeLoop, kindNames } from '../../support/fake-cluster.js';
 
-const app: AppSpec = {
-  name: 'backend',
-  path: 'apps/backend',
-  namespace: 'shop',
-  renderer: { type: 'auto' },
-  sync: { auto: false, prune: false, selfHeal: false },
-  ignore: [],
-};
+const app = appSpec('backend', 'shop');
 
 const obj = (
   apiVersion: string,
@@ -32,82 +26,9 @@ const MANIFESTS = [
   obj('v1', 'Namespace', 'shop'),
 ];
 
-class FakeCluster implements ClusterPort {
-  readonly context = 'fake';
-  readonly server = 'https://fake';
-  live = new Map<string, KubeObject>();
-  applied: string[] = [];
-  dryRuns = 0;
-  private listeners = new Set<() => void>();
-  private version = 1;
-  resolve = async () => ({ unknown: [] as string[] });
-  isNamespaced = (_g: string, kind: string) => kind !== 'Namespace';
-  watch = async () => undefined;
-  cached = () => [...this.live.values()];
-  onChange(l: () => void) {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  }
-  connection = () => ({ state: 'connected' as const });
-  relist = () => undefined;
-  async apply(o: KubeObject, opts: { dryRun: boolean }) {
-    const id = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-    const out = { ...o, metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: id } };
-    if (opts.dryRun) this.dryRuns++;
-    else {
-      this.applied.push(`${o.kind}/${o.metadata.name}`);
-      this.live.set(id, out);
-    }
-    return out;
-  }
-  ensureNamespace = async () => false;
-  remove = async () => undefined;
-  warnings = () => [];
-  acquireLease = async (): Promise<LeaseHandle> => ({ release: async () => undefined });
-  leaseHolder = async () => undefined;
-  syncHistory = async () => [];
-  records: SyncRecord[] = [];
-  recordSync = async (r: SyncRecord) => {
-    this.records.push(r);
-  };
-  requests = () => this.dryRuns + this.applied.length;
-  takeNotices?: () => string[];
-  close = () => undefined;
-}
-
-const git: GitPort = {
-  url: '/fake/remote.git',
-  branch: 'main',
-  poll: async () => ({ head: 'c0ffee0000', moved: false }),
-  checkout: async () => '/fake/tree',
-  commit: async (sha) => ({
-    sha,
-    shortSha: sha.slice(0, 7),
-    author: 'a',
-    email: 'a@b',
-    date: '',
-    subject: 'init',
-  }),
-  history: async () => [],
-  describeRevert: async () => {
-    throw new Error('unused');
-  },
-  revert: async () => {
-    throw new Error('unused');
-  },
-};
-
 function loop(render: () => RenderResult, readonly = false, diffTexts?: boolean) {
-  const cluster = new FakeCluster();
-  const l = new Loop({
-    git,
-    cluster,
-    render: async () => render(),
-    loadApps: async () => ({ ok: true, apps: [app] }),
-    intervalMs: 60_000,
+  const { loop: l, cluster } = fakeLoop([app], render, new FakeCluster(), {
     readonly,
-    by: 'tester@host',
-    autoSync: false,
     ...(diffTexts === undefined ? {} : { diffTexts }),
   });
   return { l, cluster };
@@ -125,7 +46,7 @@ describe('the watch loop', () => {
     for (const [i, o] of MANIFESTS.entries()) {
       const live = o.kind === 'ConfigMap' ? { ...o, data: { a: 'old' } } : o;
       const ns = o.kind === 'Namespace' ? undefined : 'shop';
-      cluster.live.set(`${o.kind}/${ns ?? ''}/${o.metadata.name}`, {
+      const object = {
         ...live,
         metadata: {
           ...o.metadata,
@@ -133,12 +54,13 @@ describe('the watch loop', () => {
           resourceVersion: String(i + 1),
           uid: `u${i}`,
         },
-      });
+      };
+      cluster.live.set(keyString(keyOf(object)), object);
     }
     await l.start();
     const [state] = l.getSnapshot().apps;
     assert.equal(state?.sync, 'OutOfSync');
-    assert.ok(cluster.dryRuns > 0, 'live objects were compared through dry-runs');
+    assert.ok(cluster.dryRuns.length > 0, 'live objects were compared through dry-runs');
     const before = cluster.requests();
     await l.compareNow();
     await l.compareNow();
@@ -185,7 +107,11 @@ describe('the watch loop', () => {
     await l.start();
     const record = await l.sync('backend', { prune: false, dryRun: false, forceConflicts: false });
     assert.equal(record.result, 'Succeeded');
-    assert.deepEqual(cluster.applied, ['Namespace/shop', 'ConfigMap/backend-config', 'Deployment/backend']);
+    assert.deepEqual(kindNames(cluster.applied), [
+      'Namespace/shop',
+      'ConfigMap/backend-config',
+      'Deployment/backend',
+    ]);
     assert.equal(cluster.records[0]?.revision, 'c0ffee0000');
     assert.equal(cluster.records[0]?.by, 'tester@host');
     await l.compareNow();
@@ -198,7 +124,7 @@ describe('the watch loop', () => {
     await l.start();
     await l.sync('backend', { prune: false, dryRun: false, forceConflicts: false });
     await l.compareNow();
-    const before = cluster.dryRuns;
+    const before = cluster.dryRuns.length;
     // The controllers write status all the time: a new resourceVersion, the same spec.
     for (const [id, o] of cluster.live)
       cluster.live.set(id, {
@@ -207,7 +133,7 @@ describe('the watch loop', () => {
         status: { ready: true },
       });
     await l.compareNow();
-    assert.equal(cluster.dryRuns, before);
+    assert.equal(cluster.dryRuns.length, before);
     assert.equal(l.getSnapshot().apps[0]?.sync, 'Synced');
     l.stop();
   });
@@ -290,10 +216,9 @@ describe('what the loop keeps of a server refusal of a Secret', () => {
       unknown: ['example.com/v1/Widget'],
       invalid: { 'apps/v1/deployments/Deployment': 'apiVersion "apps/v1/deployments" has 2 slashes' },
     });
-    const l = new Loop({
-      git,
-      cluster,
-      render: async (_dir, a) => ({
+    const { loop: l } = fakeLoop(
+      apps,
+      (a) => ({
         ok: true,
         manifests: [
           {
@@ -305,12 +230,8 @@ describe('what the loop keeps of a server refusal of a Secret', () => {
           },
         ],
       }),
-      loadApps: async () => ({ ok: true, apps }),
-      intervalMs: 60_000,
-      readonly: false,
-      by: 'tester@host',
-      autoSync: false,
-    });
+      cluster,
+    );
     await l.start();
     const errors = Object.fromEntries(l.getSnapshot().apps.map((a) => [a.name, a.error]));
     assert.deepEqual(errors.frontend, {
