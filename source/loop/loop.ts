@@ -36,6 +36,8 @@ export class Loop implements Controller {
   private rendered = new Map<string, RenderedApp>();
   private readonly comparisons = new Map<string, Comparison>();
   private readonly states = new Map<string, AppState>();
+  /** Each app's sync records (newest first) as of its last comparison, for the auto-sync policy. */
+  private readonly records = new Map<string, SyncRecord[]>();
   private history: Record<string, HistoryEntry[]> = {};
   private readonly cache = new PredictionCache();
   private readonly tracker: RolloutTracker;
@@ -224,6 +226,7 @@ export class Loop implements Controller {
         });
         this.comparisons.set(app.name, cmp);
         const records = withOwnRecord(this.ownRecords.get(app.name), this.cachedRecords(cached, app.name));
+        this.records.set(app.name, records);
         this.states.set(
           app.name,
           comparedState({
@@ -240,9 +243,17 @@ export class Loop implements Controller {
       }),
     );
     for (const name of [...this.states.keys()])
-      if (!this.apps.some((a) => a.name === name)) this.states.delete(name);
+      if (!this.apps.some((a) => a.name === name)) {
+        this.states.delete(name);
+        this.records.delete(name);
+      }
     this.publish();
-    if (this.opts.autoSync && !this.opts.readonly) this.autoSyncDue();
+    // Only a comparison made on a cache that holds every collection decides what to sync: on a start, collections
+    // arrive one by one, and an app compared before its own objects (or its sync history) were listed looked
+    // Missing and never deployed, so every start synced the whole fleet again. Once the last collection is listed
+    // (or the connection is back), the cluster's change schedules the comparison that decides.
+    if (this.opts.autoSync && !this.opts.readonly && cluster.connection().state === 'connected')
+      this.autoSyncDue();
   }
 
   private autoSyncDue(): void {
@@ -250,6 +261,7 @@ export class Loop implements Controller {
       states: this.states.values(),
       head: this.gitWatch.head,
       busy: (app) => this.busy.has(app),
+      records: (app) => this.records.get(app) ?? [],
       sync: (app, prune) => this.sync(app, { prune, dryRun: false, forceConflicts: false }, true),
       emit: (e) => this.emit(e),
     });
