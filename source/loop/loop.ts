@@ -111,7 +111,12 @@ export class Loop implements Controller {
   private async pollOnce(): Promise<void> {
     const head = await this.gitWatch.poll();
     if (head !== undefined && head !== this.gitWatch.head) await this.loadRevision(head);
-    else this.publish();
+    else {
+      this.publish();
+      // A decision put off (a retry's backoff, self-heal letting the cache settle) is due later with nothing
+      // changing meanwhile: the poll's tick asks again, on the last comparison.
+      this.autoSyncDue();
+    }
   }
 
   private async loadRevision(sha: string): Promise<void> {
@@ -208,6 +213,7 @@ export class Loop implements Controller {
 
   private async compareAll(): Promise<void> {
     const cluster = this.opts.cluster;
+    const complete = cluster.connection().state === 'connected';
     const cached = cluster.cached();
     const index = indexLive(cached);
     // What every app renders now, so that no app prunes what another one needs.
@@ -247,16 +253,21 @@ export class Loop implements Controller {
         this.states.delete(name);
         this.records.delete(name);
       }
-    this.publish();
     // Only a comparison made on a cache that holds every collection decides what to sync: on a start, collections
     // arrive one by one, and an app compared before its own objects (or its sync history) were listed looked
     // Missing and never deployed, so every start synced the whole fleet again. Once the last collection is listed
     // (or the connection is back), the cluster's change schedules the comparison that decides.
-    if (this.opts.autoSync && !this.opts.readonly && cluster.connection().state === 'connected')
-      this.autoSyncDue();
+    this.comparedComplete = complete;
+    this.publish();
+    this.autoSyncDue();
   }
 
+  /** The last comparison was made on a cache holding every watched collection. */
+  private comparedComplete = false;
+
   private autoSyncDue(): void {
+    if (!this.opts.autoSync || this.opts.readonly || !this.comparedComplete) return;
+    if (this.opts.cluster.connection().state !== 'connected') return;
     runDueAutoSyncs(this.auto, {
       states: this.states.values(),
       head: this.gitWatch.head,
