@@ -1,7 +1,9 @@
 // When an app syncs by itself. A new revision is synced once; if that fails it is retried a few times with backoff
 // and then left alone until a new commit arrives (never retried in a loop). Self-heal puts drift back, with a
-// backoff that grows while the drift keeps coming back.
-import type { AppState, RolloutEvent } from '../engine/types.js';
+// backoff that grows while the drift keeps coming back. What was tried is read from the sync history in the cluster
+// as well as remembered, so that a fresh console or agent neither syncs again what is deployed nor retries a
+// failing revision past the retry policy.
+import type { AppState, RolloutEvent, SyncRecord } from '../engine/types.js';
 
 const MAX_RETRIES = 3;
 const BASE_MS = 5_000;
@@ -17,15 +19,44 @@ interface Attempt {
   at: number;
 }
 
+/**
+ * What the history (newest first) says was tried at `head`: the newest real sync of head decides ok or not, and the
+ * failures are those in a row since head's last success. Undefined when head was never synced (or only dry-run).
+ */
+export function attemptFromHistory(records: readonly SyncRecord[], head: string): Attempt | undefined {
+  const real = records.filter((r) => r.result !== 'DryRun');
+  const newest = real[0];
+  if (!newest || newest.revision !== head) return undefined;
+  let failures = 0;
+  for (const r of real) {
+    if (r.revision !== head || r.result !== 'Failed') break;
+    failures++;
+  }
+  const at = Date.parse(newest.finishedAt);
+  return {
+    revision: head,
+    ok: newest.result === 'Succeeded',
+    failures,
+    heals: 0,
+    at: Number.isNaN(at) ? Number.NEGATIVE_INFINITY : at,
+  };
+}
+
 export class AutoSyncPolicy {
   private readonly attempts = new Map<string, Attempt>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  decide(state: AppState, head: string): { reason: string } | undefined {
+  /** `records`: the app's sync history, newest first; what this process has not tried itself is learned from it. */
+  decide(state: AppState, head: string, records: readonly SyncRecord[] = []): { reason: string } | undefined {
     if (!state.spec.sync.auto || state.error || state.sync !== 'OutOfSync' || state.operation)
       return undefined;
-    const last = this.attempts.get(state.name);
+    let last = this.attempts.get(state.name);
+    if (!last || last.revision !== head) {
+      const tried = attemptFromHistory(records, head);
+      if (tried) this.attempts.set(state.name, tried);
+      last = tried ?? last;
+    }
     if (!last || last.revision !== head) {
       // The deployed revision is already head (synced earlier, by us or another console): only drift remains.
       if (!last && state.deployedRevision === head)
@@ -81,6 +112,8 @@ export interface AutoSyncRun {
   states: Iterable<AppState>;
   head: string | undefined;
   busy: (app: string) => boolean;
+  /** The app's sync history, newest first. */
+  records: (app: string) => readonly SyncRecord[];
   sync: (app: string, prune: boolean) => Promise<{ result: string }>;
   emit: (e: Omit<RolloutEvent, 'time'>) => void;
 }
@@ -91,7 +124,7 @@ export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void 
   if (!head) return;
   for (const state of run.states) {
     if (run.busy(state.name)) continue;
-    const decision = policy.decide(state, head);
+    const decision = policy.decide(state, head, run.records(state.name));
     if (!decision) continue;
     run.emit({ app: state.name, level: 'info', type: 'status', message: decision.reason });
     void run.sync(state.name, state.spec.sync.prune).then(

@@ -36,6 +36,8 @@ export class Loop implements Controller {
   private rendered = new Map<string, RenderedApp>();
   private readonly comparisons = new Map<string, Comparison>();
   private readonly states = new Map<string, AppState>();
+  /** Each app's sync records (newest first) as of its last comparison, for the auto-sync policy. */
+  private readonly records = new Map<string, SyncRecord[]>();
   private history: Record<string, HistoryEntry[]> = {};
   private readonly cache = new PredictionCache();
   private readonly tracker: RolloutTracker;
@@ -109,7 +111,12 @@ export class Loop implements Controller {
   private async pollOnce(): Promise<void> {
     const head = await this.gitWatch.poll();
     if (head !== undefined && head !== this.gitWatch.head) await this.loadRevision(head);
-    else this.publish();
+    else {
+      this.publish();
+      // A decision put off (a retry's backoff, self-heal letting the cache settle) is due later with nothing
+      // changing meanwhile: the poll's tick asks again, on the last comparison.
+      this.autoSyncDue();
+    }
   }
 
   private async loadRevision(sha: string): Promise<void> {
@@ -206,6 +213,7 @@ export class Loop implements Controller {
 
   private async compareAll(): Promise<void> {
     const cluster = this.opts.cluster;
+    const complete = cluster.connection().state === 'connected';
     const cached = cluster.cached();
     const index = indexLive(cached);
     // What every app renders now, so that no app prunes what another one needs.
@@ -224,6 +232,7 @@ export class Loop implements Controller {
         });
         this.comparisons.set(app.name, cmp);
         const records = withOwnRecord(this.ownRecords.get(app.name), this.cachedRecords(cached, app.name));
+        this.records.set(app.name, records);
         this.states.set(
           app.name,
           comparedState({
@@ -240,16 +249,30 @@ export class Loop implements Controller {
       }),
     );
     for (const name of [...this.states.keys()])
-      if (!this.apps.some((a) => a.name === name)) this.states.delete(name);
+      if (!this.apps.some((a) => a.name === name)) {
+        this.states.delete(name);
+        this.records.delete(name);
+      }
+    // Only a comparison made on a cache that holds every collection decides what to sync: on a start, collections
+    // arrive one by one, and an app compared before its own objects (or its sync history) were listed looked
+    // Missing and never deployed, so every start synced the whole fleet again. Once the last collection is listed
+    // (or the connection is back), the cluster's change schedules the comparison that decides.
+    this.comparedComplete = complete;
     this.publish();
-    if (this.opts.autoSync && !this.opts.readonly) this.autoSyncDue();
+    this.autoSyncDue();
   }
 
+  /** The last comparison was made on a cache holding every watched collection. */
+  private comparedComplete = false;
+
   private autoSyncDue(): void {
+    if (!this.opts.autoSync || this.opts.readonly || !this.comparedComplete) return;
+    if (this.opts.cluster.connection().state !== 'connected') return;
     runDueAutoSyncs(this.auto, {
       states: this.states.values(),
       head: this.gitWatch.head,
       busy: (app) => this.busy.has(app),
+      records: (app) => this.records.get(app) ?? [],
       sync: (app, prune) => this.sync(app, { prune, dryRun: false, forceConflicts: false }, true),
       emit: (e) => this.emit(e),
     });

@@ -1,7 +1,13 @@
 // A cluster in memory for loop tests: applies store the object (dry-runs only count), removes delete it, and every
 // request is written down with the field manager it named, so a test can assert what was asked of the cluster.
 import { keyOf, keyString } from '../../source/engine/keys.js';
-import type { ApplyOptions, ClusterPort, GitPort, LeaseHandle } from '../../source/engine/ports.js';
+import type {
+  ApplyOptions,
+  ClusterConnection,
+  ClusterPort,
+  GitPort,
+  LeaseHandle,
+} from '../../source/engine/ports.js';
 import type { AppSpec, KubeObject, RenderResult, SyncRecord } from '../../source/engine/types.js';
 import { Loop } from '../../source/loop/loop.js';
 import type { LoopOptions } from '../../source/loop/options.js';
@@ -30,7 +36,7 @@ export class FakeCluster implements ClusterPort {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }
-  connection = () => ({ state: 'connected' as const });
+  connection = (): ClusterConnection => ({ state: 'connected' });
   relist = () => undefined;
   async apply(o: KubeObject, opts: ApplyOptions) {
     const id = keyString(keyOf(o));
