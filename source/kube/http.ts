@@ -58,7 +58,10 @@ export class RawClient {
       const base = new URL(cluster.server);
       const agentOpts = {
         keepAlive: true,
-        maxSockets: 64,
+        // No cap: HTTP/1.1 here carries the watches, each holding its socket for minutes, one per watched
+        // collection (a fleet of 52 apps watches about 150); a capped pool left the watches past the cap waiting
+        // for minutes. Requests are bounded where they are made (at most 32 in flight).
+        maxSockets: Number.POSITIVE_INFINITY,
         ca: opts.ca,
         cert: opts.cert,
         key: opts.key,
