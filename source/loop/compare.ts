@@ -6,6 +6,7 @@ import {
   appliedUnchanged,
   type ClaimIndex,
   DESIRED_HASH_ANNOTATION,
+  type IsNamespaced,
   ignorePointersFor,
   keyOf,
   keyString,
@@ -82,12 +83,12 @@ export class PredictionCache {
 export function prepareDesired(
   app: AppSpec,
   manifests: RenderedManifest[],
-  cluster: ClusterPort,
+  isNamespaced: IsNamespaced,
 ): RenderedManifest[] {
   const objects = withDefaultNamespace(
     manifests.map((m) => m.object),
     app.namespace,
-    (g, k) => cluster.isNamespaced(g, k),
+    isNamespaced,
   );
   return objects.map((obj, i) => ({
     object: withDesiredHash(markOwned(obj, app.name, keyOf(obj))),

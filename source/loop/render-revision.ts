@@ -1,7 +1,14 @@
 // Rendering every app of one revision. An app that fails to render keeps the objects it last rendered (nothing is
 // applied from a broken revision) and carries the error, with file and line, for the screen and the sync refusal.
 import { formatLocatedError } from '../config/errors.js';
-import { checkPolicy, claimIndex, sharedKeyErrors } from '../engine/index.js';
+import {
+  checkPolicy,
+  claimIndex,
+  crdDefinitions,
+  decideUnknownKind,
+  namespacedWithPending,
+  sharedKeyErrors,
+} from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type { AppSpec, LocatedError, RenderedManifest, RenderResult, RolloutEvent } from '../engine/types.js';
 import { prepareDesired } from './compare.js';
@@ -38,6 +45,11 @@ export async function renderRevision(
   const { unknown, invalid = {} } = await cluster
     .resolve(kinds)
     .catch(() => ({ unknown: [] as string[], invalid: undefined }));
+  const crdsByApp = new Map(
+    results.flatMap(([app, r]) =>
+      r.ok ? [[app.name, crdDefinitions(r.manifests.map((m) => m.object))] as const] : [],
+    ),
+  );
   const rendered = new Map<string, RenderedApp>();
   for (const [app, r] of results) {
     const before = previous.get(app.name);
@@ -66,18 +78,27 @@ export async function renderRevision(
       });
       continue;
     }
-    const missingKind = r.manifests.find((m) => unknown.includes(`${m.object.apiVersion}/${m.object.kind}`));
-    if (missingKind) {
+    // A kind the cluster does not know yet is fine when the app brings its CRD: it is created with it.
+    const ownCrds = crdsByApp.get(app.name) ?? [];
+    const others = [...crdsByApp]
+      .filter(([name]) => name !== app.name)
+      .map(([a, crds]) => ({ app: a, crds }));
+    const missingKind = r.manifests
+      .filter((m) => unknown.includes(`${m.object.apiVersion}/${m.object.kind}`))
+      .map((m) => ({ m, decision: decideUnknownKind(m.object, ownCrds, others) }))
+      .find((x) => !x.decision.pending);
+    if (missingKind && !missingKind.decision.pending) {
       fail({
-        message: `no kind ${missingKind.object.kind} in ${missingKind.object.apiVersion} on the cluster (is its CRD installed?)`,
-        file: missingKind.source.file,
-        line: missingKind.source.line,
+        message: missingKind.decision.message,
+        file: missingKind.m.source.file,
+        line: missingKind.m.source.line,
       });
       continue;
     }
-    const desired = prepareDesired(app, r.manifests, cluster);
+    const isNamespaced = namespacedWithPending(ownCrds, (g, k) => cluster.isNamespaced(g, k));
+    const desired = prepareDesired(app, r.manifests, isNamespaced);
     // Nothing of a revision that reaches past the app's policy is compared or applied, not even a dry-run.
-    const refused = checkPolicy(app, desired, (g, k) => cluster.isNamespaced(g, k));
+    const refused = checkPolicy(app, desired, isNamespaced);
     if (refused) {
       fail(refused, desired);
       continue;

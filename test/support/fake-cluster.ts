@@ -31,6 +31,20 @@ export class FakeCluster implements ClusterPort {
   }
   connection = () => ({ state: 'connected' as const });
   relist = () => undefined;
+  /** apiVersions whose discovery answer was dropped, in order. */
+  refreshed: string[] = [];
+  refreshKinds = (apiVersions: readonly string[]) => {
+    this.refreshed.push(...apiVersions);
+  };
+  /** A CRD applied for real comes back Established when this is true, as an API server says a moment later. */
+  establishCrds = true;
+  read = async (ref: { kind: string; name: string; namespace?: string }) =>
+    [...this.live.values()].find(
+      (o) =>
+        o.kind === ref.kind &&
+        o.metadata.name === ref.name &&
+        (o.metadata.namespace ?? '') === (ref.namespace ?? ''),
+    );
   async apply(o: KubeObject, opts: ApplyOptions) {
     const id = keyString(keyOf(o));
     const line = `${opts.fieldManager} ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -45,6 +59,8 @@ export class FakeCluster implements ClusterPort {
       throw failure;
     }
     this.applied.push(line);
+    if (o.kind === 'CustomResourceDefinition' && this.establishCrds)
+      Object.assign(out, { status: { conditions: [{ type: 'Established', status: 'True' }] } });
     // An apply whose intent is only a name (giving fields up) leaves the object as it is.
     if (Object.keys(o).length > 3 || Object.keys(o.metadata).length > 2) this.live.set(id, out);
     return out;

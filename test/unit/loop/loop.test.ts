@@ -50,6 +50,8 @@ class FakeCluster implements ClusterPort {
   }
   connection = () => ({ state: 'connected' as const });
   relist = () => undefined;
+  refreshKinds = () => undefined;
+  read = async () => undefined;
   async apply(o: KubeObject, opts: { dryRun: boolean }) {
     const id = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const out = { ...o, metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: id } };
