@@ -5,7 +5,12 @@ import type { ApplyOptions, ClusterPort, GitPort, LeaseHandle } from '../../sour
 import type { AppSpec, KubeObject, RenderResult, SyncRecord } from '../../source/engine/types.js';
 import { Loop } from '../../source/loop/loop.js';
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+]);
 
 export class FakeCluster implements ClusterPort {
   readonly context = 'fake';
@@ -21,7 +26,7 @@ export class FakeCluster implements ClusterPort {
   failOnce = new Map<string, Error>();
   private version = 1;
   private listeners = new Set<() => void>();
-  resolve = async () => ({ unknown: [] as string[] });
+  resolve = async (_targets: Array<{ apiVersion: string; kind: string }>) => ({ unknown: [] as string[] });
   isNamespaced = (_g: string, kind: string) => !CLUSTER_SCOPED.has(kind);
   watch = async () => undefined;
   cached = () => [...this.live.values()];
