@@ -226,6 +226,7 @@ export class Loop implements Controller {
         const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
           diffTexts: this.opts.diffTexts ?? true,
           claims,
+          ...(r?.pending ? { pending: r.pending } : {}),
         });
         this.comparisons.set(app.name, cmp);
         const records = withOwnRecord(this.ownRecords.get(app.name), this.cachedRecords(cached, app.name));

@@ -6,6 +6,9 @@ import {
   claimIndex,
   crdDefinitions,
   decideUnknownKind,
+  definitionFor,
+  keyOf,
+  keyString,
   namespacedWithPending,
   sharedKeyErrors,
 } from '../engine/index.js';
@@ -21,6 +24,8 @@ export interface RenderedApp {
   /** What the app renders at this revision, refused or not (its last render when this one fails): the objects
    * other apps must not render too, nor prune. */
   claims: RenderedManifest[];
+  /** Custom resources of a kind the cluster does not serve yet, by key string: the app's CRD that defines them. */
+  pending?: Record<string, string>;
 }
 
 export interface RenderRevisionInput {
@@ -103,7 +108,18 @@ export async function renderRevision(
       fail(refused, desired);
       continue;
     }
-    rendered.set(app.name, { revision: sha, desired, claims: desired });
+    const pending: Record<string, string> = {};
+    for (const m of desired) {
+      if (!unknown.includes(`${m.object.apiVersion}/${m.object.kind}`)) continue;
+      const crd = definitionFor(ownCrds, m.object.apiVersion, m.object.kind);
+      if (crd) pending[keyString(keyOf(m.object))] = crd.name;
+    }
+    rendered.set(app.name, {
+      revision: sha,
+      desired,
+      claims: desired,
+      ...(Object.keys(pending).length ? { pending } : {}),
+    });
   }
   // An object two apps render is refused for both, each at its own file and line.
   const shared = sharedKeyErrors(

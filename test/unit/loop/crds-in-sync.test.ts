@@ -69,6 +69,7 @@ describe('CRDs and their custom resources in one sync', () => {
       ],
     );
     assert.match(widgets[0]!.diff, /kind: Widget/);
+    assert.equal(widgets[0]!.message, 'to be created with its CRD widgets.example.com');
     assert.deepEqual(cluster.dryRuns, [], 'nothing of a kind the server does not know is dry-run');
 
     const dry = await loop.sync('op', { ...SYNC, dryRun: true });
