@@ -76,6 +76,10 @@ test('a CRD and two custom resources of it: diff shows them to be created, one s
   assert.match(diff.stdout, /kind: Widget[\s\S]*name: large/);
   assert.match(diff.stdout, /kind: Widget[\s\S]*name: small/);
 
+  const dry = await driftdeck(['sync', operator, '--repo', repo.remote, '--dry-run']);
+  assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+  assert.match(dry.stdout, /Widget\/small.*after CRD .* is created/);
+
   const sync = await driftdeck(['sync', operator, '--repo', repo.remote, '--no-wait']);
   assert.equal(sync.code, 0, sync.stdout + sync.stderr);
 
