@@ -9,6 +9,16 @@ export {
   sharedKeyErrors,
   withLiveObjects,
 } from './claims.js';
+export {
+  CRD_GROUP,
+  type CrdDefinition,
+  crdDefinitions,
+  decideUnknownKind,
+  definitionFor,
+  isCrd,
+  namespacedWithPending,
+  type UnknownKindDecision,
+} from './crds.js';
 export type { ResourceDiff, ResourceDiffInput } from './diff.js';
 export { resourceDiff, sortKeysDeep, toYaml } from './diff.js';
 export {

@@ -84,6 +84,18 @@ export interface ClusterPort {
   resolve(
     targets: Array<{ apiVersion: string; kind: string }>,
   ): Promise<{ unknown: string[]; invalid?: Record<string, string> }>;
+  /**
+   * Forgets what discovery said about these apiVersions (a "not served" included), so the next `resolve` asks
+   * again: a CRD just Established serves a group the cluster did not have a moment ago.
+   */
+  refreshKinds(apiVersions: readonly string[]): void;
+  /** Reads one cluster-scoped or namespaced object from the server (not the cache); undefined when absent. */
+  read(ref: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+  }): Promise<KubeObject | undefined>;
   /** From memory after `resolve`: true/false, or undefined for a kind never resolved. */
   isNamespaced(group: string, kind: string): boolean | undefined;
   /** Makes the cache hold exactly these collections (starting new informers, stopping unused ones). */

@@ -106,6 +106,29 @@ export class KubeCluster implements ClusterPort {
     return this.notices.splice(0);
   }
 
+  refreshKinds(apiVersions: readonly string[]): void {
+    for (const v of apiVersions) this.discovery.forget(v);
+  }
+
+  async read(ref: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+  }): Promise<KubeObject | undefined> {
+    const path = await this.pathOf({
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) },
+    } as KubeObject);
+    return this.limit(async () => {
+      this.requestCount++;
+      return getOrUndefined<KubeObject>(this.conn.raw, path).catch((err: unknown) => {
+        throw new ApplyError(apiFailure(err));
+      });
+    });
+  }
+
   isNamespaced(group: string, kind: string): boolean | undefined {
     return this.discovery.isNamespaced(group, kind);
   }

@@ -73,6 +73,13 @@ export class Discovery {
     return this.byGroupKind.get(`${group}/${kind}`)?.namespaced;
   }
 
+  /** Forget what one apiVersion serves (asked again on the next resolve). */
+  forget(apiVersion: string): void {
+    this.lists.delete(apiVersion);
+    for (const [key, info] of this.byGroupKind)
+      if (info.apiVersion === apiVersion) this.byGroupKind.delete(key);
+  }
+
   /** Forget everything (a CRD was installed or removed; a hard refresh). */
   reset(): void {
     this.lists.clear();

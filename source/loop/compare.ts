@@ -6,6 +6,7 @@ import {
   appliedUnchanged,
   type ClaimIndex,
   DESIRED_HASH_ANNOTATION,
+  type IsNamespaced,
   ignorePointersFor,
   keyOf,
   keyString,
@@ -82,12 +83,12 @@ export class PredictionCache {
 export function prepareDesired(
   app: AppSpec,
   manifests: RenderedManifest[],
-  cluster: ClusterPort,
+  isNamespaced: IsNamespaced,
 ): RenderedManifest[] {
   const objects = withDefaultNamespace(
     manifests.map((m) => m.object),
     app.namespace,
-    (g, k) => cluster.isNamespaced(g, k),
+    isNamespaced,
   );
   return objects.map((obj, i) => ({
     object: withDesiredHash(markOwned(obj, app.name, keyOf(obj))),
@@ -112,7 +113,7 @@ export async function compareApp(
   live: KubeObject[],
   cluster: ClusterPort,
   cache: PredictionCache,
-  opts: { diffTexts: boolean; claims?: ClaimIndex } = { diffTexts: true },
+  opts: { diffTexts: boolean; claims?: ClaimIndex; pending?: Record<string, string> } = { diffTexts: true },
 ): Promise<Comparison> {
   const paired = reconcile(desired, live, app.name, (key) => pruneKeptFor(opts.claims, app.name, key));
   const byKey = new Map<string, RenderedManifest>();
@@ -163,7 +164,14 @@ export async function compareApp(
               resourceDiff({ key: pair.key, predicted: manifest, ignorePointers: pointers }),
             ).diff
           : '';
-        return { ...base, status: 'Missing', diff, diffMode: 'manifest' };
+        const crd = opts.pending?.[id];
+        return {
+          ...base,
+          status: 'Missing',
+          diff,
+          diffMode: 'manifest',
+          ...(crd ? { message: `to be created with its CRD ${crd}` } : {}),
+        };
       }
       const liveVersion = pair.live?.metadata.resourceVersion ?? '';
       let prediction = cache.get(id, desiredHash, liveVersion);

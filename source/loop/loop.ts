@@ -1,7 +1,7 @@
 // The watch loop: polls Git, renders each app at the new revision, keeps the informer cache on the kinds the apps
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
-import { claimIndex, keyString, planSummary, withLiveObjects } from '../engine/index.js';
+import { claimIndex, isCrd, keyString, planSummary, withLiveObjects } from '../engine/index.js';
 import { type ClusterPort, SYSTEM_NAMESPACE } from '../engine/ports.js';
 import type {
   AppSpec,
@@ -145,6 +145,14 @@ export class Loop implements Controller {
     this.rendered = rendered;
     for (const e of events) this.emit(e);
     this.history = {};
+    await this.watchApps();
+    // Notices of the watch just set up (a collection refused, items dropped) are said at once.
+    this.noteConnection();
+    await this.compareNow();
+  }
+
+  /** Watches what the apps render (a kind discovery does not know yet is left out until it does). */
+  private async watchApps(): Promise<void> {
     const records = await this.knownRecords();
     await this.opts.cluster.watch(
       watchTargets(
@@ -154,9 +162,6 @@ export class Loop implements Controller {
         this.stateNamespace,
       ),
     );
-    // Notices of the watch just set up (a collection refused, items dropped) are said at once.
-    this.noteConnection();
-    await this.compareNow();
   }
 
   private readonly autoOverrides = new Map<string, boolean>();
@@ -229,6 +234,7 @@ export class Loop implements Controller {
         const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
           diffTexts: this.opts.diffTexts ?? true,
           claims,
+          ...(r?.pending ? { pending: r.pending } : {}),
         });
         this.comparisons.set(app.name, cmp);
         const records = withOwnRecord(this.ownRecords.get(app.name), this.cachedRecords(cached, app.name));
@@ -368,6 +374,13 @@ export class Loop implements Controller {
         this.ownRecords.set(app, record);
         this.cache.clear();
         for (const r of record.resources) if (r.ok && r.action === 'update') this.tracker.forget(app, r.key);
+        // Custom resources of a CRD this sync installed were not watched (the kind was unknown): watch them now.
+        if (
+          record.resources.some(
+            (r) => r.ok && r.action === 'create' && isCrd({ apiVersion: r.apiVersion, kind: r.key.kind }),
+          )
+        )
+          await this.watchApps();
       }
       return record;
     } finally {

@@ -1,7 +1,17 @@
 // Rendering every app of one revision. An app that fails to render keeps the objects it last rendered (nothing is
 // applied from a broken revision) and carries the error, with file and line, for the screen and the sync refusal.
 import { formatLocatedError } from '../config/errors.js';
-import { checkPolicy, claimIndex, sharedKeyErrors } from '../engine/index.js';
+import {
+  checkPolicy,
+  claimIndex,
+  crdDefinitions,
+  decideUnknownKind,
+  definitionFor,
+  keyOf,
+  keyString,
+  namespacedWithPending,
+  sharedKeyErrors,
+} from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type { AppSpec, LocatedError, RenderedManifest, RenderResult, RolloutEvent } from '../engine/types.js';
 import { prepareDesired } from './compare.js';
@@ -14,6 +24,8 @@ export interface RenderedApp {
   /** What the app renders at this revision, refused or not (its last render when this one fails): the objects
    * other apps must not render too, nor prune. */
   claims: RenderedManifest[];
+  /** Custom resources of a kind the cluster does not serve yet, by key string: the app's CRD that defines them. */
+  pending?: Record<string, string>;
 }
 
 export interface RenderRevisionInput {
@@ -38,6 +50,11 @@ export async function renderRevision(
   const { unknown, invalid = {} } = await cluster
     .resolve(kinds)
     .catch(() => ({ unknown: [] as string[], invalid: undefined }));
+  const crdsByApp = new Map(
+    results.flatMap(([app, r]) =>
+      r.ok ? [[app.name, crdDefinitions(r.manifests.map((m) => m.object))] as const] : [],
+    ),
+  );
   const rendered = new Map<string, RenderedApp>();
   for (const [app, r] of results) {
     const before = previous.get(app.name);
@@ -66,23 +83,43 @@ export async function renderRevision(
       });
       continue;
     }
-    const missingKind = r.manifests.find((m) => unknown.includes(`${m.object.apiVersion}/${m.object.kind}`));
-    if (missingKind) {
+    // A kind the cluster does not know yet is fine when the app brings its CRD: it is created with it.
+    const ownCrds = crdsByApp.get(app.name) ?? [];
+    const others = [...crdsByApp]
+      .filter(([name]) => name !== app.name)
+      .map(([a, crds]) => ({ app: a, crds }));
+    const missingKind = r.manifests
+      .filter((m) => unknown.includes(`${m.object.apiVersion}/${m.object.kind}`))
+      .map((m) => ({ m, decision: decideUnknownKind(m.object, ownCrds, others) }))
+      .find((x) => !x.decision.pending);
+    if (missingKind && !missingKind.decision.pending) {
       fail({
-        message: `no kind ${missingKind.object.kind} in ${missingKind.object.apiVersion} on the cluster (is its CRD installed?)`,
-        file: missingKind.source.file,
-        line: missingKind.source.line,
+        message: missingKind.decision.message,
+        file: missingKind.m.source.file,
+        line: missingKind.m.source.line,
       });
       continue;
     }
-    const desired = prepareDesired(app, r.manifests, cluster);
+    const isNamespaced = namespacedWithPending(ownCrds, (g, k) => cluster.isNamespaced(g, k));
+    const desired = prepareDesired(app, r.manifests, isNamespaced);
     // Nothing of a revision that reaches past the app's policy is compared or applied, not even a dry-run.
-    const refused = checkPolicy(app, desired, (g, k) => cluster.isNamespaced(g, k));
+    const refused = checkPolicy(app, desired, isNamespaced);
     if (refused) {
       fail(refused, desired);
       continue;
     }
-    rendered.set(app.name, { revision: sha, desired, claims: desired });
+    const pending: Record<string, string> = {};
+    for (const m of desired) {
+      if (!unknown.includes(`${m.object.apiVersion}/${m.object.kind}`)) continue;
+      const crd = definitionFor(ownCrds, m.object.apiVersion, m.object.kind);
+      if (crd) pending[keyString(keyOf(m.object))] = crd.name;
+    }
+    rendered.set(app.name, {
+      revision: sha,
+      desired,
+      claims: desired,
+      ...(Object.keys(pending).length ? { pending } : {}),
+    });
   }
   // An object two apps render is refused for both, each at its own file and line.
   const shared = sharedKeyErrors(

@@ -1,6 +1,10 @@
 // One sync of one app: server-side apply in wave and kind order, then (only when asked) prune in reverse order,
 // under the app's Lease, with a result per resource and a record kept in the cluster.
 import {
+  type CrdDefinition,
+  crdDefinitions,
+  definitionFor,
+  isCrd,
   isOwnedBy,
   keyString,
   kindRank,
@@ -21,6 +25,7 @@ import type {
 } from '../engine/types.js';
 import type { Comparison } from './compare.js';
 import { applyResolvingDrift, withServerWarnings } from './conflicts.js';
+import { type CrdWaitOptions, waitForCrds } from './crd-wait.js';
 
 export interface SyncInput {
   cluster: ClusterPort;
@@ -32,6 +37,8 @@ export interface SyncInput {
   holder?: string;
   options: SyncOptions;
   emit: (e: Omit<RolloutEvent, 'time' | 'app'>) => void;
+  /** How long and how often to look for a CRD to be Established (tests make it short). */
+  crdWait?: CrdWaitOptions;
 }
 
 const now = () => new Date().toISOString();
@@ -130,6 +137,8 @@ async function applyAll(
   await ensureNamespaces(input, toApply, results);
   // Resources of one wave and kind tier go together; the next group starts only when this one succeeded.
   let failedGroup = false;
+  // CRDs this dry-run would create: their custom resources cannot be dry-run before them.
+  const wouldCreate: CrdDefinition[] = [];
   let i = 0;
   while (i < toApply.length) {
     const head = toApply[i]!;
@@ -158,6 +167,19 @@ async function applyAll(
           return;
         }
         const live = comparison.live.get(keyString(r.key));
+        const after = options.dryRun
+          ? definitionFor(wouldCreate, desired.object.apiVersion, desired.object.kind)
+          : undefined;
+        if (after) {
+          results.push({
+            key: r.key,
+            apiVersion: r.apiVersion,
+            action,
+            ok: true,
+            message: `dry-run: after CRD ${after.name} is created`,
+          });
+          return;
+        }
         try {
           const out = await applyResolvingDrift(cluster, desired.object, live, {
             dryRun: options.dryRun,
@@ -200,7 +222,46 @@ async function applyAll(
         }
       }),
     );
+    if (!failedGroup) failedGroup = !(await crdsReady(input, group, results, wouldCreate));
   }
+}
+
+/**
+ * After a group holding CRDs: a dry-run notes those it would create; a sync waits until each CRD it created or
+ * changed is Established and discovery knows its kind, before any custom resource of it is applied. False when one
+ * never is (its result says why).
+ */
+async function crdsReady(
+  input: SyncInput,
+  group: ResourceState[],
+  results: ResourceResult[],
+  wouldCreate: CrdDefinition[],
+): Promise<boolean> {
+  const changed = group.filter(
+    (r) => isCrd({ apiVersion: r.apiVersion, kind: r.key.kind }) && r.status !== 'Synced',
+  );
+  const crds = crdDefinitions(
+    changed.flatMap((r) => input.comparison.desired.get(keyString(r.key))?.object ?? []),
+  );
+  if (crds.length === 0) return true;
+  if (input.options.dryRun) {
+    wouldCreate.push(
+      ...crds.filter((c) => changed.some((r) => r.key.name === c.name && r.status === 'Missing')),
+    );
+    return true;
+  }
+  const failures = await waitForCrds(input.cluster, crds, input.crdWait);
+  for (const { crd, message } of failures) {
+    const result = results.find((r) => r.key.name === crd.name && r.key.kind === 'CustomResourceDefinition');
+    if (result) Object.assign(result, { ok: false, message });
+    input.emit({
+      level: 'error',
+      type: 'resource-failed',
+      resource: `CustomResourceDefinition/${crd.name}`,
+      message,
+    });
+  }
+  return failures.length === 0;
 }
 
 async function pruneAll(

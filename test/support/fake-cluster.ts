@@ -12,7 +12,12 @@ import type { AppSpec, KubeObject, RenderResult, SyncRecord } from '../../source
 import { Loop } from '../../source/loop/loop.js';
 import type { LoopOptions } from '../../source/loop/options.js';
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+]);
 
 export class FakeCluster implements ClusterPort {
   readonly context = 'fake';
@@ -28,7 +33,7 @@ export class FakeCluster implements ClusterPort {
   failOnce = new Map<string, Error>();
   private version = 1;
   private listeners = new Set<() => void>();
-  resolve = async () => ({ unknown: [] as string[] });
+  resolve = async (_targets: Array<{ apiVersion: string; kind: string }>) => ({ unknown: [] as string[] });
   isNamespaced = (_g: string, kind: string) => !CLUSTER_SCOPED.has(kind);
   watch = async () => undefined;
   cached = () => [...this.live.values()];
@@ -38,6 +43,20 @@ export class FakeCluster implements ClusterPort {
   }
   connection = (): ClusterConnection => ({ state: 'connected' });
   relist = () => undefined;
+  /** apiVersions whose discovery answer was dropped, in order. */
+  refreshed: string[] = [];
+  refreshKinds = (apiVersions: readonly string[]) => {
+    this.refreshed.push(...apiVersions);
+  };
+  /** A CRD applied for real comes back Established when this is true, as an API server says a moment later. */
+  establishCrds = true;
+  read = async (ref: { kind: string; name: string; namespace?: string }) =>
+    [...this.live.values()].find(
+      (o) =>
+        o.kind === ref.kind &&
+        o.metadata.name === ref.name &&
+        (o.metadata.namespace ?? '') === (ref.namespace ?? ''),
+    );
   async apply(o: KubeObject, opts: ApplyOptions) {
     const id = keyString(keyOf(o));
     const line = `${opts.fieldManager} ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -52,6 +71,8 @@ export class FakeCluster implements ClusterPort {
       throw failure;
     }
     this.applied.push(line);
+    if (o.kind === 'CustomResourceDefinition' && this.establishCrds)
+      Object.assign(out, { status: { conditions: [{ type: 'Established', status: 'True' }] } });
     // An apply whose intent is only a name (giving fields up) leaves the object as it is.
     if (Object.keys(o).length > 3 || Object.keys(o.metadata).length > 2) this.live.set(id, out);
     return out;

@@ -108,6 +108,13 @@ const CASES: Array<{ file: string; status: HealthStatus; message?: RegExp }> = [
   { file: 'namespace-active.yaml', status: 'Healthy' },
   { file: 'namespace-terminating.yaml', status: 'Progressing' },
   { file: 'customresourcedefinition-established.yaml', status: 'Healthy' },
+  {
+    file: 'customresourcedefinition-pending.yaml',
+    status: 'Progressing',
+    message: /names have not been accepted/,
+  },
+  { file: 'customresourcedefinition-new.yaml', status: 'Progressing', message: /established/ },
+  { file: 'customresourcedefinition-names-conflict.yaml', status: 'Degraded', message: /already in use/ },
   { file: 'certificate-ready.yaml', status: 'Healthy' },
   { file: 'certificate-failed.yaml', status: 'Degraded', message: /failed to complete/ },
   { file: 'certificate-issuing.yaml', status: 'Progressing', message: /Issuing/ },
