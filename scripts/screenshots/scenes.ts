@@ -141,8 +141,8 @@ export async function playWide(
 
 export async function playNarrow(tty: TmuxSession, camera: Camera): Promise<void> {
   await tty.waitForScreen(
-    'the apps at 80x24',
-    (s) => APPS.every((app) => appShows(s, app, '\\w+', '\\w+')) && /\[1 Apps\]/.test(s),
+    'the apps at 80x24, compared (Synced and Healthy, as the wide run left them)',
+    (s) => APPS.every((app) => appShows(s, app, 'Synced', 'Healthy')) && /\[1 Apps\]/.test(s),
     90_000,
   );
   const ansi = await tty.screenWithAttributes();
