@@ -2,7 +2,7 @@
 // the revert prompt of `driftdeck revert`, show the escapes as visible text. Every byte the program writes is
 // recorded (tmux pipe-pane): the hostile sequences never reach the terminal, and the clipboard stays untouched.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
@@ -42,13 +42,15 @@ after(async () => {
 /** The program in tmux, recording its output from the first byte, and a terminal that lets OSC 52 set a buffer. */
 async function open(args: string[], recording: string): Promise<TmuxSession> {
   const { kubeconfig, context } = testKubeconfig();
-  // A shell in between starts the recording before the program writes anything.
+  // A shell in between waits for the recording to start before the program writes anything: a file, not a
+  // keypress, says go (a key sent before the shell reads its terminal could be lost, and the program never start).
+  const go = join(root, `go-${uniqueName('tty')}`);
   const tty = await TmuxSession.start({
     argv: [
       'sh',
       '-c',
-      'read go; exec "$@"',
-      'sh',
+      'while [ ! -e "$0" ]; do sleep 0.05; done; exec "$@"',
+      go,
       process.execPath,
       CLI,
       ...args,
@@ -68,7 +70,7 @@ async function open(args: string[], recording: string): Promise<TmuxSession> {
   session = tty;
   await tty.acceptClipboard();
   await tty.record(recording);
-  await tty.press('Enter');
+  await writeFile(go, '');
   return tty;
 }
 

@@ -26,8 +26,10 @@ const listenerCounts = () =>
     process.listenerCount(e),
   );
 
+/** Waits for `text` on the screen; a first render on a cold machine (modules loaded for the first time) is slow. */
 async function waitForOutput(stdout: FakeStdout, text: string) {
-  for (let i = 0; i < 200 && !plain(stdout.frames.join('')).includes(text); i++) await tick(10);
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !plain(stdout.frames.join('')).includes(text)) await tick(10);
 }
 
 describe('runConsole', () => {
