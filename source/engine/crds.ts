@@ -4,7 +4,7 @@
 // Established. Everything here reads rendered manifests, which are hostile: a field of the wrong type defines nothing.
 import { arrayAt, isRecord, stringAt } from './fields.js';
 import { groupOf } from './keys.js';
-import type { KubeObject } from './types.js';
+import type { KubeObject, ResourceResult } from './types.js';
 
 export const CRD_GROUP = 'apiextensions.k8s.io';
 
@@ -20,6 +20,12 @@ export interface CrdDefinition {
 
 export const isCrd = (obj: { apiVersion?: string; kind?: string }) =>
   obj.kind === 'CustomResourceDefinition' && groupOf(obj.apiVersion ?? '') === CRD_GROUP;
+
+/** True when a sync created a CRD: custom resources of its kind were not watched before (the kind was unknown). */
+export const createdCrd = (record: { resources: readonly ResourceResult[] }) =>
+  record.resources.some(
+    (r) => r.ok && r.action === 'create' && isCrd({ apiVersion: r.apiVersion, kind: r.key.kind }),
+  );
 
 /** The kinds these objects define, from their CRDs; a CRD missing a group, kind or version defines nothing. */
 export function crdDefinitions(objects: readonly KubeObject[]): CrdDefinition[] {

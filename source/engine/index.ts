@@ -13,6 +13,7 @@ export {
   CRD_GROUP,
   type CrdDefinition,
   crdDefinitions,
+  createdCrd,
   decideUnknownKind,
   definitionFor,
   isCrd,

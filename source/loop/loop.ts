@@ -1,8 +1,8 @@
 // The watch loop: polls Git, renders each app at the new revision, keeps the informer cache on the kinds the apps
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
-import { claimIndex, isCrd, keyString, planSummary, withLiveObjects } from '../engine/index.js';
-import { type ClusterPort, SYSTEM_NAMESPACE } from '../engine/ports.js';
+import { claimIndex, createdCrd, keyString, planSummary, withLiveObjects } from '../engine/index.js';
+import type { ClusterPort } from '../engine/ports.js';
 import type {
   AppSpec,
   AppState,
@@ -16,7 +16,9 @@ import type {
   SyncPlanSummary,
   SyncRecord,
 } from '../engine/types.js';
+import { AppRecords } from './app-records.js';
 import { AutoSyncPolicy, runDueAutoSyncs } from './autosync.js';
+import { CoalescedRun } from './coalesced.js';
 import { type Comparison, compareApp, PredictionCache } from './compare.js';
 import { ClusterNotes } from './connection.js';
 import { GitWatch } from './git-watch.js';
@@ -25,8 +27,8 @@ import type { LoopOptions } from './options.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
 import { RolloutTracker } from './rollout.js';
 import { buildSnapshot, comparedState, Publisher } from './snapshot.js';
-import { runSync } from './sync.js';
-import { recordsFromCache, watchTargets, withOwnRecord } from './targets.js';
+import { runSync, syncRefusal } from './sync.js';
+import { watchTargets } from './targets.js';
 
 export class Loop implements Controller {
   private readonly out: Publisher;
@@ -36,26 +38,23 @@ export class Loop implements Controller {
   private rendered = new Map<string, RenderedApp>();
   private readonly comparisons = new Map<string, Comparison>();
   private readonly states = new Map<string, AppState>();
-  /** Each app's sync records (newest first) as of its last comparison, for the auto-sync policy. */
-  private readonly records = new Map<string, SyncRecord[]>();
   private history: Record<string, HistoryEntry[]> = {};
   private readonly cache = new PredictionCache();
   private readonly tracker: RolloutTracker;
   private readonly auto: AutoSyncPolicy;
   private readonly busy = new Map<string, { kind: 'sync' | 'revert'; startedAt: string }>();
   private pollTimer?: NodeJS.Timeout;
-  private compareTimer?: NodeJS.Timeout;
-  private comparing?: Promise<void>;
-  private compareAgain = false;
+  private readonly comparing = new CoalescedRun(() => this.compareAll());
   private polling?: Promise<void>;
   private unsubscribe?: () => void;
-  private stopped = false;
 
   constructor(private readonly opts: LoopOptions) {
     this.tracker = new RolloutTracker((app, e) => this.emit({ ...e, app }));
     this.auto = new AutoSyncPolicy();
     this.gitWatch = new GitWatch(opts.git, (e) => this.emit(e));
     this.out = new Publisher((parts) => this.build(parts));
+    this.notes = new ClusterNotes(() => this.records.stateNamespace);
+    this.records = new AppRecords(opts.cluster, this.notes, (e) => this.emit(e));
   }
 
   get cluster(): ClusterPort {
@@ -83,15 +82,13 @@ export class Loop implements Controller {
   }
 
   stop(): void {
-    this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.compareTimer) clearTimeout(this.compareTimer);
+    this.comparing.stop();
     this.unsubscribe?.();
   }
 
-  private readonly notes = new ClusterNotes(() => this.stateNamespace);
-  /** The last sync this loop made per app, shown until the cached history catches up with it. */
-  private readonly ownRecords = new Map<string, SyncRecord>();
+  private readonly notes: ClusterNotes;
+  private readonly records: AppRecords;
 
   /** A lost or regained API connection is an event in the log, not only a badge; so is what the adapter refused. */
   private noteConnection(): void {
@@ -153,67 +150,28 @@ export class Loop implements Controller {
 
   /** Watches what the apps render (a kind discovery does not know yet is left out until it does). */
   private async watchApps(): Promise<void> {
-    const records = await this.knownRecords();
+    const records = await this.records.known(this.apps.map((a) => a.name));
     await this.opts.cluster.watch(
       watchTargets(
         this.apps,
         [...this.rendered.values()].flatMap((r) => r.desired),
         records,
-        this.stateNamespace,
+        this.records.stateNamespace,
       ),
     );
   }
 
   private readonly autoOverrides = new Map<string, boolean>();
-  private recordsLoaded = false;
-
-  /** Sync records of every app: from the cache once it watches them, asked for once before that. */
-  private async knownRecords(): Promise<SyncRecord[]> {
-    const cached = this.opts.cluster.cached();
-    if (this.recordsLoaded) return this.apps.flatMap((a) => this.cachedRecords(cached, a.name));
-    this.recordsLoaded = true;
-    const lists = await Promise.all(
-      this.apps.map((a) => this.opts.cluster.syncHistory(a.name).catch(() => [])),
-    );
-    return lists.flat();
-  }
-
-  private get stateNamespace(): string {
-    return this.opts.cluster.stateNamespace ?? SYSTEM_NAMESPACE;
-  }
-
-  /** An app's records from the cache; a malformed record is said once in the log, and left out. */
-  private cachedRecords(cached: ReturnType<ClusterPort['cached']>, app: string): SyncRecord[] {
-    const { records, problems } = recordsFromCache(cached, app, this.stateNamespace);
-    for (const e of this.notes.badRecords(app, problems)) this.emit(e);
-    return records;
-  }
 
   // -- Compare --------------------------------------------------------------------------------------------------
 
   private scheduleCompare(delayMs: number): void {
-    if (this.stopped || this.compareTimer) return;
-    this.compareTimer = setTimeout(() => {
-      this.compareTimer = undefined;
-      void this.compareNow();
-    }, delayMs);
-    this.compareTimer.unref?.();
+    this.comparing.after(delayMs);
   }
 
   /** Compares every app; a request while one runs makes exactly one more run after it, never an overlap. */
   compareNow(): Promise<void> {
-    if (this.comparing) {
-      this.compareAgain = true;
-      return this.comparing;
-    }
-    this.comparing = this.compareAll().finally(() => {
-      this.comparing = undefined;
-      if (this.compareAgain) {
-        this.compareAgain = false;
-        void this.compareNow();
-      }
-    });
-    return this.comparing;
+    return this.comparing.now();
   }
 
   private async compareAll(): Promise<void> {
@@ -237,8 +195,7 @@ export class Loop implements Controller {
           ...(r?.pending ? { pending: r.pending } : {}),
         });
         this.comparisons.set(app.name, cmp);
-        const records = withOwnRecord(this.ownRecords.get(app.name), this.cachedRecords(cached, app.name));
-        this.records.set(app.name, records);
+        const records = this.records.compared(cached, app.name);
         this.states.set(
           app.name,
           comparedState({
@@ -257,7 +214,7 @@ export class Loop implements Controller {
     for (const name of [...this.states.keys()])
       if (!this.apps.some((a) => a.name === name)) {
         this.states.delete(name);
-        this.records.delete(name);
+        this.records.forget(name);
       }
     // Only a comparison made on a cache that holds every collection decides what to sync: on a start, collections
     // arrive one by one, and an app compared before its own objects (or its sync history) were listed looked
@@ -278,7 +235,7 @@ export class Loop implements Controller {
       states: this.states.values(),
       head: this.gitWatch.head,
       busy: (app) => this.busy.has(app),
-      records: (app) => this.records.get(app) ?? [],
+      records: (app) => this.records.lastCompared(app),
       sync: (app, prune) => this.sync(app, { prune, dryRun: false, forceConflicts: false }, true),
       emit: (e) => this.emit(e),
     });
@@ -345,13 +302,13 @@ export class Loop implements Controller {
   async sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {
     if (!options.dryRun) this.refuseReadonly('sync');
     const spec = this.appSpec(app);
-    const rendered = this.rendered.get(app);
-    const state = this.states.get(app);
-    if (this.configError) throw new Error(`not syncing ${app}: ${formatLocatedError(this.configError)}`);
-    if (rendered?.error)
-      throw new Error(`not syncing ${app}: nothing is applied while ${formatLocatedError(rendered.error)}`);
-    if (state?.error) throw new Error(`not syncing ${app}: ${formatLocatedError(state.error)}`);
-    if (this.busy.has(app)) throw new Error(`${app} is already being synced`);
+    const refusal = syncRefusal(app, {
+      configError: this.configError,
+      renderError: this.rendered.get(app)?.error,
+      stateError: this.states.get(app)?.error,
+      busy: this.busy.has(app),
+    });
+    if (refusal) throw new Error(refusal);
     // Compare against the freshest cache first, so the plan applied is the plan shown.
     await this.compareNow();
     const comparison = this.comparisons.get(app);
@@ -371,16 +328,11 @@ export class Loop implements Controller {
         emit: (e) => this.emit({ ...e, app }),
       });
       if (!options.dryRun) {
-        this.ownRecords.set(app, record);
+        this.records.remember(app, record);
         this.cache.clear();
         for (const r of record.resources) if (r.ok && r.action === 'update') this.tracker.forget(app, r.key);
         // Custom resources of a CRD this sync installed were not watched (the kind was unknown): watch them now.
-        if (
-          record.resources.some(
-            (r) => r.ok && r.action === 'create' && isCrd({ apiVersion: r.apiVersion, kind: r.key.kind }),
-          )
-        )
-          await this.watchApps();
+        if (createdCrd(record)) await this.watchApps();
       }
       return record;
     } finally {

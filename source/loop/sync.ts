@@ -1,5 +1,6 @@
 // One sync of one app: server-side apply in wave and kind order, then (only when asked) prune in reverse order,
 // under the app's Lease, with a result per resource and a record kept in the cluster.
+import { formatLocatedError } from '../config/errors.js';
 import {
   type CrdDefinition,
   crdDefinitions,
@@ -17,6 +18,7 @@ import { scrubSecretValues } from '../engine/mask-message.js';
 import type { ClusterPort, LeaseHandle } from '../engine/ports.js';
 import type {
   AppSpec,
+  LocatedError,
   ResourceResult,
   ResourceState,
   RolloutEvent,
@@ -42,6 +44,19 @@ export interface SyncInput {
 }
 
 const now = () => new Date().toISOString();
+
+/** Why an app may not be synced now (its config, render or state is in error, or a sync runs), or undefined. */
+export function syncRefusal(
+  app: string,
+  now: { configError?: LocatedError; renderError?: LocatedError; stateError?: LocatedError; busy: boolean },
+): string | undefined {
+  if (now.configError) return `not syncing ${app}: ${formatLocatedError(now.configError)}`;
+  if (now.renderError)
+    return `not syncing ${app}: nothing is applied while ${formatLocatedError(now.renderError)}`;
+  if (now.stateError) return `not syncing ${app}: ${formatLocatedError(now.stateError)}`;
+  if (now.busy) return `${app} is already being synced`;
+  return undefined;
+}
 
 export async function runSync(input: SyncInput): Promise<SyncRecord> {
   const { cluster, app, comparison, options, emit } = input;

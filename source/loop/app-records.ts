@@ -1,0 +1,63 @@
+// What the loop knows of each app's syncs: the sync-history ConfigMaps from the informer cache (asked for once
+// directly, before the cache watches them), and the last sync this process made, shown until the cached history
+// catches up with it. A malformed record is left out and said once in the log.
+import { type ClusterPort, SYSTEM_NAMESPACE } from '../engine/ports.js';
+import type { KubeObject, RolloutEvent, SyncRecord } from '../engine/types.js';
+import type { ClusterNotes } from './connection.js';
+import { recordsFromCache, withOwnRecord } from './targets.js';
+
+export class AppRecords {
+  /** The last sync this loop made per app. */
+  private readonly own = new Map<string, SyncRecord>();
+  /** Each app's records (newest first) as of its last comparison, for the auto-sync policy. */
+  private readonly atComparison = new Map<string, SyncRecord[]>();
+  private loaded = false;
+
+  constructor(
+    private readonly cluster: ClusterPort,
+    private readonly notes: ClusterNotes,
+    private readonly emit: (e: Omit<RolloutEvent, 'time'>) => void,
+  ) {}
+
+  get stateNamespace(): string {
+    return this.cluster.stateNamespace ?? SYSTEM_NAMESPACE;
+  }
+
+  /** Sync records of every app: from the cache once it watches them, asked for once before that. */
+  async known(apps: readonly string[]): Promise<SyncRecord[]> {
+    const cached = this.cluster.cached();
+    if (this.loaded) return apps.flatMap((app) => this.cached(cached, app));
+    this.loaded = true;
+    const lists = await Promise.all(apps.map((app) => this.cluster.syncHistory(app).catch(() => [])));
+    return lists.flat();
+  }
+
+  /**
+   * An app's records for a comparison, newest first: the cached history, with this process's last sync in front
+   * when it is newer; kept as the app's records until its next comparison.
+   */
+  compared(cached: KubeObject[], app: string): SyncRecord[] {
+    const records = withOwnRecord(this.own.get(app), this.cached(cached, app));
+    this.atComparison.set(app, records);
+    return records;
+  }
+
+  lastCompared(app: string): SyncRecord[] {
+    return this.atComparison.get(app) ?? [];
+  }
+
+  /** An app no longer defined. */
+  forget(app: string): void {
+    this.atComparison.delete(app);
+  }
+
+  remember(app: string, record: SyncRecord): void {
+    this.own.set(app, record);
+  }
+
+  private cached(cached: KubeObject[], app: string): SyncRecord[] {
+    const { records, problems } = recordsFromCache(cached, app, this.stateNamespace);
+    for (const e of this.notes.badRecords(app, problems)) this.emit(e);
+    return records;
+  }
+}
