@@ -117,6 +117,17 @@ export interface ClusterPort {
    * server's warnings about the request (a deprecated API version, PodSecurity in warn mode).
    */
   apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject>;
+  /**
+   * `kubectl replace`: a PUT of the whole object at `resourceVersion` (the live one: a change made since is a
+   * Conflict, never overwritten), under `fieldManager`. Fields the object does not state are removed, whoever set
+   * them. Optional: a port without it cannot honour Argo CD's Replace=true, and says so.
+   */
+  replace?(
+    obj: KubeObject,
+    opts: { fieldManager: string; dryRun: boolean; resourceVersion?: string },
+  ): Promise<void>;
+  /** `kubectl create`: a POST of the object; a 409 AlreadyExists when it exists. */
+  create?(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<void>;
   /** Creates the namespace when it does not exist (not marked as ours: never pruned); true when it created it. */
   ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean>;
   /** Deletes exactly this object (uid precondition), in the background. */

@@ -177,6 +177,11 @@ export interface ResourceState {
   source?: SourceLocation;
   /** Sync wave from the `driftdeck.io/sync-wave` annotation (default 0). */
   wave: number;
+  /**
+   * The per-resource option that leaves this resource out of the app's sync status, as written
+   * (`argocd.argoproj.io/compare-options: IgnoreExtraneous`, `kustomize.toolkit.fluxcd.io/ssa: Ignore`).
+   */
+  outOfStatus?: string;
 }
 
 export interface AppState {

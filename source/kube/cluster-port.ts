@@ -293,6 +293,43 @@ export class KubeCluster implements ClusterPort {
     });
   }
 
+  async replace(
+    obj: KubeObject,
+    opts: { fieldManager: string; dryRun: boolean; resourceVersion?: string },
+  ): Promise<void> {
+    const path = await this.pathOf(obj);
+    await this.write('PUT', path, writeBody(obj, opts.resourceVersion), obj, opts);
+  }
+
+  async create(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<void> {
+    const path = await this.pathOf(obj);
+    // The collection is the object's path without its name (checked there).
+    const collection = path.slice(0, path.lastIndexOf('/'));
+    await this.write('POST', collection, writeBody(obj), obj, opts);
+  }
+
+  /** A PUT or POST of a whole object, answered with its metadata only (the informer cache has the rest). */
+  private write(
+    method: 'PUT' | 'POST',
+    path: string,
+    body: KubeObject,
+    obj: KubeObject,
+    opts: { fieldManager: string; dryRun: boolean },
+  ): Promise<void> {
+    return this.limit(async () => {
+      this.requestCount++;
+      try {
+        await this.conn.raw.request(method, path, {
+          body,
+          accept: METADATA_ONLY,
+          query: { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined },
+        });
+      } catch (err) {
+        throw failureAbout(obj, err);
+      }
+    });
+  }
+
   async ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean> {
     const problem = namespaceProblem(name);
     if (problem) throw refused(`Namespace ${JSON.stringify(name)}: the name ${problem}`);
@@ -371,6 +408,17 @@ export class KubeCluster implements ClusterPort {
     this.informers.clear();
     this.leases.releaseAll();
   }
+}
+
+/** What Git says, without the fields the server owns; a PUT names the version it replaces. */
+function writeBody(obj: KubeObject, resourceVersion?: string): KubeObject {
+  const body = { ...obj, metadata: { ...obj.metadata } } as KubeObject;
+  delete body.metadata.uid;
+  delete body.metadata.managedFields;
+  delete body.metadata.resourceVersion;
+  delete (body as { status?: unknown }).status;
+  if (resourceVersion) body.metadata.resourceVersion = resourceVersion;
+  return body;
 }
 
 /**

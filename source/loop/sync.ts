@@ -16,6 +16,7 @@ import {
 } from '../engine/index.js';
 import { scrubSecretValues } from '../engine/mask-message.js';
 import type { ClusterPort, LeaseHandle } from '../engine/ports.js';
+import { pruneRefusal } from '../engine/resource-option-effects.js';
 import type {
   AppSpec,
   LocatedError,
@@ -25,8 +26,9 @@ import type {
   SyncOptions,
   SyncRecord,
 } from '../engine/types.js';
+import { applyWithOptions, heldBack } from './apply-options.js';
 import type { Comparison } from './compare.js';
-import { applyResolvingDrift, withServerWarnings } from './conflicts.js';
+import { withServerWarnings } from './conflicts.js';
 import { type CrdWaitOptions, waitForCrds } from './crd-wait.js';
 
 export interface SyncInput {
@@ -96,7 +98,7 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
     result: failed.length ? 'Failed' : options.dryRun ? 'DryRun' : 'Succeeded',
     message: failed.length
       ? `${failed.length} resource(s) failed: ${failed.map((f) => `${resourceLabel(f.key)}: ${f.message}`).join('; ')}`
-      : `${changed} resource(s) ${options.dryRun ? 'would change' : 'changed'}, ${unchanged} unchanged${kept ? `, ${kept} prune candidate(s) kept` : ''}`,
+      : `${changed} resource(s) ${options.dryRun ? 'would change' : 'changed'}, ${unchanged} unchanged${kept ? `, ${kept} kept` : ''}`,
     prune: options.prune,
     resources: results,
     kinds: [
@@ -172,6 +174,11 @@ async function applyAll(
     await Promise.all(
       group.map(async (r) => {
         const action = r.status === 'Missing' ? 'create' : r.status === 'Synced' ? 'unchanged' : 'update';
+        const held = heldBack(comparison, r);
+        if (held) {
+          results.push({ key: r.key, apiVersion: r.apiVersion, action: 'skip', ok: true, message: held });
+          return;
+        }
         if (action === 'unchanged') {
           results.push({ key: r.key, apiVersion: r.apiVersion, action, ok: true });
           return;
@@ -196,7 +203,7 @@ async function applyAll(
           return;
         }
         try {
-          const out = await applyResolvingDrift(cluster, desired.object, live, {
+          const out = await applyWithOptions(cluster, desired.object, live, {
             dryRun: options.dryRun,
             force: options.forceConflicts,
           });
@@ -289,14 +296,17 @@ async function pruneAll(
   const blocked = results.some((r) => !r.ok);
   for (const r of orderForPrune(candidates)) {
     const live = comparison.prunable.get(keyString(r.key));
-    if (!options.prune || blocked || !live || !isOwnedBy(live, app.name)) {
+    const refused = live && pruneRefusal(live);
+    if (refused || !options.prune || blocked || !live || !isOwnedBy(live, app.name)) {
       // A candidate another app needs has no live object here, and says why it is kept.
       const kept = !live && r.message ? `not pruned: ${r.message}` : undefined;
-      const why = !options.prune
-        ? `prune candidate; sync with prune to delete it${r.message ? ` (${r.message})` : ''}`
-        : blocked
-          ? 'not pruned: an apply failed'
-          : (kept ?? 'not pruned: not created by driftdeck for this app');
+      const why = refused
+        ? refused
+        : !options.prune
+          ? `prune candidate; sync with prune to delete it${r.message ? ` (${r.message})` : ''}`
+          : blocked
+            ? 'not pruned: an apply failed'
+            : (kept ?? 'not pruned: not created by driftdeck for this app');
       results.push({ key: r.key, apiVersion: r.apiVersion, action: 'skip', ok: true, message: why });
       continue;
     }
