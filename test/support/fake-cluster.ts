@@ -77,6 +77,31 @@ export class FakeCluster implements ClusterPort {
     if (Object.keys(o).length > 3 || Object.keys(o.metadata).length > 2) this.live.set(id, out);
     return out;
   }
+  /** `manager kind/namespace/name` of every real replace (PUT) and create (POST), in order. */
+  replaced: string[] = [];
+  created: string[] = [];
+  async replace(o: KubeObject, opts: { fieldManager: string; dryRun: boolean; resourceVersion?: string }) {
+    const id = keyString(keyOf(o));
+    if (!this.live.has(id))
+      throw Object.assign(new Error(`NotFound: ${id}`), { code: 404, reason: 'NotFound' });
+    if (opts.dryRun) return;
+    this.replaced.push(`${opts.fieldManager} ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    this.live.set(id, {
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: id },
+    });
+  }
+  async create(o: KubeObject, opts: { fieldManager: string; dryRun: boolean }) {
+    const id = keyString(keyOf(o));
+    if (this.live.has(id))
+      throw Object.assign(new Error(`AlreadyExists: ${id}`), { code: 409, reason: 'AlreadyExists' });
+    if (opts.dryRun) return;
+    this.created.push(`${opts.fieldManager} ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    this.live.set(id, {
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: `${id}#${this.version}` },
+    });
+  }
   ensureNamespace = async () => false;
   async remove(o: KubeObject) {
     const id = keyString(keyOf(o));
