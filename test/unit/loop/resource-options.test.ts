@@ -184,4 +184,58 @@ describe('per-resource sync options in the comparison and the sync', () => {
       loop.stop();
     }
   });
+
+  it('SkipDryRunOnMissingResource=true: a kind the cluster does not serve is shown as to be created, not an error; without it the app is refused', async () => {
+    /** Discovery knows no Constraint: a controller makes its CRD later. */
+    class NoConstraints extends FakeCluster {
+      override resolve = async (targets: Array<{ apiVersion: string; kind: string }>) => ({
+        unknown: targets.filter((t) => t.kind === 'Constraint').map((t) => `${t.apiVersion}/${t.kind}`),
+      });
+      override isNamespaced = (_g: string, kind: string) => (kind === 'Constraint' ? undefined : true);
+      override async apply(o: KubeObject, opts: Parameters<FakeCluster['apply']>[1]) {
+        if (o.kind === 'Constraint')
+          throw Object.assign(new Error(`the server has no kind ${o.apiVersion}/${o.kind}`), {
+            code: 404,
+            reason: 'NotFound',
+          });
+        return super.apply(o, opts);
+      }
+    }
+    const constraint = (annotations?: Record<string, string>): KubeObject =>
+      ({
+        apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+        kind: 'Constraint',
+        metadata: { name: 'no-latest', ...(annotations ? { annotations } : {}) },
+      }) as KubeObject;
+    const skip = { 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' };
+    const cluster = new NoConstraints();
+    const { loop } = fakeLoop([appSpec('shop', 'shop')], () => rendered([constraint(skip)]), cluster);
+    await loop.start();
+    const app = loop.getSnapshot().apps[0]!;
+    assert.equal(app.error, undefined);
+    assert.equal(app.resources[0]?.status, 'Missing');
+    assert.match(
+      app.resources[0]?.message ?? '',
+      /^to be created: the cluster does not serve constraints\.gatekeeper\.sh\/v1beta1 Constraint yet, not dry-run \(argocd\.argoproj\.io\/sync-options: SkipDryRunOnMissingResource=true\)/,
+    );
+    const dry = await loop.sync('shop', { ...SYNC, dryRun: true });
+    assert.equal(dry.result, 'DryRun', dry.message);
+    assert.match(dry.resources[0]?.message ?? '', /not dry-run: the cluster does not serve its kind yet/);
+    const real = await loop.sync('shop', SYNC);
+    assert.equal(real.result, 'Failed', 'a kind still missing at sync time fails its apply, as in Argo CD');
+    assert.match(real.message, /has no kind/);
+    loop.stop();
+
+    const refused = fakeLoop(
+      [appSpec('shop', 'shop')],
+      () => rendered([constraint()]),
+      new NoConstraints(),
+    ).loop;
+    await refused.start();
+    assert.match(
+      refused.getSnapshot().apps[0]?.error?.message ?? '',
+      /no kind Constraint .*is its CRD installed/,
+    );
+    refused.stop();
+  });
 });
