@@ -120,12 +120,12 @@ export interface ClusterPort {
   /**
    * `kubectl replace`: a PUT of the whole object at `resourceVersion` (the live one: a change made since is a
    * Conflict, never overwritten), under `fieldManager`. Fields the object does not state are removed, whoever set
-   * them. Optional: a port without it cannot honour Argo CD's Replace=true, and says so.
+   * them. Answers the object as the server made it for a dry-run, its metadata otherwise. Optional: a port without it cannot honour Argo CD's Replace=true, and says so.
    */
   replace?(
     obj: KubeObject,
     opts: { fieldManager: string; dryRun: boolean; resourceVersion?: string },
-  ): Promise<void>;
+  ): Promise<KubeObject>;
   /** `kubectl create`: a POST of the object; a 409 AlreadyExists when it exists. */
   create?(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<void>;
   /** Creates the namespace when it does not exist (not marked as ours: never pruned); true when it created it. */

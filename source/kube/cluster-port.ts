@@ -296,9 +296,9 @@ export class KubeCluster implements ClusterPort {
   async replace(
     obj: KubeObject,
     opts: { fieldManager: string; dryRun: boolean; resourceVersion?: string },
-  ): Promise<void> {
+  ): Promise<KubeObject> {
     const path = await this.pathOf(obj);
-    await this.write('PUT', path, writeBody(obj, opts.resourceVersion), obj, opts);
+    return this.write('PUT', path, writeBody(obj, opts.resourceVersion), obj, opts);
   }
 
   async create(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<void> {
@@ -308,20 +308,23 @@ export class KubeCluster implements ClusterPort {
     await this.write('POST', collection, writeBody(obj), obj, opts);
   }
 
-  /** A PUT or POST of a whole object, answered with its metadata only (the informer cache has the rest). */
+  /**
+   * A PUT or POST of a whole object. A real one is answered with its metadata only (the informer cache has the
+   * rest); a dry-run with the whole object, the prediction a diff is made from.
+   */
   private write(
     method: 'PUT' | 'POST',
     path: string,
     body: KubeObject,
     obj: KubeObject,
     opts: { fieldManager: string; dryRun: boolean },
-  ): Promise<void> {
+  ): Promise<KubeObject> {
     return this.limit(async () => {
       this.requestCount++;
       try {
-        await this.conn.raw.request(method, path, {
+        return await this.conn.raw.request<KubeObject>(method, path, {
           body,
-          accept: METADATA_ONLY,
+          ...(opts.dryRun ? {} : { accept: METADATA_ONLY }),
           query: { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined },
         });
       } catch (err) {

@@ -10,12 +10,13 @@ import {
   resourceLabel,
 } from '../engine/index.js';
 import { keyOf } from '../engine/keys.js';
+import { scrubSecretValues } from '../engine/mask-message.js';
 import type { ClusterPort } from '../engine/ports.js';
 import { applyHold, isImmutableFailure } from '../engine/resource-option-effects.js';
 import { resourceSyncOptions } from '../engine/resource-options.js';
 import type { KubeObject, ResourceState } from '../engine/types.js';
 import type { Comparison } from './compare.js';
-import { applyResolvingDrift } from './conflicts.js';
+import { applyResolvingDrift, type Prediction, predictApply } from './conflicts.js';
 
 export interface RecreateWait {
   /** How long the deleted object may take to go before the create is given up (ms). */
@@ -71,6 +72,33 @@ export async function applyWithOptions(
     return {
       ...out,
       note: joined(`deleted and created again: an immutable field changed (${why})`, out.note),
+    };
+  }
+}
+
+/**
+ * What the server says the object would become: for an object a sync replaces (Replace=true), a dry-run of that
+ * PUT, so the diff shows what a replace drops (fields other managers added); else a dry-run apply.
+ */
+export async function predictWrite(
+  cluster: ClusterPort,
+  desired: KubeObject,
+  live: KubeObject | undefined,
+): Promise<Prediction> {
+  const { options } = resourceSyncOptions(desired);
+  if (options.replace === 'none' || !live || !cluster.replace) return predictApply(cluster, desired, live);
+  try {
+    const object = await cluster.replace(desired, {
+      fieldManager: managerOf(desired),
+      dryRun: true,
+      resourceVersion: live.metadata.resourceVersion,
+    });
+    return { object };
+  } catch (err) {
+    const code = (err as { code?: unknown })?.code;
+    return {
+      note: scrubSecretValues(desired, (err as Error).message),
+      transient: typeof code !== 'number' || code === 0 || code >= 500,
     };
   }
 }

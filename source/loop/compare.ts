@@ -39,7 +39,8 @@ import type {
   RenderedManifest,
   ResourceState,
 } from '../engine/types.js';
-import { type Prediction, predictApply } from './conflicts.js';
+import { predictWrite } from './apply-options.js';
+import type { Prediction } from './conflicts.js';
 
 interface CacheEntry {
   desiredHash: string;
@@ -208,7 +209,7 @@ export async function compareApp(
       const liveVersion = pair.live?.metadata.resourceVersion ?? '';
       let prediction = cache.get(id, desiredHash, liveVersion);
       if (!prediction) {
-        prediction = await predictApply(cluster, pair.desired.object, pair.live);
+        prediction = await predictWrite(cluster, pair.desired.object, pair.live);
         // A lost connection is not a property of the object: do not remember it.
         if (!prediction.transient) cache.set(id, desiredHash, liveVersion, prediction);
       }

@@ -34,7 +34,7 @@ export class FakeCluster implements ClusterPort {
   private version = 1;
   private listeners = new Set<() => void>();
   resolve = async (_targets: Array<{ apiVersion: string; kind: string }>) => ({ unknown: [] as string[] });
-  isNamespaced = (_g: string, kind: string) => !CLUSTER_SCOPED.has(kind);
+  isNamespaced = (_g: string, kind: string): boolean | undefined => !CLUSTER_SCOPED.has(kind);
   watch = async () => undefined;
   cached = () => [...this.live.values()];
   onChange(l: () => void) {
@@ -84,12 +84,15 @@ export class FakeCluster implements ClusterPort {
     const id = keyString(keyOf(o));
     if (!this.live.has(id))
       throw Object.assign(new Error(`NotFound: ${id}`), { code: 404, reason: 'NotFound' });
-    if (opts.dryRun) return;
-    this.replaced.push(`${opts.fieldManager} ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
-    this.live.set(id, {
-      ...o,
-      metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: id },
-    });
+    const line = `${opts.fieldManager} ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const out = { ...o, metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: id } };
+    if (opts.dryRun) {
+      this.dryRuns.push(`PUT ${line}`);
+      return out;
+    }
+    this.replaced.push(line);
+    this.live.set(id, out);
+    return out;
   }
   async create(o: KubeObject, opts: { fieldManager: string; dryRun: boolean }) {
     const id = keyString(keyOf(o));

@@ -124,6 +124,11 @@ describe('per-resource sync options in the comparison and the sync', () => {
       cluster,
     );
     await loop.start();
+    assert.deepEqual(
+      cluster.dryRuns.map((l) => `${l.split(' ')[0]} ${kindNames([l.slice(l.indexOf(' ') + 1)])[0]}`).sort(),
+      ['PUT ConfigMap/forced', 'PUT ConfigMap/replaced'],
+      'the diff of an object a sync replaces is a dry-run of that PUT, not of an apply',
+    );
     const record = await loop.sync('shop', SYNC);
     assert.equal(record.result, 'Succeeded', record.message);
     assert.deepEqual(cluster.applied, [], 'nothing is applied');
