@@ -182,6 +182,8 @@ export interface ResourceState {
    * (`argocd.argoproj.io/compare-options: IgnoreExtraneous`, `kustomize.toolkit.fluxcd.io/ssa: Ignore`).
    */
   outOfStatus?: string;
+  /** A prune candidate its own options keep for ever (`not pruned: argocd.argoproj.io/sync-options: Prune=false`). */
+  neverPruned?: string;
 }
 
 export interface AppState {

@@ -146,7 +146,8 @@ export async function compareApp(
         const diff = opts.diffTexts
           ? resourceDiff({ key: pair.key, live: pair.live, ignorePointers: pointers }).diff
           : '';
-        const message = joinNotes(pair.kept, pair.live && pruneRefusal(pair.live), optionWarnings(pair.live));
+        const neverPruned = pair.live && pruneRefusal(pair.live);
+        const message = joinNotes(pair.kept, neverPruned, optionWarnings(pair.live));
         const exempt = statusExemption(undefined, pair.live);
         return {
           ...base,
@@ -155,6 +156,7 @@ export async function compareApp(
           diffMode: 'client-side',
           ...(message ? { message } : {}),
           ...(exempt ? { outOfStatus: exempt } : {}),
+          ...(neverPruned ? { neverPruned } : {}),
         };
       }
       byKey.set(id, pair.desired);
