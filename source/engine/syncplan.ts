@@ -80,16 +80,20 @@ export function unmatchedSelectors(keys: readonly ResourceKey[], selectors: read
   return selectors.filter((s) => !keys.some((key) => matchesSelector(key, s)));
 }
 
-/** What a sync would do. Prune candidates (Extraneous) are listed by key string in prune order. */
+/**
+ * What a sync would do. Prune candidates (Extraneous) are listed by key string in prune order; those their own
+ * options keep for ever (Prune=false, prune: disabled) are no prune the sync could make.
+ */
 export function planSummary(states: readonly ResourceState[]): SyncPlanSummary {
   const count = (status: ResourceState['status']) => states.filter((s) => s.status === status).length;
+  const candidates = states.filter((s) => s.status === 'Extraneous' && !s.neverPruned);
   return {
     create: count('Missing'),
     update: count('OutOfSync'),
-    prune: count('Extraneous'),
+    prune: candidates.length,
     unchanged: count('Synced'),
     // As a person reads them: Kind/namespace/name (Kind/name when cluster-scoped).
-    pruneCandidates: orderForPrune(states.filter((s) => s.status === 'Extraneous')).map((s) =>
+    pruneCandidates: orderForPrune(candidates).map((s) =>
       [s.key.kind, s.key.namespace, s.key.name].filter(Boolean).join('/'),
     ),
   };

@@ -54,7 +54,10 @@ describe('per-resource sync options in the comparison and the sync', () => {
       byName.get('argo-kept')?.message,
       'not pruned: argocd.argoproj.io/sync-options: Prune=false',
     );
-    assert.equal(byName.get('flux-kept')?.neverPruned, 'not pruned: kustomize.toolkit.fluxcd.io/prune: disabled');
+    assert.equal(
+      byName.get('flux-kept')?.neverPruned,
+      'not pruned: kustomize.toolkit.fluxcd.io/prune: disabled',
+    );
     assert.equal(byName.get('gone')?.neverPruned, undefined);
     assert.deepEqual(cluster.dryRuns, [], 'nothing held back is dry-run');
     assert.equal(app.health.status, 'Missing', '`fresh` is still missing; the ignored one does not count');
