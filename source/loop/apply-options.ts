@@ -5,6 +5,7 @@
 import {
   appLabelOf,
   fieldManagerFor,
+  isOwnedBy,
   keyString,
   LEGACY_FIELD_MANAGER,
   resourceLabel,
@@ -67,7 +68,7 @@ export async function applyWithOptions(
     const why = options.why.recreate;
     if (opts.dryRun)
       return { note: `an immutable field changes: the sync deletes and creates it (${why})`, warnings: [] };
-    await removeAndWait(cluster, live, wait);
+    await removeAndWait(cluster, desired, live, wait);
     const out = await applyResolvingDrift(cluster, desired, undefined, opts);
     return {
       ...out,
@@ -121,7 +122,7 @@ async function replaceObject(
   }
   if (options.replace === 'recreate') {
     if (dryRun) return { note: `the sync deletes and creates it (${why})`, warnings: [] };
-    await removeAndWait(cluster, live, wait);
+    await removeAndWait(cluster, desired, live, wait);
     await cluster.create(desired, { fieldManager, dryRun });
     return { note: `deleted and created again (${why})`, warnings: [] };
   }
@@ -133,7 +134,18 @@ async function replaceObject(
  * Deletes the live object and waits until it is gone (or another object of that name, with another uid, stands in
  * its place), bounded: one held by a finalizer fails the resource, saying so, rather than waiting for ever.
  */
-async function removeAndWait(cluster: ClusterPort, live: KubeObject, wait: RecreateWait): Promise<void> {
+async function removeAndWait(
+  cluster: ClusterPort,
+  desired: KubeObject,
+  live: KubeObject,
+  wait: RecreateWait,
+): Promise<void> {
+  // A delete is a prune's power: only an object carrying this app's own mark may be deleted, whatever Git asks.
+  const app = appLabelOf(desired);
+  if (!app || !isOwnedBy(live, app))
+    throw new Error(
+      `${resourceLabel(keyOf(live))} is not deleted to be created again: the live object was not created by driftdeck for app ${app ?? '(none)'}`,
+    );
   await cluster.remove(live, { dryRun: false });
   const ref = {
     apiVersion: live.apiVersion,

@@ -171,6 +171,22 @@ describe('per-resource sync options in the comparison and the sync', () => {
         metadata: { name: 'migrate', namespace: 'shop', ...(annotations ? { annotations } : {}) },
         spec: { template: { spec: { containers: [{ name: 'm', image }] } } },
       }) as KubeObject;
+    // An object driftdeck did not make (no mark of the app) is never deleted, whatever the option says.
+    const foreign = new FakeCluster();
+    foreign.put(job('v1'));
+    const wanted = job('v2', { 'kustomize.toolkit.fluxcd.io/force': 'Enabled' });
+    foreign.failOnce.set(id(wanted), immutable());
+    const other = fakeLoop([appSpec('shop', 'shop')], () => rendered([wanted]), foreign).loop;
+    await other.start();
+    const refused = await other.sync('shop', SYNC);
+    assert.equal(refused.result, 'Failed');
+    assert.match(
+      refused.message,
+      /is not deleted to be created again: the live object was not created by driftdeck for app shop/,
+    );
+    assert.deepEqual(foreign.removed, []);
+    other.stop();
+
     for (const force of [true, false]) {
       const cluster = new FakeCluster();
       cluster.put(markOwned(job('v1'), 'shop'));
