@@ -78,6 +78,20 @@ export class FakeCluster implements ClusterPort {
     return out;
   }
   ensureNamespace = async () => false;
+  /** `kind/namespace/name` of every real create (hooks with generateName), in order. */
+  created: string[] = [];
+  /** Hook objects a create stores are given this status (a Job Complete, say), as a controller would. */
+  createdStatus?: (o: KubeObject) => unknown;
+  async create(o: KubeObject, opts: { fieldManager: string; dryRun: boolean }) {
+    const name = o.metadata.name || `${o.metadata.generateName ?? ''}${(++this.version).toString(36)}`;
+    const out = { ...o, metadata: { ...o.metadata, name, resourceVersion: String(this.version), uid: name } };
+    if (opts.dryRun) return out;
+    const status = this.createdStatus?.(out);
+    if (status) Object.assign(out, { status });
+    this.created.push(`${o.kind}/${o.metadata.namespace ?? ''}/${name}`);
+    this.live.set(keyString(keyOf(out)), out);
+    return out;
+  }
   async remove(o: KubeObject) {
     const id = keyString(keyOf(o));
     this.removed.push(id);
