@@ -48,6 +48,8 @@ export class FakeCluster implements ClusterPort {
   refreshKinds = (apiVersions: readonly string[]) => {
     this.refreshed.push(...apiVersions);
   };
+  /** Objects applied for real are given this status (a Deployment available, a Job Complete), as controllers would. */
+  appliedStatus?: (o: KubeObject) => unknown;
   /** A CRD applied for real comes back Established when this is true, as an API server says a moment later. */
   establishCrds = true;
   read = async (ref: { kind: string; name: string; namespace?: string }) =>
@@ -71,6 +73,8 @@ export class FakeCluster implements ClusterPort {
       throw failure;
     }
     this.applied.push(line);
+    const status = this.appliedStatus?.(o);
+    if (status) Object.assign(out, { status });
     if (o.kind === 'CustomResourceDefinition' && this.establishCrds)
       Object.assign(out, { status: { conditions: [{ type: 'Established', status: 'True' }] } });
     // An apply whose intent is only a name (giving fields up) leaves the object as it is.
