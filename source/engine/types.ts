@@ -273,6 +273,8 @@ export interface SyncOptions {
   resources?: string[];
   /** Wait for the app to turn Healthy (ms); 0 does not wait. */
   waitTimeoutMs?: number;
+  /** How long each wave may take to turn Healthy before the next, and each hook to finish (ms). */
+  stepTimeoutMs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

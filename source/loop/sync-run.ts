@@ -8,7 +8,7 @@ import type { ResourceResult } from '../engine/types.js';
 import type { SyncInput } from './sync.js';
 import { applyTask, crdsReady, ensureNamespaces, pruneTask, type SyncProgress } from './sync-apply.js';
 import { finishHook, type HookContext, hookManifestFor, type StartedHook, startHook } from './sync-hooks.js';
-import { waitWaveHealthy } from './sync-waits.js';
+import { type SyncWaitOptions, waitWaveHealthy } from './sync-waits.js';
 
 const where = (t: SyncTask) => ({ phase: t.phase, wave: t.wave });
 const isHook = (t: SyncTask) => t.operation === 'create' || t.operation === 'hook';
@@ -41,6 +41,15 @@ export async function runTasks(input: SyncInput, tasks: readonly SyncTask[]): Pr
   return results;
 }
 
+/** The waits of this sync: the test's, else the step timeout the person gave, else the defaults. */
+function waitsOf(input: SyncInput): SyncWaitOptions {
+  const step = input.options.stepTimeoutMs;
+  return {
+    ...(step ? { healthTimeoutMs: step, hookTimeoutMs: step } : {}),
+    ...input.waits,
+  };
+}
+
 /** The result of a task not run because an earlier one failed. */
 function blocked(t: SyncTask): ResourceResult {
   const base = { key: t.key, apiVersion: t.apiVersion, ...where(t) };
@@ -63,7 +72,7 @@ async function runWave(
     cluster: input.cluster,
     app: input.app.name,
     emit: input.emit,
-    ...(input.waits ? { waits: input.waits } : {}),
+    waits: waitsOf(input),
   };
   const started: StartedHook[] = [];
   let failed: string | undefined;
@@ -113,7 +122,7 @@ async function runWave(
     input.cluster,
     applied.map((t) => ({ apiVersion: t.apiVersion, key: t.key })),
     'the next wave',
-    input.waits,
+    ctx.waits,
   );
   if (!unhealthy) return undefined;
   const result = results.find(
