@@ -1,6 +1,7 @@
 // The order a sync applies and prunes in, and what a sync would do.
 import { HELM_HOOK_ANNOTATION, HELM_HOOK_WEIGHT_ANNOTATION } from './hooks.js';
 import { compareKeys, matchesSelector } from './keys.js';
+import { type HookManifest, planSyncTasks } from './sync-tasks.js';
 import type { KubeObject, ResourceKey, ResourceState, SyncPlanSummary } from './types.js';
 
 export const SYNC_WAVE_ANNOTATION = 'driftdeck.io/sync-wave';
@@ -96,10 +97,29 @@ export function unmatchedSelectors(keys: readonly ResourceKey[], selectors: read
   return selectors.filter((s) => !keys.some((key) => matchesSelector(key, s)));
 }
 
-/** What a sync would do. Prune candidates (Extraneous) are listed by key string in prune order. */
-export function planSummary(states: readonly ResourceState[]): SyncPlanSummary {
+/**
+ * What a sync would do. Prune candidates (Extraneous) are listed by key string in prune order; hooks in the order
+ * they run; waves when there are several.
+ */
+export function planSummary(
+  states: readonly ResourceState[],
+  hooks: readonly HookManifest[] = [],
+): SyncPlanSummary {
   const count = (status: ResourceState['status']) => states.filter((s) => s.status === status).length;
+  const tasks = planSyncTasks({ resources: [], hooks, selective: false, prune: false, prunable: new Set() });
+  const waves = [...new Set(states.filter((s) => s.status !== 'Extraneous').map((s) => s.wave))].sort(
+    (a, b) => a - b,
+  );
   return {
+    ...(tasks.length
+      ? {
+          hooks: tasks.map(
+            (t) =>
+              `${t.phase} ${t.key.kind}/${t.hook?.generateName ? `${t.hook.generateName}*` : t.key.name}`,
+          ),
+        }
+      : {}),
+    ...(waves.length > 1 ? { waves } : {}),
     create: count('Missing'),
     update: count('OutOfSync'),
     prune: count('Extraneous'),

@@ -393,6 +393,10 @@ export interface SyncPlanSummary {
   unchanged: number;
   /** Prune candidates that carry driftdeck's mark for this app. */
   pruneCandidates: string[];
+  /** The hooks the sync runs, in order, as `PreSync Job/migrate-*`. */
+  hooks?: string[];
+  /** The waves the sync's resources go in, in order, when there is more than one. */
+  waves?: number[];
 }
 
 /** What a view may ask of the running loop. Every method resolves or rejects with a readable Error; none throws. */

@@ -298,7 +298,8 @@ export class Loop implements Controller {
 
   planSync(app: string): SyncPlanSummary {
     this.appSpec(app);
-    return planSummary(this.comparisons.get(app)?.resources ?? []);
+    const cmp = this.comparisons.get(app);
+    return planSummary(cmp?.resources ?? [], cmp?.hooks ?? []);
   }
 
   async sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {
