@@ -12,6 +12,7 @@ import { type SyncWaitOptions, waitWaveHealthy } from './sync-waits.js';
 
 const where = (t: SyncTask) => ({ phase: t.phase, wave: t.wave });
 const isHook = (t: SyncTask) => t.operation === 'create' || t.operation === 'hook';
+const removes = (t: SyncTask) => t.operation === 'prune' || t.operation === 'keep';
 
 export async function runTasks(input: SyncInput, tasks: readonly SyncTask[]): Promise<ResourceResult[]> {
   const progress: SyncProgress = { wouldCreate: [], namespaces: new Set() };
@@ -21,12 +22,14 @@ export async function runTasks(input: SyncInput, tasks: readonly SyncTask[]): Pr
   for (let i = 0; i < main.length; i++) {
     const group = main[i]!;
     // Nothing is pruned by a sync where anything failed (a target namespace included).
-    const removal = group[0]?.operation === 'prune' || group[0]?.operation === 'keep';
+    const removal = group[0] !== undefined && removes(group[0]);
     if (failure || (removal && results.some((r) => !r.ok))) {
       results.push(...group.map((t) => blocked(t)));
       continue;
     }
-    failure = await runWave(input, group, results, progress, i < main.length - 1);
+    // Deletions are no wave to wait for: a sync whose one wave is followed only by prunes waits for nothing.
+    const later = main.slice(i + 1).some((g) => g.some((t) => !removes(t)));
+    failure = await runWave(input, group, results, progress, later);
   }
   if (failure && !input.options.dryRun) {
     const onFail = tasks.filter((t) => t.phase === 'SyncFail');
@@ -82,7 +85,7 @@ async function runWave(
       continue;
     }
     // Deletions run one at a time in reverse order; a failed one stops none of the others.
-    if (tier.some((t) => t.operation === 'prune' || t.operation === 'keep')) {
+    if (tier.some(removes)) {
       for (const t of tier) {
         const r = await runTask(input, ctx, t, progress, started);
         if (r) results.push(r);

@@ -201,3 +201,20 @@ describe('hooks and waves in a sync', () => {
     loop.stop();
   });
 });
+
+describe('waves and prunes', () => {
+  it('a single wave followed only by prune candidates waits for nothing', async () => {
+    const c = cluster();
+    c.appliedStatus = () => ({
+      observedGeneration: 1,
+      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+    });
+    c.put(markOwned({ ...cm('old'), metadata: { name: 'old', namespace: 'shop' } }, 'shop'));
+    const { loop } = fakeLoop([appSpec('shop', 'shop')], () => rendered([deployment('db', '0')]), c);
+    await loop.start();
+    const record = await loop.sync('shop', SYNC);
+    assert.equal(record.result, 'Succeeded', record.message);
+    assert.deepEqual(steps(record), ['Sync 0 created Deployment/db', 'Sync 0 kept ConfigMap/old']);
+    loop.stop();
+  });
+});
