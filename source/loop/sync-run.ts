@@ -59,7 +59,8 @@ function blocked(t: SyncTask): ResourceResult {
   if (t.operation === 'prune')
     return { ...base, action: 'kept', ok: true, message: 'not pruned: an earlier task failed' };
   if (t.operation === 'keep') return { ...base, action: 'kept', ok: true, message: t.why };
-  return { ...base, action: 'blocked', ok: false, message: 'not applied: an earlier task failed' };
+  const what = isHook(t) ? 'not run' : 'not applied';
+  return { ...base, action: 'blocked', ok: false, message: `${what}: an earlier task failed` };
 }
 
 /** One wave; why it failed, or undefined. */
@@ -80,7 +81,7 @@ async function runWave(
   const started: StartedHook[] = [];
   let failed: string | undefined;
   for (const tier of tierGroups(group)) {
-    if (failed) {
+    if (failed && !tier.some(removes)) {
       results.push(...tier.map((t) => blocked(t)));
       continue;
     }
@@ -89,6 +90,7 @@ async function runWave(
       for (const t of tier) {
         const r = await runTask(input, ctx, t, progress, started);
         if (r) results.push(r);
+        if (r && !r.ok) failed ??= `${r.key.kind}/${r.key.name}: prune failed: ${r.message ?? ''}`;
       }
       continue;
     }
