@@ -37,14 +37,22 @@ async function healthOf(
   cluster: ClusterPort,
   r: ObjectRef,
   judge: (o: KubeObject) => Health,
-): Promise<Health & { gone?: boolean }> {
+): Promise<Health & { gone?: boolean; unread?: boolean }> {
   try {
     const live = await cluster.read(ref(r));
     return live ? judge(live) : { status: 'Missing', message: 'not found on the cluster', gone: true };
   } catch (err) {
-    return { status: 'Unknown', message: (err as Error).message };
+    return { status: 'Unknown', message: (err as Error).message, unread: true };
   }
 }
+
+/**
+ * Whether a wave's object lets the next wave start: Healthy; Suspended (a paused rollout will not move by waiting);
+ * or Unknown because no health check knows its kind (a custom resource without conditions), which Argo CD takes as
+ * healthy too. Progressing, Missing and an object that could not be read keep the wave waiting.
+ */
+const settled = (h: Health & { unread?: boolean }) =>
+  h.status === 'Healthy' || h.status === 'Suspended' || (h.status === 'Unknown' && !h.unread);
 
 /**
  * Waits until every object is Healthy. Returns undefined then, else why not: the first Degraded one at once (it
@@ -68,7 +76,7 @@ export async function waitWaveHealthy(
         failed: degraded.r,
         message: `${label(degraded.r)} is Degraded${degraded.h.message ? ` (${degraded.h.message})` : ''}; ${what} does not start`,
       };
-    const waiting = states.filter((s) => s.h.status !== 'Healthy');
+    const waiting = states.filter((s) => !settled(s.h));
     if (waiting.length === 0) return undefined;
     if (Date.now() >= deadline) {
       const first = waiting[0]!;

@@ -218,3 +218,22 @@ describe('waves and prunes', () => {
     loop.stop();
   });
 });
+
+describe('what lets the next wave start', () => {
+  it('a custom resource no health check knows does not hold the next wave back', async () => {
+    const c = cluster();
+    const gadget: KubeObject = {
+      apiVersion: 'example.com/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g', annotations: { 'argocd.argoproj.io/sync-wave': '0' } },
+      spec: { size: 1 },
+    };
+    const objects = [gadget, cm('after', { 'argocd.argoproj.io/sync-wave': '1' })];
+    const { loop } = fakeLoop([appSpec('shop', 'shop')], () => rendered(objects), c);
+    await loop.start();
+    const record = await loop.sync('shop', SYNC);
+    assert.equal(record.result, 'Succeeded', record.message);
+    assert.deepEqual(steps(record), ['Sync 0 created Gadget/g', 'Sync 1 created ConfigMap/after']);
+    loop.stop();
+  });
+});
