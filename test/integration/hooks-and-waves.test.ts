@@ -19,6 +19,7 @@ let repo: TestRepo;
 const waves = uniqueName('i12-plan-waves');
 const failing = uniqueName('i12-plan-failing');
 const chart = uniqueName('i12-plan-chart');
+const refused = uniqueName('i12-plan-refused');
 
 /** A hook Job: `meta` is its name or generateName line; its pod fails when `fail` (where the cluster can). */
 const hookJob = (meta: string, annotations: Record<string, string>, fail = false) => `apiVersion: batch/v1
@@ -104,7 +105,32 @@ before(async () => {
       { name: waves, path: 'waves', namespace: ns.name },
       { name: failing, path: 'failing', namespace: ns.name },
       { name: chart, path: 'charts/gadget', namespace: ns.name },
+      { name: refused, path: 'refused', namespace: ns.name },
     ]),
+    // A PreSync hook the API server refuses (a Job with no container): it fails on any cluster, kwok stage or not.
+    'refused/migrate.yaml': `apiVersion: batch/v1
+kind: Job
+metadata:
+  generateName: refused-migrate-
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: []
+`,
+    'refused/settings.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: refused-settings
+data:
+  mode: red
+`,
+    'refused/on-fail.yaml': hookJob('name: refused-on-fail', {
+      'argocd.argoproj.io/hook': 'SyncFail',
+      'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded',
+    }),
     'waves/migrate.yaml': hookJob('generateName: migrate-', {
       'argocd.argoproj.io/hook': 'PreSync',
       'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded',
@@ -328,6 +354,26 @@ test('a failed PreSync hook fails the sync, applies nothing after it, and runs t
   const left = (await jobs()).filter((j) => j.metadata?.name?.startsWith('broken-migrate-'));
   assert.equal(left.length, 1, 'the failed hook stays for a person to read (its policy is HookSucceeded)');
   assert.ok(done(left[0]!, 'Failed'));
+});
+
+test('a PreSync hook the API refuses fails the sync, applies nothing after it, and runs the SyncFail hook', async () => {
+  const sync = await driftdeck(
+    ['sync', refused, '--repo', repo.remote, '--timeout', '120', '-o', 'json'],
+    300_000,
+  );
+  assert.equal(sync.code, 1, sync.stdout + sync.stderr);
+  const record = JSON.parse(sync.stdout) as SyncRecord;
+  assert.equal(record.result, 'Failed');
+  assert.deepEqual(steps(record), [
+    'PreSync 0 hook-failed Job/refused-migrate-',
+    'Sync 0 blocked ConfigMap/refused-settings',
+    'SyncFail 0 hook-succeeded Job/refused-on-fail',
+    'SyncFail 0 hook-deleted Job/refused-on-fail',
+  ]);
+  assert.match(record.resources[0]?.message ?? '', /containers/);
+  const core = kc().makeApiClient(CoreV1Api);
+  await assert.rejects(core.readNamespacedConfigMap({ name: 'refused-settings', namespace: ns.name }));
+  assert.ok(!(await jobs()).some((j) => j.metadata?.name?.startsWith('refused-')), 'nothing left behind');
 });
 
 test('a Helm chart: crds/ rendered and applied first, the pre-install hook run and deleted, test hooks skipped', async () => {
