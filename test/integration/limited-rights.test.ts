@@ -133,7 +133,7 @@ test('sync: what the person may write is synced; the one resource they may not i
   assert.match(
     all.stdout,
     new RegExp(
-      `ResourceQuota/team-quota\\s+create\\s+FAILED\\s+forbidden: cannot patch resourcequotas in namespace ${ns.name}`,
+      `ResourceQuota/team-quota\\s+failed\\s+FAILED\\s+forbidden: cannot patch resourcequotas in namespace ${ns.name}`,
     ),
   );
   assert.doesNotMatch(all.stdout + all.stderr, /cannot reach/);
