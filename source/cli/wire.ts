@@ -91,7 +91,10 @@ export function gitPort(source: GitSource): GitPort {
   };
 }
 
-/** helm, kustomize and kubectl from PATH, else the ones `driftdeck cluster tools` built into the cache. */
+/**
+ * helm, kustomize, kubectl and driftdeck-jsonnet from PATH, else the ones `driftdeck cluster tools` built into the
+ * cache.
+ */
 export function renderTools(): RenderTools {
   const find = (name: string): string | undefined => {
     for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -108,6 +111,8 @@ export function renderTools(): RenderTools {
   if (helm) tools.helm = helm;
   if (kustomize) tools.kustomize = kustomize;
   if (kubectl) tools.kubectl = kubectl;
+  const jsonnet = find('driftdeck-jsonnet');
+  if (jsonnet) tools.jsonnet = jsonnet;
   return tools;
 }
 
