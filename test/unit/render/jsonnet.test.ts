@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatLocatedError } from '../../../source/config/index.js';
 import type { AppSpec, RenderResult } from '../../../source/engine/types.js';
-import { renderApp } from '../../../source/render/index.js';
+import { ManifestCache, renderApp } from '../../../source/render/index.js';
 import {
   JSONNET_PROTOCOL,
   jsonnetFailure,
@@ -213,7 +213,7 @@ describe('the Jsonnet files of a folder', () => {
     const body = JSON.stringify(JSON.stringify(answer));
     await writeFile(
       bin,
-      `#!/usr/bin/env node\nlet s='';process.stdin.on('data',c=>s+=c).on('end',()=>{require('fs').writeFileSync(${JSON.stringify(`${bin}.request`)},s);process.stdout.write(${body})});\n`,
+      `#!/usr/bin/env node\nlet s='';process.stdin.on('data',c=>s+=c).on('end',()=>{const fs=require('fs');fs.writeFileSync(${JSON.stringify(`${bin}.request`)},s);fs.appendFileSync(${JSON.stringify(`${bin}.runs`)},'run\\n');process.stdout.write(${body})});\n`,
     );
     await chmod(bin, 0o755);
     return bin;
@@ -249,6 +249,27 @@ describe('the Jsonnet files of a folder', () => {
     assert.deepEqual(summary(await renderApp(repo, app, { jsonnet: bin })), [
       'app/a.yaml:1 ConfigMap/from-yaml',
     ]);
+  });
+
+  it('is answered from the render cache for the same revision and options, and evaluated again when they change', async () => {
+    const bin = await standIn({
+      protocol: JSONNET_PROTOCOL,
+      results: [
+        { file: 'app/b.jsonnet', json: JSON.stringify([cm('b1')]) },
+        { file: 'app/c/d.jsonnet', json: JSON.stringify(cm('d')) },
+      ],
+    });
+    const { readFile } = await import('node:fs/promises');
+    const runs = async () => (await readFile(`${bin}.runs`, 'utf8').catch(() => '')).split('\n').length - 1;
+    const cache = new ManifestCache();
+    const render = (app: AppSpec) => renderApp(repo, app, { jsonnet: bin }, { cache, revision: 'abc123' });
+    assert.equal((await render(jsonnetApp([]))).ok, true);
+    assert.equal((await render(jsonnetApp([]))).ok, true);
+    assert.equal(await runs(), 1, 'the same revision and options: from the cache');
+    const other = jsonnetApp([]);
+    other.renderer.jsonnet?.tlas.push({ name: 'region', value: 'eu', code: false });
+    assert.equal((await render(other)).ok, true);
+    assert.equal(await runs(), 2, 'another top-level argument: evaluated again');
   });
 
   it('fails the app on the first file the tool could not evaluate, and on a tool speaking another protocol', async () => {
