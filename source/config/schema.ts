@@ -17,6 +17,8 @@
 //       #     tlas: [{ name: env, value: prod }]        # top-level arguments; name an identifier, value a string,
 //       #     extVars: [{ name: replicas, value: "3", code: true }]  # code: true reads value as Jsonnet code
 //       #     libs: [vendor]             # library folders relative to the repo root, must stay inside the repo
+//       #     # values may name Argo CD's build environment: $ARGOCD_APP_NAME, $ARGOCD_APP_NAMESPACE,
+//       #     # $ARGOCD_APP_REVISION(_SHORT, _SHORT_8), $ARGOCD_APP_SOURCE_PATH; $$ is a literal $
 //       sync: { auto: false, prune: false, selfHeal: false }   # optional; each key optional, default false
 //       policy:                          # optional; overrides the top-level policy rule by rule
 //         destinations: [web, web-*]     #   namespace globs (`*`, `?`); `!kube-*` refuses what it matches

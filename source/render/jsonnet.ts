@@ -4,6 +4,7 @@
 // that refuses any file outside the repository, so what is checked here is what the tool is handed.
 import { stat } from 'node:fs/promises';
 import type { AppSpec, JsonnetVariable } from '../engine/types.js';
+import { buildEnv, envsubst } from './build-env.js';
 import { type ConfinedPath, confinePath } from './confine.js';
 import { RenderFailure } from './render-failure.js';
 import { missingTool, type RenderTools, runTool, type ToolOptions, type ToolUser } from './run-tool.js';
@@ -30,12 +31,16 @@ interface JsonnetAnswer {
 
 const MAX_ERROR_CHARS = 4000;
 
-/** The request for `files` (relative to the root): library folders confined to the repository first. */
+/**
+ * The request for `files` (relative to the root): library folders confined to the repository first, and Argo CD's
+ * build environment (`$ARGOCD_APP_NAME`, ...) substituted into the variables' values.
+ */
 export async function jsonnetRequest(
   root: string,
   app: AppSpec,
   dir: ConfinedPath,
   files: string[],
+  revision?: string,
 ): Promise<JsonnetRequest> {
   const options = app.renderer.jsonnet;
   const libs = [dir.rel];
@@ -49,7 +54,22 @@ export async function jsonnetRequest(
     }
     libs.push(confined.rel);
   }
-  return { files, libs, tlas: options?.tlas ?? [], extVars: options?.extVars ?? [] };
+  const env = buildEnv(app, revision);
+  const substitute = (what: string) => (v: JsonnetVariable) => {
+    const done = envsubst(v.value, env);
+    if (done.ok) return { ...v, value: done.value };
+    throw new RenderFailure({
+      message:
+        `app ${app.name}: jsonnet ${what} ${JSON.stringify(v.name)} names $${done.name}, which Argo CD sets and ` +
+        'driftdeck cannot know; write the value out (or $$ for a literal $)',
+    });
+  };
+  return {
+    files,
+    libs,
+    tlas: (options?.tlas ?? []).map(substitute('top-level argument')),
+    extVars: (options?.extVars ?? []).map(substitute('external variable')),
+  };
 }
 
 /** Evaluates the files in one run of driftdeck-jsonnet; each file's objects as text for the parse cache, in order. */
@@ -59,11 +79,11 @@ export async function evaluateJsonnet(
   dir: ConfinedPath,
   files: string[],
   tools: RenderTools,
-  options: ToolOptions,
+  options: ToolOptions & { revision?: string },
 ): Promise<string[]> {
   const first = files[0];
   if (first === undefined) return [];
-  const request = await jsonnetRequest(root, app, dir, files);
+  const request = await jsonnetRequest(root, app, dir, files, options.revision);
   const user: ToolUser = {
     app: app.name,
     appPath: app.path,
