@@ -44,6 +44,7 @@ const appsYaml = (namespace: string) => `apps:
           - { name: replicas, value: "1 + 2", code: true }
         extVars:
           - { name: team, value: payments }
+          - { name: appns, value: $ARGOCD_APP_NAMESPACE }
         libs: [vendor]
   - { name: ${absolute}, path: escape/absolute, namespace: ${namespace} }
   - { name: ${dotdot}, path: escape/dotdot, namespace: ${namespace} }
@@ -82,7 +83,7 @@ describe('a Jsonnet app through the built CLI', () => {
       'apps/web/main.jsonnet': `local kube = import 'kube/kube.libsonnet';
   local naming = import 'naming.libsonnet';
   function(env, replicas) [
-    kube.configMap(naming.name('settings'), { env: env, replicas: std.toString(replicas), team: std.extVar('team') }),
+    kube.configMap(naming.name('settings'), { env: env, replicas: std.toString(replicas), team: std.extVar('team'), appns: std.extVar('appns') }),
     kube.configMap(naming.name('banner'), { text: kube.banner }),
   ]
   `,
@@ -117,7 +118,7 @@ describe('a Jsonnet app through the built CLI', () => {
     await repo?.cleanup();
   });
 
-  it('renders with its library, top-level arguments (string and code) and external variable, and syncs', async () => {
+  it('renders with its library, top-level arguments (string and code) and external variables, and syncs', async () => {
     const diff = await driftdeck(['diff', web, '--repo', repo.remote]);
     assert.equal(diff.code, 1, diff.stdout + diff.stderr);
     for (const name of ['web-settings', 'web-banner', 'web-single'])
@@ -127,7 +128,7 @@ describe('a Jsonnet app through the built CLI', () => {
     assert.equal(sync.code, 0, sync.stdout + sync.stderr);
     const core = kubeConfig().makeApiClient(CoreV1Api);
     const settings = await core.readNamespacedConfigMap({ name: 'web-settings', namespace: ns.name });
-    assert.deepEqual(settings.data, { env: 'prod', replicas: '3', team: 'payments' });
+    assert.deepEqual(settings.data, { env: 'prod', replicas: '3', team: 'payments', appns: ns.name });
     const banner = await core.readNamespacedConfigMap({ name: 'web-banner', namespace: ns.name });
     assert.deepEqual(banner.data, { text: 'made by jsonnet' });
     const single = await core.readNamespacedConfigMap({ name: 'web-single', namespace: ns.name });
