@@ -55,7 +55,7 @@ const appsYaml = (namespace: string) => `apps:
 interface AppStatus {
   name: string;
   sync: string;
-  health: string;
+  health: { status: string };
   error?: { file?: string; line?: number; message: string };
 }
 
@@ -136,7 +136,7 @@ describe('a Jsonnet app through the built CLI', () => {
 
     const app = (await statuses()).find((a) => a.name === web);
     assert.equal(app?.sync, 'Synced', JSON.stringify(app));
-    assert.equal(app?.health, 'Healthy', JSON.stringify(app));
+    assert.equal(app?.health.status, 'Healthy', JSON.stringify(app));
     assert.equal(app?.error, undefined);
   });
 
