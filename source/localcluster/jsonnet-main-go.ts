@@ -21,7 +21,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strings"
+	"time"
 
 	"github.com/google/go-jsonnet"
 )
@@ -31,6 +33,21 @@ const protocol = "driftdeck-jsonnet/1"
 
 // maxImportBytes bounds one imported file: a repository's library is text, not a disk image.
 const maxImportBytes = 64 << 20
+
+// defaultMaxHeapMiB stops an evaluation that grows without end (std.repeat of a huge string, a runaway recursion over
+// big arrays) before it takes the machine's memory; driftdeck's timeout stops one that only takes time.
+const defaultMaxHeapMiB = 2048
+
+func guardMemory(maxMiB uint64) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	for range time.Tick(20 * time.Millisecond) {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > maxMiB<<20 {
+			fmt.Fprintf(os.Stderr, "evaluation stopped: it used more than %d MiB of memory\\n", maxMiB)
+			os.Exit(3)
+		}
+	}
+}
 
 type variable struct {
 	Name  string \`json:"name"\`
@@ -45,6 +62,8 @@ type request struct {
 	Libs    []string   \`json:"libs"\`
 	TLAs    []variable \`json:"tlas"\`
 	ExtVars []variable \`json:"extVars"\`
+	// MaxHeapMiB overrides defaultMaxHeapMiB (tests use a small one).
+	MaxHeapMiB uint64 \`json:"maxHeapMiB,omitempty"\`
 }
 
 type result struct {
@@ -176,6 +195,11 @@ func run() error {
 	if err := decoder.Decode(&req); err != nil {
 		return fmt.Errorf("reading the request: %w", err)
 	}
+	maxHeap := uint64(defaultMaxHeapMiB)
+	if req.MaxHeapMiB > 0 {
+		maxHeap = req.MaxHeapMiB
+	}
+	go guardMemory(maxHeap)
 	cwd, err := os.Getwd()
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@
 // `../..`, a symlink out) are refused naming the importing file, its line and the import; a syntax error names its
 // file and line. Further ways out are tried against the tool directly with renderApp.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -256,6 +257,23 @@ describe('driftdeck-jsonnet refuses every way out, whatever import form or path 
       await render(app('tla', { tlas, extVars: [], libs: [] })),
       /refusing import "\/etc\/hostname" in .*: it names a path outside the repository/,
     );
+  });
+  it('stops an evaluation that takes memory without end, saying so', async () => {
+    await write(
+      'bomb/main.jsonnet',
+      "{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: std.repeat('x', 1e9) } }",
+    );
+    const request = { files: ['bomb/main.jsonnet'], libs: ['bomb'], tlas: [], extVars: [], maxHeapMiB: 64 };
+    const outcome = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(jsonnetBin(), [], { cwd: dir.workdir, timeout: 60_000 }, (err, _out, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+      );
+      child.stdin?.end(JSON.stringify(request));
+    });
+    assert.deepEqual(outcome, {
+      code: 3,
+      stderr: 'evaluation stopped: it used more than 64 MiB of memory\n',
+    });
   });
   it('but an absolute path inside the repository is read', async () => {
     assert.equal(await render(app('inside')), 'ok: 1');

@@ -1,4 +1,5 @@
 // Argo CD's build environment in Jsonnet variables, with Go's os.Expand rules as Argo CD applies them.
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${NAME} is the text under test, not a template
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildEnv, envsubst } from '../../../source/render/build-env.js';
