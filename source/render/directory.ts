@@ -60,8 +60,8 @@ const UNREAD_SHOWN = 5;
 
 /**
  * A folder with no manifest file at all renders nothing by accident (a folder of `.libsonnet` libraries only, a
- * path that lost its files): that is an error naming what is there, never an app Synced and Healthy for nothing. Manifest
- * files that hold no object (every document empty or commented out) are a choice, and render nothing.
+ * path that lost its files): that is an error naming what is there, never an app Synced and Healthy for nothing.
+ * Manifest files that hold no object (every document empty or commented out) are a choice, and render nothing.
  */
 async function refuseNothingToRender(root: string, dir: ConfinedPath, recurse: boolean): Promise<void> {
   // Subfolders are listed even when they are not read: with recurse off, a manifest there is the likely mistake.
