@@ -7,6 +7,7 @@ import type { GitPort } from '../engine/ports.js';
 import { GitSource } from '../git/index.js';
 import { KubeCluster } from '../kube/index.js';
 import { cachePaths } from '../localcluster/paths.js';
+import { COMPONENTS } from '../localcluster/versions.js';
 import { type AppsResult, Loop } from '../loop/index.js';
 import type { RenderTools } from '../render/index.js';
 import { ManifestCache, renderApp } from '../render/index.js';
@@ -91,7 +92,11 @@ export function gitPort(source: GitSource): GitPort {
   };
 }
 
-/** helm, kustomize and kubectl from PATH, else the ones `driftdeck cluster tools` built into the cache. */
+/**
+ * helm, kustomize and kubectl from PATH, else the ones `driftdeck cluster tools` built into the cache.
+ * driftdeck-jsonnet is driftdeck's own: the one built from this driftdeck's source first (its cache folder carries a
+ * digest of it), and only then one on PATH or linked in the tools folder, which another version may have built.
+ */
 export function renderTools(): RenderTools {
   const find = (name: string): string | undefined => {
     for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -108,6 +113,10 @@ export function renderTools(): RenderTools {
   if (helm) tools.helm = helm;
   if (kustomize) tools.kustomize = kustomize;
   if (kubectl) tools.kubectl = kubectl;
+  const own = COMPONENTS.find((c) => c.id === 'driftdeck-jsonnet');
+  const built = own ? join(cachePaths().bin(own), 'driftdeck-jsonnet') : undefined;
+  const jsonnet = built && existsSync(built) ? built : find('driftdeck-jsonnet');
+  if (jsonnet) tools.jsonnet = jsonnet;
   return tools;
 }
 
