@@ -15,6 +15,7 @@ import {
   obj,
   type Plain,
   repoPath,
+  said,
   text,
   written,
 } from './found.js';
@@ -66,10 +67,10 @@ function readSource(source: Plain, spec: AppSpec, findings: Findings, ctx: Disco
   const revision = text(source.targetRevision) ?? '';
   if (!sameRepository(repoURL, ctx.repoUrl)) {
     const what = chart
-      ? `Helm chart ${chart}${revision ? ` ${revision}` : ''} from ${repoURL}`
-      : repoURL || '(none)';
+      ? `Helm chart ${said(chart)}${revision ? ` ${said(revision)}` : ''} from ${said(repoURL)}`
+      : said(repoURL || '(none)');
     findings.elsewhere(
-      `not this repository: source ${what}; driftdeck renders apps from ${ctx.repoUrl} only`,
+      `not this repository: source ${what}; driftdeck renders apps from ${said(ctx.repoUrl)} only`,
     );
   }
   if (chart) findings.notSupported('source.chart');
@@ -78,7 +79,7 @@ function readSource(source: Plain, spec: AppSpec, findings: Findings, ctx: Disco
   const branch = ctx.branch;
   if (!['', 'HEAD', branch, `refs/heads/${branch}`].includes(revision))
     findings.elsewhere(
-      `targetRevision ${revision} is not the branch driftdeck follows (${branch}); every app is rendered at the head of ${branch}`,
+      `targetRevision ${said(revision)} is not the branch driftdeck follows (${branch}); every app is rendered at the head of ${branch}`,
     );
   const path = repoPath(text(source.path) ?? '.', 'source.path', findings);
   if (path) spec.path = path;
@@ -103,13 +104,13 @@ function readHelm(helm: Plain, spec: AppSpec, findings: Findings): void {
     'namespace',
   ]);
   const version = text(helm.version);
-  if (version && version !== 'v3') findings.notSupported(`source.helm.version ${version}`);
+  if (version && version !== 'v3') findings.notSupported(`source.helm.version ${said(version)}`);
   const valueFiles: string[] = [];
   for (const [i, raw] of list(helm.valueFiles).entries()) {
     const file = text(raw) ?? '';
     const field = `source.helm.valueFiles[${i}]`;
     if (file.startsWith('$')) {
-      findings.notSupported(`${field} (a file of another source: ${file})`);
+      findings.notSupported(`${field} (a file of another source: ${said(file)})`);
       continue;
     }
     // Relative to the chart folder, as Argo CD reads them; confined to the repository like any path.
@@ -135,7 +136,7 @@ function readDestination(destination: Plain, spec: AppSpec, findings: Findings):
   const name = text(destination.name);
   if ((server && server.replace(/\/+$/, '') !== IN_CLUSTER_SERVER) || (name && name !== IN_CLUSTER_NAME))
     findings.elsewhere(
-      `destination ${name ? `cluster ${name}` : server} is another cluster; driftdeck deploys to the cluster of its kube context (Argo CD's in-cluster)`,
+      `destination ${name ? `cluster ${said(name)}` : said(server ?? '')} is another cluster; driftdeck deploys to the cluster of its kube context (Argo CD's in-cluster)`,
     );
   // Objects without a namespace go where kubectl would put them when the Application names none.
   spec.namespace = appNamespace(text(destination.namespace) || 'default', 'destination.namespace', findings);
@@ -151,7 +152,7 @@ function readSyncPolicy(policy: Plain, spec: AppSpec, findings: Findings): void 
   }
   for (const option of list(policy.syncOptions)) {
     const o = text(option) ?? String(option);
-    if (!SAME_SYNC_OPTIONS.has(o)) findings.notSupported(`syncPolicy.syncOptions ${o}`);
+    if (!SAME_SYNC_OPTIONS.has(o)) findings.notSupported(`syncPolicy.syncOptions ${said(o)}`);
   }
   findings.refuse(policy, 'syncPolicy', ['managedNamespaceMetadata']);
 }

@@ -15,6 +15,7 @@ import {
   type Plain,
   relativeToApp,
   repoPath,
+  said,
   text,
 } from './found.js';
 import { sameRepository } from './repo-url.js';
@@ -60,14 +61,14 @@ function checkGitSource(ref: Plain, owner: FoundObject, findings: Findings, ctx:
     const found = ctx.sources.get(sourceKey(kind, namespace, name));
     const url = text(obj(found?.object.spec).url);
     findings.elsewhere(
-      `not this repository: its source is the ${kind} ${namespace}/${name}${url ? ` (${url})` : ''}; driftdeck renders apps from ${ctx.repoUrl} only`,
+      `not this repository: its source is the ${said(kind)} ${said(`${namespace}/${name}`)}${url ? ` (${said(url)})` : ''}; driftdeck renders apps from ${said(ctx.repoUrl)} only`,
     );
     return;
   }
   const git = ctx.sources.get(sourceKey(kind, namespace, name));
   if (!git) {
     findings.elsewhere(
-      `its source GitRepository ${namespace}/${name} is not defined in this repository, so it cannot be told to be this repository`,
+      `its source GitRepository ${said(`${namespace}/${name}`)} is not defined in this repository, so it cannot be told to be this repository`,
     );
     return;
   }
@@ -76,7 +77,7 @@ function checkGitSource(ref: Plain, owner: FoundObject, findings: Findings, ctx:
   const where = `${git.source.file}:${git.source.line}`;
   if (!sameRepository(url, ctx.repoUrl)) {
     findings.elsewhere(
-      `not this repository: its source GitRepository ${namespace}/${name} (${where}) fetches ${url || '(no url)'}; driftdeck renders apps from ${ctx.repoUrl} only`,
+      `not this repository: its source GitRepository ${said(`${namespace}/${name}`)} (${where}) fetches ${said(url || '(no url)')}; driftdeck renders apps from ${said(ctx.repoUrl)} only`,
     );
     return;
   }
@@ -85,7 +86,7 @@ function checkGitSource(ref: Plain, owner: FoundObject, findings: Findings, ctx:
   const branch = text(gitRef.branch);
   if (pinned || (branch && branch !== ctx.branch))
     findings.elsewhere(
-      `its source GitRepository ${namespace}/${name} (${where}) follows ${pinned ?? `branch ${branch}`}, not the branch driftdeck follows (${ctx.branch})`,
+      `its source GitRepository ${said(`${namespace}/${name}`)} (${where}) follows ${said(pinned ?? `branch ${branch}`)}, not the branch driftdeck follows (${ctx.branch})`,
     );
 }
 
@@ -138,7 +139,7 @@ export function fromHelmRelease(found: FoundObject, ctx: DiscoverContext): Disco
   if (h.chartRef) {
     const ref = obj(h.chartRef);
     findings.elsewhere(
-      `not this repository: its chart is the ${text(ref.kind) ?? 'source'} ${text(ref.name) ?? ''} (spec.chartRef); driftdeck renders charts from ${ctx.repoUrl} only`,
+      `not this repository: its chart is the ${said(text(ref.kind) ?? 'source')} ${said(text(ref.name) ?? '?')} (spec.chartRef); driftdeck renders charts from ${said(ctx.repoUrl)} only`,
     );
   } else {
     const ref = obj(chartTemplate.sourceRef);
@@ -149,7 +150,7 @@ export function fromHelmRelease(found: FoundObject, ctx: DiscoverContext): Disco
       const repo = ctx.sources.get(sourceKey(kind, namespace, text(ref.name) ?? ''));
       const url = text(obj(repo?.object.spec).url);
       findings.elsewhere(
-        `not this repository: chart ${text(chartTemplate.chart) ?? '?'}${text(chartTemplate.version) ? ` ${text(chartTemplate.version)}` : ''} from the ${kind || 'source'} ${namespace}/${text(ref.name) ?? ''}${url ? ` (${url})` : ''}; driftdeck renders charts from ${ctx.repoUrl} only`,
+        `not this repository: chart ${said(text(chartTemplate.chart) ?? '?')}${text(chartTemplate.version) ? ` ${said(text(chartTemplate.version)!)}` : ''} from the ${said(kind || 'source')} ${said(`${namespace}/${text(ref.name) ?? ''}`)}${url ? ` (${said(url)})` : ''}; driftdeck renders charts from ${said(ctx.repoUrl)} only`,
       );
     }
   }

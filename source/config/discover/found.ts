@@ -2,6 +2,8 @@
 // that never trust a field's type, and the notes a mapping collects before it decides what an app becomes.
 import { posix } from 'node:path';
 import type { AppSpec, KubeObject, LocatedError, SourceLocation } from '../../engine/types.js';
+import { redactUrl } from '../../git/remote-url.js';
+import { shown } from '../../render/object-checks.js';
 import { dnsLabelProblem } from '../app-spec.js';
 import { appNamespaceProblem } from '../policy-spec.js';
 import { checkRepoPath } from '../repo-path.js';
@@ -137,4 +139,13 @@ export function baseSpec(
     ignore: [],
     definedBy: { kind, file: found.source.file, line: found.source.line },
   };
+}
+
+/**
+ * A value from a definition as a message may quote it: credentials and query values of a URL masked, and anything
+ * not plain printable text (control characters, spaces, a long run) quoted, escaped and cut.
+ */
+export function said(value: string): string {
+  const safe = redactUrl(value);
+  return /^[\x21-\x7e]{1,200}$/.test(safe) ? safe : shown(safe);
 }

@@ -1,7 +1,7 @@
 // Argo CD's helm.values (YAML text), valuesObject and parameters, merged into one mapping of inline values the way
 // Argo CD gives them to helm: values, then valuesObject over them, then each parameter as a `--set`.
 import { parse } from 'yaml';
-import { type Findings, isPlain, list, obj, type Plain, text } from './found.js';
+import { type Findings, isPlain, list, obj, type Plain, said, text } from './found.js';
 
 /** `a.b-c.d_e`: the names a parameter may have here; helm's list indexes and escapes (`a[0]`, `a\.b`) are not read. */
 const PARAMETER_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -26,9 +26,7 @@ export function argoHelmValues(helm: Plain, findings: Findings): Record<string, 
     const name = text(p.name) ?? '';
     const field = `source.helm.parameters[${i}]`;
     if (!PARAMETER_NAME.test(name) || name.split('.').some((k) => FORBIDDEN.has(k))) {
-      findings.notSupported(
-        `${field} (name ${JSON.stringify(name)}: only dotted names such as image.tag are read)`,
-      );
+      findings.notSupported(`${field} (name ${said(name)}: only dotted names such as image.tag are read)`);
       continue;
     }
     const value = setValue(text(p.value) ?? String(p.value ?? ''), p.forceString === true);

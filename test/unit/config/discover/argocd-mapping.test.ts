@@ -215,7 +215,7 @@ describe('Argo CD Application -> app', () => {
         `${source('    helm:\n      parameters: [{name: __proto__.polluted, value: "yes"}]\n')}${destination()}`,
       ),
       kind: 'unmanaged',
-      message: /^not supported by driftdeck: source\.helm\.parameters\[0\] \(name "__proto__\.polluted"/,
+      message: /^not supported by driftdeck: source\.helm\.parameters\[0\] \(name __proto__\.polluted:/,
     },
   ];
   for (const c of held) {
@@ -228,6 +228,18 @@ describe('Argo CD Application -> app', () => {
       assert.match(spec.held?.reason.message ?? '', c.message);
     });
   }
+
+  it('quotes what a hostile definition writes: credentials masked, control characters escaped, long text cut', () => {
+    const spec = mapOne(
+      app(
+        `  source:\n    repoURL: "https://deploy:s3cret@evil.test/x\\e[31m${'a'.repeat(300)}"\n    path: x\n${destination()}`,
+      ),
+    );
+    const message = spec.held?.reason.message ?? '';
+    assert.match(message, /^not this repository: source "https:\/\/\*\*\*@evil\.test\/x\\u001b\[31maaa/);
+    assert.ok(!message.includes('s3cret') && !message.includes('\u001b'), message);
+    assert.doesNotMatch(message, /a{100}/);
+  });
 
   it('refuses a name that is not a driftdeck app name, with file and line', () => {
     const found = parseManifests(app(`${source()}${destination()}`, 'Web_Front'), {
