@@ -115,6 +115,11 @@ export interface AppSpec {
   ignore: IgnoreRule[];
   /** Absent: the default policy (any namespace but driftdeck's own, any cluster-scoped kind). */
   policy?: AppPolicy;
+  /**
+   * Every namespaced object goes into `namespace`, even one naming another (Flux's targetNamespace sets
+   * metadata.namespace of all of them); by default `namespace` only fills in objects that name none.
+   */
+  namespaceOverride?: boolean;
   /** A discovered app: the Argo CD Application or Flux object it was read from. */
   definedBy?: AppDefinition;
   /** A discovered app listed but neither rendered nor synced, and why (at the file and line of its definition). */

@@ -123,6 +123,7 @@ export function fromKustomization(found: FoundObject, ctx: DiscoverContext): Dis
   spec.renderer.recurse = true;
   const target = text(k.targetNamespace);
   spec.namespace = appNamespace(target || 'default', 'spec.targetNamespace', findings);
+  if (target) spec.namespaceOverride = true;
   const suspended = k.suspend === true;
   // Flux applies at every interval, putting drift back, and deletes what left Git only with prune.
   spec.sync = { auto: !suspended, prune: k.prune === true, selfHeal: !suspended };

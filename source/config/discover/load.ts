@@ -3,6 +3,7 @@
 // kustomization of Application objects is an app-of-apps), so every path is confined to the repository.
 import { posix } from 'node:path';
 import type { AppSpec, DiscoverFolder, LocatedError, RenderResult } from '../../engine/types.js';
+import { KUSTOMIZATION_FILES } from '../../render/detect.js';
 import { formatLocatedError } from '../errors.js';
 import { isApplication } from './argocd.js';
 import { type AssembleInput, assembleApps, type DefinitionKind, isDefinition, oneError } from './assemble.js';

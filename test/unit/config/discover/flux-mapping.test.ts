@@ -75,6 +75,7 @@ describe('Flux Kustomization -> app', () => {
         name: 'web',
         path: 'apps/web',
         namespace: 'shop',
+        namespaceOverride: true,
         renderer: { type: 'auto', recurse: true },
         sync: { auto: true, prune: true, selfHeal: true },
         ignore: [],
