@@ -53,7 +53,7 @@ function isToolOutput(file: string, folder: string): boolean {
   const name = posix.basename(file);
   return (
     posix.dirname(file) === folder &&
-    ['Chart.yaml', 'kustomization.yaml', 'kustomization.yml', 'Kustomization'].includes(name)
+    (name === 'Chart.yaml' || (KUSTOMIZATION_FILES as readonly string[]).includes(name))
   );
 }
 
