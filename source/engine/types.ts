@@ -89,6 +89,22 @@ export interface RendererOptions {
   };
   /** Plain folders: descend into sub-folders (default true). */
   recurse?: boolean;
+  /** Plain folders: how their `.jsonnet` files are evaluated (Argo CD's `directory.jsonnet`). */
+  jsonnet?: JsonnetOptions;
+}
+
+/** A top-level argument or external variable: a string, or Jsonnet code when `code` is true. */
+export interface JsonnetVariable {
+  name: string;
+  value: string;
+  code: boolean;
+}
+
+export interface JsonnetOptions {
+  tlas: JsonnetVariable[];
+  extVars: JsonnetVariable[];
+  /** Library folders (`-J`), relative to the repository root, searched after the importing file's folder. */
+  libs: string[];
 }
 
 /**

@@ -3,6 +3,7 @@
 // the reason (see Findings).
 import type { AppSpec, IgnoreRule } from '../../engine/types.js';
 import { isReleaseName, jsonPointerProblem, RELEASE_NAME_EXPECTED } from '../schema.js';
+import { argoJsonnet } from './argocd-jsonnet.js';
 import {
   appName,
   appNamespace,
@@ -88,9 +89,11 @@ function readSource(source: Plain, spec: AppSpec, findings: Findings, ctx: Disco
   const kustomize = obj(source.kustomize);
   findings.refuse(kustomize, 'source.kustomize', Object.keys(kustomize));
   const directory = obj(source.directory);
-  findings.refuse(directory, 'source.directory', ['include', 'exclude', 'jsonnet']);
+  findings.refuse(directory, 'source.directory', ['include', 'exclude']);
   // Argo CD reads a plain folder without its sub-folders unless told to recurse; driftdeck's default is the other.
   spec.renderer.recurse = directory.recurse === true;
+  const jsonnet = argoJsonnet(obj(directory.jsonnet), findings);
+  if (jsonnet) spec.renderer.jsonnet = jsonnet;
 }
 
 function readHelm(helm: Plain, spec: AppSpec, findings: Findings): void {

@@ -68,6 +68,28 @@ describe('Argo CD Application -> app', () => {
     assert.equal(spec.held, undefined);
   });
 
+  it('maps directory.jsonnet tlas, extVars and libs (relative to the repository root) to renderer.jsonnet', () => {
+    const spec = mapOne(
+      app(
+        `${source(`    directory:
+      jsonnet:
+        tlas: [{name: env, value: prod}, {name: replicas, value: "3", code: true}]
+        extVars: [{name: region, value: eu-1}]
+        libs: [vendor/, ./lib]
+`)}${destination()}`,
+      ),
+    );
+    assert.deepEqual(spec.renderer.jsonnet, {
+      tlas: [
+        { name: 'env', value: 'prod', code: false },
+        { name: 'replicas', value: '3', code: true },
+      ],
+      extVars: [{ name: 'region', value: 'eu-1', code: false }],
+      libs: ['vendor', 'lib'],
+    });
+    assert.equal(spec.held, undefined);
+  });
+
   it('automated with enabled: false is manual', () => {
     const spec = mapOne(
       app(
@@ -175,12 +197,28 @@ describe('Argo CD Application -> app', () => {
       message: /^not supported by driftdeck: source\.kustomize\.namePrefix, source\.kustomize\.images$/,
     },
     {
-      case: 'directory include and jsonnet',
+      case: 'directory include and exclude',
       text: app(
-        `${source('    directory:\n      include: "*.yaml"\n      jsonnet:\n        tlas: [{name: env, value: prod}]\n')}${destination()}`,
+        `${source('    directory:\n      include: "*.yaml"\n      exclude: "test/*"\n')}${destination()}`,
       ),
       kind: 'unmanaged',
-      message: /^not supported by driftdeck: source\.directory\.include, source\.directory\.jsonnet$/,
+      message: /^not supported by driftdeck: source\.directory\.include, source\.directory\.exclude$/,
+    },
+    {
+      case: 'a jsonnet top-level argument that is no identifier',
+      text: app(
+        `${source('    directory:\n      jsonnet:\n        tlas: [{name: "env-name", value: prod}]\n')}${destination()}`,
+      ),
+      kind: 'invalid',
+      message: /^source\.directory\.jsonnet\.tlas\[0\]\.name: env-name cannot name a top-level argument/,
+    },
+    {
+      case: 'a jsonnet library outside the repository',
+      text: app(
+        `${source('    directory:\n      jsonnet:\n        libs: [../../vendor]\n')}${destination()}`,
+      ),
+      kind: 'invalid',
+      message: /^source\.directory\.jsonnet\.libs\[0\]: expected a path inside the repository/,
     },
     {
       case: 'a sync option driftdeck does not honour and a jq ignore rule',
