@@ -9,7 +9,7 @@ import { isApplication } from './argocd.js';
 import { type AssembleInput, assembleApps, type DefinitionKind, isDefinition, oneError } from './assemble.js';
 import { isFluxSource } from './flux.js';
 import type { FoundObject } from './found.js';
-import { scanRepository } from './scan.js';
+import { folderTooBig, scanRepository } from './scan.js';
 
 export interface DiscoverOptions {
   repoUrl: string;
@@ -31,6 +31,16 @@ export async function discoverFolders(
   const found: AssembleInput['found'] = [];
   const renderedFolders: string[] = [];
   for (const folder of folders) {
+    const tooBig = await folderTooBig(dir, folder.path);
+    if (tooBig)
+      return {
+        ok: false,
+        error: {
+          file: folder.at.replace(/:\d+$/, ''),
+          line: Number(folder.at.split(':').pop()),
+          message: `discover ${folder.type} ${folder.path}: the folder holds ${tooBig}; name a narrower folder`,
+        },
+      };
     const r = await opts.renderFolder(dir, folder.path);
     if (!r.ok)
       return {

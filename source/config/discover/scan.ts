@@ -3,8 +3,8 @@
 // listed; symlinks are never followed; dot-folders (.git, .github) are skipped. A file is parsed only when its text
 // names an Argo CD or Flux API group; a file that is not valid YAML is skipped (a scan reads files nobody pointed
 // it at). A Helm chart whose templates name those groups is listed for rendering (an app-of-apps chart).
-import { lstat, open, readdir } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { lstat, open, readdir, realpath } from 'node:fs/promises';
+import { join, posix, sep } from 'node:path';
 import { parseManifests } from '../../render/manifests.js';
 import { isApplication } from './argocd.js';
 import { isFluxKustomization, isFluxSource, isHelmRelease } from './flux.js';
@@ -129,3 +129,41 @@ export async function scanRepository(root: string, limits = SCAN_LIMITS): Promis
     );
   return out;
 }
+
+/**
+ * Why a folder named in `discover` is too big to read (over the scan's bounds in entries, YAML files or bytes), or
+ * undefined. Checked before the folder is rendered, so a hostile commit cannot make every start read a huge tree.
+ */
+export async function folderTooBig(
+  root: string,
+  folder: string,
+  limits = SCAN_LIMITS,
+): Promise<string | undefined> {
+  let entries = 0;
+  let files = 0;
+  let bytes = 0;
+  const walk = async (abs: string, depth: number): Promise<string | undefined> => {
+    for (const name of await readdir(abs).catch(() => [] as string[])) {
+      if (++entries > limits.entries) return `more than ${limits.entries} entries`;
+      const info = await lstat(join(abs, name)).catch(() => undefined);
+      if (!info || info.isSymbolicLink()) continue;
+      if (info.isDirectory()) {
+        if (depth >= limits.depth) return `folders deeper than ${limits.depth}`;
+        const why = await walk(join(abs, name), depth + 1);
+        if (why) return why;
+      } else if (info.isFile() && YAML_FILE.test(name)) {
+        if (++files > limits.files) return `more than ${limits.files} YAML files`;
+        bytes += info.size;
+        if (bytes > limits.totalBytes) return `more than ${sizeText(limits.totalBytes)} of YAML`;
+      }
+    }
+    return undefined;
+  };
+  // A folder that is a symlink is measured where it leads only inside the repository; elsewhere rendering refuses it.
+  const top = await realpath(folder === '.' ? root : join(root, folder)).catch(() => undefined);
+  const realRoot = await realpath(root);
+  if (!top || (top !== realRoot && !top.startsWith(`${realRoot}${sep}`))) return undefined;
+  return walk(top, 0);
+}
+
+const sizeText = (n: number) => (n >= 1 << 20 ? `${Math.floor(n / (1 << 20))} MiB` : `${n} bytes`);

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { scanRepository } from '../../../../source/config/discover/scan.js';
+import { folderTooBig, SCAN_LIMITS, scanRepository } from '../../../../source/config/discover/scan.js';
 import { parseRepoConfig } from '../../../../source/config/parse-repo-config.js';
 import { loadRepoApps } from '../../../../source/config/repo-apps.js';
 import type { RenderResult } from '../../../../source/engine/types.js';
@@ -176,6 +176,23 @@ describe('driftdeck.yaml discover', () => {
     assert.match(
       twice.error.message,
       /^duplicate app name "db": in driftdeck\.yaml's apps and this Application/,
+    );
+  });
+
+  it('a discover folder over the bounds is refused before it is read, naming where it is written', async () => {
+    const files: Record<string, string> = { 'driftdeck.yaml': 'apps: []\ndiscover:\n  - flux: clusters\n' };
+    for (let i = 0; i <= SCAN_LIMITS.files; i++) files[`clusters/many/f${i}.yaml`] = 'a: 1\n';
+    const dir = await checkout(files);
+    const result = await loadRepoApps(dir, opts);
+    assert.ok(!result.ok);
+    assert.deepEqual([result.error.file, result.error.line], ['driftdeck.yaml', 3]);
+    assert.equal(
+      result.error.message,
+      `discover flux clusters: the folder holds more than ${SCAN_LIMITS.files} YAML files; name a narrower folder`,
+    );
+    assert.equal(
+      await folderTooBig(dir, 'clusters/many', { ...SCAN_LIMITS, files: 10_000, totalBytes: 100 }),
+      'more than 100 bytes of YAML',
     );
   });
 
