@@ -136,6 +136,8 @@ export interface AppSpec {
    * metadata.namespace of all of them); by default `namespace` only fills in objects that name none.
    */
   namespaceOverride?: boolean;
+  /** Apps to be Synced and Healthy before this one auto-syncs (Flux's dependsOn); a manual sync is not held. */
+  dependsOn?: string[];
   /** A discovered app: the Argo CD Application or Flux object it was read from. */
   definedBy?: AppDefinition;
   /** A discovered app listed but neither rendered nor synced, and why (at the file and line of its definition). */

@@ -52,6 +52,11 @@ function dependsOn(spec: Plain): string[] {
     .filter((n): n is string => !!n);
 }
 
+/** The app keeps its dependencies, for auto-sync to wait on them. */
+function withDependsOn(d: Extract<Discovered, { ok: true }>): Discovered {
+  return d.dependsOn.length ? { ...d, spec: { ...d.spec, dependsOn: d.dependsOn } } : d;
+}
+
 /** Whether a sourceRef is a GitRepository of this repository and branch; says why not in `findings`. */
 function checkGitSource(ref: Plain, owner: FoundObject, findings: Findings, ctx: DiscoverContext): void {
   const kind = text(ref.kind) ?? 'GitRepository';
@@ -127,7 +132,7 @@ export function fromKustomization(found: FoundObject, ctx: DiscoverContext): Dis
   const suspended = k.suspend === true;
   // Flux applies at every interval, putting drift back, and deletes what left Git only with prune.
   spec.sync = { auto: !suspended, prune: k.prune === true, selfHeal: !suspended };
-  return { ok: true, spec: findings.finish(spec), dependsOn: dependsOn(k), at: found.source };
+  return withDependsOn({ ok: true, spec: findings.finish(spec), dependsOn: dependsOn(k), at: found.source });
 }
 
 export function fromHelmRelease(found: FoundObject, ctx: DiscoverContext): Discovered {
@@ -180,7 +185,7 @@ export function fromHelmRelease(found: FoundObject, ctx: DiscoverContext): Disco
   // corrects drift only when drift detection is enabled.
   const driftDetection = text(obj(h.driftDetection).mode) === 'enabled';
   spec.sync = { auto: !suspended, prune: !suspended, selfHeal: !suspended && driftDetection };
-  return { ok: true, spec: findings.finish(spec), dependsOn: dependsOn(h), at: found.source };
+  return withDependsOn({ ok: true, spec: findings.finish(spec), dependsOn: dependsOn(h), at: found.source });
 }
 
 /** `valuesFiles` (and the older single `valuesFile`), written relative to the source root, made relative to the chart. */

@@ -102,6 +102,10 @@ describe('Flux Kustomization -> app', () => {
       apps.map((a) => a.name),
       ['crds', 'db', 'web'],
     );
+    assert.deepEqual(
+      apps.map((a) => a.dependsOn),
+      [undefined, ['crds'], ['db']],
+    );
   });
 
   const held: Array<{ case: string; doc: string; message: RegExp; kind?: 'invalid' }> = [
