@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { driftdeck } from '../support/cli.js';
+import { driftdeck, startAgent } from '../support/cli.js';
 import { createNamespace, kubeConfig, uniqueName } from '../support/cluster.js';
 import { configMap, makeRepo, type TestRepo } from '../support/repo.js';
 
@@ -336,5 +336,74 @@ spec:
     await core().readNamespacedConfigMap({ name: `${web}-moved`, namespace: ns.name });
     const after = await statusJson(repo.remote);
     assert.equal(after.code, 0, after.stdout + after.stderr);
+  });
+});
+
+describe("Flux's dependsOn in the agent", () => {
+  let ns: Awaited<ReturnType<typeof createNamespace>>;
+  let repo: TestRepo;
+  const db = uniqueName('i12-discover-db');
+  const web = uniqueName('i12-discover-after');
+  const kustomization = (name: string, path: string, namespace: string, dependsOn = '') => `---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  interval: 1m
+  path: ${path}
+  prune: true
+  targetNamespace: ${namespace}
+  sourceRef: {kind: GitRepository, name: fleet}
+${dependsOn}`;
+
+  before(async () => {
+    ns = await createNamespace('i12-discover-dep');
+    repo = await makeRepo({ 'README.md': 'fleet\n' });
+    await repo.commit(
+      {
+        'flux/sources.yaml': `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: fleet, namespace: flux-system}
+spec: {url: ${repo.remote}, ref: {branch: main}}
+`,
+        // Written before the one it depends on: the order comes from dependsOn, not from the files.
+        'flux/apps.yaml': `${kustomization(web, './apps/web', ns.name, `  dependsOn: [{name: ${db}}]\n`)}${kustomization(db, './apps/db', ns.name)}`,
+        'apps/db/config.yaml': configMap(db, { role: 'db' }),
+        'apps/web/config.yaml': configMap(web, { role: 'web' }),
+      },
+      'Two Kustomizations, one depending on the other',
+    );
+  });
+  after(async () => {
+    await ns?.remove();
+    await repo?.cleanup();
+  });
+
+  test('the agent syncs the dependency first and the dependent app only once it is Synced and Healthy', async () => {
+    const agent = startAgent(['--repo', repo.remote, '--interval', '1']);
+    try {
+      await agent.waitFor(
+        'the dependent app waiting',
+        (l) => l.app === web && /auto-sync waits until/.test(String(l.message)),
+      );
+      const webSynced = await agent.waitFor(
+        'the dependent app synced',
+        (l) => l.app === web && l.type === 'sync-finished',
+        90_000,
+      );
+      const lines = agent.lines;
+      const dbDone = lines.findIndex((l) => l.app === db && l.type === 'sync-finished');
+      const webStarted = lines.findIndex((l) => l.app === web && l.type === 'sync-started');
+      assert.ok(dbDone >= 0 && webStarted > dbDone, lines.map((l) => JSON.stringify(l)).join('\n'));
+      assert.equal(webSynced.level, 'info', JSON.stringify(webSynced));
+      const waited = lines.find((l) => l.app === web && /auto-sync waits until/.test(String(l.message)));
+      assert.equal(waited?.message, `auto-sync waits until ${db} is Synced and Healthy (dependsOn)`);
+    } finally {
+      await agent.stop();
+    }
+    const webConfig = await core().readNamespacedConfigMap({ name: web, namespace: ns.name });
+    assert.equal(webConfig.data?.role, 'web');
   });
 });
