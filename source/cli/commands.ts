@@ -199,6 +199,7 @@ export async function sync(
         dryRun: s.dryRun,
         forceConflicts: s.forceConflicts,
         resources: s.resource,
+        stepTimeoutMs: s.timeout * 1000,
       };
       const stopFollowing = out.json ? () => undefined : followEvents(loop, app.name, out);
       try {

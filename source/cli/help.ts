@@ -33,7 +33,7 @@ export const HELP = `
     --output, -o         table | json
     --readonly           refuse sync, revert and auto-sync changes
     --yes, -y            revert without asking
-    --timeout <s>        how long sync waits for Healthy (default 300)
+    --timeout <s>        how long sync waits for Healthy, and for each wave and hook (default 300)
 
   Examples
     $ driftdeck demo

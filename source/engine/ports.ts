@@ -117,6 +117,11 @@ export interface ClusterPort {
    * server's warnings about the request (a deprecated API version, PodSecurity in warn mode).
    */
   apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject>;
+  /**
+   * Creates (POST) an object, for a hook with `metadata.generateName`: the server makes its name. The object comes
+   * back as created; its name is checked like every name the cluster sends before it is used in a path.
+   */
+  create(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<KubeObject>;
   /** Creates the namespace when it does not exist (not marked as ours: never pruned); true when it created it. */
   ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean>;
   /** Deletes exactly this object (uid precondition), in the background. */

@@ -230,7 +230,7 @@ export interface ResourceState {
   /** Why dry-run was not possible, or why the comparison failed. */
   message?: string;
   source?: SourceLocation;
-  /** Sync wave from the `driftdeck.io/sync-wave` annotation (default 0). */
+  /** Sync wave from the `driftdeck.io/sync-wave` or `argocd.argoproj.io/sync-wave` annotation (default 0). */
   wave: number;
 }
 
@@ -256,7 +256,26 @@ export interface AppState {
 // ---------------------------------------------------------------------------------------------------------------
 // Sync
 
-export type ResourceAction = 'create' | 'update' | 'unchanged' | 'prune' | 'skip';
+/**
+ * What a sync did with one task: `blocked` (not tried: an earlier task failed), `kept` (a prune candidate left in
+ * place, the message says why), `failed` (the message says why); a hook is `hook-created` (a dry-run, or not waited
+ * for), `hook-succeeded` or `hook-failed`, and `hook-deleted` when its delete policy removed it.
+ */
+export type ResourceAction =
+  | 'created'
+  | 'configured'
+  | 'unchanged'
+  | 'pruned'
+  | 'blocked'
+  | 'kept'
+  | 'failed'
+  | 'hook-created'
+  | 'hook-succeeded'
+  | 'hook-failed'
+  | 'hook-deleted';
+
+/** The actions of records written before syncs were plans of tasks; read back as the actions above. */
+export type LegacyResourceAction = 'create' | 'update' | 'prune' | 'skip';
 
 export interface ResourceResult {
   key: ResourceKey;
@@ -265,6 +284,9 @@ export interface ResourceResult {
   ok: boolean;
   /** The API's reason and message on failure, or a note (e.g. `dry-run`). */
   message?: string;
+  /** The phase and wave of the task (absent in records written before phases). */
+  phase?: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
+  wave?: number;
 }
 
 export type SyncResult = 'Succeeded' | 'Failed' | 'DryRun';
@@ -284,6 +306,17 @@ export interface SyncRecord {
   kinds?: string[];
   /** Resource results left out of a stored record to keep the history small. */
   omitted?: number;
+  /** A dry-run's plan, every task in order (never stored: a dry-run is not recorded). */
+  plan?: PlannedTask[];
+}
+
+/** One task of a sync's plan as shown (engine/sync-tasks.ts SyncTask, without its objects). */
+export interface PlannedTask {
+  phase: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
+  wave: number;
+  operation: 'apply' | 'create' | 'hook' | 'prune' | 'keep';
+  key: ResourceKey;
+  why: string;
 }
 
 export interface SyncOptions {
@@ -295,6 +328,8 @@ export interface SyncOptions {
   resources?: string[];
   /** Wait for the app to turn Healthy (ms); 0 does not wait. */
   waitTimeoutMs?: number;
+  /** How long each wave may take to turn Healthy before the next, and each hook to finish (ms). */
+  stepTimeoutMs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -307,6 +342,8 @@ export type EventType =
   | 'sync-finished'
   | 'applied'
   | 'pruned'
+  /** A hook of a sync was created, finished, failed or deleted. */
+  | 'hook'
   | 'resource-failed'
   | 'progress'
   | 'k8s-warning'
@@ -413,6 +450,10 @@ export interface SyncPlanSummary {
   unchanged: number;
   /** Prune candidates that carry driftdeck's mark for this app. */
   pruneCandidates: string[];
+  /** The hooks the sync runs, in order, as `PreSync Job/migrate-*`. */
+  hooks?: string[];
+  /** The waves the sync's resources go in, in order, when there is more than one. */
+  waves?: number[];
 }
 
 /** What a view may ask of the running loop. Every method resolves or rejects with a readable Error; none throws. */

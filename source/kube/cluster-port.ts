@@ -4,6 +4,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { holdsSecret } from '../engine/mask.js';
 import { maskServerText } from '../engine/mask-message.js';
+import { nameProblem, nameRuleOf } from '../engine/names.js';
 import {
   type ApplyOptions,
   type ClusterConnection,
@@ -15,7 +16,7 @@ import {
 import type { KubeObject, SyncRecord } from '../engine/types.js';
 import { ApplyError } from './apply-error.js';
 import { type ConnectOptions, connect, type KubeConnection } from './client.js';
-import { Discovery, groupOf, objectPath } from './discovery.js';
+import { collectionPath, Discovery, groupOf, objectPath } from './discovery.js';
 import { apiFailure, describeFailure } from './errors.js';
 import { getOrUndefined } from './http.js';
 import { Informer, type InformerState } from './informer.js';
@@ -291,6 +292,45 @@ export class KubeCluster implements ClusterPort {
         throw failureAbout(obj, err);
       }
     });
+  }
+
+  async create(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<KubeObject> {
+    const gv = parseApiVersion(obj.apiVersion);
+    if ('problem' in gv) throw refused(`${obj.kind}: ${gv.problem}`);
+    const info = await this.discovery.resolve(obj.apiVersion, obj.kind);
+    if (!info)
+      throw new ApplyError({
+        code: 404,
+        reason: 'NotFound',
+        message: `the server has no kind ${obj.apiVersion}/${obj.kind}`,
+      });
+    const path = collectionPath(info, obj.metadata.namespace);
+    const created = await this.limit(async () => {
+      this.requestCount++;
+      const body = { ...obj, metadata: { ...obj.metadata } } as KubeObject;
+      delete body.metadata.resourceVersion;
+      delete body.metadata.uid;
+      delete (body as { status?: unknown }).status;
+      try {
+        return await this.conn.raw.request<KubeObject>('POST', path, {
+          body,
+          query: { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined },
+        });
+      } catch (err) {
+        throw failureAbout(obj, err);
+      }
+    });
+    // The name the server made is the cluster's word: it must be a name before anything puts it in a path.
+    const name = created?.metadata?.name;
+    const problem =
+      typeof name === 'string' && name
+        ? nameProblem(name, nameRuleOf(groupOf(obj.apiVersion), obj.kind))
+        : 'is missing';
+    if (problem && !opts.dryRun)
+      throw refused(
+        `${obj.kind} created from generateName ${JSON.stringify(obj.metadata.generateName)}: the server's name ${problem}`,
+      );
+    return created;
   }
 
   async ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean> {

@@ -199,6 +199,8 @@ export class Loop implements Controller {
           diffTexts: this.opts.diffTexts ?? true,
           claims,
           ...(r?.pending ? { pending: r.pending } : {}),
+          hooks: r?.hooks ?? [],
+          skipped: r?.skipped ?? [],
         });
         this.comparisons.set(app.name, cmp);
         const records = this.records.compared(cached, app.name);
@@ -302,7 +304,8 @@ export class Loop implements Controller {
 
   planSync(app: string): SyncPlanSummary {
     this.appSpec(app);
-    return planSummary(this.comparisons.get(app)?.resources ?? []);
+    const cmp = this.comparisons.get(app);
+    return planSummary(cmp?.resources ?? [], cmp?.hooks ?? []);
   }
 
   async sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {
@@ -340,7 +343,8 @@ export class Loop implements Controller {
       if (!options.dryRun) {
         this.records.remember(app, record);
         this.cache.clear();
-        for (const r of record.resources) if (r.ok && r.action === 'update') this.tracker.forget(app, r.key);
+        for (const r of record.resources)
+          if (r.ok && r.action === 'configured') this.tracker.forget(app, r.key);
         // Custom resources of a CRD this sync installed were not watched (the kind was unknown): watch them now.
         if (createdCrd(record)) await this.watchApps();
       }

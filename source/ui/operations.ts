@@ -56,10 +56,17 @@ export function openSync(deps: OperationDeps, app: string | undefined): void {
   }
 }
 
+/** Actions that changed (or, in a dry-run, would change) the cluster. */
+const CHANGES: ReadonlySet<string> = new Set([
+  'created',
+  'configured',
+  'pruned',
+  'hook-created',
+  'hook-succeeded',
+]);
+
 function describeRecord(record: SyncRecord): StatusMessage {
-  const changed = record.resources.filter(
-    (r) => r.action !== 'unchanged' && r.action !== 'skip' && r.ok,
-  ).length;
+  const changed = record.resources.filter((r) => r.ok && CHANGES.has(r.action)).length;
   const failed = record.resources.filter((r) => !r.ok).length;
   const at = shortSha(record.revision);
   if (record.result === 'DryRun') {

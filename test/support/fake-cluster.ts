@@ -48,6 +48,8 @@ export class FakeCluster implements ClusterPort {
   refreshKinds = (apiVersions: readonly string[]) => {
     this.refreshed.push(...apiVersions);
   };
+  /** Objects applied for real are given this status (a Deployment available, a Job Complete), as controllers would. */
+  appliedStatus?: (o: KubeObject) => unknown;
   /** A CRD applied for real comes back Established when this is true, as an API server says a moment later. */
   establishCrds = true;
   read = async (ref: { kind: string; name: string; namespace?: string }) =>
@@ -71,6 +73,8 @@ export class FakeCluster implements ClusterPort {
       throw failure;
     }
     this.applied.push(line);
+    const status = this.appliedStatus?.(o);
+    if (status) Object.assign(out, { status });
     if (o.kind === 'CustomResourceDefinition' && this.establishCrds)
       Object.assign(out, { status: { conditions: [{ type: 'Established', status: 'True' }] } });
     // An apply whose intent is only a name (giving fields up) leaves the object as it is.
@@ -78,6 +82,20 @@ export class FakeCluster implements ClusterPort {
     return out;
   }
   ensureNamespace = async () => false;
+  /** `kind/namespace/name` of every real create (hooks with generateName), in order. */
+  created: string[] = [];
+  /** Hook objects a create stores are given this status (a Job Complete, say), as a controller would. */
+  createdStatus?: (o: KubeObject) => unknown;
+  async create(o: KubeObject, opts: { fieldManager: string; dryRun: boolean }) {
+    const name = o.metadata.name || `${o.metadata.generateName ?? ''}${(++this.version).toString(36)}`;
+    const out = { ...o, metadata: { ...o.metadata, name, resourceVersion: String(this.version), uid: name } };
+    if (opts.dryRun) return out;
+    const status = this.createdStatus?.(out);
+    if (status) Object.assign(out, { status });
+    this.created.push(`${o.kind}/${o.metadata.namespace ?? ''}/${name}`);
+    this.live.set(keyString(keyOf(out)), out);
+    return out;
+  }
   async remove(o: KubeObject) {
     const id = keyString(keyOf(o));
     this.removed.push(id);

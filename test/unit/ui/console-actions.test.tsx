@@ -86,7 +86,7 @@ describe('console: sync', () => {
         resources: [
           {
             key: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'backend' },
-            action: 'update',
+            action: 'failed',
             ok: false,
             message: 'field is immutable',
           },

@@ -33,7 +33,7 @@ export class FakeController implements Controller {
       resources: [
         {
           key: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: app },
-          action: 'update',
+          action: 'configured',
           ok: true,
         },
       ],
