@@ -55,7 +55,14 @@ export async function renderRevision(
   const rendered = new Map<string, RenderedApp>();
   for (const app of apps) {
     if (!app.held) continue;
-    rendered.set(app.name, { revision: sha, error: app.held.reason, desired: [], claims: [] });
+    rendered.set(app.name, {
+      revision: sha,
+      error: app.held.reason,
+      desired: [],
+      claims: [],
+      hooks: [],
+      skipped: [],
+    });
     if (app.held.kind === 'invalid' && previous.get(app.name)?.error?.message !== app.held.reason.message)
       events.push({
         app: app.name,
