@@ -407,3 +407,30 @@ spec: {url: ${repo.remote}, ref: {branch: main}}
     assert.equal(webConfig.data?.role, 'web');
   });
 });
+
+test('a repository whose every app is Unmanaged: status lists them and fails, saying nothing here is run', async () => {
+  const repo = await makeRepo({
+    'apps/infra.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${uniqueName('i12-discover-only')}
+spec:
+  source: {repoURL: https://charts.example.test, chart: ingress, targetRevision: 4.1.0}
+  destination: {server: https://kubernetes.default.svc, namespace: ingress}
+`,
+  });
+  try {
+    const r = await statusJson(repo.remote);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.deepEqual(
+      r.apps.map((a) => a.sync),
+      ['Unmanaged'],
+    );
+    assert.match(
+      r.stderr,
+      /no app of this repository is run by driftdeck \(every one is Unmanaged: see its message\)/,
+    );
+  } finally {
+    await repo.cleanup();
+  }
+});
