@@ -34,6 +34,7 @@ async function once<T>(
     await loop.start();
     repoFailure(loop.getSnapshot());
     await waitConnected(loop);
+    if (out) sayDiscovery(loop, out);
     if (out) sayClusterState(loop, out);
     return await work(loop);
   } finally {
@@ -67,6 +68,11 @@ async function waitConnected(loop: Loop, timeoutMs = 15_000): Promise<void> {
   // unreachable
 }
 
+/** What was found to run in a repository without driftdeck.yaml (or in its discover folders), said once. */
+function sayDiscovery(loop: Loop, out: Pick<Out, 'error'>): void {
+  for (const e of loop.getSnapshot().events.filter((x) => x.type === 'discovery')) out.error(e.message);
+}
+
 /** What driftdeck could not read or write of its own state (history, leases), said once on stderr. */
 function sayClusterState(loop: Loop, out: Pick<Out, 'error'>): void {
   const notes = loop.getSnapshot().events.filter((e) => e.type === 'cluster-state');
@@ -92,7 +98,15 @@ export async function status(flags: LoopFlags, out: Out): Promise<number> {
       const apps = loop.getSnapshot().apps;
       if (out.json) out.write(JSON.stringify(apps.map(appJson), null, 2));
       else out.write(statusTable(apps));
-      return apps.every((a) => a.sync === 'Synced' && a.health.status === 'Healthy') ? 0 : 1;
+      // An app driftdeck lists but does not run (another repository, a feature it lacks) is shown with its reason
+      // and left out of the verdict: otherwise `status` of such a repository could never succeed, and a script
+      // could not tell the apps it runs being in sync from never being.
+      const run = apps.filter((a) => a.sync !== 'Unmanaged');
+      if (apps.length > 0 && run.length === 0) {
+        out.error('no app of this repository is run by driftdeck (every one is Unmanaged: see its message)');
+        return 1;
+      }
+      return run.every((a) => a.sync === 'Synced' && a.health.status === 'Healthy') ? 0 : 1;
     },
     out,
   );

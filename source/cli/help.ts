@@ -4,7 +4,8 @@ export const HELP = `
   Usage
     $ driftdeck [console] --repo <url> [--context <ctx>]   open the console (status table when not a terminal)
     $ driftdeck demo                                       local cluster + sample shop repo, then the console
-    $ driftdeck status  [--repo <url>]                     sync and health of every app (exit 1 unless all good)
+    $ driftdeck status  [--repo <url>]                     sync and health of every app (exit 1 unless all
+                                                           good; Unmanaged apps are not counted)
     $ driftdeck diff    <app>                              desired vs live, Secret values masked (exit 1 on changes)
     $ driftdeck sync    <app> [--prune] [--dry-run] [--resource kind/name] [--force-conflicts] [--no-wait]
     $ driftdeck history <app>                              commits touching the app, * marks the deployed one
@@ -16,6 +17,8 @@ export const HELP = `
     --repo <url>         Git remote: path, file://, ssh or https (uses your git credentials)
     --branch <name>      branch to track (default main)
     --path <dir>         one ad-hoc app at this folder instead of driftdeck.yaml (with --app, --namespace)
+                         with neither, a repository without driftdeck.yaml is searched for Argo CD
+                         Applications and Flux Kustomizations and HelmReleases (said once, on stderr)
     --interval <s>       seconds between polls of the remote (default 10)
     credentials in an https URL reach git through its environment, never its command line
     DRIFTDECK_GIT_TIMEOUT=<s>  give up on a Git remote silent this long (default 30)

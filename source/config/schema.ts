@@ -29,6 +29,10 @@
 //           kind: Deployment
 //           jsonPointers: [/spec/replicas]  # required, non-empty, RFC 6901 pointers (start with `/`)
 //   policy: { destinations: ["*"], clusterResources: [{ group: "*", kind: "*" }] }  # optional default, shown here
+//   discover:                            # optional; folders whose Argo CD Applications (argocd) or Flux Kustomizations
+//     - argocd: apps                     #   and HelmReleases (flux) become apps too (source/config/discover/); a
+//     - flux: clusters/prod              #   folder is rendered like an app (a chart of Applications is read too).
+//                                        #   With discover, apps may be left out.
 //
 // The namespace driftdeck-system (leases, sync history) is refused to every app whatever its policy; an app whose
 // namespace its own destinations refuse is an error.
@@ -40,7 +44,8 @@
 
 import { isDns1123Subdomain } from '../engine/names.js';
 
-export const TOP_LEVEL_KEYS = ['apps', 'policy'] as const;
+export const TOP_LEVEL_KEYS = ['apps', 'policy', 'discover'] as const;
+export const DISCOVER_TYPES = ['argocd', 'flux'] as const;
 export const APP_KEYS = ['name', 'path', 'namespace', 'renderer', 'sync', 'ignore', 'policy'] as const;
 export const POLICY_KEYS = ['destinations', 'clusterResources'] as const;
 export const CLUSTER_RESOURCE_KEYS = ['group', 'kind'] as const;

@@ -131,10 +131,46 @@ export interface AppSpec {
   ignore: IgnoreRule[];
   /** Absent: the default policy (any namespace but driftdeck's own, any cluster-scoped kind). */
   policy?: AppPolicy;
+  /**
+   * Every namespaced object goes into `namespace`, even one naming another (Flux's targetNamespace sets
+   * metadata.namespace of all of them); by default `namespace` only fills in objects that name none.
+   */
+  namespaceOverride?: boolean;
+  /** Apps to be Synced and Healthy before this one auto-syncs (Flux's dependsOn); a manual sync is not held. */
+  dependsOn?: string[];
+  /** A discovered app: the Argo CD Application or Flux object it was read from. */
+  definedBy?: AppDefinition;
+  /** A discovered app listed but neither rendered nor synced, and why (at the file and line of its definition). */
+  held?: AppHold;
+}
+
+export interface AppDefinition {
+  kind: 'Application' | 'Kustomization' | 'HelmRelease';
+  file: string;
+  line: number;
+}
+
+/**
+ * `invalid`: its definition is wrong (a path leaving the repository, a bad namespace): an error like a render error.
+ * `unmanaged`: a sound definition driftdeck does not run from this repository (another repository or cluster, a
+ * feature it does not support): shown as Unmanaged with the reason, never a failure of `status`.
+ */
+export interface AppHold {
+  kind: 'invalid' | 'unmanaged';
+  reason: LocatedError;
+}
+
+/** A folder of `driftdeck.yaml`'s `discover` list, read for Argo CD or Flux app definitions. */
+export interface DiscoverFolder {
+  type: 'argocd' | 'flux';
+  path: string;
+  /** Where it is written, `driftdeck.yaml:4`. */
+  at: string;
 }
 
 export interface RepoConfig {
   apps: AppSpec[];
+  discover?: DiscoverFolder[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -153,8 +189,11 @@ export type RenderResult = { ok: true; manifests: RenderedManifest[] } | { ok: f
 /** Per-resource comparison result. */
 export type ResourceSyncStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extraneous' | 'Error';
 
-/** Per-app comparison result. `Error` means the app could not be compared (render error, cluster unreachable). */
-export type AppSyncStatus = 'Synced' | 'OutOfSync' | 'Unknown' | 'Error';
+/**
+ * Per-app comparison result. `Error` means the app could not be compared (render error, cluster unreachable);
+ * `Unmanaged` is a discovered app driftdeck lists but does not run (AppSpec.held).
+ */
+export type AppSyncStatus = 'Synced' | 'OutOfSync' | 'Unknown' | 'Error' | 'Unmanaged';
 
 /** Ordered from best to worst; an app takes the worst of its resources. */
 export const HEALTH_ORDER = [
@@ -318,6 +357,8 @@ export type EventType =
   /** driftdeck's own state in the cluster (sync history, leases) could not be read or written as it should. */
   | 'cluster-state'
   | 'revert'
+  /** What driftdeck found to run when the repository has no driftdeck.yaml, or what its discover folders hold. */
+  | 'discovery'
   | 'status';
 
 export interface RolloutEvent {

@@ -95,6 +95,7 @@ export function prepareDesired(
     manifests.map((m) => m.object),
     app.namespace,
     isNamespaced,
+    app.namespaceOverride === true,
   );
   return objects.map((obj, i) => ({
     object: withDesiredHash(markOwned(obj, app.name, keyOf(obj))),

@@ -127,6 +127,10 @@ export class Loop implements Controller {
       return;
     }
     this.configError = undefined;
+    if (loaded.notice && loaded.notice !== this.notice) {
+      this.notice = loaded.notice;
+      this.emit({ app: '', level: 'info', type: 'discovery', message: loaded.notice });
+    }
     this.apps = loaded.apps.map((a) => {
       const auto = this.autoOverrides.get(a.name);
       return auto === undefined ? a : { ...a, sync: { ...a.sync, auto } };
@@ -162,6 +166,8 @@ export class Loop implements Controller {
   }
 
   private readonly autoOverrides = new Map<string, boolean>();
+  /** What the app definitions said was found, last time: said again only when it changes. */
+  private notice?: string;
 
   // -- Compare --------------------------------------------------------------------------------------------------
 
@@ -305,6 +311,10 @@ export class Loop implements Controller {
   async sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {
     if (!options.dryRun) this.refuseReadonly('sync');
     const spec = this.appSpec(app);
+    if (spec.held?.kind === 'unmanaged')
+      throw new Error(
+        `not syncing ${app}: driftdeck does not run it: ${formatLocatedError(spec.held.reason)}`,
+      );
     const refusal = syncRefusal(app, {
       configError: this.configError,
       renderError: this.rendered.get(app)?.error,

@@ -48,9 +48,29 @@ export async function renderRevision(
 ): Promise<{ rendered: Map<string, RenderedApp>; events: Array<Omit<RolloutEvent, 'time'>> }> {
   const { sha, dir, apps, cluster, previous } = input;
   const events: Array<Omit<RolloutEvent, 'time'>> = [];
+  // A held app (a discovered definition driftdeck does not run) is not rendered: its reason is its error.
   const results = await Promise.all(
-    apps.map(async (app) => [app, await input.render(dir, app, sha)] as const),
+    apps.filter((app) => !app.held).map(async (app) => [app, await input.render(dir, app, sha)] as const),
   );
+  const rendered = new Map<string, RenderedApp>();
+  for (const app of apps) {
+    if (!app.held) continue;
+    rendered.set(app.name, {
+      revision: sha,
+      error: app.held.reason,
+      desired: [],
+      claims: [],
+      hooks: [],
+      skipped: [],
+    });
+    if (app.held.kind === 'invalid' && previous.get(app.name)?.error?.message !== app.held.reason.message)
+      events.push({
+        app: app.name,
+        level: 'error',
+        type: 'render-error',
+        message: formatLocatedError(app.held.reason),
+      });
+  }
   const kinds = results.flatMap(([, r]) => (r.ok ? r.manifests.map((m) => m.object) : []));
   // Discovery decides which kinds are namespaced; a kind the server does not know is an error of its own.
   const { unknown, invalid = {} } = await cluster
@@ -61,7 +81,6 @@ export async function renderRevision(
       r.ok ? [[app.name, crdDefinitions(r.manifests.map((m) => m.object))] as const] : [],
     ),
   );
-  const rendered = new Map<string, RenderedApp>();
   for (const [app, r] of results) {
     const before = previous.get(app.name);
     const fail = (error: LocatedError, claims = before?.claims ?? []) => {
