@@ -18,7 +18,7 @@ export interface RevertConfirmProps {
   theme: Theme;
 }
 
-/** `y/Enter`: the dialog's keys as the keymap has them, so an override is what the dialog says. */
+/** `Enter/y `: a command's keys as the keymap has them, so an override is what the dialog says. */
 const keysOf = (keymap: Keymap, id: CommandId) => `${keymap[id].keys.map(keyLabel).join('/')} `;
 
 /**
