@@ -13,7 +13,9 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import { BROKEN_TAG_SUFFIX, FAIL_ANNOTATION } from '../../source/localcluster/kwok-stages.js';
+import { driftdeck } from '../support/cli.js';
 import { createNamespace, eventually, kubeConfig } from '../support/cluster.js';
+import { appsFile, makeRepo, deployment as repoDeployment } from '../support/repo.js';
 
 let ns: Awaited<ReturnType<typeof createNamespace>>;
 const kc = () => kubeConfig();
@@ -123,6 +125,26 @@ describe('kwok stages of the local cluster', () => {
     });
     assert.equal(condition(d, 'Available'), 'False');
     assert.equal(d.status?.availableReplicas ?? 0, 0);
+  });
+
+  it('driftdeck says why the broken Deployment does not become Healthy: its pod is in ImagePullBackOff', async () => {
+    const repo = await makeRepo({
+      'driftdeck.yaml': appsFile([{ name: 'brokenweb', path: 'apps/web', namespace: ns.name }]),
+      'apps/web/deployment.yaml': repoDeployment(
+        'shopweb',
+        `registry.example.test/shop:2.0${BROKEN_TAG_SUFFIX}`,
+        1,
+      ),
+    });
+    try {
+      const sync = await driftdeck(['sync', 'brokenweb', '--repo', repo.remote, '--timeout', '20']);
+      assert.equal(sync.code, 1, 'never Healthy');
+      assert.match(sync.stdout, /Deployment\/shopweb\s+create\s+ok/);
+      assert.match(sync.stderr, /ERROR Pod\/shopweb-\S+ .*ImagePullBackOff \(Back-off pulling image/);
+      assert.match(sync.stderr, /did not become Healthy within 20s/);
+    } finally {
+      await repo.cleanup();
+    }
   });
 
   it('a plain Deployment rolls out, and a deleted pod goes away and is replaced', async () => {
