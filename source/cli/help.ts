@@ -9,7 +9,8 @@ export const HELP = `
     $ driftdeck diff    <app>                              desired vs live, Secret values masked (exit 1 on changes)
     $ driftdeck sync    <app> [--prune] [--dry-run] [--resource kind/name] [--force-conflicts] [--no-wait]
     $ driftdeck history <app>                              commits touching the app, * marks the deployed one
-    $ driftdeck revert  <sha> [--yes]                      git revert, pushed to the branch (never forced)
+    $ driftdeck revert  <sha> [--yes] [--sync <app>]       git revert, pushed to the branch (never forced);
+                                                           --sync then syncs <app> at the revert commit
     $ driftdeck agent                                      the watch loop without a screen, one JSON line per event
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
@@ -44,6 +45,7 @@ export const HELP = `
     $ driftdeck sync backend --repo ./deploy --resource Deployment/backend
     $ driftdeck history backend --repo ./deploy
     $ driftdeck revert 3f2a9c1 --repo ./deploy --yes
+    $ driftdeck revert 3f2a9c1 --repo ./deploy --sync backend   (backend's auto-sync is off)
     $ driftdeck agent --repo ./deploy --interval 5 | jq .
     $ driftdeck cluster up && driftdeck cluster status
 `;

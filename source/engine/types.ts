@@ -401,6 +401,12 @@ export interface RevertOutcome {
   retries: number;
 }
 
+/** A revert pushed, then the app synced at the revert commit (its auto-sync being off, nothing else would). */
+export interface RevertAndSyncOutcome {
+  revert: RevertOutcome;
+  sync: SyncRecord;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // What the console and the headless CLI read (a snapshot) and send (commands)
 
@@ -466,6 +472,8 @@ export interface Controller {
   /** Commit to revert, with the branch and message it would push, for the confirmation. */
   describeRevert(sha: string): Promise<{ commit: Commit; branch: string; message: string }>;
   revert(sha: string): Promise<RevertOutcome>;
+  /** Revert, wait until the loop has loaded the revert commit, then sync `app` at it (prune off). */
+  revertAndSync(sha: string, app: string): Promise<RevertAndSyncOutcome>;
   /** Poll Git now; `hard` also relists the cluster and drops the diff cache. */
   refresh(hard: boolean): Promise<void>;
   setAutoSync(app: string, on: boolean): void;

@@ -9,6 +9,7 @@ import type {
   Controller,
   HistoryEntry,
   LocatedError,
+  RevertAndSyncOutcome,
   RevertOutcome,
   RolloutEvent,
   Snapshot,
@@ -371,6 +372,35 @@ export class Loop implements Controller {
     });
     await this.poll();
     return outcome;
+  }
+
+  /**
+   * "Revert and sync", for an app whose auto-sync is off: nothing else would roll the revert out. Everything that
+   * can refuse is asked before the push, so a refusal leaves nothing half done; the sync is at the revert commit
+   * itself, never at whatever the branch holds by then.
+   */
+  async revertAndSync(sha: string, app: string): Promise<RevertAndSyncOutcome> {
+    this.refuseReadonly('revert');
+    const spec = this.appSpec(app);
+    if (this.opts.autoSync && spec.sync.auto)
+      throw new Error(`auto-sync is on for ${app}: revert alone, and the loop syncs the revert commit`);
+    if (this.busy.has(app)) throw new Error(`${app} is being synced; try again when it has finished`);
+    const revert = await this.revert(sha);
+    await this.untilLoaded(revert.newSha);
+    if (this.gitWatch.head !== revert.newSha)
+      throw new Error(
+        `the revert ${revert.newSha.slice(0, 7)} is pushed, but the branch is now at ${this.gitWatch.head?.slice(0, 7) ?? 'an unknown commit'}: ${app} was not synced; sync it once you have looked`,
+      );
+    const record = await this.sync(app, { prune: false, dryRun: false, forceConflicts: false });
+    return { revert, sync: record };
+  }
+
+  /** A poll already running when the revert was pushed may have missed it: asks again, a few times. */
+  private async untilLoaded(sha: string): Promise<void> {
+    for (let attempt = 0; attempt < 5 && this.gitWatch.head !== sha; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
+      await this.poll();
+    }
   }
 
   async refresh(hard: boolean): Promise<void> {
