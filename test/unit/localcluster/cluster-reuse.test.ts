@@ -54,6 +54,7 @@ before(async () => {
     kwokctl: bin('kwokctl'),
     helm: bin('helm'),
     kustomize: bin('kustomize'),
+    jsonnet: bin('driftdeck-jsonnet'),
   };
 });
 after(async () => {
