@@ -6,7 +6,7 @@ import type { AppState, RolloutEvent, Snapshot, SyncOptions } from '../engine/ty
 import type { Loop } from '../loop/index.js';
 import { waitHealthy } from '../loop/wait.js';
 import { eventLine, formatAppError, historyTable, statusTable, syncSummary } from './format.js';
-import { gitPort, gitSource, type LoopFlags, makeLoop, type SourceFlags, UsageError } from './wire.js';
+import { gitPort, gitSource, type LoopFlags, makeLoop, UsageError } from './wire.js';
 
 export interface Out {
   write(text: string): void;
@@ -34,6 +34,7 @@ async function once<T>(
     await loop.start();
     repoFailure(loop.getSnapshot());
     await waitConnected(loop);
+    if (out) sayDiscovery(loop, out);
     if (out) sayClusterState(loop, out);
     return await work(loop);
   } finally {
@@ -67,6 +68,11 @@ async function waitConnected(loop: Loop, timeoutMs = 15_000): Promise<void> {
   // unreachable
 }
 
+/** What was found to run in a repository without driftdeck.yaml (or in its discover folders), said once. */
+function sayDiscovery(loop: Loop, out: Pick<Out, 'error'>): void {
+  for (const e of loop.getSnapshot().events.filter((x) => x.type === 'discovery')) out.error(e.message);
+}
+
 /** What driftdeck could not read or write of its own state (history, leases), said once on stderr. */
 function sayClusterState(loop: Loop, out: Pick<Out, 'error'>): void {
   const notes = loop.getSnapshot().events.filter((e) => e.type === 'cluster-state');
@@ -92,7 +98,15 @@ export async function status(flags: LoopFlags, out: Out): Promise<number> {
       const apps = loop.getSnapshot().apps;
       if (out.json) out.write(JSON.stringify(apps.map(appJson), null, 2));
       else out.write(statusTable(apps));
-      return apps.every((a) => a.sync === 'Synced' && a.health.status === 'Healthy') ? 0 : 1;
+      // An app driftdeck lists but does not run (another repository, a feature it lacks) is shown with its reason
+      // and left out of the verdict: otherwise `status` of such a repository could never succeed, and a script
+      // could not tell the apps it runs being in sync from never being.
+      const run = apps.filter((a) => a.sync !== 'Unmanaged');
+      if (apps.length > 0 && run.length === 0) {
+        out.error('no app of this repository is run by driftdeck (every one is Unmanaged: see its message)');
+        return 1;
+      }
+      return run.every((a) => a.sync === 'Synced' && a.health.status === 'Healthy') ? 0 : 1;
     },
     out,
   );
@@ -190,6 +204,7 @@ export async function sync(
         dryRun: s.dryRun,
         forceConflicts: s.forceConflicts,
         resources: s.resource,
+        stepTimeoutMs: s.timeout * 1000,
       };
       const stopFollowing = out.json ? () => undefined : followEvents(loop, app.name, out);
       try {
@@ -268,42 +283,106 @@ export async function history(flags: LoopFlags, name: string | undefined, out: O
   );
 }
 
-export async function revert(
-  flags: SourceFlags & { readonly: boolean },
-  sha: string | undefined,
+/** Asks on the terminal unless --yes; false (and "nothing was pushed" said) when the person did not agree. */
+async function agreed(
+  plan: { commit: { sha: string; shortSha: string; subject: string }; branch: string; message: string },
   yes: boolean,
+  then: string,
+  out: Out,
+): Promise<boolean> {
+  if (yes) return true;
+  if (!process.stdin.isTTY)
+    throw new UsageError(`not reverting ${plan.commit.shortSha} without confirmation: pass --yes`);
+  out.error(
+    `Revert ${plan.commit.sha} "${plan.commit.subject}" and push to ${plan.branch}${then}?\n\n${plan.message}\n`,
+  );
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question('Type yes to push the revert: ');
+  rl.close();
+  if (answer.trim().toLowerCase() === 'yes') return true;
+  out.error('nothing was pushed');
+  return false;
+}
+
+export interface RevertFlags {
+  yes: boolean;
+  /** `--sync <app>`: after the push, sync this app at the revert commit (for an app whose auto-sync is off). */
+  sync?: string;
+  wait: boolean;
+  timeout: number;
+}
+
+export async function revert(
+  flags: LoopFlags,
+  sha: string | undefined,
+  r: RevertFlags,
   out: Out,
 ): Promise<number> {
   if (!sha) throw new UsageError('name the commit to revert: driftdeck revert <sha> --repo <url>');
   if (flags.readonly) throw new UsageError('read-only: revert is disabled (started with --readonly)');
+  if (r.sync !== undefined) return revertAndSync(flags, sha, { ...r, sync: r.sync }, out);
   const git = gitPort(gitSource(flags));
   // Asked first as the loop asks it, so an unreachable repository is reported in the agent's words.
   await git.poll();
   // The argument is resolved once: a ref such as origin/main may move while the person reads the question, and
   // what is reverted is the commit they were shown, by its full hash.
   const plan = await git.describeRevert(sha);
-  const confirmed = plan.commit.sha;
-  if (!yes) {
-    if (!process.stdin.isTTY)
-      throw new UsageError(`not reverting ${plan.commit.shortSha} without confirmation: pass --yes`);
-    out.error(
-      `Revert ${confirmed} "${plan.commit.subject}" and push to ${plan.branch}?\n\n${plan.message}\n`,
-    );
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    const answer = await rl.question('Type yes to push the revert: ');
-    rl.close();
-    if (answer.trim().toLowerCase() !== 'yes') {
-      out.error('nothing was pushed');
-      return 1;
-    }
-  }
-  const outcome = await git.revert(confirmed);
+  if (!(await agreed(plan, r.yes, '', out))) return 1;
+  const outcome = await git.revert(plan.commit.sha);
   out.write(
     out.json
       ? JSON.stringify(outcome, null, 2)
       : `reverted ${outcome.revertedSha.slice(0, 7)} with ${outcome.newSha.slice(0, 7)}, pushed to ${outcome.branch}`,
   );
   return 0;
+}
+
+/**
+ * `revert <sha> --sync <app>`: the console's "revert and sync". The app is checked before anything is pushed; the
+ * sync is at the revert commit and waits for health as `sync` does. Exit 1 when the sync failed or never became
+ * healthy (the revert is pushed all the same, and said so).
+ */
+async function revertAndSync(
+  flags: LoopFlags,
+  sha: string,
+  r: RevertFlags & { sync: string },
+  out: Out,
+): Promise<number> {
+  if (!r.sync) throw new UsageError('--sync needs the app to sync: driftdeck revert <sha> --sync <app>');
+  return once(
+    { ...flags, watch: r.wait },
+    async (loop) => {
+      const app = pickApp(loop, r.sync);
+      const plan = await loop.describeRevert(sha);
+      if (!(await agreed(plan, r.yes, `, then sync ${app.name}`, out))) return 1;
+      const stopFollowing = out.json ? () => undefined : followEvents(loop, app.name, out);
+      try {
+        const done = await loop.revertAndSync(plan.commit.sha, app.name);
+        let healthy: AppState | undefined;
+        let waitError: string | undefined;
+        if (r.wait && done.sync.result === 'Succeeded')
+          healthy = await waitHealthy(loop, app.name, r.timeout * 1000).catch((err: Error) => {
+            waitError = err.message;
+            return undefined;
+          });
+        stopFollowing();
+        if (out.json) out.write(JSON.stringify({ ...done, health: healthy?.health, waitError }, null, 2));
+        else {
+          const { revert } = done;
+          out.write(
+            `reverted ${revert.revertedSha.slice(0, 7)} with ${revert.newSha.slice(0, 7)}, pushed to ${revert.branch}`,
+          );
+          out.write(syncSummary(done.sync));
+          if (waitError) out.error(waitError);
+          else if (healthy) out.write(`${app.name} is Synced and Healthy at ${revert.newSha.slice(0, 7)}`);
+        }
+        return done.sync.result === 'Failed' || waitError ? 1 : 0;
+      } finally {
+        stopFollowing();
+      }
+    },
+    out,
+  );
 }
 
 /** The loop without a screen: one JSON line per event (and per app status change) until stopped. */

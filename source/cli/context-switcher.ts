@@ -63,6 +63,10 @@ export class ContextSwitcher implements Controller {
     return this.loop.revert(sha);
   }
 
+  revertAndSync(sha: string, app: string) {
+    return this.loop.revertAndSync(sha, app);
+  }
+
   refresh(hard: boolean): Promise<void> {
     return this.loop.refresh(hard);
   }

@@ -1,6 +1,6 @@
 // Plain-text tables and lines for the headless commands (`--output table`).
 import { terminalText } from '../engine/terminal-text.js';
-import type { AppState, HistoryEntry, RolloutEvent, SyncRecord } from '../engine/types.js';
+import type { AppState, HistoryEntry, PlannedTask, RolloutEvent, SyncRecord } from '../engine/types.js';
 
 /**
  * Columns padded to their widest cell. Cells are subjects, names and server messages: each is made one line of
@@ -59,12 +59,28 @@ export function historyTable(entries: HistoryEntry[]): string {
 
 export function syncSummary(r: SyncRecord): string {
   const rows = r.resources.map((x) => [
+    x.phase ?? '',
+    x.wave === undefined ? '' : String(x.wave),
     `${x.key.kind}/${x.key.name}`,
     x.action,
     x.ok ? 'ok' : 'FAILED',
     x.message ?? '',
   ]);
-  return `${table(['RESOURCE', 'ACTION', 'RESULT', 'MESSAGE'], rows)}\n\n${r.app} at ${short(r.revision)}: ${r.result} (${r.message})`;
+  const results = table(['PHASE', 'WAVE', 'RESOURCE', 'ACTION', 'RESULT', 'MESSAGE'], rows);
+  return `${r.plan ? `${planTable(r.plan)}\n\n` : ''}${results}\n\n${r.app} at ${short(r.revision)}: ${r.result} (${r.message})`;
+}
+
+/** The plan of a sync, every task in the order it runs. */
+export function planTable(plan: readonly PlannedTask[]): string {
+  const rows = plan.map((t, i) => [
+    String(i + 1),
+    t.phase,
+    String(t.wave),
+    t.operation,
+    `${t.key.kind}/${t.key.name}`,
+    t.why,
+  ]);
+  return `Plan:\n${table(['#', 'PHASE', 'WAVE', 'OPERATION', 'RESOURCE', 'WHY'], rows)}`;
 }
 
 /** One event as one line: a message of several lines (a server's) is joined, and its controls are made visible. */

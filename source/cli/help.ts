@@ -4,11 +4,13 @@ export const HELP = `
   Usage
     $ driftdeck [console] --repo <url> [--context <ctx>]   open the console (status table when not a terminal)
     $ driftdeck demo                                       local cluster + sample shop repo, then the console
-    $ driftdeck status  [--repo <url>]                     sync and health of every app (exit 1 unless all good)
+    $ driftdeck status  [--repo <url>]                     sync and health of every app (exit 1 unless all
+                                                           good; Unmanaged apps are not counted)
     $ driftdeck diff    <app>                              desired vs live, Secret values masked (exit 1 on changes)
     $ driftdeck sync    <app> [--prune] [--dry-run] [--resource kind/name] [--force-conflicts] [--no-wait]
     $ driftdeck history <app>                              commits touching the app, * marks the deployed one
-    $ driftdeck revert  <sha> [--yes]                      git revert, pushed to the branch (never forced)
+    $ driftdeck revert  <sha> [--yes] [--sync <app>]       git revert, pushed to the branch (never forced);
+                                                           --sync then syncs <app> at the revert commit
     $ driftdeck agent                                      the watch loop without a screen, one JSON line per event
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
@@ -16,6 +18,8 @@ export const HELP = `
     --repo <url>         Git remote: path, file://, ssh or https (uses your git credentials)
     --branch <name>      branch to track (default main)
     --path <dir>         one ad-hoc app at this folder instead of driftdeck.yaml (with --app, --namespace)
+                         with neither, a repository without driftdeck.yaml is searched for Argo CD
+                         Applications and Flux Kustomizations and HelmReleases (said once, on stderr)
     --interval <s>       seconds between polls of the remote (default 10)
     credentials in an https URL reach git through its environment, never its command line
     DRIFTDECK_GIT_TIMEOUT=<s>  give up on a Git remote silent this long (default 30)
@@ -30,7 +34,7 @@ export const HELP = `
     --output, -o         table | json
     --readonly           refuse sync, revert and auto-sync changes
     --yes, -y            revert without asking
-    --timeout <s>        how long sync waits for Healthy (default 300)
+    --timeout <s>        how long sync waits for Healthy, and for each wave and hook (default 300)
 
   Examples
     $ driftdeck demo
@@ -41,6 +45,7 @@ export const HELP = `
     $ driftdeck sync backend --repo ./deploy --resource Deployment/backend
     $ driftdeck history backend --repo ./deploy
     $ driftdeck revert 3f2a9c1 --repo ./deploy --yes
+    $ driftdeck revert 3f2a9c1 --repo ./deploy --sync backend   (backend's auto-sync is off)
     $ driftdeck agent --repo ./deploy --interval 5 | jq .
     $ driftdeck cluster up && driftdeck cluster status
 `;

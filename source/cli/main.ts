@@ -28,6 +28,7 @@ const cli = meow(HELP, {
     wait: { type: 'boolean', default: true },
     timeout: { type: 'number', default: 300 },
     yes: { type: 'boolean', shortFlag: 'y', default: false },
+    sync: { type: 'string' },
     nodes: { type: 'number', default: 3 },
     name: { type: 'string' },
     reset: { type: 'boolean', default: false },
@@ -101,7 +102,12 @@ async function main(): Promise<number> {
     case 'history':
       return history(loopFlags, args[0], out);
     case 'revert':
-      return revert(loopFlags, args[0], f.yes, out);
+      return revert(
+        loopFlags,
+        args[0],
+        { yes: f.yes, ...(f.sync !== undefined ? { sync: f.sync } : {}), wait: f.wait, timeout: f.timeout },
+        out,
+      );
     case 'agent':
       return agent(loopFlags, out);
     case 'cluster':

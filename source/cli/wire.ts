@@ -1,12 +1,13 @@
 // Builds the real adapters from command-line flags and hands them to the loop. The only place that knows every edge.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { adHocApp, formatLocatedError, parseRepoConfig } from '../config/index.js';
+import { adHocApp } from '../config/index.js';
+import { loadRepoApps } from '../config/repo-apps.js';
 import type { GitPort } from '../engine/ports.js';
 import { GitSource } from '../git/index.js';
 import { KubeCluster } from '../kube/index.js';
 import { cachePaths } from '../localcluster/paths.js';
+import { COMPONENTS } from '../localcluster/versions.js';
 import { type AppsResult, Loop } from '../loop/index.js';
 import type { RenderTools } from '../render/index.js';
 import { ManifestCache, renderApp } from '../render/index.js';
@@ -91,7 +92,11 @@ export function gitPort(source: GitSource): GitPort {
   };
 }
 
-/** helm, kustomize and kubectl from PATH, else the ones `driftdeck cluster tools` built into the cache. */
+/**
+ * helm, kustomize and kubectl from PATH, else the ones `driftdeck cluster tools` built into the cache.
+ * driftdeck-jsonnet is driftdeck's own: the one built from this driftdeck's source first (its cache folder carries a
+ * digest of it), and only then one on PATH or linked in the tools folder, which another version may have built.
+ */
 export function renderTools(): RenderTools {
   const find = (name: string): string | undefined => {
     for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -108,6 +113,10 @@ export function renderTools(): RenderTools {
   if (helm) tools.helm = helm;
   if (kustomize) tools.kustomize = kustomize;
   if (kubectl) tools.kubectl = kubectl;
+  const own = COMPONENTS.find((c) => c.id === 'driftdeck-jsonnet');
+  const built = own ? join(cachePaths().bin(own), 'driftdeck-jsonnet') : undefined;
+  const jsonnet = built && existsSync(built) ? built : find('driftdeck-jsonnet');
+  if (jsonnet) tools.jsonnet = jsonnet;
   return tools;
 }
 
@@ -120,32 +129,26 @@ export function appsLoader(flags: SourceFlags): (dir: string) => Promise<AppsRes
     });
     return async () => ({ ok: true, apps: [app] });
   }
-  return async (dir) => {
-    const file = join(dir, 'driftdeck.yaml');
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      return {
-        ok: false,
-        error: {
-          file: 'driftdeck.yaml',
-          message:
-            'the repository has no driftdeck.yaml at its root; add one, or name a single app with --path and --app',
-        },
-      };
-    }
-    const parsed = parseRepoConfig(text, 'driftdeck.yaml');
-    if (parsed.ok) return { ok: true, apps: parsed.config.apps };
-    const [first, ...rest] = parsed.errors;
-    return {
-      ok: false,
-      error: {
-        ...first!,
-        message: `${first!.message}${rest.length ? ` (and ${rest.length} more: ${rest.map(formatLocatedError).join('; ')})` : ''}`,
-      },
-    };
-  };
+  const tools = renderTools();
+  const repoUrl = flags.repo ?? '';
+  return (dir) =>
+    loadRepoApps(dir, {
+      repoUrl,
+      branch: flags.branch,
+      renderFolder: (root, folder) =>
+        renderApp(
+          root,
+          {
+            name: 'discover',
+            path: folder,
+            namespace: 'default',
+            renderer: { type: 'auto', recurse: true },
+            sync: { auto: false, prune: false, selfHeal: false },
+            ignore: [],
+          },
+          tools,
+        ),
+    });
 }
 
 /** Beside the Git cache of the remote: every command and console on this machine that reads it shares it. */

@@ -1,5 +1,6 @@
 import { isMap } from 'yaml';
 import type { AppSpec, IgnoreRule, RendererOptions, SyncPolicy } from '../engine/types.js';
+import { readJsonnet } from './jsonnet-spec.js';
 import { appNamespaceProblem, type PolicyRules, readPolicy, resolvePolicy } from './policy-spec.js';
 import { checkRepoPath } from './repo-path.js';
 import {
@@ -74,6 +75,7 @@ function readRenderer(r: YamlReader, entry: Entry, appPath: string): RendererOpt
   onlyFor('valueFiles', ['helm', 'auto']);
   onlyFor('values', ['helm', 'auto']);
   onlyFor('recurse', ['directory', 'auto']);
+  onlyFor('jsonnet', ['directory', 'auto']);
 
   const releaseEntry = r.field(fields, 'releaseName', entry);
   const releaseName = r.string(releaseEntry, false, RELEASE_NAME_EXPECTED);
@@ -97,6 +99,8 @@ function readRenderer(r: YamlReader, entry: Entry, appPath: string): RendererOpt
   }
   const recurse = r.boolean(r.field(fields, 'recurse', entry));
   if (recurse !== undefined) out.recurse = recurse;
+  const jsonnet = readJsonnet(r, r.field(fields, 'jsonnet', entry));
+  if (jsonnet) out.jsonnet = jsonnet;
   return out;
 }
 

@@ -1,8 +1,9 @@
 import { isMap, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
-import type { AppSpec, LocatedError, RepoConfig } from '../engine/types.js';
+import type { AppSpec, DiscoverFolder, LocatedError, RepoConfig } from '../engine/types.js';
 import { readApp } from './app-spec.js';
 import { readPolicy } from './policy-spec.js';
-import { isDnsLabel, TOP_LEVEL_KEYS } from './schema.js';
+import { checkRepoPath } from './repo-path.js';
+import { DISCOVER_TYPES, isDnsLabel, TOP_LEVEL_KEYS } from './schema.js';
 import { duplicateKeys } from './unique-keys.js';
 import { type Entry, isEmpty, YamlReader } from './yaml-reader.js';
 import { describeDuplicateKey, describeYamlError } from './yaml-syntax.js';
@@ -56,8 +57,9 @@ function parseText(text: string, file: string): RepoConfigResult {
   }
   const fields = r.mapping(root, TOP_LEVEL_KEYS, 'a mapping with an apps list');
   const defaults = fields ? readPolicy(r, r.field(fields, 'policy', root)) : undefined;
+  const discover = fields ? readDiscover(r, r.field(fields, 'discover', root)) : undefined;
   const appsEntry = fields ? r.field(fields, 'apps', root) : undefined;
-  const items = appsEntry ? r.list(appsEntry, true, 'a list of apps') : undefined;
+  const items = appsEntry ? r.list(appsEntry, discover === undefined, 'a list of apps') : undefined;
 
   const apps: AppSpec[] = [];
   const seen = new Map<string, { field: string; line: number | undefined }>();
@@ -79,7 +81,30 @@ function parseText(text: string, file: string): RepoConfigResult {
     );
   }
   if (r.errors.length > 0) return { ok: false, errors: sortByPosition(r.errors) };
-  return { ok: true, config: { apps } };
+  return { ok: true, config: { apps, ...(discover ? { discover } : {}) } };
+}
+
+/** `discover: [{argocd: apps}, {flux: clusters/prod}]`: folders confined to the repository like app paths. */
+function readDiscover(r: YamlReader, entry: Entry): DiscoverFolder[] | undefined {
+  if (entry.missing) return undefined;
+  const expected = 'a list of folders to discover apps from, such as [{argocd: apps}, {flux: clusters/prod}]';
+  const out: DiscoverFolder[] = [];
+  for (const item of r.list(entry, true, expected) ?? []) {
+    const before = r.errors.length;
+    const fields = r.mapping(item, DISCOVER_TYPES, 'a mapping with one key, argocd or flux, naming a folder');
+    if (!fields || r.errors.length > before) continue;
+    if (fields.size !== 1) {
+      r.error(item, `expected one key (argocd or flux) per item, got ${fields.size}`);
+      continue;
+    }
+    const [type, value] = [...fields][0]!;
+    const raw = r.string(value, true, 'a folder relative to the repository root');
+    if (raw === undefined) continue;
+    const checked = checkRepoPath(raw);
+    if (!checked.ok) r.error(value, checked.problem);
+    else out.push({ type: type as DiscoverFolder['type'], path: checked.path, at: r.where(value) });
+  }
+  return out;
 }
 
 function syntaxError(e: YAMLError, text: string, file: string, lineCounter: LineCounter): LocatedError {

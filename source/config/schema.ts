@@ -13,6 +13,12 @@
 //       #   valueFiles: [values-prod.yaml] # helm only; relative to the app path, must stay inside the repo
 //       #   values: { replicas: 3 }      # helm only; a mapping merged after the values files
 //       #   recurse: true                # directory only; descend into sub-folders (default true)
+//       #   jsonnet:                     # directory only; for its *.jsonnet files, as Argo CD's directory.jsonnet
+//       #     tlas: [{ name: env, value: prod }]        # top-level arguments; name an identifier, value a string,
+//       #     extVars: [{ name: replicas, value: "3", code: true }]  # code: true reads value as Jsonnet code
+//       #     libs: [vendor]             # library folders relative to the repo root, must stay inside the repo
+//       #     # values may name Argo CD's build environment: $ARGOCD_APP_NAME, $ARGOCD_APP_NAMESPACE,
+//       #     # $ARGOCD_APP_REVISION(_SHORT, _SHORT_8), $ARGOCD_APP_SOURCE_PATH; $$ is a literal $
 //       sync: { auto: false, prune: false, selfHeal: false }   # optional; each key optional, default false
 //       policy:                          # optional; overrides the top-level policy rule by rule
 //         destinations: [web, web-*]     #   namespace globs (`*`, `?`); `!kube-*` refuses what it matches
@@ -23,22 +29,29 @@
 //           kind: Deployment
 //           jsonPointers: [/spec/replicas]  # required, non-empty, RFC 6901 pointers (start with `/`)
 //   policy: { destinations: ["*"], clusterResources: [{ group: "*", kind: "*" }] }  # optional default, shown here
+//   discover:                            # optional; folders whose Argo CD Applications (argocd) or Flux Kustomizations
+//     - argocd: apps                     #   and HelmReleases (flux) become apps too (source/config/discover/); a
+//     - flux: clusters/prod              #   folder is rendered like an app (a chart of Applications is read too).
+//                                        #   With discover, apps may be left out.
 //
 // The namespace driftdeck-system (leases, sync history) is refused to every app whatever its policy; an app whose
 // namespace its own destinations refuse is an error.
 //
 // Rules: unknown keys are errors (typos must not pass silently); YAML 1.2 core schema, so `yes`/`no` are strings
 // and are refused where a boolean is expected; one document per file; helm options on a directory or kustomize app
-// (or `recurse` on a helm or kustomize app) are errors. Every error carries file, line, column and a field path
-// such as `apps[1].sync.auto`.
+// (or `recurse` or `jsonnet` on a helm or kustomize app) are errors. Every error carries file, line, column and a
+// field path such as `apps[1].sync.auto`.
 
 import { isDns1123Subdomain } from '../engine/names.js';
 
-export const TOP_LEVEL_KEYS = ['apps', 'policy'] as const;
+export const TOP_LEVEL_KEYS = ['apps', 'policy', 'discover'] as const;
+export const DISCOVER_TYPES = ['argocd', 'flux'] as const;
 export const APP_KEYS = ['name', 'path', 'namespace', 'renderer', 'sync', 'ignore', 'policy'] as const;
 export const POLICY_KEYS = ['destinations', 'clusterResources'] as const;
 export const CLUSTER_RESOURCE_KEYS = ['group', 'kind'] as const;
-export const RENDERER_KEYS = ['type', 'releaseName', 'valueFiles', 'values', 'recurse'] as const;
+export const RENDERER_KEYS = ['type', 'releaseName', 'valueFiles', 'values', 'recurse', 'jsonnet'] as const;
+export const JSONNET_KEYS = ['tlas', 'extVars', 'libs'] as const;
+export const JSONNET_VARIABLE_KEYS = ['name', 'value', 'code'] as const;
 export const SYNC_KEYS = ['auto', 'prune', 'selfHeal'] as const;
 export const IGNORE_KEYS = ['group', 'kind', 'namespace', 'name', 'jsonPointers'] as const;
 export const RENDERER_TYPES = ['auto', 'directory', 'kustomize', 'helm'] as const;

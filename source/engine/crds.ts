@@ -24,7 +24,7 @@ export const isCrd = (obj: { apiVersion?: string; kind?: string }) =>
 /** True when a sync created a CRD: custom resources of its kind were not watched before (the kind was unknown). */
 export const createdCrd = (record: { resources: readonly ResourceResult[] }) =>
   record.resources.some(
-    (r) => r.ok && r.action === 'create' && isCrd({ apiVersion: r.apiVersion, kind: r.key.kind }),
+    (r) => r.ok && r.action === 'created' && isCrd({ apiVersion: r.apiVersion, kind: r.key.kind }),
   );
 
 /** The kinds these objects define, from their CRDs; a CRD missing a group, kind or version defines nothing. */

@@ -22,6 +22,7 @@ export {
 } from './crds.js';
 export type { ResourceDiff, ResourceDiffInput } from './diff.js';
 export { resourceDiff, sortKeysDeep, toYaml } from './diff.js';
+export { hookHealth } from './health/hook.js';
 export {
   type HealthCheck,
   healthRank,
@@ -31,6 +32,17 @@ export {
   worstHealth,
 } from './health/index.js';
 export { type PodProblem, podProblem } from './health/pod.js';
+export {
+  HOOK_ANNOTATION,
+  type HookDeletePolicy,
+  type HookSpec,
+  hasHookAnnotation,
+  hookDecision,
+  type RenderedHook,
+  SYNC_PHASES,
+  type SyncPhase,
+  splitHooks,
+} from './hooks.js';
 export {
   compareKeys,
   groupOf,
@@ -73,6 +85,19 @@ export { podFailure, podFailureEvent, progressEvent, workloadProgress } from './
 export { type ReconcileResult, type ResourcePair, reconcile } from './reconcile.js';
 export { resourceSyncStatus, rollupHealth, rollupSync } from './status.js';
 export {
+  compareTasks,
+  describeTask,
+  type HookManifest,
+  type PlanInput,
+  planSyncTasks,
+  type SkippedManifest,
+  type SyncTask,
+  type TaskOperation,
+  tierGroups,
+  waveGroups,
+} from './sync-tasks.js';
+export {
+  ARGO_SYNC_WAVE_ANNOTATION,
   kindRank,
   type Orderable,
   orderForApply,

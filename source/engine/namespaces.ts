@@ -14,19 +14,22 @@ export function withDefaultNamespace(
   objects: KubeObject[],
   namespace: string,
   isNamespaced: IsNamespaced,
+  override = false,
 ): KubeObject[] {
-  return objects.map((obj) => defaultNamespaceOf(obj, namespace, isNamespaced));
+  return objects.map((obj) => defaultNamespaceOf(obj, namespace, isNamespaced, override));
 }
 
+/** `override`: every namespaced object goes into `namespace`, whatever it names (Flux's targetNamespace). */
 export function defaultNamespaceOf(
   obj: KubeObject,
   namespace: string,
   isNamespaced: IsNamespaced,
+  override = false,
 ): KubeObject {
   const namespaced = isNamespaced(groupOf(obj.apiVersion), obj.kind) ?? true;
   const metadata = { ...obj.metadata };
   if (namespaced) {
-    if (metadata.namespace) return obj;
+    if (metadata.namespace === namespace || (metadata.namespace && !override)) return obj;
     metadata.namespace = namespace;
   } else {
     if (metadata.namespace === undefined) return obj;

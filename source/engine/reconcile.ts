@@ -1,4 +1,5 @@
 // Pairing what Git wants with what the cluster holds, by the one join key.
+import { hasHookAnnotation } from './hooks.js';
 import { compareKeys, keyOf, keyString, resourceLabel } from './keys.js';
 import { isOwnedBy } from './ownership.js';
 import type { KubeObject, LocatedError, RenderedManifest, ResourceKey } from './types.js';
@@ -52,6 +53,8 @@ export function reconcile(
   for (const [id, obj] of liveByKey) {
     if (seen.has(id)) continue;
     if ((obj.metadata.ownerReferences?.length ?? 0) > 0) continue;
+    // A hook a sync ran is the sync's, not a resource of the app: its delete policy removes it, never a prune.
+    if (hasHookAnnotation(obj)) continue;
     if (!isOwnedBy(obj, app)) continue;
     const key = keyOf(obj);
     const kept = keep(key);

@@ -14,21 +14,33 @@
 //   server-side apply does that for every object (it never removes another manager's fields and does no managed-field
 //   cleanup), so Merge changes nothing; conflicts keep driftdeck's rules (hand edits are taken back, another
 //   applier's fields need --force-conflicts).
-import { type ParsedResourceOptions, resourceSyncOptions } from './resource-options.js';
+import {
+  type ParsedResourceOptions,
+  type ResourceSyncOptions,
+  resourceSyncOptions,
+} from './resource-options.js';
 import type { KubeObject } from './types.js';
 
 /** Why a sync leaves this desired object as it is (whatever it differs in), or undefined. */
 export function applyHold(desired: KubeObject, live: KubeObject | undefined): string | undefined {
-  const { options } = resourceSyncOptions(desired);
+  return holdOf(resourceSyncOptions(desired).options, live !== undefined);
+}
+
+/** applyHold from options already read: `exists` says whether the object is on the cluster. */
+export function holdOf(options: ResourceSyncOptions, exists: boolean): string | undefined {
   if (options.applyPolicy === 'ignore') return `not applied: ${options.why.apply}`;
-  if (options.applyPolicy === 'if-not-present' && live)
+  if (options.applyPolicy === 'if-not-present' && exists)
     return `not updated: ${options.why.apply} (it exists)`;
   return undefined;
 }
 
 /** Why a prune candidate is never pruned, from its live object, or undefined. */
 export function pruneRefusal(live: KubeObject): string | undefined {
-  const { options } = resourceSyncOptions(live);
+  return pruneRefusalOf(resourceSyncOptions(live).options);
+}
+
+/** pruneRefusal from options already read (a prune candidate's, read from its live object). */
+export function pruneRefusalOf(options: ResourceSyncOptions): string | undefined {
   return options.prune ? undefined : `not pruned: ${options.why.prune}`;
 }
 

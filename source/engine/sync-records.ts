@@ -1,7 +1,13 @@
 // The stored form of sync history, read back. The history ConfigMap is written by driftdeck but lives in the
 // cluster, where anyone with rights may edit it: every record is checked for its shape before use, and a record
 // that is not one is left out and described, never thrown (one `[null]` used to stop the loop for every app).
-import type { ResourceAction, SyncRecord, SyncResult } from './types.js';
+import type {
+  LegacyResourceAction,
+  ResourceAction,
+  ResourceResult,
+  SyncRecord,
+  SyncResult,
+} from './types.js';
 
 export interface ParsedRecords {
   /** The well-formed records, in stored order (newest first). */
@@ -11,7 +17,40 @@ export interface ParsedRecords {
 }
 
 const RESULTS: ReadonlySet<SyncResult> = new Set(['Succeeded', 'Failed', 'DryRun']);
-const ACTIONS: ReadonlySet<ResourceAction> = new Set(['create', 'update', 'unchanged', 'prune', 'skip']);
+const ACTIONS: ReadonlySet<ResourceAction> = new Set<ResourceAction>([
+  'created',
+  'configured',
+  'unchanged',
+  'pruned',
+  'blocked',
+  'kept',
+  'failed',
+  'hook-created',
+  'hook-succeeded',
+  'hook-failed',
+  'hook-deleted',
+]);
+const PHASES: ReadonlySet<string> = new Set(['PreSync', 'Sync', 'PostSync', 'SyncFail']);
+const LEGACY: ReadonlySet<string> = new Set<LegacyResourceAction>(['create', 'update', 'prune', 'skip']);
+
+/**
+ * An action of a record written before syncs were plans: `skip` meant both "not applied: an earlier resource
+ * failed" (not ok) and "prune candidate kept" (ok); a failed create, update or prune is `failed`.
+ */
+export function currentAction(action: ResourceAction | LegacyResourceAction, ok: boolean): ResourceAction {
+  switch (action) {
+    case 'create':
+      return ok ? 'created' : 'failed';
+    case 'update':
+      return ok ? 'configured' : 'failed';
+    case 'prune':
+      return ok ? 'pruned' : 'failed';
+    case 'skip':
+      return ok ? 'kept' : 'blocked';
+    default:
+      return action;
+  }
+}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -29,10 +68,13 @@ function resourceProblem(v: unknown): string | undefined {
   const key = v.key;
   if (!isObj(key) || !['group', 'kind', 'namespace', 'name'].every((k) => isStr(key[k])))
     return 'has no key {group, kind, namespace, name} of strings';
-  if (!ACTIONS.has(v.action as ResourceAction)) return 'has no known action';
+  if (!ACTIONS.has(v.action as ResourceAction) && !LEGACY.has(v.action as string))
+    return 'has no known action';
   if (typeof v.ok !== 'boolean') return 'has no ok flag';
   if (v.apiVersion !== undefined && !isStr(v.apiVersion)) return 'has an apiVersion that is not a string';
   if (v.message !== undefined && !isStr(v.message)) return 'has a message that is not a string';
+  if (v.phase !== undefined && !PHASES.has(v.phase as string)) return 'has an unknown phase';
+  if (v.wave !== undefined && !Number.isSafeInteger(v.wave)) return 'has a wave that is not a whole number';
   return undefined;
 }
 
@@ -85,7 +127,17 @@ export function parseSyncRecords(text: unknown, where: string): ParsedRecords {
   value.forEach((v, i) => {
     const p = recordProblem(v);
     if (p) problems.push(`${where}: record ${i + 1} of ${value.length} ${p}; it is left out`);
-    else records.push(v as unknown as SyncRecord);
+    else records.push(withCurrentActions(v as unknown as SyncRecord));
   });
   return { records, problems };
+}
+
+/** The record with every legacy action read as today's (a copy only when one was found). */
+function withCurrentActions(record: SyncRecord): SyncRecord {
+  const legacy = (r: ResourceResult) => LEGACY.has(r.action);
+  if (!record.resources.some(legacy)) return record;
+  return {
+    ...record,
+    resources: record.resources.map((r) => (legacy(r) ? { ...r, action: currentAction(r.action, r.ok) } : r)),
+  };
 }

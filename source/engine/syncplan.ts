@@ -1,15 +1,32 @@
 // The order a sync applies and prunes in, and what a sync would do.
+import { HELM_HOOK_ANNOTATION, HELM_HOOK_WEIGHT_ANNOTATION } from './hooks.js';
 import { compareKeys, matchesSelector } from './keys.js';
+import { type HookManifest, planSyncTasks } from './sync-tasks.js';
 import type { KubeObject, ResourceKey, ResourceState, SyncPlanSummary } from './types.js';
 
 export const SYNC_WAVE_ANNOTATION = 'driftdeck.io/sync-wave';
+export const ARGO_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
-/** The object's sync wave: an integer annotation, 0 when absent or not an integer. */
+function integer(text: string | undefined): number | undefined {
+  const t = text?.trim();
+  if (!t || !/^[-+]?\d+$/.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * The object's sync wave: driftdeck's annotation, else Argo CD's, else (for a Helm hook, as Argo CD maps it) the
+ * hook weight; 0 when none is an integer.
+ */
 export function syncWave(obj: KubeObject | undefined): number {
-  const text = obj?.metadata?.annotations?.[SYNC_WAVE_ANNOTATION]?.trim();
-  if (!text || !/^[-+]?\d+$/.test(text)) return 0;
-  const wave = Number(text);
-  return Number.isSafeInteger(wave) ? wave : 0;
+  const a = obj?.metadata?.annotations;
+  if (!a) return 0;
+  return (
+    integer(a[SYNC_WAVE_ANNOTATION]) ??
+    integer(a[ARGO_SYNC_WAVE_ANNOTATION]) ??
+    (a[HELM_HOOK_ANNOTATION] !== undefined ? integer(a[HELM_HOOK_WEIGHT_ANNOTATION]) : undefined) ??
+    0
+  );
 }
 
 /** Kinds others depend on come first: namespaces and definitions, identities, configuration, services, workloads. */
@@ -81,13 +98,30 @@ export function unmatchedSelectors(keys: readonly ResourceKey[], selectors: read
 }
 
 /**
- * What a sync would do. Prune candidates (Extraneous) are listed by key string in prune order; those their own
- * options keep for ever (Prune=false, prune: disabled) are no prune the sync could make.
+ * What a sync would do. Prune candidates (Extraneous) are listed by key string in prune order, leaving out those
+ * their own options keep for ever (Prune=false, prune: disabled): no prune the sync could make; hooks in the order
+ * they run; waves when there are several.
  */
-export function planSummary(states: readonly ResourceState[]): SyncPlanSummary {
+export function planSummary(
+  states: readonly ResourceState[],
+  hooks: readonly HookManifest[] = [],
+): SyncPlanSummary {
   const count = (status: ResourceState['status']) => states.filter((s) => s.status === status).length;
   const candidates = states.filter((s) => s.status === 'Extraneous' && !s.neverPruned);
+  const tasks = planSyncTasks({ resources: [], hooks, selective: false, prune: false, prunable: new Set() });
+  const waves = [...new Set(states.filter((s) => s.status !== 'Extraneous').map((s) => s.wave))].sort(
+    (a, b) => a - b,
+  );
   return {
+    ...(tasks.length
+      ? {
+          hooks: tasks.map(
+            (t) =>
+              `${t.phase} ${t.key.kind}/${t.hook?.generateName ? `${t.hook.generateName}*` : t.key.name}`,
+          ),
+        }
+      : {}),
+    ...(waves.length > 1 ? { waves } : {}),
     create: count('Missing'),
     update: count('OutOfSync'),
     prune: candidates.length,

@@ -89,6 +89,22 @@ export interface RendererOptions {
   };
   /** Plain folders: descend into sub-folders (default true). */
   recurse?: boolean;
+  /** Plain folders: how their `.jsonnet` files are evaluated (Argo CD's `directory.jsonnet`). */
+  jsonnet?: JsonnetOptions;
+}
+
+/** A top-level argument or external variable: a string, or Jsonnet code when `code` is true. */
+export interface JsonnetVariable {
+  name: string;
+  value: string;
+  code: boolean;
+}
+
+export interface JsonnetOptions {
+  tlas: JsonnetVariable[];
+  extVars: JsonnetVariable[];
+  /** Library folders (`-J`), relative to the repository root, searched after the importing file's folder. */
+  libs: string[];
 }
 
 /**
@@ -115,10 +131,46 @@ export interface AppSpec {
   ignore: IgnoreRule[];
   /** Absent: the default policy (any namespace but driftdeck's own, any cluster-scoped kind). */
   policy?: AppPolicy;
+  /**
+   * Every namespaced object goes into `namespace`, even one naming another (Flux's targetNamespace sets
+   * metadata.namespace of all of them); by default `namespace` only fills in objects that name none.
+   */
+  namespaceOverride?: boolean;
+  /** Apps to be Synced and Healthy before this one auto-syncs (Flux's dependsOn); a manual sync is not held. */
+  dependsOn?: string[];
+  /** A discovered app: the Argo CD Application or Flux object it was read from. */
+  definedBy?: AppDefinition;
+  /** A discovered app listed but neither rendered nor synced, and why (at the file and line of its definition). */
+  held?: AppHold;
+}
+
+export interface AppDefinition {
+  kind: 'Application' | 'Kustomization' | 'HelmRelease';
+  file: string;
+  line: number;
+}
+
+/**
+ * `invalid`: its definition is wrong (a path leaving the repository, a bad namespace): an error like a render error.
+ * `unmanaged`: a sound definition driftdeck does not run from this repository (another repository or cluster, a
+ * feature it does not support): shown as Unmanaged with the reason, never a failure of `status`.
+ */
+export interface AppHold {
+  kind: 'invalid' | 'unmanaged';
+  reason: LocatedError;
+}
+
+/** A folder of `driftdeck.yaml`'s `discover` list, read for Argo CD or Flux app definitions. */
+export interface DiscoverFolder {
+  type: 'argocd' | 'flux';
+  path: string;
+  /** Where it is written, `driftdeck.yaml:4`. */
+  at: string;
 }
 
 export interface RepoConfig {
   apps: AppSpec[];
+  discover?: DiscoverFolder[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -137,8 +189,11 @@ export type RenderResult = { ok: true; manifests: RenderedManifest[] } | { ok: f
 /** Per-resource comparison result. */
 export type ResourceSyncStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extraneous' | 'Error';
 
-/** Per-app comparison result. `Error` means the app could not be compared (render error, cluster unreachable). */
-export type AppSyncStatus = 'Synced' | 'OutOfSync' | 'Unknown' | 'Error';
+/**
+ * Per-app comparison result. `Error` means the app could not be compared (render error, cluster unreachable);
+ * `Unmanaged` is a discovered app driftdeck lists but does not run (AppSpec.held).
+ */
+export type AppSyncStatus = 'Synced' | 'OutOfSync' | 'Unknown' | 'Error' | 'Unmanaged';
 
 /** Ordered from best to worst; an app takes the worst of its resources. */
 export const HEALTH_ORDER = [
@@ -175,7 +230,7 @@ export interface ResourceState {
   /** Why dry-run was not possible, or why the comparison failed. */
   message?: string;
   source?: SourceLocation;
-  /** Sync wave from the `driftdeck.io/sync-wave` annotation (default 0). */
+  /** Sync wave from the `driftdeck.io/sync-wave` or `argocd.argoproj.io/sync-wave` annotation (default 0). */
   wave: number;
   /**
    * The per-resource option that leaves this resource out of the app's sync status, as written
@@ -208,7 +263,26 @@ export interface AppState {
 // ---------------------------------------------------------------------------------------------------------------
 // Sync
 
-export type ResourceAction = 'create' | 'update' | 'unchanged' | 'prune' | 'skip';
+/**
+ * What a sync did with one task: `blocked` (not tried: an earlier task failed), `kept` (a prune candidate left in
+ * place, the message says why), `failed` (the message says why); a hook is `hook-created` (a dry-run, or not waited
+ * for), `hook-succeeded` or `hook-failed`, and `hook-deleted` when its delete policy removed it.
+ */
+export type ResourceAction =
+  | 'created'
+  | 'configured'
+  | 'unchanged'
+  | 'pruned'
+  | 'blocked'
+  | 'kept'
+  | 'failed'
+  | 'hook-created'
+  | 'hook-succeeded'
+  | 'hook-failed'
+  | 'hook-deleted';
+
+/** The actions of records written before syncs were plans of tasks; read back as the actions above. */
+export type LegacyResourceAction = 'create' | 'update' | 'prune' | 'skip';
 
 export interface ResourceResult {
   key: ResourceKey;
@@ -217,6 +291,9 @@ export interface ResourceResult {
   ok: boolean;
   /** The API's reason and message on failure, or a note (e.g. `dry-run`). */
   message?: string;
+  /** The phase and wave of the task (absent in records written before phases). */
+  phase?: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
+  wave?: number;
 }
 
 export type SyncResult = 'Succeeded' | 'Failed' | 'DryRun';
@@ -236,6 +313,17 @@ export interface SyncRecord {
   kinds?: string[];
   /** Resource results left out of a stored record to keep the history small. */
   omitted?: number;
+  /** A dry-run's plan, every task in order (never stored: a dry-run is not recorded). */
+  plan?: PlannedTask[];
+}
+
+/** One task of a sync's plan as shown (engine/sync-tasks.ts SyncTask, without its objects). */
+export interface PlannedTask {
+  phase: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
+  wave: number;
+  operation: 'apply' | 'create' | 'hook' | 'prune' | 'keep';
+  key: ResourceKey;
+  why: string;
 }
 
 export interface SyncOptions {
@@ -247,6 +335,8 @@ export interface SyncOptions {
   resources?: string[];
   /** Wait for the app to turn Healthy (ms); 0 does not wait. */
   waitTimeoutMs?: number;
+  /** How long each wave may take to turn Healthy before the next, and each hook to finish (ms). */
+  stepTimeoutMs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -259,6 +349,8 @@ export type EventType =
   | 'sync-finished'
   | 'applied'
   | 'pruned'
+  /** A hook of a sync was created, finished, failed or deleted. */
+  | 'hook'
   | 'resource-failed'
   | 'progress'
   | 'k8s-warning'
@@ -272,6 +364,8 @@ export type EventType =
   /** driftdeck's own state in the cluster (sync history, leases) could not be read or written as it should. */
   | 'cluster-state'
   | 'revert'
+  /** What driftdeck found to run when the repository has no driftdeck.yaml, or what its discover folders hold. */
+  | 'discovery'
   | 'status';
 
 export interface RolloutEvent {
@@ -312,6 +406,12 @@ export interface RevertOutcome {
   message: string;
   /** How many times the push was retried after the remote moved. */
   retries: number;
+}
+
+/** A revert pushed, then the app synced at the revert commit (its auto-sync being off, nothing else would). */
+export interface RevertAndSyncOutcome {
+  revert: RevertOutcome;
+  sync: SyncRecord;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -363,6 +463,10 @@ export interface SyncPlanSummary {
   unchanged: number;
   /** Prune candidates that carry driftdeck's mark for this app. */
   pruneCandidates: string[];
+  /** The hooks the sync runs, in order, as `PreSync Job/migrate-*`. */
+  hooks?: string[];
+  /** The waves the sync's resources go in, in order, when there is more than one. */
+  waves?: number[];
 }
 
 /** What a view may ask of the running loop. Every method resolves or rejects with a readable Error; none throws. */
@@ -375,6 +479,8 @@ export interface Controller {
   /** Commit to revert, with the branch and message it would push, for the confirmation. */
   describeRevert(sha: string): Promise<{ commit: Commit; branch: string; message: string }>;
   revert(sha: string): Promise<RevertOutcome>;
+  /** Revert, wait until the loop has loaded the revert commit, then sync `app` at it (prune off). */
+  revertAndSync(sha: string, app: string): Promise<RevertAndSyncOutcome>;
   /** Poll Git now; `hard` also relists the cluster and drops the diff cache. */
   refresh(hard: boolean): Promise<void>;
   setAutoSync(app: string, on: boolean): void;

@@ -4,6 +4,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { holdsSecret } from '../engine/mask.js';
 import { maskServerText } from '../engine/mask-message.js';
+import { nameProblem, nameRuleOf } from '../engine/names.js';
 import {
   type ApplyOptions,
   type ClusterConnection,
@@ -15,7 +16,7 @@ import {
 import type { KubeObject, SyncRecord } from '../engine/types.js';
 import { ApplyError } from './apply-error.js';
 import { type ConnectOptions, connect, type KubeConnection } from './client.js';
-import { Discovery, groupOf, objectPath } from './discovery.js';
+import { collectionPath, Discovery, groupOf, objectPath } from './discovery.js';
 import { apiFailure, describeFailure } from './errors.js';
 import { getOrUndefined } from './http.js';
 import { Informer, type InformerState } from './informer.js';
@@ -246,8 +247,16 @@ export class KubeCluster implements ClusterPort {
   }
 
   private async pathOf(obj: KubeObject): Promise<string> {
+    return objectPath(await this.kindOf(obj), obj.metadata.namespace, obj.metadata.name);
+  }
+
+  /** What discovery knows of the object's kind; a refusal naming the object when it has none. */
+  private async kindOf(obj: KubeObject) {
     const gv = parseApiVersion(obj.apiVersion);
-    if ('problem' in gv) throw refused(`${obj.kind} ${JSON.stringify(obj.metadata.name)}: ${gv.problem}`);
+    if ('problem' in gv)
+      throw refused(
+        `${obj.kind} ${JSON.stringify(obj.metadata.name ?? obj.metadata.generateName)}: ${gv.problem}`,
+      );
     const info = await this.discovery.resolve(obj.apiVersion, obj.kind);
     if (!info)
       throw new ApplyError({
@@ -255,7 +264,7 @@ export class KubeCluster implements ClusterPort {
         reason: 'NotFound',
         message: `the server has no kind ${obj.apiVersion}/${obj.kind}`,
       });
-    return objectPath(info, obj.metadata.namespace, obj.metadata.name);
+    return info;
   }
 
   async apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
@@ -301,11 +310,26 @@ export class KubeCluster implements ClusterPort {
     return this.write('PUT', path, writeBody(obj, opts.resourceVersion), obj, opts);
   }
 
-  async create(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<void> {
-    const path = await this.pathOf(obj);
-    // The collection is the object's path without its name (checked there).
-    const collection = path.slice(0, path.lastIndexOf('/'));
-    await this.write('POST', collection, writeBody(obj), obj, opts);
+  async create(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<KubeObject> {
+    const info = await this.kindOf(obj);
+    const named = typeof obj.metadata.name === 'string' && obj.metadata.name !== '';
+    // A named object (Replace=true's create) has its namespace and name checked as for any other write; a hook with
+    // generateName has its namespace checked here and the name the server makes checked below.
+    if (named) objectPath(info, obj.metadata.namespace, obj.metadata.name);
+    const path = collectionPath(info, obj.metadata.namespace);
+    const created = await this.write('POST', path, writeBody(obj), obj, opts);
+    if (named || opts.dryRun) return created;
+    // The name the server made is the cluster's word: it must be a name before anything puts it in a path.
+    const name = created?.metadata?.name;
+    const problem =
+      typeof name === 'string' && name
+        ? nameProblem(name, nameRuleOf(groupOf(obj.apiVersion), obj.kind))
+        : 'is missing';
+    if (problem)
+      throw refused(
+        `${obj.kind} created from generateName ${JSON.stringify(obj.metadata.generateName)}: the server's name ${problem}`,
+      );
+    return created;
   }
 
   /**

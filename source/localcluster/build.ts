@@ -7,7 +7,7 @@ import { goVersionOf, parseGoVersion, versionAtLeast, wrapperGoMod } from './gom
 import { cachePaths } from './paths.js';
 import { type ProgressSink, timedStep } from './progress.js';
 import { runLogged, runQuiet } from './run.js';
-import { binaryName, COMPONENTS, type Component, MIN_GO } from './versions.js';
+import { binaryName, COMPONENTS, type Component, MIN_GO, wrapperModule } from './versions.js';
 
 export interface Tools {
   /** One folder with every binary below, for PATH. */
@@ -21,6 +21,8 @@ export interface Tools {
   kwokctl: string;
   helm: string;
   kustomize: string;
+  /** driftdeck's own Jsonnet renderer, built against the pinned go-jsonnet. */
+  jsonnet: string;
 }
 
 export class LocalClusterError extends Error {
@@ -63,7 +65,8 @@ export async function checkGo(): Promise<string> {
 
 const stamp = (dir: string) => join(dir, '.complete');
 
-async function buildComponent(c: Component, sink: ProgressSink): Promise<void> {
+/** Builds one component into the cache unless its stamp is there; ensureTools builds every missing one under its lock. */
+export async function buildComponent(c: Component, sink: ProgressSink): Promise<void> {
   const paths = cachePaths();
   const binDir = paths.bin(c);
   if (existsSync(stamp(binDir))) return;
@@ -102,14 +105,17 @@ async function buildComponent(c: Component, sink: ProgressSink): Promise<void> {
           const rootGoMod = await readFile(goModPath, 'utf8');
           await writeFile(
             join(src, 'go.mod'),
-            wrapperGoMod(`driftdeck.local/${c.id}`, rootGoMod, c.replaceVersion),
+            wrapperGoMod(wrapperModule(c.id), rootGoMod, c.replaceVersion),
           );
           sink(`  ${c.id}: module go ${goVersionOf(rootGoMod) ?? '?'}, resolving dependencies`);
-          await runLogged('go', ['get', '-tool', ...c.packages.map((p) => `${p}@${c.version}`)], {
-            cwd: src,
-            env,
-            log,
-          }).catch(fail('resolving modules'));
+          // A program of driftdeck's own is the wrapper module's main package and needs the library as a
+          // dependency; upstream commands are tools of the wrapper module.
+          if (c.mainSource !== undefined) await writeFile(join(src, 'main.go'), c.mainSource);
+          const get =
+            c.mainSource !== undefined
+              ? ['get', `${c.rootModule}@${c.version}`]
+              : ['get', '-tool', ...c.packages.map((p) => `${p}@${c.version}`)];
+          await runLogged('go', get, { cwd: src, env, log }).catch(fail('resolving modules'));
         }
         const tmp = `${binDir}.partial`;
         await rm(tmp, { recursive: true, force: true });
@@ -182,5 +188,6 @@ export async function ensureTools(opts: { onProgress?: ProgressSink } = {}): Pro
     kwokctl: need('kwokctl'),
     helm: need('helm'),
     kustomize: need('kustomize'),
+    jsonnet: need('driftdeck-jsonnet'),
   };
 }

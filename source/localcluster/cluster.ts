@@ -1,9 +1,11 @@
 // Starts and stops a named local cluster with kwokctl's binary runtime, using only the binaries built into the cache.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalClusterError, type Tools } from './build.js';
+import { KWOK_STAGES } from './kwok-stages.js';
 import { cachePaths } from './paths.js';
 import { formatElapsed, type ProgressSink } from './progress.js';
 import { runQuiet } from './run.js';
@@ -27,18 +29,33 @@ const kwokEnv = (): NodeJS.ProcessEnv => ({
  * controller manager, the scheduler, the kwok controller and an etcd without authentication would answer anyone on
  * the network. One option of kwokctl's own configuration binds them all to loopback: etcd's client and peer URLs,
  * `--bind-address` of the API server, controller manager and scheduler, and kwok's `--server-address`; the
- * kubeconfig already points at 127.0.0.1.
+ * kubeconfig already points at 127.0.0.1. The same file carries the kwok Stages (what fake nodes and pods do).
  */
-const LOOPBACK_CONFIG = `apiVersion: config.kwok.x-k8s.io/v1alpha1
+const KWOKCTL_OPTIONS = `apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   bindAddress: 127.0.0.1
 `;
 
-async function loopbackConfig(): Promise<string> {
-  const file = join(cachePaths().kwok, 'driftdeck-loopback.yaml');
-  await writeFile(file, LOOPBACK_CONFIG);
+/** The whole configuration kwokctl is given: several documents in one file. */
+export const CLUSTER_CONFIG = [KWOKCTL_OPTIONS, ...KWOK_STAGES].join('---\n');
+
+/** Identifies the configuration a cluster was made with; a reused cluster made with another one is re-created. */
+export const configHash = (config = CLUSTER_CONFIG) => createHash('sha256').update(config).digest('hex');
+
+/** Written under the content's hash, so runs of different checkouts never overwrite each other's file. */
+async function clusterConfigFile(): Promise<string> {
+  const file = join(cachePaths().kwok, `driftdeck-config-${configHash().slice(0, 16)}.yaml`);
+  await writeFile(file, CLUSTER_CONFIG);
   return file;
+}
+
+/** Kept in kwokctl's folder of the cluster, so it goes away with the cluster. */
+const configStamp = (name: string) => join(cachePaths().kwok, 'clusters', name, 'driftdeck-config.sha256');
+
+async function madeWithThisConfig(name: string): Promise<boolean> {
+  const stamp = await readFile(configStamp(name), 'utf8').catch(() => '');
+  return stamp.trim() === configHash();
 }
 
 export const kubeconfigPath = (name: string) => join(cachePaths().kwok, 'kubeconfigs', `${name}.yaml`);
@@ -133,7 +150,10 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
   await removeStale(tools, sink);
 
   const existing = (await listClusters(tools)).includes(name);
-  if (existing && opts.reuse && existsSync(info.kubeconfig)) {
+  const sameConfig = existing && (await madeWithThisConfig(name));
+  if (existing && opts.reuse && !sameConfig)
+    sink(`cluster ${name} was made with another configuration (kwok stages); making it again`);
+  if (existing && opts.reuse && sameConfig && existsSync(info.kubeconfig)) {
     const ready = await readyNodes(tools, name);
     if (ready !== undefined && ready >= nodes) {
       sink(`cluster ${name} is already running (${ready} nodes Ready)`);
@@ -163,7 +183,7 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
   try {
     await kwokctl(tools, name, [
       '--config',
-      await loopbackConfig(),
+      await clusterConfigFile(),
       'create',
       'cluster',
       '--runtime',
@@ -185,6 +205,7 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
       '120s',
     ]);
     await kwokctl(tools, name, ['scale', 'node', '--replicas', String(nodes)]);
+    await writeFile(configStamp(name), `${configHash()}\n`);
   } catch (err) {
     const logs = join(cachePaths().kwok, 'clusters', name, 'logs');
     await deleteCluster(tools, name);

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Component } from './versions.js';
+import { type Component, componentFolder } from './versions.js';
 
 /** Everything the local cluster needs lives outside the repository, shared by every checkout of driftdeck. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -25,8 +25,8 @@ export interface CachePaths {
 export function cachePaths(root = cacheRoot()): CachePaths {
   return {
     root,
-    src: (c) => join(root, 'src', `${c.id}-${c.version}`),
-    bin: (c) => join(root, 'bin', `${c.id}-${c.version}`),
+    src: (c) => join(root, 'src', componentFolder(c)),
+    bin: (c) => join(root, 'bin', componentFolder(c)),
     tools: join(root, 'tools'),
     logs: join(root, 'logs'),
     kwok: join(root, 'kwok'),

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { JSONNET_MAIN_GO } from './jsonnet-main-go.js';
+
 // Pinned versions of everything the local cluster is built from. Kubernetes pins exact dependency versions, so these
 // move together and only on purpose; the cache is keyed by them.
 
@@ -8,6 +11,8 @@ export const ETCD_VERSION = 'v3.6.16';
 export const KWOK_VERSION = 'v0.8.0';
 export const HELM_VERSION = 'v3.22.0';
 export const KUSTOMIZE_VERSION = 'v5.8.1';
+/** go-jsonnet, the library driftdeck's own driftdeck-jsonnet program is built against (jsonnet-main-go.ts). */
+export const JSONNET_VERSION = 'v0.22.0';
 /** The oldest Go that builds all of the above (their go.mod files ask for it). */
 export const MIN_GO = '1.26';
 
@@ -22,6 +27,11 @@ export interface Component {
   /** Main packages to build, each into a binary named by its last path element. */
   packages: string[];
   ldflags: string[];
+  /**
+   * A main package of driftdeck's own, written into the wrapper module (as `main.go`) and built against rootModule
+   * at version; packages then names the wrapper module itself.
+   */
+  mainSource?: string;
 }
 
 function kubeVersionFlags(): string[] {
@@ -82,7 +92,32 @@ export const COMPONENTS: Component[] = [
     packages: ['sigs.k8s.io/kustomize/kustomize/v5'],
     ldflags: [],
   },
+  {
+    id: 'driftdeck-jsonnet',
+    version: JSONNET_VERSION,
+    rootModule: 'github.com/google/go-jsonnet',
+    replaceVersion: JSONNET_VERSION,
+    packages: [wrapperModule('driftdeck-jsonnet')],
+    ldflags: [],
+    mainSource: JSONNET_MAIN_GO,
+  },
 ];
+
+/** The module path of a component's wrapper module (the folder the build writes its go.mod into). */
+export function wrapperModule(id: string): string {
+  return `driftdeck.local/${id}`;
+}
+
+/**
+ * The cache folder name of a component: `<id>-<version>`, and for one with a main package of driftdeck's own, a
+ * digest of that source too, so that a driftdeck carrying a changed program builds it again instead of reusing one
+ * built from older source.
+ */
+export function componentFolder(c: Component): string {
+  const base = `${c.id}-${c.version}`;
+  if (c.mainSource === undefined) return base;
+  return `${base}-${createHash('sha256').update(c.mainSource).digest('hex').slice(0, 12)}`;
+}
 
 /** The binary a main package builds to: its last path element, except a major-version suffix. */
 export function binaryName(pkg: string): string {

@@ -15,7 +15,7 @@ import { scrubSecretValues } from '../engine/mask-message.js';
 import type { ClusterPort } from '../engine/ports.js';
 import { applyHold, isImmutableFailure } from '../engine/resource-option-effects.js';
 import { resourceSyncOptions } from '../engine/resource-options.js';
-import type { KubeObject, ResourceState } from '../engine/types.js';
+import type { KubeObject, ResourceKey } from '../engine/types.js';
 import type { Comparison } from './compare.js';
 import { applyResolvingDrift, type Prediction, predictApply } from './conflicts.js';
 
@@ -28,8 +28,8 @@ export interface RecreateWait {
 const DEFAULT_WAIT: RecreateWait = { timeoutMs: 60_000, intervalMs: 250 };
 
 /** Why the sync leaves this resource as it is (its options: ssa Ignore, IfNotPresent once it exists), or undefined. */
-export function heldBack(comparison: Comparison, r: ResourceState): string | undefined {
-  const id = keyString(r.key);
+export function heldBack(comparison: Comparison, key: ResourceKey): string | undefined {
+  const id = keyString(key);
   const desired = comparison.desired.get(id);
   return desired ? applyHold(desired.object, comparison.live.get(id)) : undefined;
 }
@@ -113,8 +113,7 @@ async function replaceObject(
 ): Promise<{ note?: string; warnings: string[] }> {
   const { options } = resourceSyncOptions(desired);
   const why = options.why.replace;
-  if (!cluster.replace || !cluster.create)
-    throw new Error(`${why}: this cluster connection cannot replace or create objects`);
+  if (!cluster.replace) throw new Error(`${why}: this cluster connection cannot replace objects`);
   const fieldManager = managerOf(desired);
   if (!live) {
     await cluster.create(desired, { fieldManager, dryRun });

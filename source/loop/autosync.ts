@@ -109,6 +109,16 @@ export class AutoSyncPolicy {
     });
   }
 
+  private readonly waitingFor = new Map<string, string>();
+
+  /** Notes what an app waits for; true when that changed (said once, not at every tick). */
+  waiting(app: string, what: string | undefined): boolean {
+    const before = this.waitingFor.get(app);
+    if (what === undefined) this.waitingFor.delete(app);
+    else this.waitingFor.set(app, what);
+    return what !== undefined && what !== before;
+  }
+
   /** Drift stopped: the next drift heals at once again. */
   settled(app: string): void {
     const last = this.attempts.get(app);
@@ -130,8 +140,19 @@ export interface AutoSyncRun {
 export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void {
   const head = run.head;
   if (!head) return;
-  for (const state of run.states) {
+  const states = [...run.states];
+  const byName = new Map(states.map((s) => [s.name, s]));
+  for (const state of states) {
     if (run.busy(state.name)) continue;
+    const waits = notReady(state, byName);
+    if (policy.waiting(state.name, waits.length && state.spec.sync.auto ? waits.join(', ') : undefined))
+      run.emit({
+        app: state.name,
+        level: 'info',
+        type: 'status',
+        message: `auto-sync waits until ${waits.join(', ')} ${waits.length > 1 ? 'are' : 'is'} Synced and Healthy (dependsOn)`,
+      });
+    if (waits.length) continue;
     const decision = policy.decide(state, head, run.records(state.name));
     if (!decision) continue;
     run.emit({ app: state.name, level: 'info', type: 'status', message: decision.reason });
@@ -143,4 +164,19 @@ export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void 
       },
     );
   }
+}
+
+/**
+ * The apps `state` depends on (Flux's dependsOn) that are not Synced and Healthy yet; one that is no app here is
+ * waited for as Flux waits for it. An Unmanaged one does not hold the app back: driftdeck cannot tell its readiness.
+ */
+export function notReady(state: AppState, states: ReadonlyMap<string, AppState>): string[] {
+  const out: string[] = [];
+  for (const name of state.spec.dependsOn ?? []) {
+    const dep = states.get(name);
+    if (!dep) out.push(`${name} (no such app)`);
+    else if (dep.sync !== 'Unmanaged' && !(dep.sync === 'Synced' && dep.health.status === 'Healthy'))
+      out.push(name);
+  }
+  return out;
 }

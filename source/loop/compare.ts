@@ -2,11 +2,15 @@
 // a server-side dry-run apply. The dry-run result is cached by (desired content, live resourceVersion), so a
 // comparison where nothing changed makes no request at all; the diff text made from it is kept with it, so such a
 // comparison does not print 1,000 objects to YAML again either.
+
+import type { RenderedHook } from '../engine/hooks.js';
 import {
   appliedUnchanged,
   type ClaimIndex,
   DESIRED_HASH_ANNOTATION,
+  defaultNamespaceOf,
   groupOf,
+  type HookManifest,
   type IsNamespaced,
   ignorePointersFor,
   keyOf,
@@ -18,6 +22,7 @@ import {
   reconcile,
   resourceDiff,
   resourceSyncStatus,
+  type SkippedManifest,
   syncWave,
   withDefaultNamespace,
   withDesiredHash,
@@ -37,6 +42,7 @@ import type {
   KubeObject,
   LocatedError,
   RenderedManifest,
+  ResourceKey,
   ResourceState,
 } from '../engine/types.js';
 import { predictWrite } from './apply-options.js';
@@ -99,11 +105,37 @@ export function prepareDesired(
     manifests.map((m) => m.object),
     app.namespace,
     isNamespaced,
+    app.namespaceOverride === true,
   );
   return objects.map((obj, i) => ({
     object: withDesiredHash(markOwned(obj, app.name, keyOf(obj))),
     source: manifests[i]!.source,
   }));
+}
+
+/** Hooks as they will be run: namespace defaulted, marked for the app under their name (or generateName). */
+export function prepareHooks(
+  app: AppSpec,
+  hooks: readonly RenderedHook[],
+  isNamespaced: IsNamespaced,
+): HookManifest[] {
+  return hooks.map((h) => {
+    const object = defaultNamespaceOf(h.manifest.object, app.namespace, isNamespaced);
+    const key = hookKey(object);
+    return {
+      key,
+      object: markOwned(object, app.name, key),
+      source: h.manifest.source,
+      spec: h.spec,
+      wave: syncWave(object),
+    };
+  });
+}
+
+/** A hook's key: its name, or the generateName the server makes its name from. */
+export function hookKey(obj: KubeObject): ResourceKey {
+  const key = keyOf(obj);
+  return key.name ? key : { ...key, name: String(obj.metadata.generateName ?? '') };
 }
 
 export interface Comparison {
@@ -115,6 +147,10 @@ export interface Comparison {
   prunable: Map<string, KubeObject>;
   /** The live object of every desired resource that exists, by key string. */
   live: Map<string, KubeObject>;
+  /** The app's hooks: run by a sync, never compared. */
+  hooks: HookManifest[];
+  /** Objects no sync applies (Skip hooks, Helm test hooks), with why. */
+  skipped: SkippedManifest[];
 }
 
 export async function compareApp(
@@ -123,13 +159,22 @@ export async function compareApp(
   live: KubeObject[],
   cluster: ClusterPort,
   cache: PredictionCache,
-  opts: { diffTexts: boolean; claims?: ClaimIndex; pending?: Record<string, string> } = { diffTexts: true },
+  opts: {
+    diffTexts: boolean;
+    claims?: ClaimIndex;
+    pending?: Record<string, string>;
+    hooks?: HookManifest[];
+    skipped?: SkippedManifest[];
+  } = { diffTexts: true },
 ): Promise<Comparison> {
+  const hooks = opts.hooks ?? [];
+  const skipped = opts.skipped ?? [];
   const paired = reconcile(desired, live, app.name, (key) => pruneKeptFor(opts.claims, app.name, key));
   const byKey = new Map<string, RenderedManifest>();
   const prunable = new Map<string, KubeObject>();
   const liveByKey = new Map<string, KubeObject>();
-  if (!paired.ok) return { resources: [], error: paired.error, desired: byKey, prunable, live: liveByKey };
+  if (!paired.ok)
+    return { resources: [], error: paired.error, desired: byKey, prunable, live: liveByKey, hooks, skipped };
   const resources = await Promise.all(
     paired.pairs.map(async (pair): Promise<ResourceState> => {
       const id = keyString(pair.key);
@@ -225,7 +270,7 @@ export async function compareApp(
       return { ...base, status, diff: d.diff, diffMode, ...(message ? { message } : {}) };
     }),
   );
-  return { resources, desired: byKey, prunable, live: liveByKey };
+  return { resources, desired: byKey, prunable, live: liveByKey, hooks, skipped };
 }
 
 const joinNotes = (...notes: Array<string | undefined | false>) =>

@@ -9,6 +9,7 @@ import type {
   Controller,
   HistoryEntry,
   LocatedError,
+  RevertAndSyncOutcome,
   RevertOutcome,
   RolloutEvent,
   Snapshot,
@@ -127,6 +128,10 @@ export class Loop implements Controller {
       return;
     }
     this.configError = undefined;
+    if (loaded.notice && loaded.notice !== this.notice) {
+      this.notice = loaded.notice;
+      this.emit({ app: '', level: 'info', type: 'discovery', message: loaded.notice });
+    }
     this.apps = loaded.apps.map((a) => {
       const auto = this.autoOverrides.get(a.name);
       return auto === undefined ? a : { ...a, sync: { ...a.sync, auto } };
@@ -162,6 +167,8 @@ export class Loop implements Controller {
   }
 
   private readonly autoOverrides = new Map<string, boolean>();
+  /** What the app definitions said was found, last time: said again only when it changes. */
+  private notice?: string;
 
   // -- Compare --------------------------------------------------------------------------------------------------
 
@@ -193,6 +200,8 @@ export class Loop implements Controller {
           diffTexts: this.opts.diffTexts ?? true,
           claims,
           ...(r?.pending ? { pending: r.pending } : {}),
+          hooks: r?.hooks ?? [],
+          skipped: r?.skipped ?? [],
         });
         this.comparisons.set(app.name, cmp);
         const records = this.records.compared(cached, app.name);
@@ -296,12 +305,17 @@ export class Loop implements Controller {
 
   planSync(app: string): SyncPlanSummary {
     this.appSpec(app);
-    return planSummary(this.comparisons.get(app)?.resources ?? []);
+    const cmp = this.comparisons.get(app);
+    return planSummary(cmp?.resources ?? [], cmp?.hooks ?? []);
   }
 
   async sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {
     if (!options.dryRun) this.refuseReadonly('sync');
     const spec = this.appSpec(app);
+    if (spec.held?.kind === 'unmanaged')
+      throw new Error(
+        `not syncing ${app}: driftdeck does not run it: ${formatLocatedError(spec.held.reason)}`,
+      );
     const refusal = syncRefusal(app, {
       configError: this.configError,
       renderError: this.rendered.get(app)?.error,
@@ -330,7 +344,8 @@ export class Loop implements Controller {
       if (!options.dryRun) {
         this.records.remember(app, record);
         this.cache.clear();
-        for (const r of record.resources) if (r.ok && r.action === 'update') this.tracker.forget(app, r.key);
+        for (const r of record.resources)
+          if (r.ok && r.action === 'configured') this.tracker.forget(app, r.key);
         // Custom resources of a CRD this sync installed were not watched (the kind was unknown): watch them now.
         if (createdCrd(record)) await this.watchApps();
       }
@@ -357,6 +372,35 @@ export class Loop implements Controller {
     });
     await this.poll();
     return outcome;
+  }
+
+  /**
+   * "Revert and sync", for an app whose auto-sync is off: nothing else would roll the revert out. Everything that
+   * can refuse is asked before the push, so a refusal leaves nothing half done; the sync is at the revert commit
+   * itself, never at whatever the branch holds by then.
+   */
+  async revertAndSync(sha: string, app: string): Promise<RevertAndSyncOutcome> {
+    this.refuseReadonly('revert');
+    const spec = this.appSpec(app);
+    if (this.opts.autoSync && spec.sync.auto)
+      throw new Error(`auto-sync is on for ${app}: revert alone, and the loop syncs the revert commit`);
+    if (this.busy.has(app)) throw new Error(`${app} is being synced; try again when it has finished`);
+    const revert = await this.revert(sha);
+    await this.untilLoaded(revert.newSha);
+    if (this.gitWatch.head !== revert.newSha)
+      throw new Error(
+        `the revert ${revert.newSha.slice(0, 7)} is pushed, but the branch is now at ${this.gitWatch.head?.slice(0, 7) ?? 'an unknown commit'}: ${app} was not synced; sync it once you have looked`,
+      );
+    const record = await this.sync(app, { prune: false, dryRun: false, forceConflicts: false });
+    return { revert, sync: record };
+  }
+
+  /** A poll already running when the revert was pushed may have missed it: asks again, a few times. */
+  private async untilLoaded(sha: string): Promise<void> {
+    for (let attempt = 0; attempt < 5 && this.gitWatch.head !== sha; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
+      await this.poll();
+    }
   }
 
   async refresh(hard: boolean): Promise<void> {

@@ -2,7 +2,8 @@
 import type { ClusterPort, GitPort } from '../engine/ports.js';
 import type { AppSpec, LocatedError, RenderResult } from '../engine/types.js';
 
-export type AppsResult = { ok: true; apps: AppSpec[] } | { ok: false; error: LocatedError };
+/** `notice`: what was found to run, said once (a repository without driftdeck.yaml, discover folders). */
+export type AppsResult = { ok: true; apps: AppSpec[]; notice?: string } | { ok: false; error: LocatedError };
 
 export interface LoopOptions {
   git: GitPort;

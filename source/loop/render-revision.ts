@@ -8,15 +8,18 @@ import {
   crdDefinitions,
   decideUnknownKind,
   definitionFor,
+  type HookManifest,
   keyOf,
   keyString,
   namespacedWithPending,
+  type SkippedManifest,
   sharedKeyErrors,
+  splitHooks,
 } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import { resourceSyncOptions } from '../engine/resource-options.js';
 import type { AppSpec, LocatedError, RenderedManifest, RenderResult, RolloutEvent } from '../engine/types.js';
-import { prepareDesired } from './compare.js';
+import { hookKey, prepareDesired, prepareHooks } from './compare.js';
 
 export interface RenderedApp {
   revision: string;
@@ -26,6 +29,9 @@ export interface RenderedApp {
   /** What the app renders at this revision, refused or not (its last render when this one fails): the objects
    * other apps must not render too, nor prune. */
   claims: RenderedManifest[];
+  /** The hooks a sync runs (never compared), and objects no sync applies, with why. */
+  hooks: HookManifest[];
+  skipped: SkippedManifest[];
   /** Custom resources of a kind the cluster does not serve yet, by key string: the app's CRD that defines them. */
   pending?: Record<string, string>;
 }
@@ -44,9 +50,29 @@ export async function renderRevision(
 ): Promise<{ rendered: Map<string, RenderedApp>; events: Array<Omit<RolloutEvent, 'time'>> }> {
   const { sha, dir, apps, cluster, previous } = input;
   const events: Array<Omit<RolloutEvent, 'time'>> = [];
+  // A held app (a discovered definition driftdeck does not run) is not rendered: its reason is its error.
   const results = await Promise.all(
-    apps.map(async (app) => [app, await input.render(dir, app, sha)] as const),
+    apps.filter((app) => !app.held).map(async (app) => [app, await input.render(dir, app, sha)] as const),
   );
+  const rendered = new Map<string, RenderedApp>();
+  for (const app of apps) {
+    if (!app.held) continue;
+    rendered.set(app.name, {
+      revision: sha,
+      error: app.held.reason,
+      desired: [],
+      claims: [],
+      hooks: [],
+      skipped: [],
+    });
+    if (app.held.kind === 'invalid' && previous.get(app.name)?.error?.message !== app.held.reason.message)
+      events.push({
+        app: app.name,
+        level: 'error',
+        type: 'render-error',
+        message: formatLocatedError(app.held.reason),
+      });
+  }
   const kinds = results.flatMap(([, r]) => (r.ok ? r.manifests.map((m) => m.object) : []));
   // Discovery decides which kinds are namespaced; a kind the server does not know is an error of its own.
   const { unknown, invalid = {} } = await cluster
@@ -57,11 +83,17 @@ export async function renderRevision(
       r.ok ? [[app.name, crdDefinitions(r.manifests.map((m) => m.object))] as const] : [],
     ),
   );
-  const rendered = new Map<string, RenderedApp>();
   for (const [app, r] of results) {
     const before = previous.get(app.name);
     const fail = (error: LocatedError, claims = before?.claims ?? []) => {
-      rendered.set(app.name, { revision: sha, error, desired: before?.desired ?? [], claims });
+      rendered.set(app.name, {
+        revision: sha,
+        error,
+        desired: before?.desired ?? [],
+        claims,
+        hooks: before?.hooks ?? [],
+        skipped: before?.skipped ?? [],
+      });
       events.push({
         app: app.name,
         level: 'error',
@@ -105,10 +137,28 @@ export async function renderRevision(
       });
       continue;
     }
+    // Hooks are run by a sync, never compared; Skip and Helm test hooks are never applied.
+    const split = splitHooks(r.manifests);
+    if (split.error) {
+      fail(split.error);
+      continue;
+    }
     const isNamespaced = namespacedWithPending(ownCrds, (g, k) => cluster.isNamespaced(g, k));
-    const desired = prepareDesired(app, r.manifests, isNamespaced);
-    // Nothing of a revision that reaches past the app's policy is compared or applied, not even a dry-run.
-    const refused = checkPolicy(app, desired, isNamespaced);
+    const desired = prepareDesired(app, split.resources, isNamespaced);
+    const hooks = prepareHooks(app, split.hooks, isNamespaced);
+    // Nothing of a revision that reaches past the app's policy is compared or applied, not even a dry-run; a hook
+    // is held to the same policy (checked under the name it is keyed by).
+    const refused = checkPolicy(
+      app,
+      [
+        ...desired,
+        ...hooks.map((h) => ({
+          object: { ...h.object, metadata: { ...h.object.metadata, name: h.key.name } },
+          source: h.source,
+        })),
+      ],
+      isNamespaced,
+    );
     if (refused) {
       fail(refused, desired);
       continue;
@@ -127,6 +177,12 @@ export async function renderRevision(
       revision: sha,
       desired,
       claims: desired,
+      hooks,
+      skipped: split.skipped.map((x) => ({
+        key: hookKey(x.manifest.object),
+        source: x.manifest.source,
+        why: x.why,
+      })),
       ...(Object.keys(pending).length ? { pending } : {}),
     });
   }
@@ -137,7 +193,13 @@ export async function renderRevision(
   for (const [name, error] of shared) {
     const r = rendered.get(name);
     if (!r || r.error) continue;
-    rendered.set(name, { ...r, error, desired: previous.get(name)?.desired ?? [] });
+    rendered.set(name, {
+      ...r,
+      error,
+      desired: previous.get(name)?.desired ?? [],
+      hooks: previous.get(name)?.hooks ?? [],
+      skipped: previous.get(name)?.skipped ?? [],
+    });
     events.push({ app: name, level: 'error', type: 'render-error', message: formatLocatedError(error) });
   }
   for (const app of apps) {

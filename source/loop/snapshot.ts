@@ -157,6 +157,17 @@ export function comparedState(input: {
   records: SyncRecord[];
 }): AppState {
   const { app, resources, error, records } = input;
+  if (app.held?.kind === 'unmanaged')
+    return {
+      name: app.name,
+      spec: app,
+      targetRevision: input.head,
+      sync: 'Unmanaged',
+      health: { status: 'Unknown', message: 'not run by driftdeck' },
+      resources,
+      error: app.held.reason,
+      comparedAt: new Date().toISOString(),
+    };
   return {
     name: app.name,
     spec: app,

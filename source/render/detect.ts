@@ -49,6 +49,11 @@ export async function chooseRenderer(app: AppSpec, dir: ConfinedPath): Promise<R
       message: `app ${app.name} sets Helm options (releaseName, valueFiles, values) but ${dir.rel} has ${found}`,
     });
   }
+  if (app.renderer.jsonnet && choice.kind !== 'directory') {
+    throw new RenderFailure({
+      message: `app ${app.name} sets Jsonnet options (tlas, extVars, libs) but ${dir.rel} is rendered by ${choice.kind} (${choice.file}); Jsonnet files are read in plain folders only`,
+    });
+  }
   return choice;
 }
 

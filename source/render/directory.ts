@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
-import type { RenderedManifest } from '../engine/types.js';
+import type { AppSpec, RenderedManifest } from '../engine/types.js';
 import type { ConfinedPath } from './confine.js';
+import { evaluateJsonnet, JSONNET_FILE } from './jsonnet.js';
 import { parseRendered, type RenderOptions } from './parse-cache.js';
 import { RenderFailure } from './render-failure.js';
+import type { RenderTools } from './run-tool.js';
 import { walkConfined } from './walk.js';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
@@ -13,31 +15,41 @@ const NOT_MANIFESTS = new Set(['driftdeck.yaml', 'driftdeck.yml']);
 /** Files read at once: a folder of a thousand manifests is read in parallel, within the file-descriptor budget. */
 const READS_AT_ONCE = 32;
 
-/** A plain folder of YAML/JSON files, parsed in sorted path order; one broken file fails the whole app. */
+/**
+ * A plain folder of YAML/JSON files and Jsonnet files (evaluated, as Argo CD's directory apps are), parsed in sorted
+ * path order; one broken file fails the whole app.
+ */
 export async function renderDirectory(
   root: string,
+  app: AppSpec,
   dir: ConfinedPath,
-  recurse: boolean,
+  tools: RenderTools,
   options: RenderOptions = {},
 ): Promise<RenderedManifest[]> {
+  const recurse = app.renderer.recurse ?? true;
   const files = await walkConfined(root, dir.abs, {
     recurse,
-    include: (name) => MANIFEST_FILE.test(name),
+    include: (name) => MANIFEST_FILE.test(name) || JSONNET_FILE.test(name),
     exclude: NOT_MANIFESTS,
   });
+  const jsonnetFiles = files.filter((file) => JSONNET_FILE.test(file.rel)).map((file) => file.rel);
+  const evaluated = await evaluateJsonnet(root, app, dir, jsonnetFiles, tools, options);
   const limit = pLimit(READS_AT_ONCE);
   const texts = await Promise.all(
     files.map((file) =>
-      limit(() =>
-        readFile(file.abs, 'utf8').catch((err: Error) => {
-          throw new RenderFailure({ file: file.rel, message: `cannot read ${file.rel}: ${err.message}` });
-        }),
-      ),
+      JSONNET_FILE.test(file.rel)
+        ? evaluated[jsonnetFiles.indexOf(file.rel)]!
+        : limit(() =>
+            readFile(file.abs, 'utf8').catch((err: Error) => {
+              throw new RenderFailure({ file: file.rel, message: `cannot read ${file.rel}: ${err.message}` });
+            }),
+          ),
     ),
   );
   const manifests: RenderedManifest[] = [];
   files.forEach((file, i) => {
-    manifests.push(...parseRendered(texts[i]!, { file: file.rel }, options));
+    const origin = JSONNET_FILE.test(file.rel) ? { origin: 'jsonnet output' } : {};
+    manifests.push(...parseRendered(texts[i]!, { file: file.rel, ...origin }, options));
   });
   if (files.length === 0) await refuseNothingToRender(root, dir, recurse);
   return manifests;
@@ -47,9 +59,9 @@ export async function renderDirectory(
 const UNREAD_SHOWN = 5;
 
 /**
- * A folder with no manifest file at all renders nothing by accident (a folder of `.jsonnet` files, a path that
- * lost its files): that is an error naming what is there, never an app Synced and Healthy for nothing. Manifest
- * files that hold no object (every document empty or commented out) are a choice, and render nothing.
+ * A folder with no manifest file at all renders nothing by accident (a folder of `.libsonnet` libraries only, a
+ * path that lost its files): that is an error naming what is there, never an app Synced and Healthy for nothing.
+ * Manifest files that hold no object (every document empty or commented out) are a choice, and render nothing.
  */
 async function refuseNothingToRender(root: string, dir: ConfinedPath, recurse: boolean): Promise<void> {
   // Subfolders are listed even when they are not read: with recurse off, a manifest there is the likely mistake.
@@ -60,12 +72,12 @@ async function refuseNothingToRender(root: string, dir: ConfinedPath, recurse: b
   });
   const folder = dir.rel === '.' ? 'the repository root' : dir.rel;
   const where = recurse ? 'in it or its subfolders' : 'in it (recurse is off: subfolders are not read)';
-  let message = `renders nothing: ${folder} holds no .yaml, .yml or .json file ${where}`;
+  let message = `renders nothing: ${folder} holds no .yaml, .yml, .json or .jsonnet file ${where}`;
   if (others.length > 0) {
     const shown = others.slice(0, UNREAD_SHOWN).map((f) => JSON.stringify(f.rel));
     const more = others.length > UNREAD_SHOWN ? ` and ${others.length - UNREAD_SHOWN} more` : '';
-    const jsonnet = others.some((f) => /\.(jsonnet|libsonnet)$/.test(f.rel))
-      ? ' (Jsonnet is not rendered yet)'
+    const jsonnet = others.some((f) => /\.libsonnet$/i.test(f.rel))
+      ? ' (.libsonnet files are Jsonnet libraries: imported by .jsonnet files, never rendered on their own)'
       : '';
     message += `, only files driftdeck does not read: ${shown.join(', ')}${more}${jsonnet}`;
   }

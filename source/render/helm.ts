@@ -8,8 +8,10 @@ import { parseRendered, type RenderOptions } from './parse-cache.js';
 import { missingTool, type RenderTools, runTool, type ToolUser } from './run-tool.js';
 
 /**
- * The arguments after `helm`: `template <release> <chart> --namespace <ns> --values <file>...`, inline values
- * added last by renderHelm so they win. Values files are confined to the repository before anything runs.
+ * The arguments after `helm`: `template <release> <chart> --namespace <ns> --include-crds --values <file>...`,
+ * inline values added last by renderHelm so they win. Values files are confined to the repository before anything
+ * runs. `--include-crds` renders the chart's `crds/` folder (as Argo CD does): a sync applies CRDs first. Hooks are
+ * in the output by default (`--no-hooks` would leave them out): the sync reads their annotations and runs them.
  */
 export async function helmArgs(root: string, app: AppSpec, chart: ConfinedPath): Promise<string[]> {
   const args = [
@@ -18,6 +20,7 @@ export async function helmArgs(root: string, app: AppSpec, chart: ConfinedPath):
     chart.abs,
     '--namespace',
     app.namespace,
+    '--include-crds',
   ];
   for (const file of app.renderer.helm?.valueFiles ?? []) {
     const confined = await confinePath(root, file, `values file of app ${app.name}`, chart.rel);

@@ -32,7 +32,7 @@ export async function renderKustomize(
       : [undefined, []];
   if (!bin) throw missingTool(user);
   const output = await runTool(bin, args, dir.abs, user, options, {
-    GIT_ALLOW_PROTOCOL: KUSTOMIZE_GIT_PROTOCOLS,
+    env: { GIT_ALLOW_PROTOCOL: KUSTOMIZE_GIT_PROTOCOLS },
   });
   return parseRendered(output, { file: kustomizationFile, origin: 'kustomize build output' }, options);
 }

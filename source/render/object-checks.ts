@@ -1,6 +1,7 @@
 // What a parsed document must be before it may become a desired object: a mapping with apiVersion, kind and
 // metadata.name, each of a shape an API server could serve (they become URL path segments and cache keys), and a
 // Secret whose values are text. Messages name the object but never print a value that might be a secret.
+import { HELM_HOOK_ANNOTATION, HOOK_ANNOTATION } from '../engine/hooks.js';
 import {
   apiVersionProblem,
   describeNameRule,
@@ -52,6 +53,15 @@ export function sortOf(value: unknown): string {
   return 'an unsupported value';
 }
 
+/** A hook (Argo CD's or Helm's annotation) with a generateName: it is created, never applied, so needs no name. */
+function generatedHook(metadata: Record<string, unknown>): boolean {
+  const annotations = metadata.annotations;
+  if (!nonEmptyString(metadata.generateName) || !isRecord(annotations)) return false;
+  return (
+    typeof annotations[HOOK_ANNOTATION] === 'string' || typeof annotations[HELM_HOOK_ANNOTATION] === 'string'
+  );
+}
+
 export function objectProblem(value: unknown): ObjectProblem | undefined {
   if (!isRecord(value)) {
     return { path: [], message: `expected a Kubernetes object (a mapping), got ${sortOf(value)}; ${NEED}` };
@@ -61,7 +71,8 @@ export function objectProblem(value: unknown): ObjectProblem | undefined {
   if (!nonEmptyString(value.kind)) missing.push('kind');
   const metadata = value.metadata;
   if (!isRecord(metadata)) missing.push('metadata');
-  else if (!nonEmptyString(metadata.name)) missing.push('metadata.name');
+  // A hook may be created under a name the server makes (Argo CD's `generateName` hooks).
+  else if (!nonEmptyString(metadata.name) && !generatedHook(metadata)) missing.push('metadata.name');
   if (missing.length > 0 || !isRecord(metadata)) {
     const kind = nonEmptyString(value.kind) && !kindProblem(value.kind) ? value.kind : 'object';
     const name = isRecord(metadata) && nonEmptyString(metadata.name) ? ` ${shown(metadata.name)}` : '';
@@ -69,7 +80,7 @@ export function objectProblem(value: unknown): ObjectProblem | undefined {
   }
   const kind = value.kind as string;
   const apiVersion = value.apiVersion as string;
-  const name = metadata.name as string;
+  const name = nonEmptyString(metadata.name) ? metadata.name : `${metadata.generateName as string}*`;
   const kindWrong = kindProblem(kind);
   if (kindWrong) return { path: ['kind'], message: `kind ${shown(kind)} ${kindWrong}` };
   const object = `${kind} ${shown(name)}`;

@@ -72,7 +72,7 @@ async function renderFresh(
     }
     const choice = await chooseRenderer(app, dir);
     if (choice.kind === 'directory') {
-      return { ok: true, manifests: await renderDirectory(root, dir, app.renderer.recurse ?? true, options) };
+      return { ok: true, manifests: await renderDirectory(root, app, dir, tools, options) };
     }
     // Helm and kustomize read the folder themselves and follow symlinks, dot-folders included; refuse any that
     // leaves the repo first, and for kustomize, any folder its kustomizations reach (helm.ts checks subcharts).

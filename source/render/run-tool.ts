@@ -6,6 +6,8 @@ export interface RenderTools {
   helm?: string;
   kustomize?: string;
   kubectl?: string;
+  /** driftdeck-jsonnet, driftdeck's own Jsonnet renderer (built by `driftdeck cluster tools`). */
+  jsonnet?: string;
 }
 
 export interface ToolOptions {
@@ -40,22 +42,26 @@ export function missingTool(user: ToolUser, path?: string): RenderFailure {
   });
 }
 
-/**
- * Runs a tool without a shell and returns its stdout; every failure becomes a RenderFailure naming the app.
- * `env` is added to this process's environment.
- */
+export interface RunExtras {
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+  /** Written to the tool's stdin (closed at once when absent). */
+  input?: string;
+}
+
+/** Runs a tool without a shell and returns its stdout; every failure becomes a RenderFailure naming the app. */
 export function runTool(
   bin: string,
   args: string[],
   cwd: string,
   user: ToolUser,
   options: ToolOptions = {},
-  env?: Record<string, string>,
+  { env, input }: RunExtras = {},
 ): Promise<string> {
   const command = `${bin.split('/').pop() ?? bin} ${args[0] ?? ''}`.trim();
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       bin,
       args,
       {
@@ -85,6 +91,9 @@ export function runTool(
         fail(`${command} failed for app ${user.app} (${user.appPath}): ${detail}`);
       },
     );
+    // A tool that exits before reading all of its input makes the write fail (EPIPE); its exit says why.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input);
   });
 }
 

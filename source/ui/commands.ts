@@ -16,7 +16,7 @@ import {
 } from './operations.js';
 import { resourceJump } from './presentation/diff.js';
 import { helpLines } from './presentation/hints.js';
-import type { Movement, Pane } from './state.js';
+import type { Movement, Pane, RevertApp } from './state.js';
 import type { ConsoleView } from './view.js';
 
 export interface CommandContext extends OperationDeps {
@@ -74,7 +74,7 @@ function runLine(ctx: CommandContext, text: string): void {
       openSync(ctx, parsed.app ?? ctx.view().selected?.name);
       break;
     case 'revert':
-      openRevert(ctx, parsed.sha);
+      openRevert(ctx, parsed.sha, revertApp(ctx));
       break;
     case 'ctx':
       switchContext(ctx, parsed.name);
@@ -103,6 +103,12 @@ function back(ctx: CommandContext): void {
   else ctx.dispatch({ type: 'message', message: undefined });
 }
 
+/** The selected app: the history the commit was picked from is its history. */
+function revertApp(ctx: CommandContext): RevertApp | undefined {
+  const app = ctx.view().selected;
+  return app ? { name: app.name, autoSync: app.spec.sync.auto } : undefined;
+}
+
 const focus = (pane: Pane) => (ctx: CommandContext) => ctx.dispatch({ type: 'focus', pane });
 
 /** What each command does, one entry per keymap command. */
@@ -125,7 +131,7 @@ export const HANDLERS: Record<CommandId, (ctx: CommandContext) => void> = {
   focusHistory: focus('history'),
   filter: (ctx) => ctx.dispatch({ type: 'filterStart' }),
   sync: (ctx) => openSync(ctx, ctx.view().selected?.name),
-  revert: (ctx) => openRevert(ctx, ctx.view().commit?.sha),
+  revert: (ctx) => openRevert(ctx, ctx.view().commit?.sha, revertApp(ctx)),
   autoSync: (ctx) => {
     const app = ctx.view().selected;
     toggleAutoSync(ctx, app?.name, !app?.spec.sync.auto);
@@ -138,6 +144,7 @@ export const HANDLERS: Record<CommandId, (ctx: CommandContext) => void> = {
   togglePrune: (ctx) => ctx.dispatch({ type: 'toggleSyncOption', option: 'prune' }),
   toggleDryRun: (ctx) => ctx.dispatch({ type: 'toggleSyncOption', option: 'dryRun' }),
   confirm: (ctx) => (ctx.state().modal?.kind === 'sync' ? confirmSync(ctx) : confirmRevert(ctx)),
+  revertAndSync: (ctx) => confirmRevert(ctx, true),
   cancel: (ctx) => ctx.dispatch({ type: 'closeModal' }),
   close: (ctx) => ctx.dispatch({ type: 'closeModal' }),
   submit: (ctx) => {

@@ -33,6 +33,19 @@ export function activeContext(state: ViewState): Context {
   return state.focus;
 }
 
+const NOTHING_HIDDEN: readonly CommandId[] = [];
+const NO_REVERT_AND_SYNC: readonly CommandId[] = ['revertAndSync'];
+
+/**
+ * Commands of the active context that would do nothing now: neither routed nor shown. "Revert and sync" is there
+ * only when the app's auto-sync is off (with it on, the loop rolls the revert out) and the commit is described.
+ */
+export function unavailable(state: ViewState): readonly CommandId[] {
+  const modal = state.modal;
+  if (modal?.kind === 'revert' && (!modal.detail || modal.app?.autoSync !== false)) return NO_REVERT_AND_SYNC;
+  return NOTHING_HIDDEN;
+}
+
 function typed(keymap: Keymap, press: Keypress): Routed {
   if (press.name) {
     const id = commandFor(keymap, 'text', press.name);
@@ -52,7 +65,8 @@ export function route(state: ViewState, keymap: Keymap, press: Keypress): Routed
   const { modal } = state;
   if (modal) {
     if (modal.kind === 'command') return typed(keymap, press);
-    return command(press.name ? commandFor(keymap, modal.kind, press.name) : undefined);
+    const id = press.name ? commandFor(keymap, modal.kind, press.name) : undefined;
+    return command(id && !unavailable(state).includes(id) ? id : undefined);
   }
   if (state.filterEditing) {
     const result = typed(keymap, press);

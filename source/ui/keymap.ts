@@ -146,6 +146,13 @@ export const COMMANDS = {
     group: 'Dialogs',
     hint: 'confirm',
   },
+  revertAndSync: {
+    keys: ['s'],
+    description: "Revert dialog, when the app's auto-sync is off: revert, then sync the app at the revert",
+    contexts: ['revert'],
+    group: 'Dialogs',
+    hint: 'revert and sync',
+  },
   cancel: {
     keys: ['esc', 'n'],
     description: 'Cancel the dialog',

@@ -1,9 +1,9 @@
 // The commands that ask the engine for something: sync, revert, auto-sync, refresh, context switch. Each checks
 // read-only mode first, reports progress and outcome on the message line, and turns every rejection into a readable
 // sentence; nothing here throws into the render loop.
-import type { Controller, SyncRecord } from '../engine/types.js';
+import type { Controller, RevertOutcome, SyncRecord } from '../engine/types.js';
 import { shortSha } from './presentation/format.js';
-import type { Action, StatusMessage, ViewState } from './state.js';
+import type { Action, RevertApp, StatusMessage, ViewState } from './state.js';
 
 export interface OperationDeps {
   controller: Controller;
@@ -56,10 +56,17 @@ export function openSync(deps: OperationDeps, app: string | undefined): void {
   }
 }
 
+/** Actions that changed (or, in a dry-run, would change) the cluster. */
+const CHANGES: ReadonlySet<string> = new Set([
+  'created',
+  'configured',
+  'pruned',
+  'hook-created',
+  'hook-succeeded',
+]);
+
 function describeRecord(record: SyncRecord): StatusMessage {
-  const changed = record.resources.filter(
-    (r) => r.action !== 'unchanged' && r.action !== 'skip' && r.ok,
-  ).length;
+  const changed = record.resources.filter((r) => r.ok && CHANGES.has(r.action)).length;
   const failed = record.resources.filter((r) => !r.ok).length;
   const at = shortSha(record.revision);
   if (record.result === 'DryRun') {
@@ -108,13 +115,14 @@ export function confirmSync(deps: OperationDeps): void {
   );
 }
 
-export function openRevert(deps: OperationDeps, sha: string | undefined): void {
+/** `app` is the app the revert is made for (the selected one), and whether its auto-sync rolls the revert out. */
+export function openRevert(deps: OperationDeps, sha: string | undefined, app?: RevertApp): void {
   if (refused(deps, 'revert')) return;
   if (!sha) {
     say(deps, 'warning', 'no commit selected to revert');
     return;
   }
-  deps.dispatch({ type: 'openModal', modal: { kind: 'revert', sha } });
+  deps.dispatch({ type: 'openModal', modal: { kind: 'revert', sha, ...(app ? { app } : {}) } });
   deps.controller.describeRevert(sha).then(
     (detail) => {
       if (deps.alive()) deps.dispatch({ type: 'revertDescribed', sha, detail });
@@ -128,23 +136,59 @@ export function openRevert(deps: OperationDeps, sha: string | undefined): void {
   );
 }
 
-export function confirmRevert(deps: OperationDeps): void {
+function pushed(outcome: RevertOutcome): string {
+  const retries = outcome.retries > 0 ? ` after ${outcome.retries} retries` : '';
+  return `reverted ${shortSha(outcome.revertedSha)}: pushed ${shortSha(outcome.newSha)} to ${outcome.branch}${retries}`;
+}
+
+/**
+ * `andSync`: "revert and sync", offered when the app's auto-sync is off; the sync's outcome is said as a sync's.
+ * A plain revert of such an app says again that nothing rolls it out, so the success line promises nothing.
+ */
+export function confirmRevert(deps: OperationDeps, andSync = false): void {
   const modal = deps.state().modal;
   // Until the commit is described there is nothing the person has actually agreed to.
   if (modal?.kind !== 'revert' || !modal.detail) return;
-  const { sha, detail } = modal;
-  const app = deps.selectedApp();
+  const { sha, detail, app } = modal;
+  const manual = app !== undefined && !app.autoSync;
+  if (andSync && !manual) return;
+  const historyApp = deps.selectedApp();
+  const reload = () => {
+    if (historyApp && deps.alive()) deps.reloadHistory(historyApp);
+  };
   deps.dispatch({ type: 'watchRollout' });
+  if (andSync && app) {
+    say(
+      deps,
+      'progress',
+      `reverting ${shortSha(sha)}, pushing to ${detail.branch}, then syncing ${app.name}...`,
+    );
+    deps.controller.revertAndSync(sha, app.name).then(
+      (outcome) => {
+        const message = describeRecord(outcome.sync);
+        say(deps, message.level, `${pushed(outcome.revert)}; ${message.text}`);
+        reload();
+      },
+      (error: unknown) => {
+        say(deps, 'error', `revert and sync of ${shortSha(sha)} failed: ${errorText(error)}`);
+        reload();
+      },
+    );
+    return;
+  }
   say(deps, 'progress', `reverting ${shortSha(sha)} and pushing to ${detail.branch}...`);
   deps.controller.revert(sha).then(
     (outcome) => {
-      const retries = outcome.retries > 0 ? ` after ${outcome.retries} retries` : '';
-      say(
-        deps,
-        'success',
-        `reverted ${shortSha(outcome.revertedSha)}: pushed ${shortSha(outcome.newSha)} to ${outcome.branch}${retries}`,
-      );
-      if (app && deps.alive()) deps.reloadHistory(app);
+      // Short enough for an 80-column message line: the point is the second half.
+      if (manual) {
+        const retries = outcome.retries > 0 ? ` after ${outcome.retries} retries` : '';
+        say(
+          deps,
+          'warning',
+          `reverted ${shortSha(outcome.revertedSha)} as ${shortSha(outcome.newSha)}${retries}; auto-sync is off for ${app.name}: nothing rolls it out`,
+        );
+      } else say(deps, 'success', pushed(outcome));
+      reload();
     },
     (error: unknown) => say(deps, 'error', `revert of ${shortSha(sha)} failed: ${errorText(error)}`),
   );

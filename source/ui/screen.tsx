@@ -1,7 +1,7 @@
 // Composition of the screen for the current layout. Panes get their geometry and data here and nothing else.
 import { Box } from 'ink';
 import type { Snapshot } from '../engine/types.js';
-import { activeContext } from './input.js';
+import { activeContext, unavailable } from './input.js';
 import type { Keymap } from './keymap.js';
 import { dialogRows, type Layout } from './layout.js';
 import { AppList } from './panes/app-list.js';
@@ -85,7 +85,15 @@ function ModalView({ props }: { props: ScreenProps }) {
         />
       );
     case 'revert':
-      return <RevertConfirm {...size} sha={modal.sha} detail={modal.detail} />;
+      return (
+        <RevertConfirm
+          {...size}
+          sha={modal.sha}
+          detail={modal.detail}
+          app={modal.app}
+          keymap={props.keymap}
+        />
+      );
     case 'message':
       return <MessageDialog {...size} level={modal.level} title={modal.title} text={modal.text} />;
     default:
@@ -122,7 +130,13 @@ export function Screen(props: ScreenProps) {
         <Body props={props} />
       </Box>
       <MessageLine message={state.message} command={command} theme={theme} />
-      <Footer keymap={props.keymap} context={activeContext(state)} width={layout.columns} theme={theme} />
+      <Footer
+        keymap={props.keymap}
+        context={activeContext(state)}
+        width={layout.columns}
+        theme={theme}
+        hidden={unavailable(state)}
+      />
     </Box>
   );
 }

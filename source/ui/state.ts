@@ -26,12 +26,20 @@ export interface RevertDetail {
   message: string;
 }
 
+export interface RevertApp {
+  name: string;
+  autoSync: boolean;
+}
+
 export type Modal =
   /** `top` is the first help line on screen: the overlay is taller than an 80x24 screen. */
   | { kind: 'help'; top: number }
   | { kind: 'sync'; app: string; plan: SyncPlanSummary; prune: boolean; dryRun: boolean }
-  /** `detail` is absent while the revert is being described. */
-  | { kind: 'revert'; sha: string; detail?: RevertDetail }
+  /**
+   * `detail` is absent while the revert is being described. `app` is the app the revert is made for (the selected
+   * one, whose history holds the commit) and whether its auto-sync will roll the revert out.
+   */
+  | { kind: 'revert'; sha: string; detail?: RevertDetail; app?: RevertApp }
   | { kind: 'command'; text: string }
   | { kind: 'message'; level: MessageLevel; title: string; text: string };
 

@@ -57,10 +57,17 @@ test('story 3: the patch commit is reverted from History and rolled back', { tim
   assert.match(screen, new RegExp(`Commit: {2}${short} Backend security patch`));
   assert.match(screen, /Revert "Backend security patch"/);
   assert.match(screen, new RegExp(`This reverts commit ${patch}\\.`));
+  // backend's auto-sync is off in the demo: the dialog says nothing will roll the revert out, and offers both.
+  assert.match(screen, /auto-sync is off for backend: the revert is pushed but nothing will roll it out/);
+  assert.match(screen, /Enter\/y revert only/);
+  assert.match(screen, /s revert and sync/);
   assert.equal((await gitRemote(demo.demo.remote, ['rev-parse', 'main'])).trim(), before);
   await tty.press('y');
-  screen = await tty.waitForText(new RegExp(`reverted ${short}: pushed [0-9a-f]{7} to main`), 30_000);
-  const pushed = /pushed ([0-9a-f]{7}) to main/.exec(screen)?.[1] ?? '';
+  screen = await tty.waitForText(
+    new RegExp(`reverted ${short} as [0-9a-f]{7}; auto-sync is off for backend: nothing rolls it out`),
+    30_000,
+  );
+  const pushed = new RegExp(`reverted ${short} as ([0-9a-f]{7})`).exec(screen)?.[1] ?? '';
 
   // The remote has the revert commit on main, made as the engineer, undoing exactly the patch.
   const [sha, subject, author, body] = (

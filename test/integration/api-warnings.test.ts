@@ -116,12 +116,13 @@ test('a deprecated version and a PodSecurity violation are named in the sync res
     500,
   );
   assert.equal(sync.code, 0, sync.stderr + sync.stdout);
-  const row = (name: string) => sync.stdout.split('\n').find((l) => l.startsWith(name)) ?? '';
-  assert.match(row('Widget/gear'), /create\s+ok/);
+  // A row of the sync table: phase, wave, resource, action, result, message.
+  const row = (name: string) => sync.stdout.split('\n').find((l) => l.includes(` ${name} `)) ?? '';
+  assert.match(row('Widget/gear'), /created\s+ok/);
   assert.ok(row('Widget/gear').includes(`server warning: ${DEPRECATION}`), row('Widget/gear'));
   assert.match(
     row('Deployment/web'),
-    /create\s+ok\s+server warning: would violate PodSecurity "restricted:latest"/,
+    /created\s+ok\s+server warning: would violate PodSecurity "restricted:latest"/,
   );
   assert.ok(sync.stderr.includes(`WARNING Widget/gear ${DEPRECATION}`), sync.stderr);
   assert.match(
@@ -141,8 +142,8 @@ test('a deprecated version and a PodSecurity violation are named in the sync res
 test('a field the custom resource schema does not know fails the apply, naming resource and field', async () => {
   const sync = await driftdeck(['sync', typo, '--repo', repo.remote, '--no-wait']);
   assert.notEqual(sync.code, 0, sync.stdout);
-  const row = sync.stdout.split('\n').find((l) => l.startsWith('Widget/cog')) ?? '';
-  assert.match(row, /create\s+FAILED\s+.*\.spec\.colr: field not declared in schema/);
+  const row = sync.stdout.split('\n').find((l) => l.includes(' Widget/cog ')) ?? '';
+  assert.match(row, /failed\s+FAILED\s+.*\.spec\.colr: field not declared in schema/);
   const status = await driftdeck(['status', '--repo', repo.remote, '-o', 'json']);
   const rows = JSON.parse(status.stdout) as Array<{ name: string; sync: string }>;
   assert.equal(rows.find((r) => r.name === typo)?.sync, 'OutOfSync', 'nothing was created');

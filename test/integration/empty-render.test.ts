@@ -1,4 +1,4 @@
-// A folder that renders nothing by accident (a folder of Jsonnet files, files driftdeck does not read) is an error
+// A folder that renders nothing by accident (Jsonnet libraries only, files driftdeck does not read) is an error
 // naming them, through the built CLI on the real cluster: never an app shown Synced and Healthy for nothing. Other
 // apps of the repository keep working.
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ before(async () => {
       { name: jsonnet, path: 'monitoring', namespace: ns.name },
       { name: plain, path: 'catalog', namespace: ns.name },
     ]),
-    'monitoring/main.jsonnet': "local lib = import 'lib/util.libsonnet';\n{ items: [] }\n",
+    'monitoring/main.cue': 'items: []\n',
     'monitoring/lib/util.libsonnet': '{}\n',
     'catalog/c.yaml': configMap('catalog-c', { v: '1' }),
   });
@@ -43,9 +43,12 @@ test('a folder of files driftdeck does not read is an error naming them, in stat
   assert.notEqual(app.sync, 'Synced', JSON.stringify(app));
   assert.match(
     JSON.stringify(app.error),
-    /renders nothing: monitoring holds no \.yaml, \.yml or \.json file/,
+    /renders nothing: monitoring holds no \.yaml, \.yml, \.json or \.jsonnet file/,
   );
-  assert.match(JSON.stringify(app.error), /monitoring\/main\.jsonnet.*Jsonnet is not rendered yet/);
+  assert.match(
+    JSON.stringify(app.error),
+    /monitoring\/lib\/util\.libsonnet.*monitoring\/main\.cue.*\.libsonnet files are Jsonnet libraries/,
+  );
   assert.equal(apps.find((a) => a.name === plain)?.error, undefined, 'the other app is not touched');
 
   const diff = await driftdeck(['diff', jsonnet, '--repo', repo.remote]);

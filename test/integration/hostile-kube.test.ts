@@ -275,7 +275,7 @@ spec:
     assert.equal(text.code, 1, text.stdout + text.stderr);
     assert.match(
       text.stdout,
-      /Secret\/with-pin\s+create\s+FAILED\s+\w+: the API server refused Secret "with-pin"/,
+      /Secret\/with-pin\s+failed\s+FAILED\s+\w+: the API server refused Secret "with-pin"/,
     );
     assertNeverShown('sync', text.stdout + text.stderr, pin);
 

@@ -219,7 +219,7 @@ test("after frontend drops Namespace/shop, sync frontend --prune deletes neither
   assert.equal(prune.code, 0, prune.stderr + prune.stdout);
   assert.match(
     prune.stdout,
-    new RegExp(`Namespace/${shop}\\s+skip\\s+ok\\s+not pruned: kept: rendered by app ${backend}`),
+    new RegExp(`Namespace/${shop}\\s+kept\\s+ok\\s+not pruned: kept: rendered by app ${backend}`),
   );
   const ns = await core().readNamespace({ name: shop });
   assert.equal(ns.metadata?.deletionTimestamp, undefined, 'the namespace is not being deleted');

@@ -211,7 +211,7 @@ describe('the sync history', () => {
       const resources: ResourceResult[] = Array.from({ length: 300 }, (_, i) => ({
         key: { group: '', kind: 'ConfigMap', namespace: ns.name, name: `settings-${n}-${i}` },
         apiVersion: 'v1',
-        action: 'create',
+        action: 'failed',
         ok: false,
         message: `Forbidden: configmaps "settings-${n}-${i}" is forbidden: exceeded quota: cm-quota, requested: count/configmaps=1, used: count/configmaps=1, limited: count/configmaps=1`,
       }));

@@ -111,7 +111,7 @@ test('sync: what the person may write is synced; the one resource they may not i
     { target: person },
   );
   assert.equal(some.code, 0, some.stdout + some.stderr);
-  assert.match(some.stdout, /ConfigMap\/settings\s+create\s+ok/);
+  assert.match(some.stdout, /ConfigMap\/settings\s+created\s+ok/);
   assert.equal((await core().readNamespacedConfigMap({ name: 'settings', namespace: ns.name })).data?.v, '1');
   // The person may keep neither leases nor history in driftdeck-system: said, and the sync goes on.
   assert.match(
@@ -133,7 +133,7 @@ test('sync: what the person may write is synced; the one resource they may not i
   assert.match(
     all.stdout,
     new RegExp(
-      `ResourceQuota/team-quota\\s+create\\s+FAILED\\s+forbidden: cannot patch resourcequotas in namespace ${ns.name}`,
+      `ResourceQuota/team-quota\\s+failed\\s+FAILED\\s+forbidden: cannot patch resourcequotas in namespace ${ns.name}`,
     ),
   );
   assert.doesNotMatch(all.stdout + all.stderr, /cannot reach/);

@@ -16,11 +16,16 @@ function toolsBin(): Required<RenderTools> {
   const dir = process.env.DRIFTDECK_TOOLS_BIN;
   if (!dir) {
     throw new Error(
-      'DRIFTDECK_TOOLS_BIN is not set: it must name the folder holding helm, kustomize and kubectl ' +
+      'DRIFTDECK_TOOLS_BIN is not set: it must name the folder holding helm, kustomize, kubectl and driftdeck-jsonnet ' +
         '(npm test sets it; by hand: DRIFTDECK_TOOLS_BIN=~/.cache/driftdeck/localcluster/tools node --import tsx --test ...)',
     );
   }
-  const tools = { helm: join(dir, 'helm'), kustomize: join(dir, 'kustomize'), kubectl: join(dir, 'kubectl') };
+  const tools = {
+    helm: join(dir, 'helm'),
+    kustomize: join(dir, 'kustomize'),
+    kubectl: join(dir, 'kubectl'),
+    jsonnet: join(dir, 'driftdeck-jsonnet'),
+  };
   for (const path of Object.values(tools)) {
     try {
       accessSync(path, constants.X_OK);
@@ -58,7 +63,7 @@ function find(list: KubeObject[], kind: string): Rendered {
 }
 
 describe('render with the real tools', () => {
-  it('finds helm, kustomize and kubectl in DRIFTDECK_TOOLS_BIN', () => {
+  it('finds helm, kustomize, kubectl and driftdeck-jsonnet in DRIFTDECK_TOOLS_BIN', () => {
     toolsBin();
   });
 

@@ -124,6 +124,7 @@ interface SyncJson {
   result: string;
   message: string;
   resources: Array<{ key: { name: string }; action: string; ok: boolean; message?: string }>;
+  plan?: Array<{ key: { name: string }; operation: string; why: string }>;
 }
 async function syncJson(
   app: string,
@@ -150,14 +151,29 @@ test('Prune=false and prune: disabled: kept by a sync with prune, saying why; th
   assert.equal(before.sync, 'OutOfSync');
   assert.equal(resource(before, 'argo-kept')?.message, `not pruned: ${ARGO}: Prune=false`);
 
+  // The plan says so before anything is sent: `sync --dry-run` shows the candidate as a `keep` task with its option.
+  const dry = await syncJson(keep, '--dry-run', '--prune');
+  assert.equal(dry.code, 0, dry.text);
+  const task = (name: string) => dry.record.plan?.find((t) => t.key.name === name);
+  assert.deepEqual(
+    ['argo-kept', 'flux-kept', 'plain'].map((name) => `${task(name)?.operation} ${task(name)?.why}`),
+    [
+      `keep not pruned: ${ARGO}: Prune=false`,
+      'keep not pruned: kustomize.toolkit.fluxcd.io/prune: disabled',
+      "prune prune candidate carrying this app's mark",
+    ],
+  );
+
   const pruned = await syncJson(keep, '--prune');
   assert.equal(pruned.code, 0, pruned.text);
+  assert.equal(result(pruned.record, 'argo-kept')?.action, 'kept');
   assert.equal(result(pruned.record, 'argo-kept')?.message, `not pruned: ${ARGO}: Prune=false`);
+  assert.equal(result(pruned.record, 'flux-kept')?.action, 'kept');
   assert.equal(
     result(pruned.record, 'flux-kept')?.message,
     'not pruned: kustomize.toolkit.fluxcd.io/prune: disabled',
   );
-  assert.equal(result(pruned.record, 'plain')?.action, 'prune');
+  assert.equal(result(pruned.record, 'plain')?.action, 'pruned');
   assert.ok(await readCm('argo-kept'), 'Prune=false: still in the cluster');
   assert.ok(await readCm('flux-kept'), 'prune: disabled: still in the cluster');
   await eventually('the plain ConfigMap to be pruned', async () =>
@@ -187,6 +203,7 @@ test('Flux ssa Ignore, IfNotPresent, Merge and force: Enabled on the real cluste
   const first = await syncJson(flux, '--prune');
   assert.equal(first.code, 0, first.text);
   assert.equal(await readCm('ignored'), undefined, 'ssa: Ignore is never created');
+  assert.equal(result(first.record, 'ignored')?.action, 'unchanged');
   assert.equal(
     result(first.record, 'ignored')?.message,
     'not applied: kustomize.toolkit.fluxcd.io/ssa: Ignore',

@@ -59,7 +59,7 @@ test('story 4: drift made by hand is shown as a diff and a sync puts it back', a
 
   const sync = await driftdeck(['sync', app, '--repo', repo.remote, '--timeout', '90']);
   assert.equal(sync.code, 0, sync.stderr + sync.stdout);
-  assert.match(sync.stdout, /Deployment\/web\s+update\s+ok\s+took back fields changed by hand/);
+  assert.match(sync.stdout, /Deployment\/web\s+configured\s+ok\s+took back fields changed by hand/);
   assert.equal(await replicas(), 2);
   const after = await driftdeck(['diff', app, '--repo', repo.remote]);
   assert.equal(after.code, 0, after.stdout);

@@ -65,7 +65,7 @@ test('story 2: the security patch shows as one line, syncs, and rolls out to Hea
 
   const sync = await driftdeck(['sync', app, '--repo', repo.remote, '--timeout', '90']);
   assert.equal(sync.code, 0, sync.stderr + sync.stdout);
-  assert.match(sync.stdout, /Deployment\/backend\s+update\s+ok/);
+  assert.match(sync.stdout, /Deployment\/backend\s+configured\s+ok/);
   assert.match(sync.stdout, /is Synced and Healthy/);
   assert.match(
     sync.stderr,

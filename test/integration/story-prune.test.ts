@@ -56,17 +56,17 @@ test('story 5: a deleted manifest is a prune candidate, pruned only when asked, 
 
   const noPrune = await driftdeck(['sync', app, '--repo', repo.remote]);
   assert.equal(noPrune.code, 0, noPrune.stderr);
-  assert.match(noPrune.stdout, /ConfigMap\/gone\s+skip\s+ok\s+prune candidate/);
+  assert.match(noPrune.stdout, /ConfigMap\/gone\s+kept\s+ok\s+prune candidate/);
   assert.equal(await exists('gone'), true, 'a sync without prune deletes nothing');
 
   const dry = await driftdeck(['sync', app, '--repo', repo.remote, '--prune', '--dry-run']);
   assert.equal(dry.code, 0, dry.stderr);
-  assert.match(dry.stdout, /ConfigMap\/gone\s+prune\s+ok/);
+  assert.match(dry.stdout, /ConfigMap\/gone\s+pruned\s+ok/);
   assert.equal(await exists('gone'), true, 'a dry-run deletes nothing');
 
   const prune = await driftdeck(['sync', app, '--repo', repo.remote, '--prune']);
   assert.equal(prune.code, 0, prune.stderr);
-  assert.match(prune.stdout, /ConfigMap\/gone\s+prune\s+ok/);
+  assert.match(prune.stdout, /ConfigMap\/gone\s+pruned\s+ok/);
   assert.equal(await exists('gone'), false, 'pruned');
   assert.equal(await exists('keep'), true);
   assert.equal(await exists('handmade'), true, 'never touches objects driftdeck did not create');

@@ -38,7 +38,7 @@ const data = async (name: string) =>
 test('--resource syncs only the chosen resources', async () => {
   const r = await driftdeck(['sync', app, '--repo', repo.remote, '--resource', 'ConfigMap/one']);
   assert.equal(r.code, 0, r.stderr + r.stdout);
-  assert.match(r.stdout, /ConfigMap\/one\s+create\s+ok/);
+  assert.match(r.stdout, /ConfigMap\/one\s+created\s+ok/);
   assert.doesNotMatch(r.stdout, /ConfigMap\/two/);
   assert.equal((await data('one'))?.v, '1');
   await assert.rejects(data('two'), 'two was not created');

@@ -48,6 +48,8 @@ export class FakeCluster implements ClusterPort {
   refreshKinds = (apiVersions: readonly string[]) => {
     this.refreshed.push(...apiVersions);
   };
+  /** Objects applied for real are given this status (a Deployment available, a Job Complete), as controllers would. */
+  appliedStatus?: (o: KubeObject) => unknown;
   /** A CRD applied for real comes back Established when this is true, as an API server says a moment later. */
   establishCrds = true;
   read = async (ref: { kind: string; name: string; namespace?: string }) =>
@@ -71,15 +73,16 @@ export class FakeCluster implements ClusterPort {
       throw failure;
     }
     this.applied.push(line);
+    const status = this.appliedStatus?.(o);
+    if (status) Object.assign(out, { status });
     if (o.kind === 'CustomResourceDefinition' && this.establishCrds)
       Object.assign(out, { status: { conditions: [{ type: 'Established', status: 'True' }] } });
     // An apply whose intent is only a name (giving fields up) leaves the object as it is.
     if (Object.keys(o).length > 3 || Object.keys(o.metadata).length > 2) this.live.set(id, out);
     return out;
   }
-  /** `manager kind/namespace/name` of every real replace (PUT) and create (POST), in order. */
+  /** `manager kind/namespace/name` of every real replace (PUT), in order. */
   replaced: string[] = [];
-  created: string[] = [];
   async replace(o: KubeObject, opts: { fieldManager: string; dryRun: boolean; resourceVersion?: string }) {
     const id = keyString(keyOf(o));
     if (!this.live.has(id))
@@ -94,18 +97,35 @@ export class FakeCluster implements ClusterPort {
     this.live.set(id, out);
     return out;
   }
+  ensureNamespace = async () => false;
+  /**
+   * `kind/namespace/name` of every real create (POST), in order: hooks with generateName (under the name made
+   * here) and objects a sync replaces that were missing.
+   */
+  created: string[] = [];
+  /** Hook objects a create stores are given this status (a Job Complete, say), as a controller would. */
+  createdStatus?: (o: KubeObject) => unknown;
   async create(o: KubeObject, opts: { fieldManager: string; dryRun: boolean }) {
-    const id = keyString(keyOf(o));
+    const name = o.metadata.name || `${o.metadata.generateName ?? ''}${(++this.version).toString(36)}`;
+    const id = keyString(keyOf({ ...o, metadata: { ...o.metadata, name } }));
     if (this.live.has(id))
       throw Object.assign(new Error(`AlreadyExists: ${id}`), { code: 409, reason: 'AlreadyExists' });
-    if (opts.dryRun) return;
-    this.created.push(`${opts.fieldManager} ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
-    this.live.set(id, {
+    const out = {
       ...o,
-      metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: `${id}#${this.version}` },
-    });
+      metadata: {
+        ...o.metadata,
+        name,
+        resourceVersion: String(++this.version),
+        uid: `${id}#${this.version}`,
+      },
+    };
+    if (opts.dryRun) return out;
+    const status = this.createdStatus?.(out);
+    if (status) Object.assign(out, { status });
+    this.created.push(`${o.kind}/${o.metadata.namespace ?? ''}/${name}`);
+    this.live.set(id, out);
+    return out;
   }
-  ensureNamespace = async () => false;
   async remove(o: KubeObject) {
     const id = keyString(keyOf(o));
     this.removed.push(id);

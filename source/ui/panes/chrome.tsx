@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { terminalText } from '../../engine/terminal-text.js';
 import type { Snapshot } from '../../engine/types.js';
-import type { Context, Keymap } from '../keymap.js';
+import type { CommandId, Context, Keymap } from '../keymap.js';
 import { headerLines } from '../presentation/header.js';
 import { footerHints } from '../presentation/hints.js';
 import { type Line, seg, type Tone } from '../presentation/line.js';
@@ -81,11 +81,14 @@ export const Footer = memo(function Footer({
   context,
   width,
   theme,
+  hidden,
 }: {
   keymap: Keymap;
   context: Context;
   width: number;
   theme: Theme;
+  /** Commands of the context that do nothing now (see `unavailable`). */
+  hidden: readonly CommandId[];
 }) {
-  return <LineText line={footerHints(keymap, context, width)} theme={theme} />;
+  return <LineText line={footerHints(keymap, context, width, hidden)} theme={theme} />;
 });

@@ -1,6 +1,8 @@
+import { keyLabel } from '../key-names.js';
+import type { CommandId, Keymap } from '../keymap.js';
 import { shortSha } from '../presentation/format.js';
 import { type Line, seg } from '../presentation/line.js';
-import type { RevertDetail } from '../state.js';
+import type { RevertApp, RevertDetail } from '../state.js';
 import type { Theme } from '../theme.js';
 import { Dialog } from './dialog.js';
 import { LineText } from './line-text.js';
@@ -8,19 +10,54 @@ import { LineText } from './line-text.js';
 export interface RevertConfirmProps {
   sha: string;
   detail: RevertDetail | undefined;
+  app: RevertApp | undefined;
+  keymap: Keymap;
   width: number;
   height: number;
   rows: number;
   theme: Theme;
 }
 
-export function revertConfirmLines(sha: string, detail: RevertDetail | undefined): Line[] {
-  if (!detail)
+/** `Enter/y `: a command's keys as the keymap has them, so an override is what the dialog says. */
+const keysOf = (keymap: Keymap, id: CommandId) => `${keymap[id].keys.map(keyLabel).join('/')} `;
+
+/**
+ * What happens after the push, said as it is: with the app's auto-sync on the loop rolls the revert out; with it off
+ * nothing does, and "revert and sync" is offered. No app known: only the push is promised.
+ */
+function afterPush(app: RevertApp | undefined): Line[] {
+  if (!app)
     return [
-      [seg(`Preparing the revert of ${shortSha(sha)}...`, 'muted')],
-      [seg('')],
-      [seg('Esc/n ', 'accent', true), seg('cancel')],
+      [seg('A new commit that undoes this one is pushed; apps with auto-sync on then apply it.', 'muted')],
     ];
+  if (app.autoSync)
+    return [
+      [
+        seg(
+          `A new commit that undoes this one is pushed; auto-sync of ${app.name} then applies it.`,
+          'muted',
+        ),
+      ],
+    ];
+  return [
+    [
+      seg(
+        `auto-sync is off for ${app.name}: the revert is pushed but nothing will roll it out`,
+        'warn',
+        true,
+      ),
+    ],
+  ];
+}
+
+export function revertConfirmLines(
+  sha: string,
+  detail: RevertDetail | undefined,
+  app: RevertApp | undefined,
+  keymap: Keymap,
+): Line[] {
+  const cancel = [seg(keysOf(keymap, 'cancel'), 'accent', true), seg('cancel')];
+  if (!detail) return [[seg(`Preparing the revert of ${shortSha(sha)}...`, 'muted')], [seg('')], cancel];
   const lines: Line[] = [
     [
       seg('Commit:  '),
@@ -32,21 +69,23 @@ export function revertConfirmLines(sha: string, detail: RevertDetail | undefined
     [seg('Message:')],
   ];
   for (const text of detail.message.split('\n').slice(0, 4)) lines.push([seg(`  ${text}`, 'info')]);
-  lines.push(
-    [seg('')],
-    [seg('A new commit that undoes this one is pushed; the agent then applies it.', 'muted')],
-    [
-      seg('y/Enter ', 'accent', true),
-      seg(`revert and push to ${detail.branch}`),
-      seg('   Esc/n ', 'accent', true),
-      seg('cancel'),
-    ],
-  );
+  lines.push([seg('')], ...afterPush(app));
+  const confirm = seg(keysOf(keymap, 'confirm'), 'accent', true);
+  if (app && !app.autoSync)
+    lines.push(
+      [confirm, seg(`revert only: push to ${detail.branch}`)],
+      [
+        seg(keysOf(keymap, 'revertAndSync'), 'accent', true),
+        seg(`revert and sync: push, then sync ${app.name} at the revert commit`),
+      ],
+      cancel,
+    );
+  else lines.push([confirm, seg(`revert and push to ${detail.branch}`), seg('   '), ...cancel]);
   return lines;
 }
 
-export function RevertConfirm({ sha, detail, width, height, rows, theme }: RevertConfirmProps) {
-  const lines = revertConfirmLines(sha, detail).slice(0, rows);
+export function RevertConfirm({ sha, detail, app, keymap, width, height, rows, theme }: RevertConfirmProps) {
+  const lines = revertConfirmLines(sha, detail, app, keymap).slice(0, rows);
   return (
     <Dialog title={`Revert ${shortSha(sha)}?`} width={width} height={height} theme={theme}>
       {lines.map((line, index) => (

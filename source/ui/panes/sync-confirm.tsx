@@ -39,6 +39,13 @@ export function syncConfirmLines({
       seg(`  unchanged ${plan.unchanged}`, 'muted'),
     ],
   ];
+  if (plan.waves)
+    lines.push([seg('Waves: '), seg(`${plan.waves.join(', ')} (each Healthy before the next)`)]);
+  if (plan.hooks?.length) {
+    const shown = plan.hooks.slice(0, 4).join(', ');
+    const more = plan.hooks.length > 4 ? ` and ${plan.hooks.length - 4} more` : '';
+    lines.push([seg('Hooks: '), seg(`${shown}${more}`, 'info')]);
+  }
   if (plan.pruneCandidates.length > 0) {
     const fate = prune ? 'prune is on: they are deleted' : 'prune is off: they stay';
     lines.push([seg(`Prune candidates (${plan.pruneCandidates.length}, ${fate}):`, prune ? 'bad' : 'warn')]);

@@ -65,7 +65,14 @@ export function diffView(app: AppState | undefined): DiffView {
   if (app.error) {
     const { file, line, column, message } = app.error;
     const where = file ? `${file}${line ? `:${line}` : ''}${column ? `:${column}` : ''}: ` : '';
-    lines.push([seg('error: ', 'bad', true), seg(`${where}${message}`, 'bad')], [seg('')]);
+    // An app driftdeck lists but does not run is not in error: it says why, without alarm.
+    const unmanaged = app.sync === 'Unmanaged';
+    lines.push(
+      unmanaged
+        ? [seg('not run by driftdeck: ', 'muted', true), seg(`${where}${message}`)]
+        : [seg('error: ', 'bad', true), seg(`${where}${message}`, 'bad')],
+      [seg('')],
+    );
   }
   let inSync = 0;
   for (const resource of app.resources) {

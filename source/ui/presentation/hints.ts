@@ -11,7 +11,7 @@ interface Hint {
   label: string;
 }
 
-function hintsIn(keymap: Keymap, context: Context | 'global'): Hint[] {
+function hintsIn(keymap: Keymap, context: Context | 'global', hidden: readonly CommandId[] = []): Hint[] {
   const paired = new Set<string>();
   for (const id of commandsIn(keymap, context)) {
     const pair = keymap[id].pairWith;
@@ -20,7 +20,7 @@ function hintsIn(keymap: Keymap, context: Context | 'global'): Hint[] {
   const hints: Hint[] = [];
   for (const id of commandsIn(keymap, context)) {
     const spec = keymap[id];
-    if (!spec.hint || paired.has(id)) continue;
+    if (!spec.hint || paired.has(id) || hidden.includes(id)) continue;
     const first = spec.keys[0];
     if (first === undefined) continue;
     const pair = spec.pairWith ? keymap[spec.pairWith as CommandId]?.keys[0] : undefined;
@@ -33,10 +33,20 @@ function hintsIn(keymap: Keymap, context: Context | 'global'): Hint[] {
 /** Kept to the end, in this order, when the footer is too narrow for every hint. */
 const LAST: readonly CommandId[] = ['quit', 'help'];
 
-/** Keys that work right now, fitted to `width`: quit and help are kept, so more is always one key away. */
-export function footerHints(keymap: Keymap, context: Context, width: number): Line {
+/**
+ * Keys that work right now, fitted to `width`: quit and help are kept, so more is always one key away. `hidden`
+ * are commands of the context that do nothing in the current state (see `unavailable`).
+ */
+export function footerHints(
+  keymap: Keymap,
+  context: Context,
+  width: number,
+  hidden: readonly CommandId[] = [],
+): Line {
   const isPane = PANES.some((pane) => pane === context);
-  const all = isPane ? [...hintsIn(keymap, context), ...hintsIn(keymap, 'global')] : hintsIn(keymap, context);
+  const all = isPane
+    ? [...hintsIn(keymap, context, hidden), ...hintsIn(keymap, 'global', hidden)]
+    : hintsIn(keymap, context, hidden);
   const hints = [
     ...all.filter((h) => !LAST.includes(h.id)),
     ...LAST.flatMap((id) => all.filter((h) => h.id === id)),

@@ -9,6 +9,7 @@ const SYNC_TONES: Record<string, Tone> = {
   Extraneous: 'warn',
   Unknown: 'muted',
   Error: 'bad',
+  Unmanaged: 'muted',
   Syncing: 'info',
   Reverting: 'info',
 };

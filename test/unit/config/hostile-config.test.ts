@@ -29,14 +29,14 @@ describe('parseRepoConfig on hostile files', () => {
       name: 'a billion laughs expanded into Helm values',
       text: `x:\n${LAUGHS}\n${helmApp('{laughs: *g}')}`,
       errors: [
-        'driftdeck.yaml:1:1 x: unknown key "x"; expected one of apps, policy',
+        'driftdeck.yaml:1:1 x: unknown key "x"; expected one of apps, policy, discover',
         'driftdeck.yaml:15:15 apps[0].renderer.values: expected a mapping of Helm values; aliases (*name) expand it more than 100 times over; write the values out',
       ],
     },
     {
       name: 'a billion laughs under an unknown key, never expanded',
       text: `apps: []\nx:\n${LAUGHS}\n`,
-      errors: ['driftdeck.yaml:2:1 x: unknown key "x"; expected one of apps, policy'],
+      errors: ['driftdeck.yaml:2:1 x: unknown key "x"; expected one of apps, policy, discover'],
     },
     {
       name: 'an alias to an anchor that does not exist',

@@ -42,3 +42,19 @@ for (const { name, input, want } of cases) {
     assert.deepEqual(input, before, 'the input is left alone');
   });
 }
+
+test("with override (Flux's targetNamespace) a namespaced object naming another namespace is moved; cluster-scoped ones still lose theirs", () => {
+  const [moved, clusterScoped, unnamed] = withDefaultNamespace(
+    [
+      obj('v1', 'ConfigMap', 'other'),
+      obj('rbac.authorization.k8s.io/v1', 'ClusterRole', 'other'),
+      obj('v1', 'ConfigMap'),
+    ],
+    'shop',
+    isNamespaced,
+    true,
+  );
+  assert.equal(moved?.metadata.namespace, 'shop');
+  assert.equal(clusterScoped?.metadata.namespace, undefined);
+  assert.equal(unnamed?.metadata.namespace, 'shop');
+});

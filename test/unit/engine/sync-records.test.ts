@@ -96,4 +96,42 @@ describe('stored sync records read back from the cluster', () => {
   it('reads no ConfigMap as no history, without a problem', () => {
     assert.deepEqual(parseSyncRecords(undefined, WHERE), { records: [], problems: [] });
   });
+
+  it("reads the actions of records written before syncs were plans as today's", () => {
+    const key = (name: string) => ({ group: '', kind: 'ConfigMap', namespace: 'shop', name });
+    const old = [
+      ['create', true, 'created'],
+      ['create', false, 'failed'],
+      ['update', true, 'configured'],
+      ['update', false, 'failed'],
+      ['prune', true, 'pruned'],
+      ['prune', false, 'failed'],
+      ['skip', true, 'kept'],
+      ['skip', false, 'blocked'],
+      ['unchanged', true, 'unchanged'],
+    ] as const;
+    const record = {
+      ...good('a'),
+      resources: old.map(([action, ok], i) => ({ key: key(`c${i}`), action, ok })),
+    };
+    const out = parseSyncRecords(JSON.stringify([record]), WHERE);
+    assert.deepEqual(out.problems, []);
+    assert.deepEqual(
+      out.records[0]?.resources.map((r) => r.action),
+      old.map(([, , now]) => now),
+    );
+  });
+
+  it('reads the phase and wave of each task, and refuses ones that are not', () => {
+    const withTask = (phase: unknown, wave: unknown) =>
+      JSON.stringify([
+        { ...good('a'), resources: [{ ...good('a').resources[0], action: 'hook-succeeded', phase, wave }] },
+      ]);
+    assert.equal(parseSyncRecords(withTask('PreSync', -1), WHERE).records[0]?.resources[0]?.phase, 'PreSync');
+    assert.match(parseSyncRecords(withTask('Later', 0), WHERE).problems[0] ?? '', /has an unknown phase/);
+    assert.match(
+      parseSyncRecords(withTask('Sync', 1.5), WHERE).problems[0] ?? '',
+      /wave that is not a whole number/,
+    );
+  });
 });

@@ -179,3 +179,34 @@ test('planSummary counts by status and lists prune candidates in prune order, no
     pruneCandidates: ['Deployment/shop/old', 'ConfigMap/shop/old'],
   });
 });
+
+test('planSummary lists the hooks in the order they run and the waves when there are several', () => {
+  const state = (name: string, wave: number): ResourceState => ({
+    key: { group: '', kind: 'ConfigMap', namespace: 'shop', name },
+    apiVersion: 'v1',
+    status: 'Missing',
+    health: { status: 'Healthy' },
+    diff: '',
+    diffMode: 'server-side',
+    wave,
+  });
+  const hook = (name: string, phase: 'PreSync' | 'PostSync', generated: boolean) => ({
+    key: { group: 'batch', kind: 'Job', namespace: 'shop', name },
+    object: {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: (generated ? { generateName: name } : { name }) as KubeObject['metadata'],
+    },
+    source: { file: 'a.yaml', line: 1 },
+    spec: { phases: [phase], deletePolicies: ['BeforeHookCreation' as const], from: 'argocd' as const },
+    wave: 0,
+  });
+  const summary = planSummary(
+    [state('b', 1), state('a', -1), state('c', 1)],
+    [hook('report', 'PostSync', false), hook('migrate-', 'PreSync', true)],
+  );
+  assert.deepEqual(summary.hooks, ['PreSync Job/migrate-*', 'PostSync Job/report']);
+  assert.deepEqual(summary.waves, [-1, 1]);
+  assert.equal(planSummary([state('a', 0)]).waves, undefined, 'one wave is no news');
+  assert.equal(planSummary([state('a', 0)]).hooks, undefined);
+});

@@ -10,7 +10,7 @@ function failedSync(n: number, objects: number): SyncRecord {
   const resources: ResourceResult[] = Array.from({ length: objects }, (_, i) => ({
     key: { group: 'apps', kind: 'Deployment', namespace: 'hostile-state-0a1b2c', name: `worker-${n}-${i}` },
     apiVersion: 'apps/v1',
-    action: 'update',
+    action: i === 0 ? 'failed' : 'blocked',
     ok: false,
     message:
       i === 0

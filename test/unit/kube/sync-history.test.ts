@@ -6,7 +6,7 @@ import { compact } from '../../../source/kube/sync-history.js';
 const result = (i: number, ok = true): ResourceResult => ({
   key: { group: '', kind: 'ConfigMap', namespace: 'shop', name: `cm-${i}` },
   apiVersion: 'v1',
-  action: 'update',
+  action: ok ? 'configured' : 'failed',
   ok,
   ...(ok ? {} : { message: 'Invalid: nope' }),
 });

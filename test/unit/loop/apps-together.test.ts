@@ -64,7 +64,7 @@ describe('apps on one cluster', () => {
     const record = await loop.sync('frontend', PRUNE);
     assert.deepEqual(cluster.removed, []);
     const result = record.resources.find((r) => r.key.kind === 'Namespace');
-    assert.equal(result?.action, 'skip');
+    assert.equal(result?.action, 'kept');
     assert.equal(result?.message, 'not pruned: kept: rendered by app backend (apps/backend/0.yaml:1)');
     loop.stop();
   });

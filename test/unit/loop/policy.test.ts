@@ -169,7 +169,7 @@ describe('watch targets', () => {
             {
               key: { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'old' },
               apiVersion: 'v1',
-              action: 'create',
+              action: 'created',
               ok: true,
             },
           ],

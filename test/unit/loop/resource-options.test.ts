@@ -68,6 +68,12 @@ describe('per-resource sync options in the comparison and the sync', () => {
     assert.deepEqual(kindNames(cluster.applied), ['ConfigMap/fresh']);
     assert.deepEqual(cluster.removed, [id(gone)]);
     assert.equal(result('ignored')?.message, 'not applied: kustomize.toolkit.fluxcd.io/ssa: Ignore');
+    // Held back objects are left as they are, as the comparison shows them (in sync): `unchanged`, saying why;
+    // `kept` is a prune candidate's.
+    assert.equal(result('ignored')?.action, 'unchanged');
+    assert.equal(result('seeded')?.action, 'unchanged');
+    assert.equal(result('argo-kept')?.action, 'kept');
+    assert.equal(result('flux-kept')?.action, 'kept');
     assert.equal(
       result('seeded')?.message,
       'not updated: kustomize.toolkit.fluxcd.io/ssa: IfNotPresent (it exists)',

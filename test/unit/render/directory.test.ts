@@ -140,12 +140,12 @@ describe('renderApp on a plain folder', () => {
 
     it('is an error naming the files it holds that are not read, never an empty app', async () => {
       repo = await mkdtemp(join(tmpdir(), 'driftdeck-empty-render-'));
-      await write('jsonnet/main.jsonnet', '{}');
+      await write('jsonnet/main.cue', '{}');
       await write('jsonnet/lib/util.libsonnet', '{}');
       await write('jsonnet/.gitkeep');
       assert.equal(
         await rendered('jsonnet'),
-        'jsonnet: renders nothing: jsonnet holds no .yaml, .yml or .json file in it or its subfolders, only files driftdeck does not read: "jsonnet/lib/util.libsonnet", "jsonnet/main.jsonnet" (Jsonnet is not rendered yet)',
+        'jsonnet: renders nothing: jsonnet holds no .yaml, .yml, .json or .jsonnet file in it or its subfolders, only files driftdeck does not read: "jsonnet/lib/util.libsonnet", "jsonnet/main.cue" (.libsonnet files are Jsonnet libraries: imported by .jsonnet files, never rendered on their own)',
       );
       for (let i = 0; i < 7; i++) await write(`many/file-${i}.txt`, 'x');
       assert.match(await rendered('many'), /"many\/file-4\.txt" and 2 more$/);
@@ -155,7 +155,7 @@ describe('renderApp on a plain folder', () => {
       await write('hollow/.gitkeep');
       assert.equal(
         await rendered('hollow'),
-        'hollow: renders nothing: hollow holds no .yaml, .yml or .json file in it or its subfolders',
+        'hollow: renders nothing: hollow holds no .yaml, .yml, .json or .jsonnet file in it or its subfolders',
       );
       await write('flat/nested/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\n');
       assert.match(

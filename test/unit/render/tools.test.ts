@@ -70,34 +70,42 @@ describe('renderApp with Helm', () => {
     const result = await renderApp(renderFixtures, app, { helm: tool('echo', 'helm') });
     const { args, cwd, lastFile } = echoed(result);
     const chart = await chartDir();
-    assert.deepEqual(args.slice(0, 7), [
+    assert.deepEqual(args.slice(0, 8), [
       'template',
       'shop-prod',
       chart,
       '--namespace',
       'shop',
+      '--include-crds',
       '--values',
       join(chart, 'values-prod.yaml'),
     ]);
-    assert.equal(args[7], '--values');
-    assert.match(args[8] ?? '', /driftdeck-values-[^/]+\/inline-values\.json$/);
-    assert.equal(args.length, 9);
+    assert.equal(args[8], '--values');
+    assert.match(args[9] ?? '', /driftdeck-values-[^/]+\/inline-values\.json$/);
+    assert.equal(args.length, 10);
     assert.equal(cwd, chart);
     assert.equal(lastFile, '{"greeting":"inline"}');
-    await assert.rejects(access(args[8] ?? ''), 'the inline values file must be removed after the run');
+    await assert.rejects(access(args[9] ?? ''), 'the inline values file must be removed after the run');
     assert.ok(result.ok);
     assert.deepEqual(
       result.manifests.map((m) => m.source),
       [
         { file: 'helm-chart-with-values/Chart.yaml', line: 1 },
-        { file: 'helm-chart-with-values/Chart.yaml', line: 18 },
+        { file: 'helm-chart-with-values/Chart.yaml', line: 19 },
       ],
     );
   });
 
   it('names the release after the app and passes no values when none are configured', async () => {
     const { args } = echoed(await renderApp(renderFixtures, helmApp(), { helm: tool('echo', 'helm') }));
-    assert.deepEqual(args, ['template', 'backend', await chartDir(), '--namespace', 'shop']);
+    assert.deepEqual(args, [
+      'template',
+      'backend',
+      await chartDir(),
+      '--namespace',
+      'shop',
+      '--include-crds',
+    ]);
   });
 
   const failures: Array<{ name: string; tools: () => RenderTools; error: () => string }> = [

@@ -15,6 +15,19 @@ async function start(props: Partial<ConsoleProps> = {}, controller = new FakeCon
 
 afterEach(() => cleanup());
 
+/** The fixture with the backend app's auto-sync as given. */
+function withAutoSync(on: boolean): FakeController {
+  const controller = new FakeController();
+  const snap = controller.snapshot;
+  controller.snapshot = {
+    ...snap,
+    apps: snap.apps.map((a) =>
+      a.name === 'backend' ? { ...a, spec: { ...a.spec, sync: { ...a.spec.sync, auto: on } } } : a,
+    ),
+  };
+  return controller;
+}
+
 describe('console: sync', () => {
   it('s shows the plan, p toggles prune, Enter syncs and the rollout log takes focus', async () => {
     const { stdin, see, controller } = await start();
@@ -86,7 +99,7 @@ describe('console: sync', () => {
         resources: [
           {
             key: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'backend' },
-            action: 'update',
+            action: 'failed',
             ok: false,
             message: 'field is immutable',
           },
@@ -103,7 +116,7 @@ describe('console: sync', () => {
 
 describe('console: revert', () => {
   it('t in History describes the commit, y reverts, then history reloads', async () => {
-    const { stdin, see, controller } = await start();
+    const { stdin, see, controller } = await start({}, withAutoSync(true));
     await press(stdin, '4');
     await see('[deployed]');
     await press(stdin, 't');
@@ -137,6 +150,87 @@ describe('console: revert', () => {
     const frame = await see('error: cannot revert f00dbab: commit f00dbab is a merge commit');
     assert.match(frame, /\[4 History\]/);
     assert.equal(controller.callsTo('revert').length, 0);
+  });
+});
+
+const PATCH_SHA = 'f00dbabe00112233445566778899aabbccddeeff';
+
+async function openRevertOfFirstCommit(
+  stdin: Parameters<typeof press>[0],
+  see: (t: string) => Promise<string>,
+) {
+  await press(stdin, '4');
+  await see('[deployed]');
+  await press(stdin, 't');
+  return see('Push to: branch main');
+}
+
+describe('console: revert of an app whose auto-sync is off', () => {
+  it('says nothing will roll it out, and s reverts then syncs the app', async () => {
+    const { stdin, see, controller } = await start({}, withAutoSync(false));
+    const frame = await openRevertOfFirstCommit(stdin, see);
+    assert.match(frame, /auto-sync is off for backend: the revert is pushed but nothing will roll it out/);
+    assert.match(frame, /Enter\/y revert only: push to main/);
+    assert.match(frame, /s revert and sync: push, then sync backend at the revert commit/);
+    assert.doesNotMatch(frame, /then applies it/);
+    assert.match(frame, /s revert and sync {2}/, 'the footer offers it too');
+    await press(stdin, 's');
+    const done = await see('synced backend to f00dbab');
+    assert.match(done, /reverted f00dbab: pushed beefcaf to main; synced backend/);
+    assert.match(done, /\[3 Rollout log\]/);
+    assert.deepEqual(controller.callsTo('revertAndSync'), [[PATCH_SHA, 'backend']]);
+    assert.equal(controller.callsTo('revert').length, 0, 'one operation, not a revert and a second one');
+  });
+
+  it('y reverts only, and the outcome says the app still has to be synced', async () => {
+    const { stdin, see, controller } = await start({}, withAutoSync(false));
+    await openRevertOfFirstCommit(stdin, see);
+    await press(stdin, 'y');
+    await see('reverted f00dbab as beefcaf; auto-sync is off for backend: nothing rolls it out');
+    assert.deepEqual(controller.callsTo('revert'), [[PATCH_SHA]]);
+    assert.equal(controller.callsTo('revertAndSync').length, 0);
+  });
+
+  it('a revert and sync that fails after the push says so', async () => {
+    const controller = withAutoSync(false);
+    controller.syncAnswer = () => Promise.reject(new Error('backend is being synced by bob@bastion'));
+    const { stdin, see } = await start({}, controller);
+    await openRevertOfFirstCommit(stdin, see);
+    await press(stdin, 's');
+    await see('error: revert and sync of f00dbab failed: backend is being synced by bob@bastion');
+  });
+
+  it("the key is the keymap's: an override is what the dialog shows and what works", async () => {
+    const { stdin, see, controller } = await start(
+      { keymapOverrides: { revertAndSync: ['S'] } },
+      withAutoSync(false),
+    );
+    const frame = await openRevertOfFirstCommit(stdin, see);
+    assert.match(frame, /S revert and sync: push, then sync backend/);
+    await press(stdin, 's');
+    await tick(30);
+    assert.equal(controller.callsTo('revertAndSync').length, 0, 'the default key is gone');
+    await press(stdin, 'S');
+    await see('synced backend to f00dbab');
+    assert.deepEqual(controller.callsTo('revertAndSync'), [[PATCH_SHA, 'backend']]);
+  });
+});
+
+describe('console: revert of an app whose auto-sync is on', () => {
+  it('promises the loop rolls it out, offers no revert and sync, and s does nothing', async () => {
+    const { stdin, see, controller } = await start({}, withAutoSync(true));
+    const frame = await openRevertOfFirstCommit(stdin, see);
+    assert.match(frame, /auto-sync of backend then applies it/);
+    assert.doesNotMatch(frame, /revert and sync/);
+    assert.doesNotMatch(frame, /nothing will roll it out/);
+    await press(stdin, 's');
+    await tick(30);
+    await see('Push to: branch main');
+    assert.equal(controller.callsTo('revertAndSync').length, 0);
+    await press(stdin, KEYS.enter);
+    const done = await see('reverted f00dbab: pushed beefcaf to main');
+    assert.doesNotMatch(done, /nothing rolls it out/);
+    assert.deepEqual(controller.callsTo('revert'), [[PATCH_SHA]]);
   });
 });
 

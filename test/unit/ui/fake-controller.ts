@@ -3,6 +3,7 @@ import type {
   Commit,
   Controller,
   HistoryEntry,
+  RevertAndSyncOutcome,
   RevertOutcome,
   Snapshot,
   SyncOptions,
@@ -33,7 +34,7 @@ export class FakeController implements Controller {
       resources: [
         {
           key: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: app },
-          action: 'update',
+          action: 'configured',
           ok: true,
         },
       ],
@@ -92,6 +93,13 @@ export class FakeController implements Controller {
   revert(sha: string): Promise<RevertOutcome> {
     this.calls.push({ method: 'revert', args: [sha] });
     return this.revertAnswer(sha);
+  }
+  revertAndSync(sha: string, app: string): Promise<RevertAndSyncOutcome> {
+    this.calls.push({ method: 'revertAndSync', args: [sha, app] });
+    return this.revertAnswer(sha).then(async (revert) => ({
+      revert,
+      sync: await this.syncAnswer(app, { prune: false, dryRun: false, forceConflicts: false }),
+    }));
   }
   refresh(hard: boolean): Promise<void> {
     this.calls.push({ method: 'refresh', args: [hard] });

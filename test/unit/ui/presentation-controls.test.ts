@@ -5,6 +5,7 @@ process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AppState, HistoryEntry, Snapshot } from '../../../source/engine/types.js';
+import { COMMANDS } from '../../../source/ui/keymap.js';
 import { paintLine } from '../../../source/ui/paint.js';
 import { revertConfirmLines } from '../../../source/ui/panes/revert-confirm.js';
 import { appColumns, appRowLine } from '../../../source/ui/presentation/apps.js';
@@ -101,11 +102,16 @@ describe('presentation of hostile text', () => {
   });
 
   it('revert dialog: the subject, author and message of the commit to revert', () => {
-    const lines = revertConfirmLines(HEAD.sha, {
-      commit: { ...HEAD, subject: HOSTILE, author: HOSTILE, email: HOSTILE },
-      branch: 'main',
-      message: `Revert "${HOSTILE}"\n\nThis reverts commit ${HEAD.sha}.`,
-    });
+    const lines = revertConfirmLines(
+      HEAD.sha,
+      {
+        commit: { ...HEAD, subject: HOSTILE, author: HOSTILE, email: HOSTILE },
+        branch: 'main',
+        message: `Revert "${HOSTILE}"\n\nThis reverts commit ${HEAD.sha}.`,
+      },
+      { name: 'backend', autoSync: false },
+      COMMANDS,
+    );
     assertSafe(lines);
     assert.ok(lineText(lines[0] ?? []).includes(SHOWN));
   });

@@ -166,6 +166,25 @@ describe('diff lines', () => {
     );
   });
 
+  it('says why an Unmanaged app is not run, without calling it an error', () => {
+    const held = {
+      ...backend,
+      sync: 'Unmanaged' as const,
+      resources: [],
+      error: {
+        message: 'not this repository: source https://charts.example.test',
+        file: 'apps/infra.yaml',
+        line: 1,
+      },
+    };
+    const first = diffView(held).lines[0] ?? [];
+    assert.equal(
+      lineText(first),
+      'not run by driftdeck: apps/infra.yaml:1: not this repository: source https://charts.example.test',
+    );
+    assert.ok(first.every((s) => s.tone !== 'bad'));
+  });
+
   it('jumps between resources', () => {
     const starts = [0, 10, 25];
     assert.equal(resourceJump(starts, 0, 1), 10);

@@ -1,0 +1,186 @@
+// An Argo CD Application (argoproj.io/v1alpha1) as a driftdeck app, field by field as Argo CD documents them.
+// What driftdeck cannot do the way Argo CD would is never dropped nor approximated: the app is listed, held, with
+// the reason (see Findings).
+import type { AppSpec, IgnoreRule } from '../../engine/types.js';
+import { isReleaseName, jsonPointerProblem, RELEASE_NAME_EXPECTED } from '../schema.js';
+import { argoJsonnet } from './argocd-jsonnet.js';
+import {
+  appName,
+  appNamespace,
+  baseSpec,
+  type DiscoverContext,
+  type Discovered,
+  Findings,
+  type FoundObject,
+  list,
+  obj,
+  type Plain,
+  repoPath,
+  said,
+  text,
+  written,
+} from './found.js';
+import { argoHelmValues } from './helm-values.js';
+import { sameRepository } from './repo-url.js';
+
+export const ARGO_GROUP = 'argoproj.io';
+
+/** How Argo CD names the cluster it runs in; driftdeck's is the cluster of its kube context. */
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+const IN_CLUSTER_NAME = 'in-cluster';
+
+/** Sync options that ask for what driftdeck does anyway: it creates missing namespaces and applies server-side. */
+const SAME_SYNC_OPTIONS = new Set([
+  'CreateNamespace=true',
+  'ServerSideApply=true',
+  'ApplyOutOfSyncOnly=true',
+]);
+
+export function isApplication(found: FoundObject): boolean {
+  return found.object.kind === 'Application' && found.object.apiVersion?.startsWith(`${ARGO_GROUP}/`);
+}
+
+export function fromApplication(found: FoundObject, ctx: DiscoverContext): Discovered {
+  const named = appName(found);
+  if (!named.ok) return named;
+  const findings = new Findings(found.source);
+  const spec = baseSpec(named.name, found, 'Application');
+  const appSpec = obj(found.object.spec);
+  const sources = list(appSpec.sources);
+  let source = obj(appSpec.source);
+  if (sources.length === 1 && !written(appSpec.source)) source = obj(sources[0]);
+  else if (sources.length > 1)
+    findings.elsewhere(
+      `spec.sources (${sources.length} sources in one app) is not supported: driftdeck renders one folder of this repository per app`,
+    );
+  else if (!written(appSpec.source)) findings.bad('spec.source is missing: no repository and path to render');
+
+  readSource(source, spec, findings, ctx);
+  readDestination(obj(appSpec.destination), spec, findings);
+  readSyncPolicy(obj(appSpec.syncPolicy), spec, findings);
+  spec.ignore = readIgnoreDifferences(list(appSpec.ignoreDifferences), findings);
+  return { ok: true, spec: findings.finish(spec), dependsOn: [], at: found.source };
+}
+
+function readSource(source: Plain, spec: AppSpec, findings: Findings, ctx: DiscoverContext): void {
+  const repoURL = text(source.repoURL) ?? '';
+  const chart = text(source.chart);
+  const revision = text(source.targetRevision) ?? '';
+  if (!sameRepository(repoURL, ctx.repoUrl)) {
+    const what = chart
+      ? `Helm chart ${said(chart)}${revision ? ` ${said(revision)}` : ''} from ${said(repoURL)}`
+      : said(repoURL || '(none)');
+    findings.elsewhere(
+      `not this repository: source ${what}; driftdeck renders apps from ${said(ctx.repoUrl)} only`,
+    );
+  }
+  if (chart) findings.notSupported('source.chart');
+  // driftdeck renders every app at the head of the one branch it follows; an app pinned elsewhere would be rendered
+  // from a revision it does not ask for.
+  const branch = ctx.branch;
+  if (!['', 'HEAD', branch, `refs/heads/${branch}`].includes(revision))
+    findings.elsewhere(
+      `targetRevision ${said(revision)} is not the branch driftdeck follows (${branch}); every app is rendered at the head of ${branch}`,
+    );
+  const path = repoPath(text(source.path) ?? '.', 'source.path', findings);
+  if (path) spec.path = path;
+  findings.refuse(source, 'source', ['plugin', 'ref']);
+  readHelm(obj(source.helm), spec, findings);
+  const kustomize = obj(source.kustomize);
+  findings.refuse(kustomize, 'source.kustomize', Object.keys(kustomize));
+  const directory = obj(source.directory);
+  findings.refuse(directory, 'source.directory', ['include', 'exclude']);
+  // Argo CD reads a plain folder without its sub-folders unless told to recurse; driftdeck's default is the other.
+  spec.renderer.recurse = directory.recurse === true;
+  const jsonnet = argoJsonnet(obj(directory.jsonnet), findings);
+  if (jsonnet) spec.renderer.jsonnet = jsonnet;
+}
+
+function readHelm(helm: Plain, spec: AppSpec, findings: Findings): void {
+  if (!written(helm)) return;
+  findings.refuse(helm, 'source.helm', [
+    'fileParameters',
+    'skipCrds',
+    'ignoreMissingValueFiles',
+    'kubeVersion',
+    'apiVersions',
+    'namespace',
+  ]);
+  const version = text(helm.version);
+  if (version && version !== 'v3') findings.notSupported(`source.helm.version ${said(version)}`);
+  const valueFiles: string[] = [];
+  for (const [i, raw] of list(helm.valueFiles).entries()) {
+    const file = text(raw) ?? '';
+    const field = `source.helm.valueFiles[${i}]`;
+    if (file.startsWith('$')) {
+      findings.notSupported(`${field} (a file of another source: ${said(file)})`);
+      continue;
+    }
+    // Relative to the chart folder, as Argo CD reads them; confined to the repository like any path.
+    const fromRoot = repoPath(spec.path === '.' ? file : `${spec.path}/${file}`, field, findings);
+    if (fromRoot) valueFiles.push(file);
+  }
+  const options: NonNullable<AppSpec['renderer']['helm']> = { valueFiles };
+  const releaseName = text(helm.releaseName);
+  if (releaseName) {
+    if (isReleaseName(releaseName)) options.releaseName = releaseName;
+    else
+      findings.bad(
+        `source.helm.releaseName: expected ${RELEASE_NAME_EXPECTED}, got ${JSON.stringify(releaseName)}`,
+      );
+  }
+  const values = argoHelmValues(helm, findings);
+  if (values) options.values = values;
+  spec.renderer.helm = options;
+}
+
+function readDestination(destination: Plain, spec: AppSpec, findings: Findings): void {
+  const server = text(destination.server);
+  const name = text(destination.name);
+  if ((server && server.replace(/\/+$/, '') !== IN_CLUSTER_SERVER) || (name && name !== IN_CLUSTER_NAME))
+    findings.elsewhere(
+      `destination ${name ? `cluster ${said(name)}` : said(server ?? '')} is another cluster; driftdeck deploys to the cluster of its kube context (Argo CD's in-cluster)`,
+    );
+  // Objects without a namespace go where kubectl would put them when the Application names none.
+  spec.namespace = appNamespace(text(destination.namespace) || 'default', 'destination.namespace', findings);
+}
+
+function readSyncPolicy(policy: Plain, spec: AppSpec, findings: Findings): void {
+  const automated = policy.automated;
+  if (automated !== undefined && automated !== null) {
+    const a = obj(automated);
+    // Argo CD 3 may switch an automated policy off with `enabled: false` and keep its settings.
+    const on = a.enabled !== false;
+    spec.sync = { auto: on, prune: on && a.prune === true, selfHeal: on && a.selfHeal === true };
+  }
+  for (const option of list(policy.syncOptions)) {
+    const o = text(option) ?? String(option);
+    if (!SAME_SYNC_OPTIONS.has(o)) findings.notSupported(`syncPolicy.syncOptions ${said(o)}`);
+  }
+  findings.refuse(policy, 'syncPolicy', ['managedNamespaceMetadata']);
+}
+
+function readIgnoreDifferences(items: unknown[], findings: Findings): IgnoreRule[] {
+  const rules: IgnoreRule[] = [];
+  for (const [i, raw] of items.entries()) {
+    const item = obj(raw);
+    const field = `ignoreDifferences[${i}]`;
+    findings.refuse(item, field, ['jqPathExpressions', 'managedFieldsManagers']);
+    const pointers = list(item.jsonPointers).map((p) => text(p) ?? '');
+    const rule: IgnoreRule = { jsonPointers: [] };
+    for (const pointer of pointers) {
+      const problem = jsonPointerProblem(pointer);
+      if (problem) findings.bad(`${field}.jsonPointers: ${problem}, got ${JSON.stringify(pointer)}`);
+      else rule.jsonPointers.push(pointer);
+    }
+    if (!rule.jsonPointers.length) continue;
+    // Argo CD matches the group exactly; left out, it is the core group.
+    rule.group = text(item.group) ?? '';
+    for (const key of ['kind', 'name', 'namespace'] as const) {
+      const value = text(item[key]);
+      if (value) rule[key] = value;
+    }
+    rules.push(rule);
+  }
+  return rules;
+}

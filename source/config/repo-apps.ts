@@ -1,0 +1,56 @@
+// The app definitions of a checked-out revision: driftdeck.yaml (its apps and its discover folders), or with no
+// driftdeck.yaml, the Argo CD and Flux definitions a scan of the repository finds (source/config/discover/).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AppSpec, LocatedError } from '../engine/types.js';
+import { type DiscoverOptions, discoverByScan, discoverFolders } from './discover/load.js';
+import { formatLocatedError } from './errors.js';
+import { parseRepoConfig } from './parse-repo-config.js';
+
+export type RepoAppsResult =
+  | { ok: true; apps: AppSpec[]; notice?: string }
+  | { ok: false; error: LocatedError };
+
+export async function loadRepoApps(dir: string, opts: DiscoverOptions): Promise<RepoAppsResult> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'driftdeck.yaml'), 'utf8');
+  } catch {
+    const { result, looked } = await discoverByScan(dir, opts);
+    if (result) return result;
+    return {
+      ok: false,
+      error: {
+        file: 'driftdeck.yaml',
+        message: `the repository has no driftdeck.yaml at its root, and no Argo CD Application or Flux Kustomization or HelmRelease was found (looked at ${looked}); add a driftdeck.yaml, or name a single app with --path and --app`,
+      },
+    };
+  }
+  const parsed = parseRepoConfig(text, 'driftdeck.yaml');
+  if (!parsed.ok) {
+    const [first, ...rest] = parsed.errors;
+    return {
+      ok: false,
+      error: {
+        ...first!,
+        message: `${first!.message}${rest.length ? ` (and ${rest.length} more: ${rest.map(formatLocatedError).join('; ')})` : ''}`,
+      },
+    };
+  }
+  const { apps, discover } = parsed.config;
+  if (!discover?.length) return { ok: true, apps };
+  const found = await discoverFolders(dir, discover, opts);
+  if (!found.ok) return found;
+  for (const d of found.apps) {
+    if (!apps.some((a) => a.name === d.name)) continue;
+    return {
+      ok: false,
+      error: {
+        file: d.definedBy?.file,
+        line: d.definedBy?.line,
+        message: `duplicate app name ${JSON.stringify(d.name)}: in driftdeck.yaml's apps and this ${d.definedBy?.kind}; expected unique names`,
+      },
+    };
+  }
+  return { ok: true, apps: [...apps, ...found.apps], notice: found.notice };
+}

@@ -1,0 +1,68 @@
+// Flux's dependsOn in auto-sync: an app waits until the apps it depends on are Synced and Healthy, says so once,
+// and syncs when they are; an Unmanaged dependency does not hold it back, a missing one does (as in Flux).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AppState } from '../../../source/engine/types.js';
+import { AutoSyncPolicy, runDueAutoSyncs } from '../../../source/loop/autosync.js';
+import { appSpec } from '../../support/fake-cluster.js';
+
+const state = (name: string, over: Partial<AppState> = {}, dependsOn?: string[]): AppState => ({
+  name,
+  spec: {
+    ...appSpec(name, 'shop'),
+    sync: { auto: true, prune: false, selfHeal: false },
+    ...(dependsOn ? { dependsOn } : {}),
+  },
+  sync: 'OutOfSync',
+  health: { status: 'Missing' },
+  resources: [],
+  ...over,
+});
+
+function tick(policy: AutoSyncPolicy, states: AppState[]) {
+  const synced: string[] = [];
+  const said: string[] = [];
+  runDueAutoSyncs(policy, {
+    states,
+    head: 'c0ffee1',
+    busy: () => false,
+    records: () => [],
+    sync: async (app) => {
+      synced.push(app);
+      return { result: 'Succeeded' };
+    },
+    emit: (e) => said.push(`${e.app}: ${e.message}`),
+  });
+  return { synced, said };
+}
+
+describe('auto-sync and dependsOn', () => {
+  it('waits for its dependency, says so once, then syncs once the dependency is Synced and Healthy', () => {
+    const policy = new AutoSyncPolicy();
+    const web = state('web', {}, ['db']);
+    const first = tick(policy, [state('db'), web]);
+    assert.deepEqual(first.synced, ['db']);
+    assert.ok(
+      first.said.includes('web: auto-sync waits until db is Synced and Healthy (dependsOn)'),
+      first.said.join('\n'),
+    );
+    const second = tick(policy, [state('db', { sync: 'Synced', health: { status: 'Progressing' } }), web]);
+    assert.deepEqual(second.synced, []);
+    assert.equal(second.said.length, 0, 'said once');
+    const third = tick(policy, [state('db', { sync: 'Synced', health: { status: 'Healthy' } }), web]);
+    assert.deepEqual(third.synced, ['web']);
+  });
+
+  it('an Unmanaged dependency does not hold it back; one that is no app here does', () => {
+    const unmanaged = tick(new AutoSyncPolicy(), [
+      state('infra', { sync: 'Unmanaged' }),
+      state('web', {}, ['infra']),
+    ]);
+    assert.deepEqual(unmanaged.synced, ['web']);
+    const missing = tick(new AutoSyncPolicy(), [state('web', {}, ['gone'])]);
+    assert.deepEqual(missing.synced, []);
+    assert.deepEqual(missing.said, [
+      'web: auto-sync waits until gone (no such app) is Synced and Healthy (dependsOn)',
+    ]);
+  });
+});
