@@ -38,11 +38,20 @@ test('an app of only custom resources no check knows is not waited on either', a
 });
 
 test('a Progressing object still keeps the wait going beside an Unknown one, until the time is up', async () => {
-  const loop = loopOf([resource('Deployment', 'apps', { status: 'Progressing', message: '0 of 2 ready' }), widget]);
-  await assert.rejects(waitHealthy(loop, 'shop', 600), /did not become Healthy within .*Progressing: 0 of 2 ready/);
+  const loop = loopOf([
+    resource('Deployment', 'apps', { status: 'Progressing', message: '0 of 2 ready' }),
+    widget,
+  ]);
+  await assert.rejects(
+    waitHealthy(loop, 'shop', 600),
+    /did not become Healthy within .*Progressing: 0 of 2 ready/,
+  );
 });
 
 test('a Degraded object fails the wait at once', async () => {
-  const loop = loopOf([resource('Deployment', 'apps', { status: 'Degraded', message: 'ImagePullBackOff' }), widget]);
+  const loop = loopOf([
+    resource('Deployment', 'apps', { status: 'Degraded', message: 'ImagePullBackOff' }),
+    widget,
+  ]);
   await assert.rejects(waitHealthy(loop, 'shop', 60_000), /shop is Degraded: ImagePullBackOff/);
 });
