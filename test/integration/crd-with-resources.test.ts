@@ -80,7 +80,8 @@ test('a CRD and two custom resources of it: diff shows them to be created, one s
   assert.equal(dry.code, 0, dry.stdout + dry.stderr);
   assert.match(dry.stdout, /Widget\/small.*after CRD .* is created/);
 
-  const sync = await driftdeck(['sync', operator, '--repo', repo.remote, '--no-wait']);
+  // Widgets have no health check: the wait (bounded) ends once they are applied, as Argo CD leaves them out of health.
+  const sync = await driftdeck(['sync', operator, '--repo', repo.remote, '--timeout', '90']);
   assert.equal(sync.code, 0, sync.stdout + sync.stderr);
 
   const status = await driftdeck(['status', '--repo', repo.remote, '-o', 'json']);
