@@ -128,6 +128,7 @@ function appJson(a: AppState) {
       health: r.health,
       diffMode: r.diffMode,
       message: r.message,
+      ...(r.outOfStatus ? { outOfStatus: r.outOfStatus } : {}),
       source: r.source,
     })),
   };
@@ -152,6 +153,7 @@ export async function diff(flags: LoopFlags, name: string | undefined, out: Out)
               diffMode: r.diffMode,
               diff: r.diff,
               message: r.message,
+              ...(r.outOfStatus ? { outOfStatus: r.outOfStatus } : {}),
             })),
             null,
             2,
@@ -165,10 +167,13 @@ export async function diff(flags: LoopFlags, name: string | undefined, out: Out)
               : r.message
                 ? ` (${r.message})`
                 : '';
-          out.write(`# ${r.key.kind}/${r.key.name} ${r.status}${note}\n${r.diff}`);
+          const exempt = r.outOfStatus ? ` [not counted in the app's sync status: ${r.outOfStatus}]` : '';
+          out.write(`# ${r.key.kind}/${r.key.name} ${r.status}${note}${exempt}\n${r.diff}`);
         }
       }
-      return changed.length ? 1 : 0;
+      // A difference a per-resource option leaves out of the app's sync status (IgnoreExtraneous) is shown, and
+      // does not make the diff fail: `diff` agrees with `status`.
+      return changed.some((r) => !r.outOfStatus) ? 1 : 0;
     },
     out,
   );

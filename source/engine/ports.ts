@@ -118,8 +118,20 @@ export interface ClusterPort {
    */
   apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject>;
   /**
-   * Creates (POST) an object, for a hook with `metadata.generateName`: the server makes its name. The object comes
-   * back as created; its name is checked like every name the cluster sends before it is used in a path.
+   * `kubectl replace`: a PUT of the whole object at `resourceVersion` (the live one: a change made since is a
+   * Conflict, never overwritten), under `fieldManager`. Fields the object does not state are removed, whoever set
+   * them. Answers the object as the server made it for a dry-run, its metadata otherwise. Optional: a port without
+   * it cannot honour Argo CD's Replace=true, and says so.
+   */
+  replace?(
+    obj: KubeObject,
+    opts: { fieldManager: string; dryRun: boolean; resourceVersion?: string },
+  ): Promise<KubeObject>;
+  /**
+   * `kubectl create`: a POST of the object, a 409 AlreadyExists when one of its name exists. For a hook with
+   * `metadata.generateName` the server makes the name; for an object a sync replaces (Replace=true) and that is
+   * missing, the name is the manifest's. Answers the object as the server made it for a dry-run, its metadata
+   * otherwise; a name the server made is checked like every name the cluster sends before it is used in a path.
    */
   create(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<KubeObject>;
   /** Creates the namespace when it does not exist (not marked as ours: never pruned); true when it created it. */

@@ -3,6 +3,8 @@
 // (pkg/sync/sync_tasks.go: phase, wave, kind, name). The plan is data: `sync --dry-run` prints it, the sync runs it.
 import { type HookDeletePolicy, type HookSpec, SYNC_PHASES, type SyncPhase } from './hooks.js';
 import { compareKeys, keyString } from './keys.js';
+import { holdOf, pruneRefusalOf } from './resource-option-effects.js';
+import type { ResourceSyncOptions } from './resource-options.js';
 import { kindRank } from './syncplan.js';
 import type { KubeObject, ResourceKey, ResourceState, SourceLocation } from './types.js';
 
@@ -27,8 +29,11 @@ export interface SyncTask {
   status?: ResourceState['status'];
   hook?: { from: HookSpec['from']; deletePolicies: HookDeletePolicy[]; generateName?: string };
   source?: SourceLocation;
-  /** Per-resource sync options read from the object's annotations (engine/resource-options.ts). */
-  options?: Readonly<Record<string, string>>;
+  /**
+   * Per-resource sync options read from the object's annotations (engine/resource-options.ts): the desired
+   * object's for an apply, the live object's for a prune candidate.
+   */
+  options?: ResourceSyncOptions;
 }
 
 /** A hook as rendered: its object is prepared (namespace defaulted, marked for the app). */
@@ -56,8 +61,12 @@ export interface PlanInput {
   prune: boolean;
   /** Key strings of candidates whose live object carries this app's mark for itself. */
   prunable: ReadonlySet<string>;
-  /** Per-resource options by key string (none by default). */
-  options?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /**
+   * Per-resource options by key string (none by default): of the desired object, of the live one for a prune
+   * candidate. A candidate whose options refuse its prune (Prune=false, prune: disabled) is a `keep` task saying so;
+   * an object its options hold back (ssa: Ignore; IfNotPresent once it exists) says so in its task's why.
+   */
+  options?: ReadonlyMap<string, ResourceSyncOptions>;
 }
 
 const PHASE_ORDER: Record<SyncPhase, number> = Object.fromEntries(
@@ -85,7 +94,9 @@ export function compareTasks(a: SyncTask, b: SyncTask): number {
   return ra ? -forward : forward;
 }
 
-function applyWhy(r: ResourceState): string {
+function applyWhy(r: ResourceState, options: ResourceSyncOptions | undefined): string {
+  const held = options && holdOf(options, r.status !== 'Missing');
+  if (held) return held;
   switch (r.status) {
     case 'Missing':
       return r.message ? `missing: to create (${r.message})` : 'missing: to create';
@@ -103,6 +114,10 @@ function removalTask(r: ResourceState, input: PlanInput): SyncTask {
   const base = { phase: 'Sync' as const, wave: r.wave, tier: kindRank(r.key.group, r.key.kind) };
   const own = input.prunable.has(id);
   const common = { key: r.key, apiVersion: r.apiVersion, status: r.status, ...base };
+  // The object's own word comes first: a sync with prune or without, it is never deleted.
+  const options = input.options?.get(id);
+  const refused = options && pruneRefusalOf(options);
+  if (refused) return { ...common, operation: 'keep', why: refused };
   if (input.prune && own)
     return { ...common, operation: 'prune', why: "prune candidate carrying this app's mark" };
   const why = !input.prune
@@ -136,7 +151,7 @@ export function planSyncTasks(input: PlanInput): SyncTask[] {
       key: r.key,
       apiVersion: r.apiVersion,
       operation: 'apply',
-      why: applyWhy(r),
+      why: applyWhy(r, opts),
       status: r.status,
       ...(r.source ? { source: r.source } : {}),
       ...extra,

@@ -98,7 +98,8 @@ export function unmatchedSelectors(keys: readonly ResourceKey[], selectors: read
 }
 
 /**
- * What a sync would do. Prune candidates (Extraneous) are listed by key string in prune order; hooks in the order
+ * What a sync would do. Prune candidates (Extraneous) are listed by key string in prune order, leaving out those
+ * their own options keep for ever (Prune=false, prune: disabled): no prune the sync could make; hooks in the order
  * they run; waves when there are several.
  */
 export function planSummary(
@@ -106,6 +107,7 @@ export function planSummary(
   hooks: readonly HookManifest[] = [],
 ): SyncPlanSummary {
   const count = (status: ResourceState['status']) => states.filter((s) => s.status === status).length;
+  const candidates = states.filter((s) => s.status === 'Extraneous' && !s.neverPruned);
   const tasks = planSyncTasks({ resources: [], hooks, selective: false, prune: false, prunable: new Set() });
   const waves = [...new Set(states.filter((s) => s.status !== 'Extraneous').map((s) => s.wave))].sort(
     (a, b) => a - b,
@@ -122,10 +124,10 @@ export function planSummary(
     ...(waves.length > 1 ? { waves } : {}),
     create: count('Missing'),
     update: count('OutOfSync'),
-    prune: count('Extraneous'),
+    prune: candidates.length,
     unchanged: count('Synced'),
     // As a person reads them: Kind/namespace/name (Kind/name when cluster-scoped).
-    pruneCandidates: orderForPrune(states.filter((s) => s.status === 'Extraneous')).map((s) =>
+    pruneCandidates: orderForPrune(candidates).map((s) =>
       [s.key.kind, s.key.namespace, s.key.name].filter(Boolean).join('/'),
     ),
   };

@@ -232,6 +232,13 @@ export interface ResourceState {
   source?: SourceLocation;
   /** Sync wave from the `driftdeck.io/sync-wave` or `argocd.argoproj.io/sync-wave` annotation (default 0). */
   wave: number;
+  /**
+   * The per-resource option that leaves this resource out of the app's sync status, as written
+   * (`argocd.argoproj.io/compare-options: IgnoreExtraneous`, `kustomize.toolkit.fluxcd.io/ssa: Ignore`).
+   */
+  outOfStatus?: string;
+  /** A prune candidate its own options keep for ever (`not pruned: argocd.argoproj.io/sync-options: Prune=false`). */
+  neverPruned?: string;
 }
 
 export interface AppState {

@@ -247,8 +247,16 @@ export class KubeCluster implements ClusterPort {
   }
 
   private async pathOf(obj: KubeObject): Promise<string> {
+    return objectPath(await this.kindOf(obj), obj.metadata.namespace, obj.metadata.name);
+  }
+
+  /** What discovery knows of the object's kind; a refusal naming the object when it has none. */
+  private async kindOf(obj: KubeObject) {
     const gv = parseApiVersion(obj.apiVersion);
-    if ('problem' in gv) throw refused(`${obj.kind} ${JSON.stringify(obj.metadata.name)}: ${gv.problem}`);
+    if ('problem' in gv)
+      throw refused(
+        `${obj.kind} ${JSON.stringify(obj.metadata.name ?? obj.metadata.generateName)}: ${gv.problem}`,
+      );
     const info = await this.discovery.resolve(obj.apiVersion, obj.kind);
     if (!info)
       throw new ApplyError({
@@ -256,7 +264,7 @@ export class KubeCluster implements ClusterPort {
         reason: 'NotFound',
         message: `the server has no kind ${obj.apiVersion}/${obj.kind}`,
       });
-    return objectPath(info, obj.metadata.namespace, obj.metadata.name);
+    return info;
   }
 
   async apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
@@ -294,43 +302,59 @@ export class KubeCluster implements ClusterPort {
     });
   }
 
+  async replace(
+    obj: KubeObject,
+    opts: { fieldManager: string; dryRun: boolean; resourceVersion?: string },
+  ): Promise<KubeObject> {
+    const path = await this.pathOf(obj);
+    return this.write('PUT', path, writeBody(obj, opts.resourceVersion), obj, opts);
+  }
+
   async create(obj: KubeObject, opts: { fieldManager: string; dryRun: boolean }): Promise<KubeObject> {
-    const gv = parseApiVersion(obj.apiVersion);
-    if ('problem' in gv) throw refused(`${obj.kind}: ${gv.problem}`);
-    const info = await this.discovery.resolve(obj.apiVersion, obj.kind);
-    if (!info)
-      throw new ApplyError({
-        code: 404,
-        reason: 'NotFound',
-        message: `the server has no kind ${obj.apiVersion}/${obj.kind}`,
-      });
+    const info = await this.kindOf(obj);
+    const named = typeof obj.metadata.name === 'string' && obj.metadata.name !== '';
+    // A named object (Replace=true's create) has its namespace and name checked as for any other write; a hook with
+    // generateName has its namespace checked here and the name the server makes checked below.
+    if (named) objectPath(info, obj.metadata.namespace, obj.metadata.name);
     const path = collectionPath(info, obj.metadata.namespace);
-    const created = await this.limit(async () => {
-      this.requestCount++;
-      const body = { ...obj, metadata: { ...obj.metadata } } as KubeObject;
-      delete body.metadata.resourceVersion;
-      delete body.metadata.uid;
-      delete (body as { status?: unknown }).status;
-      try {
-        return await this.conn.raw.request<KubeObject>('POST', path, {
-          body,
-          query: { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined },
-        });
-      } catch (err) {
-        throw failureAbout(obj, err);
-      }
-    });
+    const created = await this.write('POST', path, writeBody(obj), obj, opts);
+    if (named || opts.dryRun) return created;
     // The name the server made is the cluster's word: it must be a name before anything puts it in a path.
     const name = created?.metadata?.name;
     const problem =
       typeof name === 'string' && name
         ? nameProblem(name, nameRuleOf(groupOf(obj.apiVersion), obj.kind))
         : 'is missing';
-    if (problem && !opts.dryRun)
+    if (problem)
       throw refused(
         `${obj.kind} created from generateName ${JSON.stringify(obj.metadata.generateName)}: the server's name ${problem}`,
       );
     return created;
+  }
+
+  /**
+   * A PUT or POST of a whole object. A real one is answered with its metadata only (the informer cache has the
+   * rest); a dry-run with the whole object, the prediction a diff is made from.
+   */
+  private write(
+    method: 'PUT' | 'POST',
+    path: string,
+    body: KubeObject,
+    obj: KubeObject,
+    opts: { fieldManager: string; dryRun: boolean },
+  ): Promise<KubeObject> {
+    return this.limit(async () => {
+      this.requestCount++;
+      try {
+        return await this.conn.raw.request<KubeObject>(method, path, {
+          body,
+          ...(opts.dryRun ? {} : { accept: METADATA_ONLY }),
+          query: { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined },
+        });
+      } catch (err) {
+        throw failureAbout(obj, err);
+      }
+    });
   }
 
   async ensureNamespace(name: string, opts: { dryRun: boolean }): Promise<boolean> {
@@ -411,6 +435,17 @@ export class KubeCluster implements ClusterPort {
     this.informers.clear();
     this.leases.releaseAll();
   }
+}
+
+/** What Git says, without the fields the server owns; a PUT names the version it replaces. */
+function writeBody(obj: KubeObject, resourceVersion?: string): KubeObject {
+  const body = { ...obj, metadata: { ...obj.metadata } } as KubeObject;
+  delete body.metadata.uid;
+  delete body.metadata.managedFields;
+  delete body.metadata.resourceVersion;
+  delete (body as { status?: unknown }).status;
+  if (resourceVersion) body.metadata.resourceVersion = resourceVersion;
+  return body;
 }
 
 /**

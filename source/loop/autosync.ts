@@ -42,6 +42,14 @@ export function attemptFromHistory(records: readonly SyncRecord[], head: string)
   };
 }
 
+/**
+ * Nothing a sync could change: every resource that is not Synced is a prune candidate its own options keep for ever
+ * (Prune=false, prune: disabled) or one left out of the app's status. Healing it would sync again and again, in vain.
+ */
+const onlyKept = (state: AppState) =>
+  state.resources.length > 0 &&
+  state.resources.every((r) => r.status === 'Synced' || r.neverPruned || r.outOfStatus);
+
 export class AutoSyncPolicy {
   private readonly attempts = new Map<string, Attempt>();
 
@@ -80,7 +88,7 @@ export class AutoSyncPolicy {
   }
 
   private selfHeal(state: AppState, last: Attempt): { reason: string } | undefined {
-    if (!state.spec.sync.selfHeal) return undefined;
+    if (!state.spec.sync.selfHeal || onlyKept(state)) return undefined;
     const wait = Math.max(SETTLE_MS, Math.min(MAX_MS, BASE_MS * 2 ** last.heals));
     if (this.now() - last.at < wait) return undefined;
     last.heals++;

@@ -9,6 +9,7 @@ import {
   type ClaimIndex,
   DESIRED_HASH_ANNOTATION,
   defaultNamespaceOf,
+  groupOf,
   type HookManifest,
   type IsNamespaced,
   ignorePointersFor,
@@ -27,6 +28,14 @@ import {
   withDesiredHash,
 } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
+import {
+  applyHold,
+  isImmutableFailure,
+  optionWarnings,
+  pruneRefusal,
+  statusExemption,
+} from '../engine/resource-option-effects.js';
+import { resourceSyncOptions } from '../engine/resource-options.js';
 import type {
   AppSpec,
   DiffMode,
@@ -36,7 +45,8 @@ import type {
   ResourceKey,
   ResourceState,
 } from '../engine/types.js';
-import { type Prediction, predictApply } from './conflicts.js';
+import { predictWrite } from './apply-options.js';
+import type { Prediction } from './conflicts.js';
 
 interface CacheEntry {
   desiredHash: string;
@@ -181,19 +191,46 @@ export async function compareApp(
         const diff = opts.diffTexts
           ? resourceDiff({ key: pair.key, live: pair.live, ignorePointers: pointers }).diff
           : '';
+        const neverPruned = pair.live && pruneRefusal(pair.live);
+        const message = joinNotes(pair.kept, neverPruned, optionWarnings(pair.live));
+        const exempt = statusExemption(undefined, pair.live);
         return {
           ...base,
           status: 'Extraneous',
           diff,
           diffMode: 'client-side',
-          ...(pair.kept ? { message: pair.kept } : {}),
+          ...(message ? { message } : {}),
+          ...(exempt ? { outOfStatus: exempt } : {}),
+          ...(neverPruned ? { neverPruned } : {}),
         };
       }
       byKey.set(id, pair.desired);
       if (pair.live) liveByKey.set(id, pair.live);
+      // An object its options keep from being written (Flux's ssa: Ignore, IfNotPresent once it exists) is neither
+      // dry-run nor diffed: whatever it differs in, no sync changes it.
+      const held = applyHold(pair.desired.object, pair.live);
+      if (held) {
+        const exempt = statusExemption(pair.desired.object, pair.live);
+        const message = joinNotes(held, optionWarnings(pair.desired.object));
+        return {
+          ...base,
+          status: 'Synced',
+          diff: '',
+          diffMode: 'manifest',
+          ...(message ? { message } : {}),
+          ...(exempt ? { outOfStatus: exempt } : {}),
+        };
+      }
+      const warnings = optionWarnings(pair.desired.object);
       // Applied by driftdeck from this very manifest and untouched since: in sync, no request needed.
       if (appliedUnchanged(pair.desired.object, pair.live))
-        return { ...base, status: 'Synced', diff: '', diffMode: 'server-side' };
+        return {
+          ...base,
+          status: 'Synced',
+          diff: '',
+          diffMode: 'server-side',
+          ...(warnings ? { message: warnings } : {}),
+        };
       // prepareDesired stamped the manifest's hash on it; hash again only for objects that did not go through it.
       const desiredHash =
         pair.desired.object.metadata.annotations?.[DESIRED_HASH_ANNOTATION] ??
@@ -210,18 +247,16 @@ export async function compareApp(
             ).diff
           : '';
         const crd = opts.pending?.[id];
-        return {
-          ...base,
-          status: 'Missing',
-          diff,
-          diffMode: 'manifest',
-          ...(crd ? { message: `to be created with its CRD ${crd}` } : {}),
-        };
+        const message = joinNotes(
+          crd ? `to be created with its CRD ${crd}` : kindNotServed(cluster, pair.desired.object),
+          warnings,
+        );
+        return { ...base, status: 'Missing', diff, diffMode: 'manifest', ...(message ? { message } : {}) };
       }
       const liveVersion = pair.live?.metadata.resourceVersion ?? '';
       let prediction = cache.get(id, desiredHash, liveVersion);
       if (!prediction) {
-        prediction = await predictApply(cluster, pair.desired.object, pair.live);
+        prediction = await predictWrite(cluster, pair.desired.object, pair.live);
         // A lost connection is not a property of the object: do not remember it.
         if (!prediction.transient) cache.set(id, desiredHash, liveVersion, prediction);
       }
@@ -231,14 +266,34 @@ export async function compareApp(
         resourceDiff({ key: pair.key, live: pair.live, predicted, ignorePointers: pointers }),
       );
       const status = resourceSyncStatus({ desired: pair.desired, live: pair.live, changed: d.changed });
-      return {
-        ...base,
-        status,
-        diff: d.diff,
-        diffMode,
-        ...(prediction.note ? { message: prediction.note } : {}),
-      };
+      const message = joinNotes(prediction.note, recreateNote(pair.desired.object, prediction), warnings);
+      return { ...base, status, diff: d.diff, diffMode, ...(message ? { message } : {}) };
     }),
   );
   return { resources, desired: byKey, prunable, live: liveByKey, hooks, skipped };
+}
+
+const joinNotes = (...notes: Array<string | undefined | false>) =>
+  notes.filter(Boolean).join('; ') || undefined;
+
+/**
+ * A custom resource whose kind the cluster does not serve reaches the comparison only when it carries
+ * SkipDryRunOnMissingResource=true (render-revision.ts refuses the others): it is to be created, said so.
+ */
+function kindNotServed(cluster: ClusterPort, obj: KubeObject): string | undefined {
+  const { options } = resourceSyncOptions(obj);
+  if (!options.skipDryRunOnMissingResource) return undefined;
+  if (cluster.isNamespaced(groupOf(obj.apiVersion), obj.kind) !== undefined) return undefined;
+  return `to be created: the cluster does not serve ${obj.apiVersion} ${obj.kind} yet, not dry-run (${options.why.skipDryRun})`;
+}
+
+/** The dry-run was refused for an immutable field, and the object's options make the sync recreate it. */
+function recreateNote(obj: KubeObject, prediction: Prediction): string | undefined {
+  if (prediction.object || !prediction.note || !isImmutableFailure({ message: prediction.note }))
+    return undefined;
+  const { options } = resourceSyncOptions(obj);
+  if (options.replace === 'recreate') return `the sync deletes and creates it (${options.why.replace})`;
+  return options.recreateOnImmutable
+    ? `an immutable field changes: the sync deletes and creates it (${options.why.recreate})`
+    : undefined;
 }

@@ -1,5 +1,6 @@
 // Rendering every app of one revision. An app that fails to render keeps the objects it last rendered (nothing is
 // applied from a broken revision) and carries the error, with file and line, for the screen and the sync refusal.
+
 import { formatLocatedError } from '../config/errors.js';
 import {
   checkPolicy,
@@ -16,6 +17,7 @@ import {
   splitHooks,
 } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
+import { resourceSyncOptions } from '../engine/resource-options.js';
 import type { AppSpec, LocatedError, RenderedManifest, RenderResult, RolloutEvent } from '../engine/types.js';
 import { hookKey, prepareDesired, prepareHooks } from './compare.js';
 
@@ -120,8 +122,11 @@ export async function renderRevision(
     const others = [...crdsByApp]
       .filter(([name]) => name !== app.name)
       .map(([a, crds]) => ({ app: a, crds }));
+    // SkipDryRunOnMissingResource=true (Argo CD): a kind someone else installs (a controller making CRDs) is shown as
+    // to be created, not refused; its apply says whether the kind exists by then.
     const missingKind = r.manifests
       .filter((m) => unknown.includes(`${m.object.apiVersion}/${m.object.kind}`))
+      .filter((m) => !resourceSyncOptions(m.object).options.skipDryRunOnMissingResource)
       .map((m) => ({ m, decision: decideUnknownKind(m.object, ownCrds, others) }))
       .find((x) => !x.decision.pending);
     if (missingKind && !missingKind.decision.pending) {
@@ -164,6 +169,10 @@ export async function renderRevision(
       const crd = definitionFor(ownCrds, m.object.apiVersion, m.object.kind);
       if (crd) pending[keyString(keyOf(m.object))] = crd.name;
     }
+    // Sync options driftdeck does not know are said once per revision rendered (and beside the resource in status).
+    for (const m of desired)
+      for (const message of resourceSyncOptions(m.object).warnings)
+        events.push({ app: app.name, level: 'warning', type: 'status', message });
     rendered.set(app.name, {
       revision: sha,
       desired,

@@ -1,5 +1,6 @@
-// The resource tasks of a sync: one server-side apply, one prune, the target namespaces made first, and the wait
-// for the CRDs of a tier before the custom resources that use them.
+// The resource tasks of a sync: one apply (server-side, or as the object's own options ask: apply-options.ts), one
+// prune, the target namespaces made first, and the wait for the CRDs of a tier before the custom resources that use
+// them.
 import {
   type CrdDefinition,
   crdDefinitions,
@@ -11,7 +12,8 @@ import {
 } from '../engine/index.js';
 import { scrubSecretValues } from '../engine/mask-message.js';
 import type { ResourceResult, ResourceState } from '../engine/types.js';
-import { applyResolvingDrift, withServerWarnings } from './conflicts.js';
+import { applyWithOptions, heldBack } from './apply-options.js';
+import { withServerWarnings } from './conflicts.js';
 import { waitForCrds } from './crd-wait.js';
 import type { SyncInput } from './sync.js';
 
@@ -32,6 +34,10 @@ export async function applyTask(
 ): Promise<ResourceResult> {
   const { cluster, comparison, options, emit } = input;
   const base = { key: task.key, apiVersion: task.apiVersion, ...where(task) };
+  // An object its options hold back (ssa: Ignore; IfNotPresent once it exists) is left as it is: unchanged, saying
+  // why, as the comparison shows it in sync (it is not a prune candidate, which `kept` is about).
+  const held = heldBack(comparison, task.key);
+  if (held) return { ...base, action: 'unchanged', ok: true, message: held };
   const action =
     task.status === 'Missing' ? 'created' : task.status === 'Synced' ? 'unchanged' : 'configured';
   if (action === 'unchanged') return { ...base, action, ok: true };
@@ -42,7 +48,8 @@ export async function applyTask(
     : undefined;
   if (after) return { ...base, action, ok: true, message: `dry-run: after CRD ${after.name} is created` };
   try {
-    const out = await applyResolvingDrift(cluster, desired.object, comparison.live.get(keyString(task.key)), {
+    // Server-side apply, or what the object's options ask for instead (Replace=true, a recreate: apply-options.ts).
+    const out = await applyWithOptions(cluster, desired.object, comparison.live.get(keyString(task.key)), {
       dryRun: options.dryRun,
       force: options.forceConflicts,
     });

@@ -4,8 +4,10 @@
 import { formatLocatedError } from '../config/errors.js';
 import { isOwnedBy, planSyncTasks, resourceLabel, type SyncTask, selectResources } from '../engine/index.js';
 import type { ClusterPort, LeaseHandle } from '../engine/ports.js';
+import { type ResourceSyncOptions, resourceSyncOptions } from '../engine/resource-options.js';
 import type {
   AppSpec,
+  KubeObject,
   LocatedError,
   PlannedTask,
   ResourceAction,
@@ -60,6 +62,7 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
     selective: (options.resources?.length ?? 0) > 0,
     prune: options.prune,
     prunable: ownCandidates(comparison, app.name),
+    options: resourceOptions(comparison),
   });
   const lease = options.dryRun ? undefined : await acquireLease(input);
   if (lease?.tookOver) emit({ level: 'warning', type: 'sync-started', message: lease.tookOver });
@@ -109,6 +112,21 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
 function ownCandidates(comparison: Comparison, app: string): Set<string> {
   const out = new Set<string>();
   for (const [id, live] of comparison.prunable) if (isOwnedBy(live, app)) out.add(id);
+  return out;
+}
+
+/**
+ * The per-resource options of the objects that carry any (engine/resource-options.ts): an object to apply is read
+ * as Git has it, a prune candidate (no longer in Git) as the cluster has it, as Argo CD and Flux both do.
+ */
+function resourceOptions(comparison: Comparison): Map<string, ResourceSyncOptions> {
+  const out = new Map<string, ResourceSyncOptions>();
+  const read = (id: string, obj: KubeObject) => {
+    const { options } = resourceSyncOptions(obj);
+    if (Object.keys(options.why).length) out.set(id, options);
+  };
+  for (const [id, desired] of comparison.desired) read(id, desired.object);
+  for (const [id, live] of comparison.prunable) read(id, live);
   return out;
 }
 

@@ -34,7 +34,7 @@ export class FakeCluster implements ClusterPort {
   private version = 1;
   private listeners = new Set<() => void>();
   resolve = async (_targets: Array<{ apiVersion: string; kind: string }>) => ({ unknown: [] as string[] });
-  isNamespaced = (_g: string, kind: string) => !CLUSTER_SCOPED.has(kind);
+  isNamespaced = (_g: string, kind: string): boolean | undefined => !CLUSTER_SCOPED.has(kind);
   watch = async () => undefined;
   cached = () => [...this.live.values()];
   onChange(l: () => void) {
@@ -81,19 +81,49 @@ export class FakeCluster implements ClusterPort {
     if (Object.keys(o).length > 3 || Object.keys(o.metadata).length > 2) this.live.set(id, out);
     return out;
   }
+  /** `manager kind/namespace/name` of every real replace (PUT), in order. */
+  replaced: string[] = [];
+  async replace(o: KubeObject, opts: { fieldManager: string; dryRun: boolean; resourceVersion?: string }) {
+    const id = keyString(keyOf(o));
+    if (!this.live.has(id))
+      throw Object.assign(new Error(`NotFound: ${id}`), { code: 404, reason: 'NotFound' });
+    const line = `${opts.fieldManager} ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const out = { ...o, metadata: { ...o.metadata, resourceVersion: String(++this.version), uid: id } };
+    if (opts.dryRun) {
+      this.dryRuns.push(`PUT ${line}`);
+      return out;
+    }
+    this.replaced.push(line);
+    this.live.set(id, out);
+    return out;
+  }
   ensureNamespace = async () => false;
-  /** `kind/namespace/name` of every real create (hooks with generateName), in order. */
+  /**
+   * `kind/namespace/name` of every real create (POST), in order: hooks with generateName (under the name made
+   * here) and objects a sync replaces that were missing.
+   */
   created: string[] = [];
   /** Hook objects a create stores are given this status (a Job Complete, say), as a controller would. */
   createdStatus?: (o: KubeObject) => unknown;
   async create(o: KubeObject, opts: { fieldManager: string; dryRun: boolean }) {
     const name = o.metadata.name || `${o.metadata.generateName ?? ''}${(++this.version).toString(36)}`;
-    const out = { ...o, metadata: { ...o.metadata, name, resourceVersion: String(this.version), uid: name } };
+    const id = keyString(keyOf({ ...o, metadata: { ...o.metadata, name } }));
+    if (this.live.has(id))
+      throw Object.assign(new Error(`AlreadyExists: ${id}`), { code: 409, reason: 'AlreadyExists' });
+    const out = {
+      ...o,
+      metadata: {
+        ...o.metadata,
+        name,
+        resourceVersion: String(++this.version),
+        uid: `${id}#${this.version}`,
+      },
+    };
     if (opts.dryRun) return out;
     const status = this.createdStatus?.(out);
     if (status) Object.assign(out, { status });
     this.created.push(`${o.kind}/${o.metadata.namespace ?? ''}/${name}`);
-    this.live.set(keyString(keyOf(out)), out);
+    this.live.set(id, out);
     return out;
   }
   async remove(o: KubeObject) {

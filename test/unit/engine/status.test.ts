@@ -18,6 +18,12 @@ const state = (status: ResourceSyncStatus, health: Health = { status: 'Healthy' 
   wave: 0,
 });
 
+const exempt = (r: ResourceState): ResourceState => ({
+  ...r,
+  outOfStatus: 'an option',
+  key: { ...r.key, name: `exempt-${r.key.name}` },
+});
+
 describe('rollupSync', () => {
   const cases: Array<{ name: string; resources: ResourceState[]; error?: boolean; want: AppSyncStatus }> = [
     { name: 'no resources is Synced', resources: [], want: 'Synced' },
@@ -26,6 +32,16 @@ describe('rollupSync', () => {
     { name: 'one Missing', resources: [state('Missing')], want: 'OutOfSync' },
     { name: 'one Extraneous', resources: [state('Synced'), state('Extraneous')], want: 'OutOfSync' },
     { name: 'one Error', resources: [state('Error')], want: 'OutOfSync' },
+    {
+      name: 'a prune candidate a per-resource option exempts (IgnoreExtraneous) does not count',
+      resources: [state('Synced'), exempt(state('Extraneous'))],
+      want: 'Synced',
+    },
+    {
+      name: 'an exempt candidate beside a counted one: OutOfSync',
+      resources: [exempt(state('Extraneous')), state('Extraneous')],
+      want: 'OutOfSync',
+    },
     { name: 'an app error wins', resources: [state('Synced')], error: true, want: 'Error' },
     { name: 'an app error with no resources', resources: [], error: true, want: 'Error' },
   ];
@@ -55,6 +71,16 @@ describe('rollupHealth', () => {
       name: 'prune candidates do not count',
       resources: [state('Synced'), state('Extraneous', { status: 'Degraded', message: 'old and broken' })],
       want: { status: 'Healthy' },
+    },
+    {
+      name: 'an object the sync never writes (ssa: Ignore) is not Missing for the app',
+      resources: [state('Synced'), exempt(state('Synced', { status: 'Missing' }))],
+      want: { status: 'Healthy' },
+    },
+    {
+      name: 'an exempt object that exists still counts with its health',
+      resources: [state('Synced'), exempt(state('Synced', { status: 'Degraded', message: 'crash' }))],
+      want: { status: 'Degraded', message: 'crash' },
     },
   ];
   for (const { name, resources, want } of cases)

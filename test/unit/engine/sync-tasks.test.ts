@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { HookSpec } from '../../../source/engine/hooks.js';
 import { keyString } from '../../../source/engine/keys.js';
+import { resourceSyncOptions } from '../../../source/engine/resource-options.js';
 import {
   describeTask,
   type HookManifest,
@@ -18,6 +19,15 @@ const GROUPS: Record<string, string> = {
   CustomResourceDefinition: 'apiextensions.k8s.io',
   Widget: 'example.com',
 };
+const ARGO = 'argocd.argoproj.io/sync-options';
+const FLUX_SSA = 'kustomize.toolkit.fluxcd.io/ssa';
+/** The options an object with these annotations carries. */
+const optionsOf = (annotations: Record<string, string>) =>
+  resourceSyncOptions({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'x', annotations },
+  } as KubeObject).options;
 const apiVersionOf = (kind: string) => (GROUPS[kind] ? `${GROUPS[kind]}/v1` : 'v1');
 
 /** `Kind/name` with a status and a wave: one of the app's resources as compared. */
@@ -226,9 +236,49 @@ describe('planSyncTasks: operations and why', () => {
   });
   test('per-resource options travel with their task', () => {
     const a = res('ConfigMap/a');
-    const options = new Map([[keyString(a.key), { Prune: 'false' }]]);
+    const options = new Map([[keyString(a.key), optionsOf({ [ARGO]: 'Replace=true' })]]);
     const [t] = plan({ resources: [a], options });
-    assert.deepEqual(t?.options, { Prune: 'false' });
+    assert.equal(t?.options?.replace, 'put');
+    assert.equal(t?.operation, 'apply');
+  });
+  test('a candidate whose own options refuse its prune is a keep task saying so, with prune or without', () => {
+    const old = res('ConfigMap/old', 'Extraneous');
+    const flux = res('ConfigMap/flux', 'Extraneous');
+    const plain = res('ConfigMap/plain', 'Extraneous');
+    const options = new Map([
+      [keyString(old.key), optionsOf({ [ARGO]: 'Prune=false' })],
+      [keyString(flux.key), optionsOf({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' })],
+    ]);
+    const prunable = new Set([old, flux, plain].map((r) => keyString(r.key)));
+    for (const prune of [true, false]) {
+      const tasks = plan({ resources: [old, flux, plain], options, prune, prunable });
+      assert.deepEqual(tasks.map((t) => `${t.operation} ${t.key.name}: ${t.why}`).sort(), [
+        `keep flux: not pruned: kustomize.toolkit.fluxcd.io/prune: disabled`,
+        `keep old: not pruned: ${ARGO}: Prune=false`,
+        prune
+          ? "prune plain: prune candidate carrying this app's mark"
+          : 'keep plain: prune candidate; sync with prune to delete it',
+      ]);
+    }
+  });
+  test('an object its options hold back says so in its task (ssa Ignore; IfNotPresent once it exists)', () => {
+    const ignored = res('ConfigMap/ignored', 'Synced');
+    const seeded = res('ConfigMap/seeded', 'Synced');
+    const fresh = res('ConfigMap/fresh', 'Missing');
+    const options = new Map([
+      [keyString(ignored.key), optionsOf({ [FLUX_SSA]: 'Ignore' })],
+      [keyString(seeded.key), optionsOf({ [FLUX_SSA]: 'IfNotPresent' })],
+      [keyString(fresh.key), optionsOf({ [FLUX_SSA]: 'IfNotPresent' })],
+    ]);
+    const tasks = plan({ resources: [ignored, seeded, fresh], options });
+    assert.deepEqual(
+      tasks.map((t) => `${t.key.name}: ${t.why}`),
+      [
+        'fresh: missing: to create',
+        `ignored: not applied: ${FLUX_SSA}: Ignore`,
+        `seeded: not updated: ${FLUX_SSA}: IfNotPresent (it exists)`,
+      ],
+    );
   });
 });
 

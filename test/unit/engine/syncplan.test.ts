@@ -148,7 +148,7 @@ describe('selectResources and unmatchedSelectors', () => {
     ));
 });
 
-test('planSummary counts by status and lists prune candidates in prune order', () => {
+test('planSummary counts by status and lists prune candidates in prune order, not those kept for ever', () => {
   const state = (key: string, status: ResourceSyncStatus): ResourceState => ({
     key: parseKeyString(key)!,
     apiVersion: 'v1',
@@ -166,6 +166,10 @@ test('planSummary counts by status and lists prune candidates in prune order', (
     state('/ConfigMap/shop/old', 'Extraneous'),
     state('apps/Deployment/shop/old', 'Extraneous'),
     state('/Secret/shop/broken', 'Error'),
+    {
+      ...state('/ConfigMap/shop/kept', 'Extraneous'),
+      neverPruned: 'not pruned: kustomize.toolkit.fluxcd.io/prune: disabled',
+    },
   ]);
   assert.deepEqual(summary, {
     create: 2,

@@ -1,5 +1,6 @@
-// The adapter's create (POST), for hooks with a generateName, against a stand-in API server: what it sends, and the
-// name the server made checked before anything uses it.
+// The adapter's create (POST), for hooks with a generateName and for objects a sync replaces that are missing,
+// against a stand-in API server: what it sends, the name the server made checked before anything uses it, and a
+// named object's name checked before anything is sent.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../../source/engine/types.js';
@@ -52,5 +53,32 @@ test('a name from the server that is no name is refused, never used', async () =
   } finally {
     cluster.close();
     api.answers.delete(PATH);
+  }
+});
+
+test("a named object (Replace=true's create) is posted to its collection under its own name", async () => {
+  const named = { ...hook, metadata: { name: 'settings', namespace: 'shop' } } as unknown as KubeObject;
+  api.answers.set(PATH, { status: 201, body: { ...named, metadata: { ...named.metadata, uid: 'u-2' } } });
+  const cluster = adapter();
+  try {
+    const created = await cluster.create(named, { fieldManager: 'driftdeck:shop', dryRun: false });
+    assert.equal(created.metadata.name, 'settings');
+    const body = JSON.parse(api.bodies.at(-1) ?? '{}') as KubeObject;
+    assert.equal(body.metadata.name, 'settings');
+  } finally {
+    cluster.close();
+    api.answers.delete(PATH);
+  }
+});
+
+test('a named object whose name is no name is refused before any request', async () => {
+  const bad = { ...hook, metadata: { name: '../secrets', namespace: 'shop' } } as unknown as KubeObject;
+  const cluster = adapter();
+  try {
+    const before = api.requests.filter((r) => r.startsWith('POST ')).length;
+    await assert.rejects(cluster.create(bad, { fieldManager: 'driftdeck:shop', dryRun: false }), /secrets/);
+    assert.equal(api.requests.filter((r) => r.startsWith('POST ')).length, before, 'nothing was posted');
+  } finally {
+    cluster.close();
   }
 });

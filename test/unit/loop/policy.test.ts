@@ -78,6 +78,27 @@ describe('auto-sync policy', () => {
     assert.ok(p.decide(healing, 'rev'));
   });
 
+  it('does not heal an app whose only difference is a prune candidate its options keep for ever', () => {
+    let now = 0;
+    const p = new AutoSyncPolicy(() => now);
+    const candidate = {
+      key: { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'kept' },
+      apiVersion: 'v1',
+      status: 'Extraneous' as const,
+      health: { status: 'Healthy' as const },
+      diff: '',
+      diffMode: 'client-side' as const,
+      wave: 0,
+    };
+    const kept = { ...candidate, neverPruned: 'not pruned: argocd.argoproj.io/sync-options: Prune=false' };
+    p.record('backend', 'rev', true);
+    now = 60_000;
+    const healing = (resources: AppState['resources']) =>
+      state({ spec: spec({ selfHeal: true }), resources });
+    assert.equal(p.decide(healing([kept]), 'rev'), undefined);
+    assert.match(p.decide(healing([kept, candidate]), 'rev')?.reason ?? '', /self-heal/, 'one it may prune');
+  });
+
   it('never acts on an app with auto off, an error, a sync in progress, or nothing to do', () => {
     const p = new AutoSyncPolicy(() => 0);
     const cases: AppState[] = [
