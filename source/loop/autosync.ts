@@ -142,7 +142,7 @@ export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void 
         app: state.name,
         level: 'info',
         type: 'status',
-        message: `auto-sync waits until ${waits.join(', ')} ${waits.length > 1 ? 'are' : 'is'} Synced and Healthy (dependsOn)`,
+        message: `auto-sync waits until ${waits.join(', ')} ${waits.length > 1 ? 'are' : 'is'} Synced and Healthy (${state.spec.dependsOnWhy ?? 'dependsOn'})`,
       });
     if (waits.length) continue;
     const decision = policy.decide(state, head, run.records(state.name));

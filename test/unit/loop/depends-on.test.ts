@@ -53,6 +53,17 @@ describe('auto-sync and dependsOn', () => {
     assert.deepEqual(third.synced, ['web']);
   });
 
+  it('says where the order comes from when it is an Argo CD sync wave', () => {
+    const web = state('web', {}, ['crds']);
+    web.spec.dependsOnWhy = 'argocd.argoproj.io/sync-wave 1, after wave 0';
+    const { synced, said } = tick(new AutoSyncPolicy(), [state('crds'), web]);
+    assert.deepEqual(synced, ['crds']);
+    assert.deepEqual(said, [
+      'crds: auto-sync: c0ffee1 is not deployed yet',
+      'web: auto-sync waits until crds is Synced and Healthy (argocd.argoproj.io/sync-wave 1, after wave 0)',
+    ]);
+  });
+
   it('an Unmanaged dependency does not hold it back; one that is no app here does', () => {
     const unmanaged = tick(new AutoSyncPolicy(), [
       state('infra', { sync: 'Unmanaged' }),
