@@ -49,8 +49,7 @@ export function assembleApps(input: AssembleInput): AssembleResult {
       const d = fromApplication(f, ctx);
       waves.set(d, syncWave(f.object));
       mapped.push(d);
-    }
-    else if (f.for === 'flux' && isFluxKustomization(f)) mapped.push(fromKustomization(f, ctx));
+    } else if (f.for === 'flux' && isFluxKustomization(f)) mapped.push(fromKustomization(f, ctx));
     else if (f.for === 'flux' && isHelmRelease(f)) mapped.push(fromHelmRelease(f, ctx));
   }
   const errors: LocatedError[] = [];
