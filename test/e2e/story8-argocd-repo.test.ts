@@ -99,10 +99,11 @@ spec:
   'apps/Chart.yaml':
     'apiVersion: v2\nname: apps\ndescription: the Applications of this cluster\nversion: 1.0.0\n',
   'apps/values.yaml': `repoURL: ${remote}
+# Alphabetical, as people keep such lists; the waves say the order.
 apps:
+  - { name: ${GADGET}, path: charts/gadget, wave: "1", releaseName: gadget }
   - { name: ${PLATFORM}, path: platform, wave: "-1" }
   - { name: ${SHOP}, path: shop, wave: "0" }
-  - { name: ${GADGET}, path: charts/gadget, wave: "1", releaseName: gadget }
 `,
   'apps/templates/applications.yaml': `{{- range .Values.apps }}
 ---
@@ -334,7 +335,7 @@ test('story 8: a repository written for Argo CD is listed, synced wave after wav
   screen = await tty.waitForText(/not run by driftdeck: bootstrap\/root\.yaml:\d+: app of apps/);
   assert.match(
     paneText(screen, `2 Diff: ${ROOT}`).join('\n'),
-    new RegExp(`app of apps: apps defines ${PLATFORM}, ${SHOP}, ${GADGET}, listed here as apps`),
+    new RegExp(`app of apps: apps defines ${GADGET}, ${PLATFORM}, ${SHOP}, listed here as apps`),
   );
   // What was found is said once, in the log.
   assert.match(
