@@ -434,3 +434,82 @@ spec:
     await repo.cleanup();
   }
 });
+
+describe('an app of apps whose Applications have sync waves', () => {
+  let ns: Awaited<ReturnType<typeof createNamespace>>;
+  let repo: TestRepo;
+  const first = uniqueName('i12-story-wave-first');
+  const second = uniqueName('i12-story-wave-second');
+  const third = uniqueName('i12-story-wave-third');
+  const waved = (name: string, wave: string, remote: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+  annotations:
+    argocd.argoproj.io/sync-wave: "${wave}"
+spec:
+  source: { repoURL: ${remote}, path: deploy/${name}, targetRevision: HEAD }
+  destination: { server: https://kubernetes.default.svc, namespace: ${ns.name} }
+  syncPolicy: { automated: { prune: true } }
+`;
+
+  before(async () => {
+    ns = await createNamespace('i12-story-waves');
+    repo = await makeRepo({ 'README.md': 'deployments\n' });
+    // Written in no particular order; the waves say it.
+    await repo.commit(
+      {
+        'apps/a.yaml': waved(third, '2', repo.remote),
+        'apps/b.yaml': waved(first, '-1', repo.remote),
+        'apps/c.yaml': waved(second, '0', repo.remote),
+        ...Object.fromEntries(
+          [first, second, third].map((n) => [`deploy/${n}/config.yaml`, configMap(n, { app: n })]),
+        ),
+      },
+      'Apps in waves',
+    );
+  });
+  after(async () => {
+    await ns?.remove();
+    await repo?.cleanup();
+  });
+
+  test('status lists them in wave order', async () => {
+    const r = await statusJson(repo.remote);
+    assert.deepEqual(
+      r.apps.map((a) => a.name),
+      [first, second, third],
+    );
+  });
+
+  test('the agent auto-syncs each wave once the one before is Synced and Healthy, saying why it waits', async () => {
+    const agent = startAgent(['--repo', repo.remote, '--interval', '1']);
+    try {
+      await agent.waitFor(
+        'the last wave synced',
+        (l) => l.app === third && l.type === 'sync-finished',
+        90_000,
+      );
+      const lines = agent.lines;
+      const at = (app: string, type: string) => lines.findIndex((l) => l.app === app && l.type === type);
+      const shown = lines.map((l) => JSON.stringify(l)).join('\n');
+      assert.ok(at(first, 'sync-finished') >= 0, shown);
+      assert.ok(at(second, 'sync-started') > at(first, 'sync-finished'), shown);
+      assert.ok(at(third, 'sync-started') > at(second, 'sync-finished'), shown);
+      const said = (app: string) =>
+        lines.find((l) => l.app === app && /auto-sync waits until/.test(String(l.message)))?.message;
+      assert.equal(
+        said(second),
+        `auto-sync waits until ${first} is Synced and Healthy (argocd.argoproj.io/sync-wave 0, after wave -1)`,
+      );
+      assert.equal(
+        said(third),
+        `auto-sync waits until ${second} is Synced and Healthy (argocd.argoproj.io/sync-wave 2, after wave 0)`,
+      );
+    } finally {
+      await agent.stop();
+    }
+    const status = await statusJson(repo.remote);
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+  });
+});
