@@ -64,6 +64,32 @@ describe('auto-sync and dependsOn', () => {
     ]);
   });
 
+  it('a dependency Unknown only for a custom resource no health check knows does not hold it back', () => {
+    const resource = (group: string, kind: string, status: 'Healthy' | 'Unknown') =>
+      ({
+        key: { group, kind, namespace: 'shop', name: kind.toLowerCase() },
+        apiVersion: `${group || 'v1'}/v1`,
+        status: 'Synced',
+        health: { status },
+      }) as unknown as AppState['resources'][number];
+    const synced = (resources: AppState['resources']) =>
+      state('platform', { sync: 'Synced', health: { status: 'Unknown' }, resources });
+    const web = state('web', {}, ['platform']);
+    const widget = resource('example.test', 'Widget', 'Unknown');
+    const crd = resource('apiextensions.k8s.io', 'CustomResourceDefinition', 'Healthy');
+    assert.deepEqual(tick(new AutoSyncPolicy(), [synced([crd, widget]), web]).synced, ['web']);
+    // Unknown from a kind driftdeck does check (a Pod whose node stopped answering) still holds it back.
+    const pod = resource('', 'Pod', 'Unknown');
+    assert.deepEqual(tick(new AutoSyncPolicy(), [synced([crd, pod]), web]).synced, []);
+    // And OutOfSync, whatever the health, holds it back.
+    const outOfSync = state('platform', {
+      sync: 'OutOfSync',
+      health: { status: 'Unknown' },
+      resources: [widget],
+    });
+    assert.deepEqual(tick(new AutoSyncPolicy(), [outOfSync, web]).synced, ['platform']);
+  });
+
   it('an Unmanaged dependency does not hold it back; one that is no app here does', () => {
     const unmanaged = tick(new AutoSyncPolicy(), [
       state('infra', { sync: 'Unmanaged' }),
