@@ -137,7 +137,7 @@ export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void 
   const byName = new Map(states.map((s) => [s.name, s]));
   for (const state of states) {
     if (run.busy(state.name)) continue;
-    const waits = notReady(state, byName);
+    const waits = notReady(state, byName, run.busy);
     if (policy.waiting(state.name, waits.length && state.spec.sync.auto ? waits.join(', ') : undefined))
       run.emit({
         app: state.name,
@@ -162,14 +162,20 @@ export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void 
 /**
  * The apps `state` depends on (Flux's dependsOn, Argo CD's waves of Applications) that are not Synced and Healthy
  * yet; one that is no app here is waited for as Flux waits for it. An Unmanaged one does not hold the app back:
- * driftdeck cannot tell its readiness.
+ * driftdeck cannot tell its readiness. One whose sync is still running (`busy`) is not ready however its objects
+ * look: its later waves and PostSync hooks have not run yet (Flux's Kustomization is not Ready before its apply
+ * ends either).
  */
-export function notReady(state: AppState, states: ReadonlyMap<string, AppState>): string[] {
+export function notReady(
+  state: AppState,
+  states: ReadonlyMap<string, AppState>,
+  busy: (app: string) => boolean = () => false,
+): string[] {
   const out: string[] = [];
   for (const name of state.spec.dependsOn ?? []) {
     const dep = states.get(name);
     if (!dep) out.push(`${name} (no such app)`);
-    else if (dep.sync !== 'Unmanaged' && !ready(dep)) out.push(name);
+    else if (dep.sync !== 'Unmanaged' && (busy(name) || dep.operation || !ready(dep))) out.push(name);
   }
   return out;
 }

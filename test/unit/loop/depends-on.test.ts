@@ -19,13 +19,13 @@ const state = (name: string, over: Partial<AppState> = {}, dependsOn?: string[])
   ...over,
 });
 
-function tick(policy: AutoSyncPolicy, states: AppState[]) {
+function tick(policy: AutoSyncPolicy, states: AppState[], busy: (app: string) => boolean = () => false) {
   const synced: string[] = [];
   const said: string[] = [];
   runDueAutoSyncs(policy, {
     states,
     head: 'c0ffee1',
-    busy: () => false,
+    busy,
     records: () => [],
     sync: async (app) => {
       synced.push(app);
@@ -51,6 +51,18 @@ describe('auto-sync and dependsOn', () => {
     assert.equal(second.said.length, 0, 'said once');
     const third = tick(policy, [state('db', { sync: 'Synced', health: { status: 'Healthy' } }), web]);
     assert.deepEqual(third.synced, ['web']);
+  });
+
+  it('a dependency whose sync is still running is not ready, though its objects already look Synced and Healthy', () => {
+    const web = state('web', {}, ['db']);
+    const db = state('db', { sync: 'Synced', health: { status: 'Healthy' } });
+    assert.deepEqual(tick(new AutoSyncPolicy(), [db, web], (app) => app === 'db').synced, []);
+    const elsewhere = {
+      ...db,
+      operation: { kind: 'sync' as const, startedAt: '', by: 'ops', phase: 'running' },
+    };
+    assert.deepEqual(tick(new AutoSyncPolicy(), [elsewhere, web]).synced, [], 'synced by another console');
+    assert.deepEqual(tick(new AutoSyncPolicy(), [db, web]).synced, ['web']);
   });
 
   it('says where the order comes from when it is an Argo CD sync wave', () => {
