@@ -138,6 +138,8 @@ export interface AppSpec {
   namespaceOverride?: boolean;
   /** Apps to be Synced and Healthy before this one auto-syncs (Flux's dependsOn); a manual sync is not held. */
   dependsOn?: string[];
+  /** Where `dependsOn` comes from when it is not Flux's dependsOn (an Argo CD Application's sync wave). */
+  dependsOnWhy?: string;
   /** A discovered app: the Argo CD Application or Flux object it was read from. */
   definedBy?: AppDefinition;
   /** A discovered app listed but neither rendered nor synced, and why (at the file and line of its definition). */

@@ -3,6 +3,7 @@
 // backoff that grows while the drift keeps coming back. What was tried is read from the sync history in the cluster
 // as well as remembered, so that a fresh console or agent neither syncs again what is deployed nor retries a
 // failing revision past the retry policy.
+import { hasHealthCheck } from '../engine/health/index.js';
 import type { AppState, RolloutEvent, SyncRecord } from '../engine/types.js';
 
 const MAX_RETRIES = 3;
@@ -144,13 +145,13 @@ export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void 
   const byName = new Map(states.map((s) => [s.name, s]));
   for (const state of states) {
     if (run.busy(state.name)) continue;
-    const waits = notReady(state, byName);
+    const waits = notReady(state, byName, run.busy);
     if (policy.waiting(state.name, waits.length && state.spec.sync.auto ? waits.join(', ') : undefined))
       run.emit({
         app: state.name,
         level: 'info',
         type: 'status',
-        message: `auto-sync waits until ${waits.join(', ')} ${waits.length > 1 ? 'are' : 'is'} Synced and Healthy (dependsOn)`,
+        message: `auto-sync waits until ${waits.join(', ')} ${waits.length > 1 ? 'are' : 'is'} Synced and Healthy (${state.spec.dependsOnWhy ?? 'dependsOn'})`,
       });
     if (waits.length) continue;
     const decision = policy.decide(state, head, run.records(state.name));
@@ -167,16 +168,42 @@ export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void 
 }
 
 /**
- * The apps `state` depends on (Flux's dependsOn) that are not Synced and Healthy yet; one that is no app here is
- * waited for as Flux waits for it. An Unmanaged one does not hold the app back: driftdeck cannot tell its readiness.
+ * The apps `state` depends on (Flux's dependsOn, Argo CD's waves of Applications) that are not Synced and Healthy
+ * yet; one that is no app here is waited for as Flux waits for it. An Unmanaged one does not hold the app back:
+ * driftdeck cannot tell its readiness. One whose sync is still running (`busy`) is not ready however its objects
+ * look: its later waves and PostSync hooks have not run yet (Flux's Kustomization is not Ready before its apply
+ * ends either).
  */
-export function notReady(state: AppState, states: ReadonlyMap<string, AppState>): string[] {
+export function notReady(
+  state: AppState,
+  states: ReadonlyMap<string, AppState>,
+  busy: (app: string) => boolean = () => false,
+): string[] {
   const out: string[] = [];
   for (const name of state.spec.dependsOn ?? []) {
     const dep = states.get(name);
     if (!dep) out.push(`${name} (no such app)`);
-    else if (dep.sync !== 'Unmanaged' && !(dep.sync === 'Synced' && dep.health.status === 'Healthy'))
-      out.push(name);
+    else if (dep.sync !== 'Unmanaged' && (busy(name) || dep.operation || !ready(dep))) out.push(name);
   }
   return out;
+}
+
+/**
+ * Synced, and every resource Healthy, Suspended, or Unknown for want of any health check for its kind (a custom
+ * resource without a Ready or Available condition). Argo CD leaves a resource it has no health check for out of its
+ * app's health, and Flux's readiness (kstatus) counts such an object as current, so neither holds the next app back
+ * for it. The app itself still shows Unknown; only the order does not wait on what no check can ever decide.
+ */
+function ready(dep: AppState): boolean {
+  if (dep.sync !== 'Synced' || dep.error) return false;
+  if (dep.health.status === 'Healthy') return true;
+  return (
+    dep.resources.length > 0 &&
+    dep.resources.every(
+      (r) =>
+        r.health.status === 'Healthy' ||
+        r.health.status === 'Suspended' ||
+        (r.health.status === 'Unknown' && !hasHealthCheck(r.key.group, r.key.kind)),
+    )
+  );
 }

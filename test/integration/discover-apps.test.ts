@@ -3,7 +3,7 @@
 // this repository, app of apps), `sync` of one applies it, and `status` succeeds once the apps it runs are in sync.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { driftdeck, startAgent } from '../support/cli.js';
 import { createNamespace, kubeConfig, uniqueName } from '../support/cluster.js';
 import { configMap, makeRepo, type TestRepo } from '../support/repo.js';
@@ -433,4 +433,114 @@ spec:
   } finally {
     await repo.cleanup();
   }
+});
+
+describe('an app of apps whose Applications have sync waves', () => {
+  let ns: Awaited<ReturnType<typeof createNamespace>>;
+  let repo: TestRepo;
+  const first = uniqueName('i12-story-wave-first');
+  const second = uniqueName('i12-story-wave-second');
+  const third = uniqueName('i12-story-wave-third');
+  const group = `${third.split('-').pop()}.waves.driftdeck.test`;
+  const waved = (name: string, wave: string, remote: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+  annotations:
+    argocd.argoproj.io/sync-wave: "${wave}"
+spec:
+  source: { repoURL: ${remote}, path: deploy/${name}, targetRevision: HEAD }
+  destination: { server: https://kubernetes.default.svc, namespace: ${ns.name} }
+  syncPolicy: { automated: { prune: true } }
+`;
+
+  before(async () => {
+    ns = await createNamespace('i12-story-waves');
+    repo = await makeRepo({ 'README.md': 'deployments\n' });
+    // Written in no particular order; the waves say it.
+    await repo.commit(
+      {
+        'apps/a.yaml': waved(third, '2', repo.remote),
+        'apps/b.yaml': waved(first, '-1', repo.remote),
+        'apps/c.yaml': waved(second, '0', repo.remote),
+        ...Object.fromEntries(
+          [first, second, third].map((n) => [`deploy/${n}/config.yaml`, configMap(n, { app: n })]),
+        ),
+        // The first wave brings a CRD and an object of it that no controller gives a condition (as a ServiceMonitor
+        // has none): no health check can decide it, and Argo CD would not hold the next wave for it.
+        [`deploy/${first}/crd.yaml`]: `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: monitors.${group}
+spec:
+  group: ${group}
+  scope: Namespaced
+  names: { kind: Monitor, plural: monitors, singular: monitor, listKind: MonitorList }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }
+`,
+        [`deploy/${first}/monitor.yaml`]: `apiVersion: ${group}/v1\nkind: Monitor\nmetadata:\n  name: web\nspec: { every: 30s }\n`,
+      },
+      'Apps in waves',
+    );
+  });
+  after(async () => {
+    await ns?.remove();
+    await kubeConfig()
+      .makeApiClient(ApiextensionsV1Api)
+      .deleteCustomResourceDefinition({ name: `monitors.${group}` })
+      .catch(() => undefined);
+    await repo?.cleanup();
+  });
+
+  test('status lists them in wave order', async () => {
+    const r = await statusJson(repo.remote);
+    assert.deepEqual(
+      r.apps.map((a) => a.name),
+      [first, second, third],
+    );
+  });
+
+  test('the agent auto-syncs each wave once the one before is Synced and Healthy (a custom resource no check knows not holding it), saying why it waits', async () => {
+    const agent = startAgent(['--repo', repo.remote, '--interval', '1']);
+    try {
+      await agent.waitFor(
+        'the last wave synced',
+        (l) => l.app === third && l.type === 'sync-finished',
+        90_000,
+      );
+      const lines = agent.lines;
+      const at = (app: string, type: string) => lines.findIndex((l) => l.app === app && l.type === type);
+      const shown = lines.map((l) => JSON.stringify(l)).join('\n');
+      assert.ok(at(first, 'sync-finished') >= 0, shown);
+      assert.ok(at(second, 'sync-started') > at(first, 'sync-finished'), shown);
+      assert.ok(at(third, 'sync-started') > at(second, 'sync-finished'), shown);
+      const said = (app: string) =>
+        lines.find((l) => l.app === app && /auto-sync waits until/.test(String(l.message)))?.message;
+      assert.equal(
+        said(second),
+        `auto-sync waits until ${first} is Synced and Healthy (argocd.argoproj.io/sync-wave 0, after wave -1)`,
+      );
+      assert.equal(
+        said(third),
+        `auto-sync waits until ${second} is Synced and Healthy (argocd.argoproj.io/sync-wave 2, after wave 0)`,
+      );
+    } finally {
+      await agent.stop();
+    }
+    // The first wave stays Unknown (nothing can tell the Monitor's health), so status says so; the others are in.
+    const status = await statusJson(repo.remote);
+    assert.equal(status.code, 1, status.stdout + status.stderr);
+    assert.deepEqual(
+      status.apps.map((a) => [a.name, a.sync, a.health.status]),
+      [
+        [first, 'Synced', 'Unknown'],
+        [second, 'Synced', 'Healthy'],
+        [third, 'Synced', 'Healthy'],
+      ],
+    );
+  });
 });

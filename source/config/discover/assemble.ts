@@ -1,6 +1,8 @@
 // From the objects found in the repository to the list of apps: each definition mapped, names unique, Flux's
-// dependsOn as the order of the list, and the app-of-apps parents held (their children are the apps).
+// dependsOn and the sync waves of sibling Argo CD Applications as the order of the list (and of auto-sync), and the
+// app-of-apps parents held (their children are the apps).
 import { posix } from 'node:path';
+import { ARGO_SYNC_WAVE_ANNOTATION, syncWave } from '../../engine/syncplan.js';
 import type { AppSpec, LocatedError, SourceLocation } from '../../engine/types.js';
 import { formatLocatedError } from '../errors.js';
 import { fromApplication, isApplication } from './argocd.js';
@@ -41,9 +43,13 @@ export function assembleApps(input: AssembleInput): AssembleResult {
       );
   const ctx: DiscoverContext = { repoUrl: input.repoUrl, branch: input.branch, sources };
   const mapped: Discovered[] = [];
+  const waves = new Map<Discovered, number>();
   for (const f of input.found) {
-    if (f.for === 'argocd' && isApplication(f)) mapped.push(fromApplication(f, ctx));
-    else if (f.for === 'flux' && isFluxKustomization(f)) mapped.push(fromKustomization(f, ctx));
+    if (f.for === 'argocd' && isApplication(f)) {
+      const d = fromApplication(f, ctx);
+      waves.set(d, syncWave(f.object));
+      mapped.push(d);
+    } else if (f.for === 'flux' && isFluxKustomization(f)) mapped.push(fromKustomization(f, ctx));
     else if (f.for === 'flux' && isHelmRelease(f)) mapped.push(fromHelmRelease(f, ctx));
   }
   const errors: LocatedError[] = [];
@@ -65,12 +71,43 @@ export function assembleApps(input: AssembleInput): AssembleResult {
     byName.set(d.spec.name, d);
   }
   if (errors.length) return { ok: false, errors };
+  waveDependencies([...byName.values()], waves);
   const ordered = dependencyOrder([...byName.values()]);
   const definitions = [...byName.values()].map((d) => ({ name: d.spec.name, file: d.at.file }));
   return { ok: true, apps: ordered.map((d) => holdParent(d.spec, definitions, input.renderedFolders ?? [])) };
 }
 
 const where = (at: SourceLocation) => `${at.file}:${at.line}`;
+
+/**
+ * Argo CD syncs the Applications of an app of apps wave by wave (argocd.argoproj.io/sync-wave on each Application),
+ * and a repository that gives them waves means the next wave to start once the previous one is Healthy (the
+ * Application health check Argo CD documents for this pattern): the CRDs' app before the app using them. Siblings
+ * are the Applications written in one folder (or rendered by one chart or kustomization); each app depends on those
+ * of the nearest lower wave among its siblings, so auto-sync waits for them as for Flux's dependsOn.
+ */
+function waveDependencies(
+  apps: Array<Extract<Discovered, { ok: true }>>,
+  waves: ReadonlyMap<Discovered, number>,
+): void {
+  const folders = new Map<string, Array<{ app: Extract<Discovered, { ok: true }>; wave: number }>>();
+  for (const app of apps) {
+    const wave = waves.get(app);
+    if (wave === undefined) continue;
+    const folder = posix.dirname(app.at.file);
+    folders.set(folder, [...(folders.get(folder) ?? []), { app, wave }]);
+  }
+  for (const siblings of folders.values())
+    for (const { app, wave } of siblings) {
+      const lower = siblings.filter((s) => s.wave < wave).map((s) => s.wave);
+      if (!lower.length) continue;
+      const previous = Math.max(...lower);
+      const names = siblings.filter((s) => s.wave === previous).map((s) => s.app.spec.name);
+      app.dependsOn = names;
+      app.spec.dependsOn = names;
+      app.spec.dependsOnWhy = `${ARGO_SYNC_WAVE_ANNOTATION} ${wave}, after wave ${previous}`;
+    }
+}
 
 /** Apps after those they depend on (Flux's dependsOn), else in the order found; a cycle keeps the found order. */
 function dependencyOrder(

@@ -31,6 +31,11 @@ const CHECKS: Record<string, HealthCheck> = {
   'apiextensions.k8s.io/CustomResourceDefinition': crdHealth,
 };
 
+/** Whether a kind has a health check of its own; any other kind is judged by its Ready or Available condition. */
+export function hasHealthCheck(group: string, kind: string): boolean {
+  return `${group}/${kind}` in CHECKS;
+}
+
 export const MISSING_HEALTH: Health = { status: 'Missing' };
 
 /** Health of a live object. An object being deleted is Progressing whatever its kind. */

@@ -59,6 +59,58 @@ describe('assembleApps', () => {
     assert.equal(db?.held, undefined);
   });
 
+  const waved = (name: string, path: string, wave?: string) =>
+    application(name, path).replace(
+      `  name: ${name}\n`,
+      `  name: ${name}\n${wave === undefined ? '' : `  annotations: {argocd.argoproj.io/sync-wave: "${wave}"}\n`}`,
+    );
+
+  it('orders sibling Applications by sync wave: each waits for the nearest lower wave of its folder', () => {
+    const result = assembleApps({
+      repoUrl: REPO,
+      branch: 'main',
+      found: [
+        ...found(waved('web', 'deploy/web', '2'), 'apps/web.yaml'),
+        ...found(waved('api', 'deploy/api', '1'), 'apps/api.yaml'),
+        ...found(waved('worker', 'deploy/worker', '1'), 'apps/worker.yaml'),
+        ...found(waved('crds', 'deploy/crds', '-1'), 'apps/crds.yaml'),
+        ...found(waved('plain', 'deploy/plain'), 'apps/plain.yaml'),
+        // Another folder is another parent's sync: its waves say nothing about the apps above.
+        ...found(waved('other', 'deploy/other', '5'), 'team/other.yaml'),
+      ],
+    });
+    assert.ok(result.ok);
+    const by = new Map(result.apps.map((a) => [a.name, a]));
+    assert.deepEqual(by.get('crds')?.dependsOn, undefined);
+    assert.deepEqual(by.get('plain')?.dependsOn, ['crds'], 'no annotation is wave 0');
+    assert.deepEqual(by.get('api')?.dependsOn, ['plain']);
+    assert.deepEqual(by.get('worker')?.dependsOn, ['plain']);
+    assert.deepEqual(by.get('web')?.dependsOn, ['api', 'worker']);
+    assert.equal(by.get('web')?.dependsOnWhy, 'argocd.argoproj.io/sync-wave 2, after wave 1');
+    assert.deepEqual(by.get('other')?.dependsOn, undefined);
+    // The list follows the waves too: each app after those it waits for.
+    const order = result.apps.map((a) => a.name);
+    assert.ok(order.indexOf('crds') < order.indexOf('plain'), order.join(' '));
+    assert.ok(order.indexOf('plain') < order.indexOf('api'), order.join(' '));
+    assert.ok(order.indexOf('worker') < order.indexOf('web'), order.join(' '));
+  });
+
+  it('a wave that is not an integer counts as 0, as Argo CD reads it', () => {
+    const result = assembleApps({
+      repoUrl: REPO,
+      branch: 'main',
+      found: [
+        ...found(waved('a', 'deploy/a', 'soon'), 'apps/a.yaml'),
+        ...found(waved('b', 'deploy/b', '0'), 'apps/b.yaml'),
+        ...found(waved('c', 'deploy/c', '1'), 'apps/c.yaml'),
+      ],
+    });
+    assert.ok(result.ok);
+    const by = new Map(result.apps.map((a) => [a.name, a]));
+    assert.deepEqual(by.get('b')?.dependsOn, undefined);
+    assert.deepEqual(by.get('c')?.dependsOn, ['a', 'b']);
+  });
+
   it('holds the parent whose chart rendered the Applications', () => {
     const result = assembleApps({
       repoUrl: REPO,
