@@ -1,5 +1,9 @@
 // The fixture snapshot for UI tests: the GadgetGrove shop with backend out of sync after a security patch,
 // frontend in sync, and cart with a masked Secret diff and a prune candidate.
+
+import { keyString } from '../../../source/engine/keys.js';
+import { type HookManifest, planSyncTasks } from '../../../source/engine/sync-tasks.js';
+import { planSummary } from '../../../source/engine/syncplan.js';
 import type {
   AppState,
   Commit,
@@ -16,7 +20,7 @@ export const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOStri
 export const DEPLOYED = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 export const PATCH = 'f00dbabe00112233445566778899aabbccddeeff';
 
-function resource(
+export function resource(
   kind: string,
   name: string,
   status: ResourceState['status'],
@@ -176,10 +180,20 @@ export function fixtureSnapshot(): Snapshot {
   };
 }
 
-export const PLAN: SyncPlanSummary = {
-  create: 0,
-  update: 1,
-  prune: 1,
-  unchanged: 3,
-  pruneCandidates: ['ConfigMap/cart-legacy'],
-};
+/**
+ * A plan as the loop makes it (loop.ts planSync): the summary and the sync's tasks with prune off and on, every
+ * Extraneous resource carrying the app's mark.
+ */
+export function planOf(resources: ResourceState[], hooks: HookManifest[] = []): SyncPlanSummary {
+  const prunable = new Set(resources.filter((r) => r.status === 'Extraneous').map((r) => keyString(r.key)));
+  const tasks = (prune: boolean) => planSyncTasks({ resources, hooks, selective: false, prune, prunable });
+  return { ...planSummary(resources, hooks), tasks: { pruneOff: tasks(false), pruneOn: tasks(true) } };
+}
+
+export const PLAN: SyncPlanSummary = planOf([
+  resource('Deployment', 'backend', 'OutOfSync', BACKEND_DIFF),
+  resource('Service', 'backend', 'Synced'),
+  resource('ConfigMap', 'backend-env', 'Synced'),
+  resource('ServiceAccount', 'backend', 'Synced'),
+  resource('ConfigMap', 'cart-legacy', 'Extraneous'),
+]);

@@ -134,13 +134,13 @@ describe('view state reducer', () => {
     },
     {
       name: 'sync dialog toggles prune and dry-run',
-      from: at({ modal: { kind: 'sync', app: 'backend', plan, prune: false, dryRun: false } }),
+      from: at({ modal: { kind: 'sync', app: 'backend', plan, prune: false, dryRun: false, cursor: 0 } }),
       actions: [
         { type: 'toggleSyncOption', option: 'prune' },
         { type: 'toggleSyncOption', option: 'dryRun' },
         { type: 'toggleSyncOption', option: 'dryRun' },
       ],
-      expect: { modal: { kind: 'sync', app: 'backend', plan, prune: true, dryRun: false } },
+      expect: { modal: { kind: 'sync', app: 'backend', plan, prune: true, dryRun: false, cursor: 0 } },
     },
     {
       name: 'toggles do nothing without the sync dialog',
@@ -184,7 +184,7 @@ describe('view state reducer', () => {
       name: 'watching a rollout closes the dialog and follows the log',
       from: at({
         focus: 'apps',
-        modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false },
+        modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false, cursor: 0 },
         log: { top: 3, follow: false },
       }),
       actions: [{ type: 'watchRollout' }],
