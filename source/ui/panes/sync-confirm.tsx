@@ -12,8 +12,8 @@ import {
   planListRows,
   planRowLine,
   planRows,
-  rowWhy,
   taskName,
+  whyLine,
 } from '../presentation/plan.js';
 import { scrollWindow, visibleWindow } from '../presentation/window.js';
 import type { Theme } from '../theme.js';
@@ -114,12 +114,11 @@ function PlanList(props: SyncConfirmProps & { rows: number }) {
   const where = planned.length > listHeight ? `  (${start + 1}-${end} of ${planned.length} lines)` : '';
   const head = syncHeadLines(props);
   const filler: Line[] = Array.from({ length: Math.max(listHeight - list.length, 0) }, () => [seg('')]);
-  const why = rowWhy(planned[selected]);
   const lines = [
     ...head,
     ...list,
     ...filler,
-    [seg(why ? `why: ${why}` : '', 'muted')],
+    whyLine(planned[selected]),
     keysLine(props.keymap, props.app, props.dryRun, false),
   ].slice(0, rows);
   return (

@@ -132,8 +132,13 @@ export function planRowLine(row: PlanRow, selected: boolean): Line {
   }
 }
 
-/** What the selected row is about, said under the list. */
-export function rowWhy(row: PlanRow | undefined): string {
+/** What the selected row is about, said under the list (a line: the task's why may quote the cluster). */
+export function whyLine(row: PlanRow | undefined): Line {
+  const why = rowWhy(row);
+  return [seg(why ? `why: ${why}` : '', 'muted')];
+}
+
+function rowWhy(row: PlanRow | undefined): string {
   if (!row) return '';
   if (row.kind === 'group')
     return row.removal

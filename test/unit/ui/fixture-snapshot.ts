@@ -8,6 +8,7 @@ import type {
   AppState,
   Commit,
   HistoryEntry,
+  KubeObject,
   ResourceState,
   RolloutEvent,
   Snapshot,
@@ -197,3 +198,50 @@ export const PLAN: SyncPlanSummary = planOf([
   resource('ServiceAccount', 'backend', 'Synced'),
   resource('ConfigMap', 'cart-legacy', 'Extraneous'),
 ]);
+
+/** A hook Job in namespace shop; a name ending in `-` is a generateName. */
+export function hookJob(
+  name: string,
+  phases: HookManifest['spec']['phases'],
+  wave = 0,
+  deletePolicies: HookManifest['spec']['deletePolicies'] = ['BeforeHookCreation'],
+): HookManifest {
+  const generated = name.endsWith('-');
+  return {
+    key: { group: 'batch', kind: 'Job', namespace: 'shop', name },
+    object: {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: (generated
+        ? { generateName: name, namespace: 'shop' }
+        : { name, namespace: 'shop' }) as KubeObject['metadata'],
+    },
+    source: { file: 'apps/shop/hooks.yaml', line: 1 },
+    spec: { phases, deletePolicies, from: 'argocd' },
+    wave,
+  };
+}
+
+/** A plan with a namespace first (wave -1), creates, an update, unchanged ones, a candidate and two hooks. */
+export function shopPlan() {
+  return planOf(
+    [
+      resource(
+        'Deployment',
+        'web',
+        'OutOfSync',
+        '--- live\n+++ desired\n-    image: web:1\n+    image: web:2\n',
+      ),
+      resource('Deployment', 'api', 'Missing'),
+      resource('Service', 'web', 'Synced'),
+      resource('ConfigMap', 'web-env', 'Synced'),
+      resource('ConfigMap', 'old', 'Extraneous', '--- live\n+++ desired\n-kind: ConfigMap\n'),
+      {
+        ...resource('Namespace', 'shop', 'Missing'),
+        key: { group: '', kind: 'Namespace', namespace: '', name: 'shop' },
+        wave: -1,
+      },
+    ],
+    [hookJob('migrate-', ['PreSync']), hookJob('report', ['PostSync'], 1, ['HookSucceeded'])],
+  );
+}

@@ -1,64 +1,15 @@
 // The sync dialog's plan as rows: every task in the order the sync runs it, waves as headers, unchanged folded.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { HookManifest } from '../../../source/engine/sync-tasks.js';
-import type { KubeObject } from '../../../source/engine/types.js';
 import { lineText } from '../../../source/ui/presentation/line.js';
 import {
   dialogTasks,
   planDiffLines,
   planRowLine,
   planRows,
-  rowWhy,
+  whyLine,
 } from '../../../source/ui/presentation/plan.js';
-import { fixtureSnapshot, planOf, resource } from './fixture-snapshot.js';
-
-/** A hook Job in namespace shop; a name ending in `-` is a generateName. */
-export function hookJob(
-  name: string,
-  phases: HookManifest['spec']['phases'],
-  wave = 0,
-  deletePolicies: HookManifest['spec']['deletePolicies'] = ['BeforeHookCreation'],
-): HookManifest {
-  const generated = name.endsWith('-');
-  return {
-    key: { group: 'batch', kind: 'Job', namespace: 'shop', name },
-    object: {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: (generated
-        ? { generateName: name, namespace: 'shop' }
-        : { name, namespace: 'shop' }) as KubeObject['metadata'],
-    },
-    source: { file: 'apps/shop/hooks.yaml', line: 1 },
-    spec: { phases, deletePolicies, from: 'argocd' },
-    wave,
-  };
-}
-
-/** A plan with a namespace first (wave -1), creates, an update, unchanged ones, a candidate and two hooks. */
-export function shopPlan() {
-  return planOf(
-    [
-      resource(
-        'Deployment',
-        'web',
-        'OutOfSync',
-        '--- live\n+++ desired\n-    image: web:1\n+    image: web:2\n',
-      ),
-      resource('Deployment', 'api', 'Missing'),
-      resource('Service', 'web', 'Synced'),
-      resource('ConfigMap', 'web-env', 'Synced'),
-      resource('ConfigMap', 'old', 'Extraneous', '--- live\n+++ desired\n-kind: ConfigMap\n'),
-      {
-        ...resource('Namespace', 'shop', 'Missing'),
-        key: { group: '', kind: 'Namespace', namespace: '', name: 'shop' },
-        wave: -1,
-      },
-    ],
-    [hookJob('migrate-', ['PreSync']), hookJob('report', ['PostSync'], 1, ['HookSucceeded'])],
-  );
-}
+import { fixtureSnapshot, planOf, resource, shopPlan } from './fixture-snapshot.js';
 
 const shown = (prune: boolean) =>
   planRows(dialogTasks(shopPlan(), prune)).map((row) => lineText(planRowLine(row, false)));
@@ -90,7 +41,7 @@ describe('the sync plan as the dialog lists it', () => {
   test('the selected row is marked and says why', () => {
     const rows = planRows(dialogTasks(shopPlan(), true));
     assert.equal(lineText(planRowLine(rows[9]!, true)), '>   - PRUNE   ConfigMap/shop/old');
-    assert.equal(rowWhy(rows[9]), "prune: prune candidate carrying this app's mark");
+    assert.equal(lineText(whyLine(rows[9])), "why: prune: prune candidate carrying this app's mark");
   });
 
   test("a line's diff is its resource's diff from the snapshot; a hook says it has none", () => {
@@ -103,6 +54,18 @@ describe('the sync plan as the dialog lists it', () => {
     assert.match(diff[0] ?? '', /## Deployment shop\/web {2}OutOfSync/);
     assert.ok(diff.includes('  +    image: web:2'), diff.join('\n'));
     assert.match(planDiffLines(app, rows[1]).map(lineText).join('\n'), /a hook, not part of the app's diff/);
+  });
+
+  test('names and reasons from Git and the cluster reach the screen without control characters', () => {
+    const hostile = {
+      ...resource('ConfigMap', 'x\u001b[2Jy', 'Extraneous'),
+      message: 'kept\u0007 \u001b]0;t\u0007',
+    };
+    const rows = planRows(dialogTasks(planOf([hostile]), false));
+    const text = rows.map((row) => lineText(planRowLine(row, false))).join('\n') + lineText(whyLine(rows[1]));
+    assert.match(text, /ConfigMap\/shop\/x/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must not be there
+    assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 
   test('rows are made once per plan, not on every keypress', () => {
