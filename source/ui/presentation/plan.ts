@@ -104,7 +104,8 @@ function detail(row: Extract<PlanRow, { kind: 'task' }>): string {
   const { task, verb } = row;
   if (verb === 'hook') {
     const how = task.operation === 'create' ? 'created' : 'applied';
-    return `${task.phase} hook, ${how}; delete policy ${task.hook?.deletePolicies.join(', ') ?? 'none'}`;
+    const helm = task.hook?.from === 'helm' ? ' (a Helm hook)' : '';
+    return `${task.phase} hook${helm}, ${how}; delete policy ${task.hook?.deletePolicies.join(', ') ?? 'none'}`;
   }
   if (verb === 'keep' || verb === 'apply') return task.why;
   return '';

@@ -9,7 +9,7 @@ import {
   planRows,
   whyLine,
 } from '../../../source/ui/presentation/plan.js';
-import { fixtureSnapshot, planOf, resource, shopPlan } from './fixture-snapshot.js';
+import { fixtureSnapshot, hookJob, planOf, resource, shopPlan } from './fixture-snapshot.js';
 
 const shown = (prune: boolean) =>
   planRows(dialogTasks(shopPlan(), prune)).map((row) => lineText(planRowLine(row, false)));
@@ -54,6 +54,17 @@ describe('the sync plan as the dialog lists it', () => {
     assert.match(diff[0] ?? '', /## Deployment shop\/web {2}OutOfSync/);
     assert.ok(diff.includes('  +    image: web:2'), diff.join('\n'));
     assert.match(planDiffLines(app, rows[1]).map(lineText).join('\n'), /a hook, not part of the app's diff/);
+  });
+
+  test('a Helm hook says so', () => {
+    const helm = hookJob('setup-', ['PostSync'], 0, ['HookSucceeded']);
+    const rows = planRows(
+      dialogTasks(planOf([], [{ ...helm, spec: { ...helm.spec, from: 'helm' } }]), false),
+    );
+    assert.equal(
+      lineText(planRowLine(rows[1]!, false)),
+      '    * hook    Job/shop/setup-*  (PostSync hook (a Helm hook), created; delete policy HookSucceeded)',
+    );
   });
 
   test('names and reasons from Git and the cluster reach the screen without control characters', () => {
