@@ -24,6 +24,7 @@ export const EXPECTED = [
   '05-revert-confirm',
   '06-help',
   '07-80x24-no-color',
+  '08-sync-plan',
 ];
 
 /** Values of the demo Secret long enough to be recognised, in clear and in base64: none may be on a screenshot. */

@@ -1,6 +1,6 @@
 // The run the screenshots are taken from, played with keys like a person would: the first diff (the whole Secret
-// as an addition, masked), every app synced, the security patch pushed and seen, its rollout, the history, the
-// revert confirmation and the help; then the same console at 80x24 without colour.
+// as an addition, masked), every app synced, the security patch pushed and seen, the sync dialog's plan for it, its
+// rollout, the history, the revert confirmation and the help; then the same console at 80x24 without colour.
 import { pushChange } from '../../source/demo/index.js';
 import { appShows, colourSequences, logSince, paneText } from '../../test/e2e/screen.js';
 import type { TmuxSession } from '../../test/e2e/tmux.js';
@@ -101,9 +101,16 @@ export async function playWide(
     /\+ +image: registry\.gadgetgrove\.example\/backend:v1\.0\.1-security-patch/,
   ]);
 
-  // Its sync, caught while the Deployment is still rolling out.
+  // Its sync: the dialog's plan (the update named, the rest folded per wave), then caught while the Deployment is
+  // still rolling out.
   await tty.press('s');
   await tty.waitForText(/Sync backend\?/);
+  await camera.shoot(tty, '08-sync-plan', [
+    /Sync backend\?/,
+    /Sync, wave 0/,
+    /~ update {2}Deployment\/gadgetgrove\/backend/,
+    /unchanged \(in sync, nothing sent\)/,
+  ]);
   await tty.press('y');
   const started = `sync of ${patch} started`;
   const moment = await catchRollout(tty, started);

@@ -1,6 +1,8 @@
 // The shared vocabulary of driftdeck. Everything here is plain data: the engine computes it, the adapters feed it,
 // the UI and the headless CLI read it. Nothing in this file imports an adapter or a UI library.
 
+import type { SyncTask } from './sync-tasks.js';
+
 /** Any Kubernetes object as JSON. */
 export interface KubeObject {
   apiVersion: string;
@@ -469,6 +471,11 @@ export interface SyncPlanSummary {
   hooks?: string[];
   /** The waves the sync's resources go in, in order, when there is more than one. */
   waves?: number[];
+  /**
+   * Every task of the sync in the order it runs, as `sync` runs it with prune off and on (loop/sync.ts `syncTasks`,
+   * the plan `sync --dry-run` prints). Absent from summaries made without a comparison's plan.
+   */
+  tasks?: { pruneOff: readonly SyncTask[]; pruneOn: readonly SyncTask[] };
 }
 
 /** What a view may ask of the running loop. Every method resolves or rejects with a readable Error; none throws. */

@@ -28,7 +28,7 @@ import type { LoopOptions } from './options.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
 import { RolloutTracker } from './rollout.js';
 import { buildSnapshot, comparedState, Publisher } from './snapshot.js';
-import { runSync, syncRefusal } from './sync.js';
+import { runSync, syncRefusal, syncTasks } from './sync.js';
 import { watchTargets } from './targets.js';
 
 export class Loop implements Controller {
@@ -305,8 +305,14 @@ export class Loop implements Controller {
 
   planSync(app: string): SyncPlanSummary {
     this.appSpec(app);
-    const cmp = this.comparisons.get(app);
-    return planSummary(cmp?.resources ?? [], cmp?.hooks ?? []);
+    const cmp = this.comparisons.get(app) ?? { resources: [], hooks: [], prunable: new Map(), desired: new Map() };
+    return {
+      ...planSummary(cmp.resources, cmp.hooks),
+      tasks: {
+        pruneOff: syncTasks(cmp, app, { prune: false }),
+        pruneOn: syncTasks(cmp, app, { prune: true }),
+      },
+    };
   }
 
   async sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {

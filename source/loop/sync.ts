@@ -55,15 +55,7 @@ export function syncRefusal(
 export async function runSync(input: SyncInput): Promise<SyncRecord> {
   const { cluster, app, comparison, options, emit } = input;
   const startedAt = now();
-  const selected = selectResources(comparison.resources, options.resources ?? []);
-  const tasks = planSyncTasks({
-    resources: selected,
-    hooks: comparison.hooks,
-    selective: (options.resources?.length ?? 0) > 0,
-    prune: options.prune,
-    prunable: ownCandidates(comparison, app.name),
-    options: resourceOptions(comparison),
-  });
+  const tasks = syncTasks(comparison, app.name, options);
   const lease = options.dryRun ? undefined : await acquireLease(input);
   if (lease?.tookOver) emit({ level: 'warning', type: 'sync-started', message: lease.tookOver });
   const mode = [
@@ -108,8 +100,27 @@ export async function runSync(input: SyncInput): Promise<SyncRecord> {
   return record;
 }
 
+/**
+ * The plan of one sync of `app` from its comparison: what `sync` runs, what `sync --dry-run` prints and what the
+ * console's sync dialog lists, so the three never disagree.
+ */
+export function syncTasks(
+  comparison: Pick<Comparison, 'resources' | 'hooks' | 'prunable' | 'desired'>,
+  app: string,
+  options: Pick<SyncOptions, 'prune' | 'resources'>,
+): SyncTask[] {
+  return planSyncTasks({
+    resources: selectResources(comparison.resources, options.resources ?? []),
+    hooks: comparison.hooks,
+    selective: (options.resources?.length ?? 0) > 0,
+    prune: options.prune,
+    prunable: ownCandidates(comparison, app),
+    options: resourceOptions(comparison),
+  });
+}
+
 /** Key strings of the prune candidates whose live object carries this app's mark for itself. */
-function ownCandidates(comparison: Comparison, app: string): Set<string> {
+function ownCandidates(comparison: Pick<Comparison, 'prunable'>, app: string): Set<string> {
   const out = new Set<string>();
   for (const [id, live] of comparison.prunable) if (isOwnedBy(live, app)) out.add(id);
   return out;
@@ -119,7 +130,7 @@ function ownCandidates(comparison: Comparison, app: string): Set<string> {
  * The per-resource options of the objects that carry any (engine/resource-options.ts): an object to apply is read
  * as Git has it, a prune candidate (no longer in Git) as the cluster has it, as Argo CD and Flux both do.
  */
-function resourceOptions(comparison: Comparison): Map<string, ResourceSyncOptions> {
+function resourceOptions(comparison: Pick<Comparison, 'desired' | 'prunable'>): Map<string, ResourceSyncOptions> {
   const out = new Map<string, ResourceSyncOptions>();
   const read = (id: string, obj: KubeObject) => {
     const { options } = resourceSyncOptions(obj);

@@ -16,8 +16,11 @@ import {
 } from './operations.js';
 import { resourceJump } from './presentation/diff.js';
 import { helpLines } from './presentation/hints.js';
-import type { Movement, Pane, RevertApp } from './state.js';
+import { dialogTasks, planDiffLines, planDiffRows, planListRows, planRows } from './presentation/plan.js';
+import type { Modal, Movement, Pane, RevertApp } from './state.js';
 import type { ConsoleView } from './view.js';
+
+type SyncModal = Extract<Modal, { kind: 'sync' }>;
 
 export interface CommandContext extends OperationDeps {
   keymap: Keymap;
@@ -39,8 +42,28 @@ function totalRows(view: ConsoleView, pane: Pane): number {
   }
 }
 
+/** Movement inside the sync dialog: the plan's cursor, or the scroll of the line's diff when it is open. */
+function movePlan(ctx: CommandContext, modal: SyncModal, by: Movement | 'pageUp' | 'pageDown'): void {
+  const rows = dialogRows(ctx.layout());
+  const listRows = planRows(dialogTasks(modal.plan, modal.prune));
+  const height = modal.diff ? planDiffRows(rows) : planListRows(rows);
+  const page = Math.max(height - 1, 1);
+  const amount = by === 'pageDown' ? page : by === 'pageUp' ? -page : by;
+  if (!modal.diff) {
+    ctx.dispatch({ type: 'planMove', by: amount, total: listRows.length });
+    return;
+  }
+  const app = ctx.controller.getSnapshot().apps.find((a) => a.name === modal.app);
+  const total = planDiffLines(app, listRows[modal.cursor]).length;
+  ctx.dispatch({ type: 'planDiffScroll', by: amount, total, height });
+}
+
 function move(ctx: CommandContext, by: Movement | 'pageUp' | 'pageDown'): void {
   const state = ctx.state();
+  if (state.modal?.kind === 'sync') {
+    movePlan(ctx, state.modal, by);
+    return;
+  }
   const help = state.modal?.kind === 'help';
   const height = help ? dialogRows(ctx.layout()) : ctx.layout().panes[state.focus].rows;
   const page = Math.max(height - 1, 1);
@@ -141,6 +164,8 @@ export const HANDLERS: Record<CommandId, (ctx: CommandContext) => void> = {
   commandLine: (ctx) => ctx.dispatch({ type: 'openModal', modal: { kind: 'command', text: '' } }),
   help: (ctx) => ctx.dispatch({ type: 'openModal', modal: { kind: 'help', top: 0 } }),
   quit: (ctx) => ctx.quit(),
+  planDiff: (ctx) => ctx.dispatch({ type: 'planDiff', open: true }),
+  planBack: (ctx) => ctx.dispatch({ type: 'planDiff', open: false }),
   togglePrune: (ctx) => ctx.dispatch({ type: 'toggleSyncOption', option: 'prune' }),
   toggleDryRun: (ctx) => ctx.dispatch({ type: 'toggleSyncOption', option: 'dryRun' }),
   confirm: (ctx) => (ctx.state().modal?.kind === 'sync' ? confirmSync(ctx) : confirmRevert(ctx)),

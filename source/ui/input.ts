@@ -28,7 +28,9 @@ const MOVES_WHILE_TYPING = new Set(['up', 'down', 'pgup', 'pgdn']);
 
 /** The context whose keys apply right now, used for routing and for the footer hints. */
 export function activeContext(state: ViewState): Context {
-  if (state.modal) return state.modal.kind === 'command' ? 'text' : state.modal.kind;
+  const { modal } = state;
+  if (modal?.kind === 'sync' && modal.diff) return 'sync-diff';
+  if (modal) return modal.kind === 'command' ? 'text' : modal.kind;
   if (state.filterEditing) return 'text';
   return state.focus;
 }
@@ -65,7 +67,7 @@ export function route(state: ViewState, keymap: Keymap, press: Keypress): Routed
   const { modal } = state;
   if (modal) {
     if (modal.kind === 'command') return typed(keymap, press);
-    const id = press.name ? commandFor(keymap, modal.kind, press.name) : undefined;
+    const id = press.name ? commandFor(keymap, activeContext(state), press.name) : undefined;
     return command(id && !unavailable(state).includes(id) ? id : undefined);
   }
   if (state.filterEditing) {
@@ -85,6 +87,7 @@ export const PASTE_END = '[201~';
 function charName(char: string): string | undefined {
   if (char === '\r' || char === '\n') return 'enter';
   if (char === '\t') return 'tab';
+  if (char === ' ') return 'space';
   if (char === '\x7f' || char === '\b') return 'backspace';
   const code = char.codePointAt(0) ?? 0;
   if (code === 0) return undefined;

@@ -1,4 +1,4 @@
-// Key names: one canonical spelling per key (`j`, `G`, `up`, `pgdn`, `enter`, `esc`, `shift-tab`, `ctrl-c`), used
+// Key names: one canonical spelling per key (`j`, `G`, `up`, `pgdn`, `enter`, `esc`, `space`, `ctrl-c`), used
 // by the keymap table and by overrides, and the label a person reads for each.
 import type { Key } from 'ink';
 
@@ -19,6 +19,7 @@ export function keyLabel(key: string): string {
     end: 'End',
     backspace: 'Bksp',
     delete: 'Del',
+    space: 'Space',
   };
   if (labels[key]) return labels[key];
   if (key.startsWith('ctrl-')) return `C-${key.slice(5)}`;
@@ -46,5 +47,6 @@ export function keyName(input: string, key: Key): string | undefined {
   if (key.delete) return 'backspace';
   if (key.ctrl && input.length === 1) return `ctrl-${input.toLowerCase()}`;
   if (key.meta && input.length === 1) return `alt-${input}`;
+  if (input === ' ') return 'space';
   return input.length === 1 ? input : undefined;
 }

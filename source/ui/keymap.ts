@@ -2,8 +2,11 @@
 // from the same table, so a binding that works is always a binding that is shown.
 import type { ModalKind, Pane } from './state.js';
 
-/** Where a command applies: a pane, a dialog, or a text field (the filter and the `:` line). */
-export type Context = Pane | Exclude<ModalKind, 'command'> | 'text';
+/**
+ * Where a command applies: a pane, a dialog, a text field (the filter and the `:` line), or `sync-diff`: the sync
+ * dialog showing the diff of one line of its plan.
+ */
+export type Context = Pane | Exclude<ModalKind, 'command'> | 'sync-diff' | 'text';
 
 export type CommandGroup = 'Move' | 'Panes' | 'Actions' | 'Dialogs';
 
@@ -21,8 +24,8 @@ export interface CommandSpec {
 }
 
 const PANES_ALL = ['apps', 'diff', 'log', 'history'] as const;
-/** Scrolling also works in the help overlay, which is taller than an 80x24 screen. */
-const SCROLLABLE = [...PANES_ALL, 'help'] as const;
+/** Scrolling also works in the help overlay (taller than an 80x24 screen) and in the sync dialog's plan and diff. */
+const SCROLLABLE = [...PANES_ALL, 'help', 'sync', 'sync-diff'] as const;
 
 export const COMMANDS = {
   down: {
@@ -138,6 +141,20 @@ export const COMMANDS = {
     contexts: ['sync'],
     group: 'Dialogs',
     hint: 'dry-run',
+  },
+  planDiff: {
+    keys: ['space', 'right'],
+    description: 'Sync dialog: the diff of the selected line of the plan',
+    contexts: ['sync'],
+    group: 'Dialogs',
+    hint: 'diff',
+  },
+  planBack: {
+    keys: ['esc', 'left'],
+    description: "Sync dialog: from a line's diff back to the plan",
+    contexts: ['sync-diff'],
+    group: 'Dialogs',
+    hint: 'back to the plan',
   },
   confirm: {
     keys: ['enter', 'y'],

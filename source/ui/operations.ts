@@ -50,7 +50,10 @@ export function openSync(deps: OperationDeps, app: string | undefined): void {
   }
   try {
     const plan = deps.controller.planSync(app);
-    deps.dispatch({ type: 'openModal', modal: { kind: 'sync', app, plan, prune: false, dryRun: false } });
+    deps.dispatch({
+      type: 'openModal',
+      modal: { kind: 'sync', app, plan, prune: false, dryRun: false, cursor: 0 },
+    });
   } catch (error) {
     say(deps, 'error', `cannot plan a sync of ${app}: ${errorText(error)}`);
   }

@@ -79,9 +79,13 @@ function ModalView({ props }: { props: ScreenProps }) {
           {...size}
           app={modal.app}
           revision={props.snapshot.apps.find((a) => a.name === modal.app)?.targetRevision}
+          appState={modal.diff ? props.snapshot.apps.find((a) => a.name === modal.app) : undefined}
           plan={modal.plan}
           prune={modal.prune}
           dryRun={modal.dryRun}
+          cursor={modal.cursor}
+          diff={modal.diff}
+          keymap={props.keymap}
         />
       );
     case 'revert':

@@ -34,7 +34,18 @@ export interface RevertApp {
 export type Modal =
   /** `top` is the first help line on screen: the overlay is taller than an 80x24 screen. */
   | { kind: 'help'; top: number }
-  | { kind: 'sync'; app: string; plan: SyncPlanSummary; prune: boolean; dryRun: boolean }
+  /**
+   * `cursor` is the selected row of the plan list; `diff`, when set, shows the selected row's diff scrolled to `top`.
+   */
+  | {
+      kind: 'sync';
+      app: string;
+      plan: SyncPlanSummary;
+      prune: boolean;
+      dryRun: boolean;
+      cursor: number;
+      diff?: { top: number };
+    }
   /**
    * `detail` is absent while the revert is being described. `app` is the app the revert is made for (the selected
    * one, whose history holds the commit) and whether its auto-sync will roll the revert out.
@@ -90,6 +101,10 @@ export type Action =
   | { type: 'closeModal' }
   | { type: 'scrollHelp'; by: Movement; total: number; height: number }
   | { type: 'toggleSyncOption'; option: 'prune' | 'dryRun' }
+  /** Move the sync dialog's plan cursor over `total` rows. */
+  | { type: 'planMove'; by: Movement; total: number }
+  | { type: 'planDiff'; open: boolean }
+  | { type: 'planDiffScroll'; by: Movement; total: number; height: number }
   | { type: 'revertDescribed'; sha: string; detail: RevertDetail }
   | { type: 'commandType'; text: string }
   | { type: 'commandErase' }
@@ -187,6 +202,25 @@ export function reducer(state: ViewState, action: Action): ViewState {
       const modal = state.modal;
       if (modal?.kind !== 'sync') return state;
       return { ...state, modal: { ...modal, [action.option]: !modal[action.option] } };
+    }
+    case 'planMove': {
+      const modal = state.modal;
+      if (modal?.kind !== 'sync' || modal.diff) return state;
+      return { ...state, modal: { ...modal, cursor: moveCursor(modal.cursor, action.by, action.total) } };
+    }
+    case 'planDiff': {
+      const modal = state.modal;
+      if (modal?.kind !== 'sync') return state;
+      const { diff: _closed, ...plan } = modal;
+      return { ...state, modal: action.open ? { ...plan, diff: { top: 0 } } : plan };
+    }
+    case 'planDiffScroll': {
+      const modal = state.modal;
+      if (modal?.kind !== 'sync' || !modal.diff) return state;
+      const last = maxTop(action.total, action.height);
+      const by = action.by;
+      const top = by === 'top' ? 0 : by === 'bottom' ? last : clamp(modal.diff.top + by, 0, last);
+      return { ...state, modal: { ...modal, diff: { top } } };
     }
     case 'revertDescribed': {
       // The answer may arrive after the dialog was cancelled or replaced; it then belongs to nobody.

@@ -1,6 +1,7 @@
 // Operator story 5 in a real terminal: apps/backend/configmap.yaml is deleted in a commit; the console shows the
-// ConfigMap as a prune candidate; the sync dialog keeps it unless prune is toggled on with `p`; with prune on it is
-// deleted, and an object driftdeck did not create (even one carrying its app label) is left alone.
+// ConfigMap as a prune candidate; the sync dialog's plan lists it by name and keeps it unless prune is toggled on with
+// `p`, which marks its line PRUNE; with prune on it is deleted, and an object driftdeck did not create (even one
+// carrying its app label) is left alone.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -49,16 +50,23 @@ test('story 5: a manifest removed from Git is pruned only with prune on', { time
   assert.match(diff, /^ {2}-kind: ConfigMap$/m);
   assert.doesNotMatch(diff, /handmade/, 'an object driftdeck did not create is no candidate');
 
-  // The dialog lists the candidate; prune is off until `p`.
+  // The dialog lists the plan, the candidate by name; prune is off until `p`, which marks its line PRUNE.
   await tty.press('s');
   screen = await tty.waitForText(/Sync backend\?/);
   assert.match(screen, /Plan: create 0 {2}update 0 {2}prune 1 {2}unchanged 4/);
-  assert.match(screen, /Prune candidates \(1, prune is off: they stay\):/);
-  assert.match(screen, /- \S*ConfigMap\S*backend-config/);
-  assert.match(screen, /\[ \] prune \(p\)/);
+  // The namespace first (its own wave), then the rest, unchanged ones folded into a count per wave.
+  assert.match(screen, /Sync, wave -1 *║\n║ +1 unchanged \(in sync, nothing sent\)/);
+  assert.match(screen, /Sync, wave 0 *║\n║ +3 unchanged \(in sync, nothing sent\)/);
+  assert.match(screen, /Sync, wave 0: prune candidates, after every apply/);
+  assert.match(
+    screen,
+    /= keep {4}ConfigMap\/gadgetgrove\/backend-config {2}\(prune candidate; sync with prune/,
+  );
+  assert.match(screen, /\[ \] prune \(p\): candidates stay/);
   await tty.press('p');
   screen = await tty.waitForText(/\[x\] prune \(p\)/);
-  assert.match(screen, /Prune candidates \(1, prune is on: they are deleted\):/);
+  assert.match(screen, /- PRUNE {3}ConfigMap\/gadgetgrove\/backend-config/);
+  assert.doesNotMatch(screen, /handmade/, 'an object driftdeck did not create is no candidate');
   assert.equal(await configMapExists('backend-config'), true, 'nothing is deleted before confirming');
   await tty.press('y');
 

@@ -1,6 +1,21 @@
-import type { SyncPlanSummary } from '../../engine/types.js';
+import { useMemo } from 'react';
+import type { AppState, SyncPlanSummary } from '../../engine/types.js';
+import { keyLabel } from '../key-names.js';
+import type { CommandId, Keymap } from '../keymap.js';
 import { shortSha } from '../presentation/format.js';
 import { type Line, seg } from '../presentation/line.js';
+import {
+  dialogTasks,
+  type PlanRow,
+  planDiffLines,
+  planDiffRows,
+  planListRows,
+  planRowLine,
+  planRows,
+  taskName,
+  whyLine,
+} from '../presentation/plan.js';
+import { scrollWindow, visibleWindow } from '../presentation/window.js';
 import type { Theme } from '../theme.js';
 import { Dialog } from './dialog.js';
 import { LineText } from './line-text.js';
@@ -12,6 +27,13 @@ export interface SyncConfirmProps {
   plan: SyncPlanSummary;
   prune: boolean;
   dryRun: boolean;
+  /** Selected row of the plan list. */
+  cursor: number;
+  /** Set while the selected row's diff is shown, scrolled to `top`. */
+  diff?: { top: number } | undefined;
+  /** The app as the snapshot has it, for the diff of a line. */
+  appState: AppState | undefined;
+  keymap: Keymap;
   width: number;
   height: number;
   rows: number;
@@ -20,14 +42,19 @@ export interface SyncConfirmProps {
 
 const box = (on: boolean) => (on ? '[x]' : '[ ]');
 
-export function syncConfirmLines({
-  app,
+/** `Enter/y`: a command's keys as the keymap has them, so an override is what the dialog says. */
+const keysOf = (keymap: Keymap, id: CommandId) => keymap[id].keys.map(keyLabel).join('/');
+
+/** The lines above the plan list: what is applied, the counts, and the options. */
+export function syncHeadLines({
   revision,
   plan,
   prune,
   dryRun,
-}: Pick<SyncConfirmProps, 'app' | 'revision' | 'plan' | 'prune' | 'dryRun'>): Line[] {
-  const lines: Line[] = [
+}: Pick<SyncConfirmProps, 'revision' | 'plan' | 'prune' | 'dryRun'>): Line[] {
+  const pruneTone = plan.prune > 0 ? (prune ? 'bad' : 'warn') : undefined;
+  const fate = plan.prune > 0 ? (prune ? ': candidates are deleted' : ': candidates stay') : '';
+  return [
     [seg('Apply:  '), seg(revision ? shortSha(revision) : 'the current Git revision', 'accent', true)],
     [
       seg('Plan: '),
@@ -38,49 +65,98 @@ export function syncConfirmLines({
       seg(`prune ${plan.prune}`, plan.prune > 0 ? 'bad' : undefined),
       seg(`  unchanged ${plan.unchanged}`, 'muted'),
     ],
-  ];
-  if (plan.waves)
-    lines.push([seg('Waves: '), seg(`${plan.waves.join(', ')} (each Healthy before the next)`)]);
-  if (plan.hooks?.length) {
-    const shown = plan.hooks.slice(0, 4).join(', ');
-    const more = plan.hooks.length > 4 ? ` and ${plan.hooks.length - 4} more` : '';
-    lines.push([seg('Hooks: '), seg(`${shown}${more}`, 'info')]);
-  }
-  if (plan.pruneCandidates.length > 0) {
-    const fate = prune ? 'prune is on: they are deleted' : 'prune is off: they stay';
-    lines.push([seg(`Prune candidates (${plan.pruneCandidates.length}, ${fate}):`, prune ? 'bad' : 'warn')]);
-    for (const candidate of plan.pruneCandidates.slice(0, 5)) lines.push([seg(`  - ${candidate}`)]);
-    if (plan.pruneCandidates.length > 5)
-      lines.push([seg(`  ... and ${plan.pruneCandidates.length - 5} more`, 'muted')]);
-  }
-  lines.push(
-    [seg('')],
     [
-      seg(`${box(prune)} prune (p)   `, prune ? 'bad' : undefined),
+      seg(`${box(prune)} prune (p)${fate}   `, pruneTone),
       seg(`${box(dryRun)} dry-run (d)`, dryRun ? 'info' : undefined),
+      ...(dryRun ? [seg(': the server checks every change, nothing is applied', 'info')] : []),
     ],
-  );
-  if (dryRun) lines.push([seg('Dry-run: the server checks every change and nothing is applied.', 'info')]);
-  lines.push(
-    [seg('')],
-    [
-      seg('Enter/y ', 'accent', true),
-      seg(dryRun ? 'run the dry-run' : `sync ${app}`),
-      seg('   Esc/n ', 'accent', true),
-      seg('cancel'),
-    ],
-  );
+  ];
+}
+
+function keysLine(keymap: Keymap, app: string, dryRun: boolean, diffOpen: boolean): Line {
+  if (diffOpen)
+    return [
+      seg(`${keysOf(keymap, 'planBack')} `, 'accent', true),
+      seg('back to the plan   '),
+      seg(`${keymap.down.keys[0]}/${keymap.up.keys[0]} `, 'accent', true),
+      seg('scroll'),
+    ];
+  return [
+    seg(`${keysOf(keymap, 'confirm')} `, 'accent', true),
+    seg(dryRun ? 'run the dry-run' : `sync ${app}`),
+    seg(`   ${keysOf(keymap, 'cancel')} `, 'accent', true),
+    seg('cancel'),
+    seg(`   ${keysOf(keymap, 'planDiff')} `, 'accent', true),
+    seg('diff of the line'),
+  ];
+}
+
+/** The plan list's visible rows, the selected one marked; only these become lines. */
+export function planListLines(rows: readonly PlanRow[], cursor: number, height: number): Line[] {
+  const { start, end } = visibleWindow(rows.length, cursor, height);
+  const lines: Line[] = [];
+  for (let i = start; i < end; i++) {
+    const row = rows[i];
+    if (row) lines.push(planRowLine(row, i === cursor));
+  }
   return lines;
 }
 
-export function SyncConfirm(props: SyncConfirmProps) {
-  const lines = syncConfirmLines(props).slice(0, props.rows);
+function PlanList(props: SyncConfirmProps & { rows: number }) {
+  const { plan, prune, cursor, rows, theme } = props;
+  const planned = planRows(dialogTasks(plan, prune));
+  const listHeight = planListRows(rows);
+  const selected = Math.min(Math.max(cursor, 0), Math.max(planned.length - 1, 0));
+  const list = planned.length
+    ? planListLines(planned, selected, listHeight)
+    : [[seg(plan.tasks ? 'Nothing to do: the plan is empty.' : 'The plan is not known yet.', 'muted')]];
+  const { start, end } = visibleWindow(planned.length, selected, listHeight);
+  const where = planned.length > listHeight ? `  (${start + 1}-${end} of ${planned.length} lines)` : '';
+  const head = syncHeadLines(props);
+  const filler: Line[] = Array.from({ length: Math.max(listHeight - list.length, 0) }, () => [seg('')]);
+  const lines = [
+    ...head,
+    ...list,
+    ...filler,
+    whyLine(planned[selected]),
+    keysLine(props.keymap, props.app, props.dryRun, false),
+  ].slice(0, rows);
   return (
-    <Dialog title={`Sync ${props.app}?`} width={props.width} height={props.height} theme={props.theme}>
+    <Dialog title={`Sync ${props.app}?${where}`} width={props.width} height={props.height} theme={theme}>
       {lines.map((line, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: the dialog's lines are positional
-        <LineText key={index} line={line} theme={props.theme} />
+        <LineText key={index} line={line} theme={theme} selected={index === head.length + selected - start} />
       ))}
     </Dialog>
   );
+}
+
+function LineDiff(props: SyncConfirmProps & { top: number }) {
+  const { plan, prune, cursor, rows, theme, appState, top } = props;
+  const planned = planRows(dialogTasks(plan, prune));
+  const row = planned[cursor];
+  const all = useMemo(() => planDiffLines(appState, row), [appState, row]);
+  const height = planDiffRows(rows);
+  const { start, end } = scrollWindow(all.length, top, height);
+  const name = row?.kind === 'task' ? taskName(row.task) : 'the plan';
+  const where = all.length > height ? `  (${start + 1}-${end} of ${all.length})` : '';
+  const lines = [...all.slice(start, end), keysLine(props.keymap, props.app, props.dryRun, true)];
+  return (
+    <Dialog
+      title={`Sync ${props.app}: diff of ${name}${where}`}
+      width={props.width}
+      height={props.height}
+      theme={theme}
+    >
+      {lines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line's position in the scrolled diff is its identity
+        <LineText key={start + index} line={line} theme={theme} />
+      ))}
+    </Dialog>
+  );
+}
+
+export function SyncConfirm(props: SyncConfirmProps) {
+  if (props.diff) return <LineDiff {...props} top={props.diff.top} />;
+  return <PlanList {...props} />;
 }

@@ -25,7 +25,8 @@ function diffBodyLine(text: string): Line {
   return [seg(`  ${clean}`)];
 }
 
-function resourceLines(resource: ResourceState): Line[] {
+/** One resource of the diff: its header, notes and unified diff (the sync dialog shows one of them). */
+export function resourceLines(resource: ResourceState): Line[] {
   const where = resource.source ? `  ${resource.source.file}:${resource.source.line}` : '';
   const status = resourceStatusWord(resource.status);
   const lines: Line[] = [

@@ -171,13 +171,20 @@ describe('the watch loop', () => {
     const { l } = loop(good);
     await l.start();
     assert.throws(() => l.planSync('nope'), /no app named "nope"; apps: backend/);
-    assert.deepEqual(l.planSync('backend'), {
-      create: 3,
-      update: 0,
-      prune: 0,
-      unchanged: 0,
-      pruneCandidates: [],
-    });
+    const { tasks, ...summary } = l.planSync('backend');
+    assert.deepEqual(summary, { create: 3, update: 0, prune: 0, unchanged: 0, pruneCandidates: [] });
+    // The plan the sync runs, with prune off and on: three resources to create either way.
+    assert.deepEqual(
+      tasks?.pruneOff.map((t) => `${t.operation} ${t.status}`),
+      ['apply Missing', 'apply Missing', 'apply Missing'],
+    );
+    assert.deepEqual(tasks?.pruneOn, tasks?.pruneOff);
+    // One source of truth: the dialog's plan is the plan a dry-run runs and `sync --dry-run` prints.
+    const record = await l.sync('backend', { prune: false, dryRun: true, forceConflicts: false });
+    assert.deepEqual(
+      record.plan?.map((t) => `${t.phase} ${t.wave} ${t.operation} ${t.key.kind}/${t.key.name}: ${t.why}`),
+      tasks?.pruneOff.map((t) => `${t.phase} ${t.wave} ${t.operation} ${t.key.kind}/${t.key.name}: ${t.why}`),
+    );
     l.stop();
   });
 });

@@ -34,10 +34,11 @@ describe('console: sync', () => {
     await press(stdin, 's');
     let frame = await see('Sync backend?');
     assert.match(frame, /create 0 {2}update 1 {2}prune 1 {2}unchanged 3/);
-    assert.match(frame, /ConfigMap\/cart-legacy/);
-    assert.match(frame, /\[ \] prune \(p\) {3}\[ \] dry-run \(d\)/);
+    assert.match(frame, /= keep {4}ConfigMap\/shop\/cart-legacy {2}\(prune candidate; sync with prune/);
+    assert.match(frame, /\[ \] prune \(p\): candidates stay {3}\[ \] dry-run \(d\)/);
     await press(stdin, 'p');
     frame = await see('[x] prune (p)');
+    assert.match(frame, /- PRUNE {3}ConfigMap\/shop\/cart-legacy/);
     await press(stdin, KEYS.enter);
     frame = await see('synced backend to f00dbab');
     assert.match(frame, /\[3 Rollout log\]/);

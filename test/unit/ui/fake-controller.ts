@@ -55,6 +55,7 @@ export class FakeController implements Controller {
       message: `Revert "${entry.subject}"\n\nThis reverts commit ${entry.sha}.`,
     });
   };
+  planAnswer: (app: string) => SyncPlanSummary = () => PLAN;
   private listeners = new Set<() => void>();
 
   constructor(snapshot: Snapshot = fixtureSnapshot()) {
@@ -80,7 +81,7 @@ export class FakeController implements Controller {
   }
   planSync(app: string): SyncPlanSummary {
     this.calls.push({ method: 'planSync', args: [app] });
-    return PLAN;
+    return this.planAnswer(app);
   }
   sync(app: string, options: SyncOptions): Promise<SyncRecord> {
     this.calls.push({ method: 'sync', args: [app, options] });

@@ -1,9 +1,14 @@
 // The fixture snapshot for UI tests: the GadgetGrove shop with backend out of sync after a security patch,
 // frontend in sync, and cart with a masked Secret diff and a prune candidate.
+
+import { keyString } from '../../../source/engine/keys.js';
+import { type HookManifest, planSyncTasks } from '../../../source/engine/sync-tasks.js';
+import { planSummary } from '../../../source/engine/syncplan.js';
 import type {
   AppState,
   Commit,
   HistoryEntry,
+  KubeObject,
   ResourceState,
   RolloutEvent,
   Snapshot,
@@ -16,7 +21,7 @@ export const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOStri
 export const DEPLOYED = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 export const PATCH = 'f00dbabe00112233445566778899aabbccddeeff';
 
-function resource(
+export function resource(
   kind: string,
   name: string,
   status: ResourceState['status'],
@@ -176,10 +181,67 @@ export function fixtureSnapshot(): Snapshot {
   };
 }
 
-export const PLAN: SyncPlanSummary = {
-  create: 0,
-  update: 1,
-  prune: 1,
-  unchanged: 3,
-  pruneCandidates: ['ConfigMap/cart-legacy'],
-};
+/**
+ * A plan as the loop makes it (loop.ts planSync): the summary and the sync's tasks with prune off and on, every
+ * Extraneous resource carrying the app's mark.
+ */
+export function planOf(resources: ResourceState[], hooks: HookManifest[] = []): SyncPlanSummary {
+  const prunable = new Set(resources.filter((r) => r.status === 'Extraneous').map((r) => keyString(r.key)));
+  const tasks = (prune: boolean) => planSyncTasks({ resources, hooks, selective: false, prune, prunable });
+  return { ...planSummary(resources, hooks), tasks: { pruneOff: tasks(false), pruneOn: tasks(true) } };
+}
+
+export const PLAN: SyncPlanSummary = planOf([
+  resource('Deployment', 'backend', 'OutOfSync', BACKEND_DIFF),
+  resource('Service', 'backend', 'Synced'),
+  resource('ConfigMap', 'backend-env', 'Synced'),
+  resource('ServiceAccount', 'backend', 'Synced'),
+  resource('ConfigMap', 'cart-legacy', 'Extraneous'),
+]);
+
+/** A hook Job in namespace shop; a name ending in `-` is a generateName. */
+export function hookJob(
+  name: string,
+  phases: HookManifest['spec']['phases'],
+  wave = 0,
+  deletePolicies: HookManifest['spec']['deletePolicies'] = ['BeforeHookCreation'],
+): HookManifest {
+  const generated = name.endsWith('-');
+  return {
+    key: { group: 'batch', kind: 'Job', namespace: 'shop', name },
+    object: {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: (generated
+        ? { generateName: name, namespace: 'shop' }
+        : { name, namespace: 'shop' }) as KubeObject['metadata'],
+    },
+    source: { file: 'apps/shop/hooks.yaml', line: 1 },
+    spec: { phases, deletePolicies, from: 'argocd' },
+    wave,
+  };
+}
+
+/** A plan with a namespace first (wave -1), creates, an update, unchanged ones, a candidate and two hooks. */
+export function shopPlan() {
+  return planOf(
+    [
+      resource(
+        'Deployment',
+        'web',
+        'OutOfSync',
+        '--- live\n+++ desired\n-    image: web:1\n+    image: web:2\n',
+      ),
+      resource('Deployment', 'api', 'Missing'),
+      resource('Service', 'web', 'Synced'),
+      resource('ConfigMap', 'web-env', 'Synced'),
+      resource('ConfigMap', 'old', 'Extraneous', '--- live\n+++ desired\n-kind: ConfigMap\n'),
+      {
+        ...resource('Namespace', 'shop', 'Missing'),
+        key: { group: '', kind: 'Namespace', namespace: '', name: 'shop' },
+        wave: -1,
+      },
+    ],
+    [hookJob('migrate-', ['PreSync']), hookJob('report', ['PostSync'], 1, ['HookSucceeded'])],
+  );
+}

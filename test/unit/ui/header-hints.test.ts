@@ -53,7 +53,14 @@ describe('footer hints and help, from the keymap', () => {
   });
 
   it('shows dialog keys in a dialog', () => {
-    assert.equal(lineText(footerHints(keymap, 'sync', 200)), 'p prune  d dry-run  Enter confirm  Esc cancel');
+    assert.equal(
+      lineText(footerHints(keymap, 'sync', 200)),
+      'j/k move  G bottom  p prune  d dry-run  Space diff  Enter confirm  Esc cancel',
+    );
+  });
+
+  it("shows the way back from a plan line's diff, and no confirm there", () => {
+    assert.equal(lineText(footerHints(keymap, 'sync-diff', 200)), 'j/k move  G bottom  Esc back to the plan');
   });
 
   it('fits the width and keeps help', () => {

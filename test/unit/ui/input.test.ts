@@ -20,13 +20,13 @@ describe('input routing by priority', () => {
     ['movement goes to the focused pane', at({ focus: 'log' }), key('j'), cmd('down')],
     [
       'an open dialog takes its keys first',
-      at({ modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false } }),
+      at({ modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false, cursor: 0 } }),
       key('p'),
       cmd('togglePrune'),
     ],
     [
       'and stops every other key there',
-      at({ modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false } }),
+      at({ modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false, cursor: 0 } }),
       key('q'),
       NONE,
     ],

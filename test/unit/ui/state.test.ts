@@ -134,13 +134,47 @@ describe('view state reducer', () => {
     },
     {
       name: 'sync dialog toggles prune and dry-run',
-      from: at({ modal: { kind: 'sync', app: 'backend', plan, prune: false, dryRun: false } }),
+      from: at({ modal: { kind: 'sync', app: 'backend', plan, prune: false, dryRun: false, cursor: 0 } }),
       actions: [
         { type: 'toggleSyncOption', option: 'prune' },
         { type: 'toggleSyncOption', option: 'dryRun' },
         { type: 'toggleSyncOption', option: 'dryRun' },
       ],
-      expect: { modal: { kind: 'sync', app: 'backend', plan, prune: true, dryRun: false } },
+      expect: { modal: { kind: 'sync', app: 'backend', plan, prune: true, dryRun: false, cursor: 0 } },
+    },
+    {
+      name: "the sync dialog's plan cursor stays within the plan's rows",
+      from: at({ modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false, cursor: 0 } }),
+      actions: [
+        { type: 'planMove', by: 'bottom', total: 12 },
+        { type: 'planMove', by: 5, total: 12 },
+        { type: 'planMove', by: -3, total: 12 },
+      ],
+      expect: { modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false, cursor: 8 } },
+    },
+    {
+      name: "a plan line's diff opens at its top, scrolls within its lines, and closes back to the same line",
+      from: at({ modal: { kind: 'sync', app: 'b', plan, prune: true, dryRun: false, cursor: 4 } }),
+      actions: [
+        { type: 'planDiff', open: true },
+        { type: 'planMove', by: 1, total: 12 },
+        { type: 'planDiffScroll', by: 100, total: 30, height: 10 },
+        { type: 'planDiff', open: false },
+      ],
+      expect: { modal: { kind: 'sync', app: 'b', plan, prune: true, dryRun: false, cursor: 4 } },
+    },
+    {
+      name: 'the diff of a plan line scrolls no further than its last page',
+      from: at({
+        modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false, cursor: 2, diff: { top: 0 } },
+      }),
+      actions: [
+        { type: 'planDiffScroll', by: 100, total: 30, height: 10 },
+        { type: 'planDiffScroll', by: -5, total: 30, height: 10 },
+      ],
+      expect: {
+        modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false, cursor: 2, diff: { top: 15 } },
+      },
     },
     {
       name: 'toggles do nothing without the sync dialog',
@@ -184,7 +218,7 @@ describe('view state reducer', () => {
       name: 'watching a rollout closes the dialog and follows the log',
       from: at({
         focus: 'apps',
-        modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false },
+        modal: { kind: 'sync', app: 'b', plan, prune: false, dryRun: false, cursor: 0 },
         log: { top: 3, follow: false },
       }),
       actions: [{ type: 'watchRollout' }],
