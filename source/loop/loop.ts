@@ -305,7 +305,12 @@ export class Loop implements Controller {
 
   planSync(app: string): SyncPlanSummary {
     this.appSpec(app);
-    const cmp = this.comparisons.get(app) ?? { resources: [], hooks: [], prunable: new Map(), desired: new Map() };
+    const cmp = this.comparisons.get(app) ?? {
+      resources: [],
+      hooks: [],
+      prunable: new Map(),
+      desired: new Map(),
+    };
     return {
       ...planSummary(cmp.resources, cmp.hooks),
       tasks: {

@@ -130,7 +130,9 @@ function ownCandidates(comparison: Pick<Comparison, 'prunable'>, app: string): S
  * The per-resource options of the objects that carry any (engine/resource-options.ts): an object to apply is read
  * as Git has it, a prune candidate (no longer in Git) as the cluster has it, as Argo CD and Flux both do.
  */
-function resourceOptions(comparison: Pick<Comparison, 'desired' | 'prunable'>): Map<string, ResourceSyncOptions> {
+function resourceOptions(
+  comparison: Pick<Comparison, 'desired' | 'prunable'>,
+): Map<string, ResourceSyncOptions> {
   const out = new Map<string, ResourceSyncOptions>();
   const read = (id: string, obj: KubeObject) => {
     const { options } = resourceSyncOptions(obj);
