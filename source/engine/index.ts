@@ -83,7 +83,7 @@ export {
 } from './policy.js';
 export { podFailure, podFailureEvent, progressEvent, workloadProgress } from './progress.js';
 export { type ReconcileResult, type ResourcePair, reconcile } from './reconcile.js';
-export { resourceSyncStatus, rollupHealth, rollupSync } from './status.js';
+export { healthUnassessed, resourceSyncStatus, rollupHealth, rollupSync } from './status.js';
 export {
   compareTasks,
   describeTask,

@@ -1,5 +1,5 @@
 // Sync status per resource and per app, and the app's health.
-import { worstHealth } from './health/index.js';
+import { hasHealthCheck, worstHealth } from './health/index.js';
 import type { AppSyncStatus, Health, LocatedError, ResourceState, ResourceSyncStatus } from './types.js';
 
 const DRIFTED: ReadonlySet<ResourceSyncStatus> = new Set(['Missing', 'OutOfSync', 'Extraneous', 'Error']);
@@ -25,13 +25,29 @@ export function rollupSync(resources: readonly ResourceState[], error?: LocatedE
 }
 
 /**
- * The worst health of the app's resources; prune candidates are no longer part of the app, and an object the sync
- * never writes (an exempt one) is not Missing for the app when it does not exist.
+ * A resource whose health nothing can tell: Unknown for want of any health check for its kind (a custom resource
+ * without a Ready or Available condition). Argo CD leaves such a resource out of its app's health and Flux's
+ * readiness counts it current; the resource itself still shows Unknown. A Pod on a lost node (Unknown from its own
+ * check) is not one of these.
+ */
+export function healthUnassessed(r: Pick<ResourceState, 'key' | 'health'>): boolean {
+  return r.health.status === 'Unknown' && !hasHealthCheck(r.key.group, r.key.kind);
+}
+
+/**
+ * The worst health of the app's resources; prune candidates are no longer part of the app, an object the sync
+ * never writes (an exempt one) is not Missing for the app when it does not exist, and an object no health check
+ * can judge is left out (an operator's custom resources do not make the whole app Unknown, as in Argo CD).
  */
 export function rollupHealth(resources: readonly ResourceState[]): Health {
   return worstHealth(
     resources
-      .filter((r) => r.status !== 'Extraneous' && !(r.outOfStatus && r.health.status === 'Missing'))
+      .filter(
+        (r) =>
+          r.status !== 'Extraneous' &&
+          !(r.outOfStatus && r.health.status === 'Missing') &&
+          !healthUnassessed(r),
+      )
       .map((r) => r.health),
   );
 }

@@ -3,7 +3,7 @@
 // backoff that grows while the drift keeps coming back. What was tried is read from the sync history in the cluster
 // as well as remembered, so that a fresh console or agent neither syncs again what is deployed nor retries a
 // failing revision past the retry policy.
-import { hasHealthCheck } from '../engine/health/index.js';
+import { healthUnassessed } from '../engine/index.js';
 import type { AppState, RolloutEvent, SyncRecord } from '../engine/types.js';
 
 const MAX_RETRIES = 3;
@@ -192,7 +192,7 @@ export function notReady(
  * Synced, and every resource Healthy, Suspended, or Unknown for want of any health check for its kind (a custom
  * resource without a Ready or Available condition). Argo CD leaves a resource it has no health check for out of its
  * app's health, and Flux's readiness (kstatus) counts such an object as current, so neither holds the next app back
- * for it. The app itself still shows Unknown; only the order does not wait on what no check can ever decide.
+ * for it (engine healthUnassessed; the app's health roll-up leaves it out too).
  */
 function ready(dep: AppState): boolean {
   if (dep.sync !== 'Synced' || dep.error) return false;
@@ -200,10 +200,7 @@ function ready(dep: AppState): boolean {
   return (
     dep.resources.length > 0 &&
     dep.resources.every(
-      (r) =>
-        r.health.status === 'Healthy' ||
-        r.health.status === 'Suspended' ||
-        (r.health.status === 'Unknown' && !hasHealthCheck(r.key.group, r.key.kind)),
+      (r) => r.health.status === 'Healthy' || r.health.status === 'Suspended' || healthUnassessed(r),
     )
   );
 }

@@ -9,9 +9,8 @@ export interface Comparable {
 /**
  * Resolves when what was synced is applied and Healthy: the whole app, or only the resources a `--resource` sync
  * chose. Prune candidates kept on purpose (a sync without prune) do not keep the wait going, nor do objects whose
- * health nothing can tell (a custom resource of a kind no check knows and without a Ready or Available condition:
- * Unknown, which Argo CD leaves out of an app's health too, and which no wait would ever change; a wave of the
- * sync lets the next start past them for the same reason). Rejects when it turns Degraded or the time runs out.
+ * health nothing can tell (engine healthUnassessed: the health roll-up leaves them out, and no wait would ever
+ * change them; a wave of the sync lets the next start past them for the same reason). Rejects when it turns Degraded or the time runs out.
  */
 export async function waitHealthy(
   loop: Comparable,
@@ -25,7 +24,7 @@ export async function waitHealthy(
     const s = loop.getSnapshot().apps.find((a) => a.name === app);
     const chosen = selectResources(s?.resources ?? [], selectors);
     const applied = chosen.every((r) => r.status === 'Synced' || r.status === 'Extraneous');
-    const health = rollupHealth(chosen.filter((r) => r.health.status !== 'Unknown'));
+    const health = rollupHealth(chosen);
     if (s && !s.error && health.status === 'Healthy' && applied) return s;
     if (health.status === 'Degraded') throw new Error(`${app} is Degraded: ${health.message ?? ''}`.trim());
     if (Date.now() > deadline)

@@ -7,9 +7,9 @@
 // and deletes them, and headless `status` then exits 0.
 //
 // kwok runs no operators: a small loop here plays the widget and gadget operators' controllers, setting the Ready
-// condition on each custom resource's status once it exists, as those controllers would. Without it the waves would
-// still go on (no health check knows a Widget, which holds no wave back, as in Argo CD), but the platform and gadget
-// apps would stay Unknown and `status` would rightly not exit 0.
+// condition on each custom resource's status once it exists, as those controllers would. Without it everything would
+// still go on (no health check knows a Widget, which holds no wave back and, as in Argo CD, is left out of its app's
+// health), but the story would not show a custom resource's own Ready condition read by driftdeck.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';

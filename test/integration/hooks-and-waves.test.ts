@@ -391,8 +391,8 @@ test('a Helm chart: crds/ rendered and applied first, the pre-install hook run a
   );
 
   const sync = await driftdeck(
-    // --no-wait: no health check knows a Gadget, so the app's health stays Unknown (waves do not wait on that).
-    ['sync', chart, '--repo', repo.remote, '--timeout', '120', '--no-wait', '-o', 'json'],
+    // No health check knows a Gadget: it is left out of the app's health, so the wait ends once the rest is Healthy.
+    ['sync', chart, '--repo', repo.remote, '--timeout', '120', '-o', 'json'],
     300_000,
   );
   assert.equal(sync.code, 0, sync.stdout + sync.stderr);

@@ -139,7 +139,7 @@ describe('kwok stages of the local cluster', () => {
     try {
       const sync = await driftdeck(['sync', 'brokenweb', '--repo', repo.remote, '--timeout', '20']);
       assert.equal(sync.code, 1, 'never Healthy');
-      assert.match(sync.stdout, /Deployment\/shopweb\s+create\s+ok/);
+      assert.match(sync.stdout, /Deployment\/shopweb\s+created\s+ok/);
       assert.match(sync.stderr, /ERROR Pod\/shopweb-\S+ .*ImagePullBackOff \(Back-off pulling image/);
       assert.match(sync.stderr, /did not become Healthy within 20s/);
     } finally {

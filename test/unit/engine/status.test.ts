@@ -18,6 +18,19 @@ const state = (status: ResourceSyncStatus, health: Health = { status: 'Healthy' 
   wave: 0,
 });
 
+const ofKind = (r: ResourceState, group: string, kind: string): ResourceState => ({
+  ...r,
+  key: { ...r.key, group, kind },
+});
+const unknownWidget = ofKind(
+  state('Synced', {
+    status: 'Unknown',
+    message: 'no health check for Widget and no Ready or Available condition',
+  }),
+  'example.com',
+  'Widget',
+);
+
 const exempt = (r: ResourceState): ResourceState => ({
   ...r,
   outOfStatus: 'an option',
@@ -81,6 +94,24 @@ describe('rollupHealth', () => {
       name: 'an exempt object that exists still counts with its health',
       resources: [state('Synced'), exempt(state('Synced', { status: 'Degraded', message: 'crash' }))],
       want: { status: 'Degraded', message: 'crash' },
+    },
+    {
+      name: 'a custom resource no health check knows (Unknown) is left out, as Argo CD leaves it out',
+      resources: [state('Synced'), unknownWidget],
+      want: { status: 'Healthy' },
+    },
+    {
+      name: 'beside such a custom resource, a Progressing object still decides',
+      resources: [unknownWidget, state('Synced', { status: 'Progressing', message: '1 of 3' })],
+      want: { status: 'Progressing', message: '1 of 3' },
+    },
+    {
+      name: 'a Pod Unknown by its own check (a lost node) still counts',
+      resources: [
+        state('Synced'),
+        ofKind(state('Synced', { status: 'Unknown', message: 'node lost' }), '', 'Pod'),
+      ],
+      want: { status: 'Unknown', message: 'node lost' },
     },
   ];
   for (const { name, resources, want } of cases)
