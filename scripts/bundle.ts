@@ -24,7 +24,10 @@ await build({
   sourcemap: true,
   // Ink loads it only for React DevTools (DEV=true); it is not a dependency.
   external: ['react-devtools-core'],
-  alias: { 'whatwg-url': join(root, 'scripts', 'bundle-stubs', 'whatwg-url.mjs') },
+  alias: {
+    'whatwg-url': join(root, 'scripts', 'bundle-stubs', 'whatwg-url.mjs'),
+    'is-in-ci': join(root, 'scripts', 'bundle-stubs', 'is-in-ci.mjs'),
+  },
   // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
   banner: {
     js: "import { createRequire as __driftdeckCreateRequire } from 'node:module'; const require = __driftdeckCreateRequire(import.meta.url);",
