@@ -122,8 +122,11 @@ async function main(): Promise<number> {
   }
   if (only === 'unit') return failed;
 
+  // The same build as `npm run build`: the integration and end-to-end tests run dist/cli.js, which must be the
+  // bundle people run (tsc's per-module output alone left the bundle's stand-ins, such as is-in-ci, untested).
   step('build');
   if (counted(await run(bin('tsc'), ['-p', 'tsconfig.build.json']))) return failed + 1;
+  if (counted(await run(node, ['--import', 'tsx', join(root, 'scripts', 'bundle.ts')]))) return failed + 1;
 
   // The cluster module is loaded only now so that unit runs never touch it.
   const { ensureTools, startCluster, stopCluster } = await import('../source/localcluster/index.js');
