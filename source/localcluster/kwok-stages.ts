@@ -33,6 +33,16 @@ export const BROKEN_TAG_SUFFIX = '-broken';
 const BROKEN_IMAGE = `.spec.containers.[].image | test(":[^:/]*${BROKEN_TAG_SUFFIX}$")`;
 const FAIL_ANNOTATED = `.metadata.annotations["${FAIL_ANNOTATION}"]`;
 
+/** The head every Stage shares: its name and the core kind it acts on. */
+const stageHead = (name: string, kind: 'Pod' | 'Node') => `apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: ${name}
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: ${kind}`;
+
 const notDeleting = `    - key: '.metadata.deletionTimestamp'
       operator: 'DoesNotExist'`;
 const phaseIs = (phase: string) => `    - key: '.status.phase'
@@ -87,14 +97,7 @@ function terminated(phase: 'Succeeded' | 'Failed', exitCode: number, reason: str
       phase: ${phase}`;
 }
 
-const POD_READY = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-ready
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
+const POD_READY = `${stageHead('pod-ready', 'Pod')}
   selector:
     matchExpressions:
 ${notDeleting}
@@ -160,14 +163,7 @@ ${ADDRESSES}
 
 // The last selector keeps the stage from matching its own result again: its template holds Now, so every
 // application would change the pod and wake kwok for another round.
-const POD_IMAGE_PULL_BACKOFF = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-image-pull-backoff
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
+const POD_IMAGE_PULL_BACKOFF = `${stageHead('pod-image-pull-backoff', 'Pod')}
   selector:
     matchExpressions:
 ${notDeleting}
@@ -212,14 +208,7 @@ ${ADDRESSES}
       startTime: {{ $now | Quote }}
 `;
 
-const POD_COMPLETE = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-complete
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
+const POD_COMPLETE = `${stageHead('pod-complete', 'Pod')}
   selector:
     matchExpressions:
 ${notDeleting}
@@ -235,14 +224,7 @@ ${phaseIs('Running')}
 ${terminated('Succeeded', 0, 'Completed')}
 `;
 
-const POD_FAIL = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-fail
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
+const POD_FAIL = `${stageHead('pod-fail', 'Pod')}
   selector:
     matchExpressions:
 ${notDeleting}
@@ -258,14 +240,7 @@ ${phaseIs('Running')}
 ${terminated('Failed', 1, 'Error')}
 `;
 
-const POD_DELETE = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-delete
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Pod
+const POD_DELETE = `${stageHead('pod-delete', 'Pod')}
   selector:
     matchExpressions:
     - key: '.metadata.deletionTimestamp'
@@ -286,14 +261,7 @@ const NODE_CONDITIONS = `      {{ $now := Now }}
         type: {{ .type | Quote }}
       {{ end }}`;
 
-const NODE_INITIALIZE = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: node-initialize
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Node
+const NODE_INITIALIZE = `${stageHead('node-initialize', 'Node')}
   selector:
     matchExpressions:
     - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
@@ -357,14 +325,7 @@ ${NODE_CONDITIONS}
 `;
 
 // The node's lease is what keeps it Ready (kwok renews it); this status refresh is rare, as kwokctl's default.
-const NODE_HEARTBEAT = `apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: node-heartbeat-with-lease
-spec:
-  resourceRef:
-    apiGroup: v1
-    kind: Node
+const NODE_HEARTBEAT = `${stageHead('node-heartbeat-with-lease', 'Node')}
   selector:
     matchExpressions:
 ${phaseIs('Running')}
