@@ -2,6 +2,7 @@
 // without leaving the console. A switch builds a whole new loop for the other context (its own informers, leases,
 // read-only setting) over the same Git source; the screen moves to it at once and fills in as it connects, as it
 // did at start. A context the kubeconfig does not know is refused before anything changes.
+import type { LogOptions, LogSink, ObjectRef } from '../engine/inspect.js';
 import type { Controller, HistoryEntry, Snapshot, SyncOptions } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
 
@@ -77,6 +78,22 @@ export class ContextSwitcher implements Controller {
 
   loadHistory(app: string): Promise<HistoryEntry[]> {
     return this.loop.loadHistory(app);
+  }
+
+  tree(app: string) {
+    return this.loop.tree(app);
+  }
+
+  liveObject(app: string, ref: ObjectRef) {
+    return this.loop.liveObject(app, ref);
+  }
+
+  events(app: string, ref?: ObjectRef) {
+    return this.loop.events(app, ref);
+  }
+
+  logs(app: string, pod: { namespace: string; name: string }, opts: LogOptions, sink: LogSink) {
+    return this.loop.logs(app, pod, opts, sink);
   }
 
   async switchContext(name: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The edges the watch loop is given. The loop knows these interfaces only; the Kubernetes and Git adapters
 // implement them, and tests may pass simple fakes.
 
+import type { LogFollow, LogOptions, LogSink } from './inspect.js';
 import { describeHolder } from './lease-holder.js';
 import type {
   Commit,
@@ -150,6 +151,12 @@ export interface ClusterPort {
    * namespace that is not a valid name, objects of another kind in a list): each said once.
    */
   takeNotices?(): string[];
+  /**
+   * A pod's log (GET .../pods/{name}/log, through the API server to the node's kubelet): lines go to `sink` as they
+   * come, `end` once (finished, failed, timed out or stopped). With `follow` the request stays open until `stop`.
+   * Optional: a port without it says logs cannot be read.
+   */
+  podLogs?(pod: { namespace: string; name: string }, opts: LogOptions, sink: LogSink): LogFollow;
   /** Requests made so far (list, watch, get, apply...), for the benchmark. */
   requests(): number;
   close(): void;

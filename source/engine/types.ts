@@ -1,6 +1,7 @@
 // The shared vocabulary of driftdeck. Everything here is plain data: the engine computes it, the adapters feed it,
 // the UI and the headless CLI read it. Nothing in this file imports an adapter or a UI library.
 
+import type { Inspector } from './inspect.js';
 import type { SyncTask } from './sync-tasks.js';
 
 /** Any Kubernetes object as JSON. */
@@ -479,7 +480,8 @@ export interface SyncPlanSummary {
 }
 
 /** What a view may ask of the running loop. Every method resolves or rejects with a readable Error; none throws. */
-export interface Controller {
+/** The console's one way to the engine: snapshots, commands, and (Inspector) what the live objects say. */
+export interface Controller extends Inspector {
   getSnapshot(): Snapshot;
   /** Called after every snapshot change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;

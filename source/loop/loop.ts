@@ -2,12 +2,14 @@
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
 import { claimIndex, createdCrd, keyString, planSummary, withLiveObjects } from '../engine/index.js';
+import type { AppTree, EventItem, LogFollow, LogOptions, LogSink, ObjectRef } from '../engine/inspect.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type {
   AppSpec,
   AppState,
   Controller,
   HistoryEntry,
+  KubeObject,
   LocatedError,
   RevertAndSyncOutcome,
   RevertOutcome,
@@ -444,6 +446,24 @@ export class Loop implements Controller {
     this.history = { ...this.history, [app]: entries };
     this.publish();
     return entries;
+  }
+
+  // PLACEHOLDER (issue 13, branch tree-events replaces these four before anything lands in CI)
+  async tree(_app: string): Promise<AppTree> {
+    throw new Error('the resource tree is not built yet');
+  }
+
+  async liveObject(_app: string, _ref: ObjectRef): Promise<KubeObject | undefined> {
+    throw new Error('live objects are not built yet');
+  }
+
+  async events(_app: string, _ref?: ObjectRef): Promise<EventItem[]> {
+    throw new Error('events are not built yet');
+  }
+
+  logs(_app: string, _pod: { namespace: string; name: string }, _opts: LogOptions, sink: LogSink): LogFollow {
+    sink.end(new Error('logs are not built yet'));
+    return { stop: () => undefined };
   }
 
   async switchContext(name: string): Promise<void> {

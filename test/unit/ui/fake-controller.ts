@@ -1,8 +1,18 @@
 // A Controller for UI tests: serves the fixture snapshot, records every call, and answers as the test says.
+
+import type {
+  AppTree,
+  EventItem,
+  LogFollow,
+  LogOptions,
+  LogSink,
+  ObjectRef,
+} from '../../../source/engine/inspect.js';
 import type {
   Commit,
   Controller,
   HistoryEntry,
+  KubeObject,
   RevertAndSyncOutcome,
   RevertOutcome,
   Snapshot,
@@ -56,6 +66,15 @@ export class FakeController implements Controller {
     });
   };
   planAnswer: (app: string) => SyncPlanSummary = () => PLAN;
+  /** What the inspector answers; a test sets these (an app missing from `trees` is refused as unknown). */
+  trees: Record<string, AppTree> = {};
+  liveObjects: Record<string, KubeObject> = {};
+  eventItems: EventItem[] = [];
+  /** Log lines served to `logs`; `logsEnd` says whether the stream then ends (a follow stays open when false). */
+  logLines: string[] = [];
+  logsEnd = true;
+  /** Sinks of the log reads still open, for a test to push lines into or check that a view stopped them. */
+  openLogs = new Set<LogSink>();
   private listeners = new Set<() => void>();
 
   constructor(snapshot: Snapshot = fixtureSnapshot()) {
@@ -120,5 +139,32 @@ export class FakeController implements Controller {
     return name === 'nowhere'
       ? Promise.reject(new Error(`context "${name}" not found in kubeconfig`))
       : Promise.resolve();
+  }
+  tree(app: string): Promise<AppTree> {
+    this.calls.push({ method: 'tree', args: [app] });
+    const tree = this.trees[app];
+    return tree ? Promise.resolve(tree) : Promise.reject(new Error(`no app named "${app}"`));
+  }
+  liveObject(app: string, ref: ObjectRef): Promise<KubeObject | undefined> {
+    this.calls.push({ method: 'liveObject', args: [app, ref] });
+    return Promise.resolve(this.liveObjects[`${ref.kind}/${ref.namespace}/${ref.name}`]);
+  }
+  events(app: string, ref?: ObjectRef): Promise<EventItem[]> {
+    this.calls.push({ method: 'events', args: [app, ref] });
+    return Promise.resolve(this.eventItems);
+  }
+  logs(app: string, pod: { namespace: string; name: string }, opts: LogOptions, sink: LogSink): LogFollow {
+    this.calls.push({ method: 'logs', args: [app, pod, opts] });
+    this.openLogs.add(sink);
+    for (const line of this.logLines) sink.line(line);
+    if (this.logsEnd || !opts.follow) {
+      this.openLogs.delete(sink);
+      sink.end();
+    }
+    return {
+      stop: () => {
+        if (this.openLogs.delete(sink)) sink.end();
+      },
+    };
   }
 }
