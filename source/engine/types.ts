@@ -251,6 +251,11 @@ export interface AppState {
   spec: AppSpec;
   /** Commit the tracked branch points at (what Git wants). */
   targetRevision?: string;
+  /**
+   * The revision the resources were compared at when it is not `targetRevision`: the head's render was refused
+   * (`error`), so the last revision that rendered is what the diff and status describe.
+   */
+  comparedRevision?: string;
   /** Commit last applied successfully by a sync (from the sync history in the cluster). */
   deployedRevision?: string;
   sync: AppSyncStatus;

@@ -212,6 +212,7 @@ export class Loop implements Controller {
           comparedState({
             app,
             head: this.gitWatch.head,
+            ...(r?.desiredAt ? { desiredAt: r.desiredAt } : {}),
             resources: cmp.resources,
             error: this.configError ?? r?.error ?? cmp.error,
             records,

@@ -26,6 +26,8 @@ export interface RenderedApp {
   error?: LocatedError;
   /** What is compared and applied: this revision's objects, or the last good ones when this revision is refused. */
   desired: RenderedManifest[];
+  /** The revision `desired` was rendered from when it is not `revision` (this one was refused): the last good one. */
+  desiredAt?: string;
   /** What the app renders at this revision, refused or not (its last render when this one fails): the objects
    * other apps must not render too, nor prune. */
   claims: RenderedManifest[];
@@ -86,10 +88,12 @@ export async function renderRevision(
   for (const [app, r] of results) {
     const before = previous.get(app.name);
     const fail = (error: LocatedError, claims = before?.claims ?? []) => {
+      const desiredAt = before ? (before.desiredAt ?? before.revision) : undefined;
       rendered.set(app.name, {
         revision: sha,
         error,
         desired: before?.desired ?? [],
+        ...(desiredAt && desiredAt !== sha ? { desiredAt } : {}),
         claims,
         hooks: before?.hooks ?? [],
         skipped: before?.skipped ?? [],

@@ -152,6 +152,8 @@ export class Publisher {
 export function comparedState(input: {
   app: AppSpec;
   head: string | undefined;
+  /** The last revision that rendered, when the head's render was refused and the resources are of that one. */
+  desiredAt?: string;
   resources: AppState['resources'];
   error: LocatedError | undefined;
   records: SyncRecord[];
@@ -172,6 +174,7 @@ export function comparedState(input: {
     name: app.name,
     spec: app,
     targetRevision: input.head,
+    ...(input.desiredAt ? { comparedRevision: input.desiredAt } : {}),
     deployedRevision: records.find((x) => x.result === 'Succeeded')?.revision,
     sync: rollupSync(resources, error),
     health: rollupHealth(resources),

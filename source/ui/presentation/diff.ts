@@ -85,7 +85,11 @@ export function diffView(app: AppState | undefined): DiffView {
     lines.push(...resourceLines(resource));
   }
   const total = app.resources.length;
-  const at = app.targetRevision ? ` at ${shortSha(app.targetRevision)}` : '';
+  const at = app.comparedRevision
+    ? ` at ${shortSha(app.comparedRevision)}, the last revision that rendered`
+    : app.targetRevision
+      ? ` at ${shortSha(app.targetRevision)}`
+      : '';
   if (starts.length === 0 && !app.error) {
     lines.push([seg(`${app.name} matches Git${at}: ${plural(total, 'resource')} in sync.`, 'good')]);
   } else if (total > 0) {

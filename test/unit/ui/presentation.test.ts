@@ -125,6 +125,21 @@ describe('diff lines', () => {
     assert.equal(text[text.length - 1], '1 of 2 resources in sync with Git at f00dbab.');
   });
 
+  it('names the last revision that rendered when the head was refused', () => {
+    const refused = {
+      ...backend,
+      targetRevision: 'badc0de000000000000000000000000000000000',
+      comparedRevision: 'f00dbab000000000000000000000000000000000',
+      error: { message: 'invalid YAML', file: 'apps/backend/deployment.yaml', line: 28 },
+    };
+    const text = diffView(refused).lines.map(lineText);
+    assert.equal(text[0], 'error: apps/backend/deployment.yaml:28: invalid YAML');
+    assert.equal(
+      text[text.length - 1],
+      '1 of 2 resources in sync with Git at f00dbab, the last revision that rendered.',
+    );
+  });
+
   it('colours additions and deletions', () => {
     const lines = diffView(backend).lines;
     const add = lines.find((l) => lineText(l).startsWith('  +'));
