@@ -16,6 +16,8 @@ export interface ClusterInfo {
   name: string;
   kubeconfig: string;
   context: string;
+  /** The folder of the log files kwok serves for its pods (kwok-logs.ts). */
+  podLogs: string;
 }
 
 const kwokEnv = (): NodeJS.ProcessEnv => ({
@@ -153,7 +155,12 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
   const { name, tools } = opts;
   const sink = opts.onProgress ?? (() => {});
   const nodes = opts.nodes ?? 3;
-  const info: ClusterInfo = { name, kubeconfig: kubeconfigPath(name), context: contextOf(name) };
+  const info: ClusterInfo = {
+    name,
+    kubeconfig: kubeconfigPath(name),
+    context: contextOf(name),
+    podLogs: podLogsDir(name),
+  };
   await mkdir(join(cachePaths().kwok, 'kubeconfigs'), { recursive: true });
   await removeStale(tools, sink);
 
