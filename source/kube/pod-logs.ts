@@ -105,6 +105,9 @@ export function logFailureText(err: unknown, pod: PodRef, opts: LogOptions): str
   if (/previous terminated container .* not found/.test(msg))
     return `no previous terminated container ${JSON.stringify(opts.container ?? '')} in ${podText} (it has not restarted)`;
   if (/is waiting to start/.test(msg)) return `${podText}: ${msg}`;
+  // kwok's words when no Logs or ClusterLogs names the container: a local cluster made before logs were configured.
+  if (/no logs found for container|log target not found for container/.test(msg))
+    return `the node has no log for container ${JSON.stringify(opts.container ?? '')} of ${podText} (a kwok node serves only the logs its configuration names; \`driftdeck cluster up\` makes an older local cluster again)`;
   // The API server could not reach the node's kubelet (its proxy says so with a 5xx and the dial error).
   if (f.code >= 500 && /dial|connect|kubelet|containerLogs|EOF|timeout/i.test(msg))
     return `the kubelet of ${podText} did not answer: ${msg}`;

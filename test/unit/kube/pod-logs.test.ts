@@ -115,6 +115,12 @@ describe("the server's refusals in words", () => {
       /^no previous terminated container "web" in pod .* \(it has not restarted\)$/,
     ],
     [
+      'a kwok node with no log configured for the container',
+      status(400, 'no logs found for container "web" in pod "shop/p"'),
+      { container: 'web' },
+      /^the node has no log for container "web" of pod .*driftdeck cluster up/,
+    ],
+    [
       'the kubelet unreachable',
       status(
         500,
