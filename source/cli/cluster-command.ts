@@ -27,7 +27,7 @@ export async function clusterCommand(
       out.write(
         out.json
           ? JSON.stringify(info, null, 2)
-          : `cluster ${info.name} is up\n  export KUBECONFIG=${info.kubeconfig}\n  context: ${info.context}`,
+          : `cluster ${info.name} is up\n  export KUBECONFIG=${info.kubeconfig}\n  context: ${info.context}\n  pod logs (served by kwok, by container name): ${info.podLogs}`,
       );
       return 0;
     }

@@ -2,6 +2,7 @@
 // apply, uid-guarded deletes, Warning events, and the per-app Lease and sync history kept in the cluster.
 
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { LogFollow, LogOptions, LogSink } from '../engine/inspect.js';
 import { holdsSecret } from '../engine/mask.js';
 import { maskServerText } from '../engine/mask-message.js';
 import { nameProblem, nameRuleOf } from '../engine/names.js';
@@ -22,6 +23,7 @@ import { getOrUndefined } from './http.js';
 import { Informer, type InformerState } from './informer.js';
 import { Leases } from './lease.js';
 import { apiPath, namespaceProblem, parseApiVersion, refused } from './paths.js';
+import { readPodLogs } from './pod-logs.js';
 import { SyncHistoryStore } from './sync-history.js';
 
 /** The manager of the target namespaces driftdeck creates (no app's: never pruned); applies name the app's. */
@@ -424,6 +426,12 @@ export class KubeCluster implements ClusterPort {
 
   recordSync(record: SyncRecord): Promise<void> {
     return this.history.append(record);
+  }
+
+  podLogs(pod: { namespace: string; name: string }, opts: LogOptions, sink: LogSink): LogFollow {
+    return readPodLogs(this.conn.raw, pod, opts, sink, () => {
+      this.requestCount++;
+    });
   }
 
   requests(): number {

@@ -144,6 +144,34 @@ export class RawClient {
   }
 
   /**
+   * A GET whose answer is read as it comes (a pod's log): resolves with the response once its head arrived, an
+   * HttpError with the server's Status for an error status. No idle timeout (a followed log may be quiet for long):
+   * the caller bounds the wait with `signal`.
+   */
+  async stream(
+    path: string,
+    query: Query,
+    signal: AbortSignal,
+    accept = '*/*',
+  ): Promise<http.IncomingMessage> {
+    const p = await this.prepare();
+    const url = urlFor(p, path, query);
+    const res = await this.open(p, 'GET', url, headersFor(p, undefined, accept), undefined, 0, signal);
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status <= 299) return res;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // An error's Status is small; a body that is not one is cut rather than read whole.
+    for await (const c of res) {
+      chunks.push(c as Buffer);
+      size += (c as Buffer).length;
+      if (size > 64 * 1024) break;
+    }
+    res.destroy();
+    return answer(status, Buffer.concat(chunks).toString('utf8'));
+  }
+
+  /**
    * Streams a watch: resolves when the server closes it (normally after timeoutSeconds), rejects on a network
    * error or an HTTP error status. `signal` ends it early (resolves).
    */

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalClusterError, type Tools } from './build.js';
+import { clusterLogsDocument, podLogsDir, removePodLogs, writePodLogs } from './kwok-logs.js';
 import { KWOK_STAGES } from './kwok-stages.js';
 import { cachePaths } from './paths.js';
 import { formatElapsed, type ProgressSink } from './progress.js';
@@ -15,6 +16,8 @@ export interface ClusterInfo {
   name: string;
   kubeconfig: string;
   context: string;
+  /** The folder of the log files kwok serves for its pods (kwok-logs.ts). */
+  podLogs: string;
 }
 
 const kwokEnv = (): NodeJS.ProcessEnv => ({
@@ -29,7 +32,8 @@ const kwokEnv = (): NodeJS.ProcessEnv => ({
  * controller manager, the scheduler, the kwok controller and an etcd without authentication would answer anyone on
  * the network. One option of kwokctl's own configuration binds them all to loopback: etcd's client and peer URLs,
  * `--bind-address` of the API server, controller manager and scheduler, and kwok's `--server-address`; the
- * kubeconfig already points at 127.0.0.1. The same file carries the kwok Stages (what fake nodes and pods do).
+ * kubeconfig already points at 127.0.0.1. The same file carries the kwok Stages (what fake nodes and pods do) and
+ * the ClusterLogs that name each container's log file (kwok-logs.ts).
  */
 const KWOKCTL_OPTIONS = `apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
@@ -37,16 +41,21 @@ options:
   bindAddress: 127.0.0.1
 `;
 
-/** The whole configuration kwokctl is given: several documents in one file. */
-export const CLUSTER_CONFIG = [KWOKCTL_OPTIONS, ...KWOK_STAGES].join('---\n');
+/**
+ * The whole configuration kwokctl is given for cluster `name`: several documents in one file. It names the cluster's
+ * own folder of log files, so it differs per cluster name.
+ */
+export const clusterConfig = (name: string) =>
+  [KWOKCTL_OPTIONS, ...KWOK_STAGES, clusterLogsDocument(podLogsDir(name))].join('---\n');
 
 /** Identifies the configuration a cluster was made with; a reused cluster made with another one is re-created. */
-export const configHash = (config = CLUSTER_CONFIG) => createHash('sha256').update(config).digest('hex');
+export const configHash = (config: string) => createHash('sha256').update(config).digest('hex');
 
 /** Written under the content's hash, so runs of different checkouts never overwrite each other's file. */
-async function clusterConfigFile(): Promise<string> {
-  const file = join(cachePaths().kwok, `driftdeck-config-${configHash().slice(0, 16)}.yaml`);
-  await writeFile(file, CLUSTER_CONFIG);
+async function clusterConfigFile(name: string): Promise<string> {
+  const config = clusterConfig(name);
+  const file = join(cachePaths().kwok, `driftdeck-config-${configHash(config).slice(0, 16)}.yaml`);
+  await writeFile(file, config);
   return file;
 }
 
@@ -55,7 +64,7 @@ const configStamp = (name: string) => join(cachePaths().kwok, 'clusters', name, 
 
 async function madeWithThisConfig(name: string): Promise<boolean> {
   const stamp = await readFile(configStamp(name), 'utf8').catch(() => '');
-  return stamp.trim() === configHash();
+  return stamp.trim() === configHash(clusterConfig(name));
 }
 
 export const kubeconfigPath = (name: string) => join(cachePaths().kwok, 'kubeconfigs', `${name}.yaml`);
@@ -129,6 +138,7 @@ async function deleteCluster(tools: Tools, name: string): Promise<void> {
   // A cluster killed half-way may leave its folder behind; kwokctl would then refuse to create it again.
   await rm(join(cachePaths().kwok, 'clusters', name), { recursive: true, force: true });
   await rm(kubeconfigPath(name), { force: true });
+  await removePodLogs(name);
 }
 
 export interface StartOptions {
@@ -145,15 +155,22 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
   const { name, tools } = opts;
   const sink = opts.onProgress ?? (() => {});
   const nodes = opts.nodes ?? 3;
-  const info: ClusterInfo = { name, kubeconfig: kubeconfigPath(name), context: contextOf(name) };
+  const info: ClusterInfo = {
+    name,
+    kubeconfig: kubeconfigPath(name),
+    context: contextOf(name),
+    podLogs: podLogsDir(name),
+  };
   await mkdir(join(cachePaths().kwok, 'kubeconfigs'), { recursive: true });
   await removeStale(tools, sink);
 
   const existing = (await listClusters(tools)).includes(name);
   const sameConfig = existing && (await madeWithThisConfig(name));
   if (existing && opts.reuse && !sameConfig)
-    sink(`cluster ${name} was made with another configuration (kwok stages); making it again`);
+    sink(`cluster ${name} was made with another configuration (kwok stages or logs); making it again`);
   if (existing && opts.reuse && sameConfig && existsSync(info.kubeconfig)) {
+    // kwok reads the log files at each request: written again, a reused cluster serves this version's texts.
+    await writePodLogs(name);
     const ready = await readyNodes(tools, name);
     if (ready !== undefined && ready >= nodes) {
       sink(`cluster ${name} is already running (${ready} nodes Ready)`);
@@ -181,9 +198,10 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
   const started = Date.now();
   sink(`starting cluster ${name} (kube ${KUBE_VERSION}, kwok nodes: ${nodes}) ...`);
   try {
+    await writePodLogs(name);
     await kwokctl(tools, name, [
       '--config',
-      await clusterConfigFile(),
+      await clusterConfigFile(name),
       'create',
       'cluster',
       '--runtime',
@@ -205,7 +223,7 @@ export async function startCluster(opts: StartOptions): Promise<ClusterInfo> {
       '120s',
     ]);
     await kwokctl(tools, name, ['scale', 'node', '--replicas', String(nodes)]);
-    await writeFile(configStamp(name), `${configHash()}\n`);
+    await writeFile(configStamp(name), `${configHash(clusterConfig(name))}\n`);
   } catch (err) {
     const logs = join(cachePaths().kwok, 'clusters', name, 'logs');
     await deleteCluster(tools, name);

@@ -2,12 +2,19 @@
 // stages): one made with another, or by a driftdeck that wrote no configuration hash, is deleted and made again.
 // kwokctl and kubectl are small scripts here that keep their clusters as folders and log what they were asked.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Tools } from '../../../source/localcluster/build.js';
-import { configHash, startCluster } from '../../../source/localcluster/cluster.js';
+import {
+  clusterConfig,
+  configHash,
+  startCluster,
+  stopCluster,
+} from '../../../source/localcluster/cluster.js';
+import { podLogsDir } from '../../../source/localcluster/kwok-logs.js';
 
 let root: string;
 let tools: Tools;
@@ -88,9 +95,23 @@ describe('reusing a local cluster', () => {
   it('a new cluster is made with this configuration and its hash kept in its folder', async () => {
     const { commands } = await up('one');
     assert.deepEqual(commands, ['create cluster', 'scale node']);
-    assert.equal((await readFile(stamp('one'), 'utf8')).trim(), configHash());
+    assert.equal((await readFile(stamp('one'), 'utf8')).trim(), configHash(clusterConfig('one')));
     const config = (await readFile(join(root, 'kwokctl.log'), 'utf8')).match(/--config (\S+)/)?.[1] ?? '';
     assert.match(await readFile(config, 'utf8'), /name: pod-fail/, 'kwokctl was given the stages');
+    assert.match(await readFile(config, 'utf8'), /kind: ClusterLogs/, 'kwokctl was given the logs');
+    const backend = await readFile(join(podLogsDir('one'), 'backend.log'), 'utf8');
+    assert.match(
+      backend,
+      /^\S+Z stdout F level=info msg="starting backend"/,
+      'the log files are written, CRI format',
+    );
+  });
+
+  it('a log file lost from the cache is written again when the cluster is reused', async () => {
+    await rm(podLogsDir('one'), { recursive: true });
+    const { commands } = await up('one');
+    assert.deepEqual(commands, []);
+    assert.ok(existsSync(join(podLogsDir('one'), 'default-previous.log')));
   });
 
   it('made with this configuration and answering: reused as it is', async () => {
@@ -107,12 +128,20 @@ describe('reusing a local cluster', () => {
       said.join('\n'),
     );
     assert.deepEqual(commands, ['delete cluster', 'create cluster', 'scale node']);
-    assert.equal((await readFile(stamp('one'), 'utf8')).trim(), configHash());
+    assert.equal((await readFile(stamp('one'), 'utf8')).trim(), configHash(clusterConfig('one')));
   });
 
   it('made before configurations had a hash: made again', async () => {
     await rm(stamp('one'));
     const { commands } = await up('one');
     assert.deepEqual(commands, ['delete cluster', 'create cluster', 'scale node']);
+  });
+
+  it('each cluster has its own configuration (its own log folder), and deleting it removes its logs', async () => {
+    assert.notEqual(configHash(clusterConfig('one')), configHash(clusterConfig('two')));
+    await up('two');
+    assert.ok(existsSync(podLogsDir('two')));
+    await stopCluster('two', tools);
+    assert.ok(!existsSync(podLogsDir('two')), 'the log folder went with the cluster');
   });
 });

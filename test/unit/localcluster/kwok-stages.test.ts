@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { CLUSTER_CONFIG, configHash } from '../../../source/localcluster/cluster.js';
+import { clusterConfig, configHash } from '../../../source/localcluster/cluster.js';
 import { FAIL_ANNOTATION } from '../../../source/localcluster/kwok-stages.js';
 
 interface Expression {
@@ -19,6 +19,7 @@ interface Stage {
   spec: { resourceRef: { kind: string }; selector: { matchExpressions: Expression[] } };
 }
 
+const CLUSTER_CONFIG = clusterConfig('unit');
 const docs = parseAllDocuments(CLUSTER_CONFIG).map((d) => {
   assert.deepEqual(d.errors, [], 'every document is valid YAML');
   return d.toJS() as Record<string, unknown>;
@@ -124,7 +125,9 @@ describe('the local cluster kwok configuration', () => {
     assert.equal(new Set(names).size, names.length, 'stage names are unique');
     for (const name of ['node-initialize', 'node-heartbeat-with-lease', 'pod-ready', 'pod-delete'])
       assert.ok(names.includes(name), `${name} is configured`);
-    assert.equal(docs.length, 1 + stages.length, 'nothing but options and stages');
+    const logs = docs.filter((d) => d.kind === 'ClusterLogs');
+    assert.equal(logs.length, 1, 'one ClusterLogs names the pod log files');
+    assert.equal(docs.length, 1 + stages.length + logs.length, 'nothing but options, stages and logs');
   });
 
   it('each pod state is taken by exactly the stage meant for it, never two', () => {
@@ -160,7 +163,7 @@ describe('the local cluster kwok configuration', () => {
   });
 
   it('a changed configuration has another hash (a reused cluster made with the old one is made again)', () => {
-    assert.equal(configHash(), configHash(CLUSTER_CONFIG));
-    assert.notEqual(configHash(), configHash(CLUSTER_CONFIG.replace('pod-fail', 'pod-fails')));
+    assert.equal(configHash(clusterConfig('unit')), configHash(CLUSTER_CONFIG));
+    assert.notEqual(configHash(CLUSTER_CONFIG), configHash(CLUSTER_CONFIG.replace('pod-fail', 'pod-fails')));
   });
 });
