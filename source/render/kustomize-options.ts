@@ -47,10 +47,16 @@ export async function renderKustomizeWithOptions(
       await confineKustomization(copyRoot, copyDir);
       return await renderKustomize(app, copyDir, kustomizationFile, tools, options);
     } catch (err) {
-      // Messages name the copy's folder; the operator knows the checkout.
+      // Messages name the copy's folder; the operator knows the checkout. A line of the edited kustomization is
+      // no line of the file in the repository: the message names the options instead.
       if (err instanceof RenderFailure) {
-        const located = err.located;
-        throw new RenderFailure({ ...located, message: located.message.split(copyRoot).join(root) });
+        const { line, column, ...located } = err.located;
+        const edited = located.file === kustomizationFile;
+        throw new RenderFailure({
+          ...located,
+          ...(edited ? {} : { line, column }),
+          message: `${located.message.split(copyRoot).join(root)}${edited ? ` (with the source.kustomize options of app ${app.name})` : ''}`,
+        });
       }
       throw err;
     }
