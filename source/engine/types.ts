@@ -119,6 +119,8 @@ export interface KustomizeOptions {
   replicas?: Array<{ name: string; count: number }>;
   commonLabels?: Record<string, string>;
   commonAnnotations?: Record<string, string>;
+  /** Argo CD's build environment (`$ARGOCD_APP_REVISION`...) is substituted in annotation values too, as in images and labels. */
+  commonAnnotationsEnvsubst?: boolean;
   forceCommonLabels?: boolean;
   forceCommonAnnotations?: boolean;
   /** The labels go to `labels` without selectors (and, with labelIncludeTemplates, to pod templates too). */

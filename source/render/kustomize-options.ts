@@ -3,7 +3,8 @@
 // and cached by revision, is never written. The copy leaves out `.git` and keeps symlinks as written, and it is
 // confined again after the edit, so a component or patch path the Application names is checked exactly as one the
 // kustomization names (kustomize-confine.ts): an Application is as hostile as any file of the repository. The
-// options are part of the render's cache key through `app.renderer` (render-app.ts).
+// options are part of the render's cache key through `app.renderer` (render-app.ts), and the revision, which Argo
+// CD's build environment may bring into images, labels and annotations (kustomize-values.ts), is part of it too.
 import { cp, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -15,6 +16,7 @@ import { renderKustomize } from './kustomize.js';
 import { confineKustomization } from './kustomize-confine.js';
 import { editKustomization } from './kustomize-edit.js';
 import { kustomizeEntryKind } from './kustomize-remote.js';
+import { substituteBuildEnv } from './kustomize-values.js';
 import type { RenderOptions } from './parse-cache.js';
 import { RenderFailure } from './render-failure.js';
 import type { RenderTools } from './run-tool.js';
@@ -27,7 +29,7 @@ export async function renderKustomizeWithOptions(
   tools: RenderTools,
   options: RenderOptions,
 ): Promise<RenderedManifest[]> {
-  const wanted = app.renderer.kustomize ?? {};
+  const wanted = substituteBuildEnv(app, options.revision, app.renderer.kustomize ?? {});
   const temp = await mkdtemp(join(tmpdir(), 'driftdeck-kustomize-'));
   try {
     const copyRoot = join(await realpath(temp), 'repo');

@@ -4,8 +4,15 @@
 // Kubernetes keys, replicas name objects, and a patch or component path stays inside the repository (checked again
 // against the checkout when rendering). Fields driftdeck does not apply are named, never dropped.
 import { isDns1123Subdomain } from '../../engine/names.js';
-import type { KustomizeOptions } from '../../engine/types.js';
+import type { AppSpec, KustomizeOptions } from '../../engine/types.js';
+import { buildEnv, envsubst } from '../../render/build-env.js';
 import { kustomizeEntryKind } from '../../render/kustomize-remote.js';
+import {
+  IMAGE_EXPECTED,
+  isImageArg,
+  isLabelValue,
+  LABEL_VALUE_EXPECTED,
+} from '../../render/kustomize-values.js';
 import {
   appNamespace,
   type Findings,
@@ -24,7 +31,6 @@ const FIELD = 'source.kustomize';
 /** Fields Argo CD knows that driftdeck does not apply, each with why. */
 const REFUSED: Record<string, string> = {
   version: 'driftdeck builds with its one kustomize',
-  commonAnnotationsEnvsubst: 'build environment variables in annotations',
   kubeVersion: 'the Kubernetes version given to Helm charts of a kustomization',
   apiVersions: 'the API versions given to Helm charts of a kustomization',
 };
@@ -38,6 +44,7 @@ const APPLIED = [
   'commonAnnotations',
   'forceCommonLabels',
   'forceCommonAnnotations',
+  'commonAnnotationsEnvsubst',
   'labelWithoutSelector',
   'labelIncludeTemplates',
   'patches',
@@ -48,16 +55,7 @@ const PATCH_KEYS = ['path', 'patch', 'target', 'options'];
 const TARGET_KEYS = ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'];
 const PATCH_OPTIONS = ['allowNameChange', 'allowKindChange'];
 
-const NAME_PART = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const DOMAIN =
-  '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?';
-const REFERENCE = `(?:${DOMAIN}/)?${NAME_PART}(?:/${NAME_PART})*`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-/** `kustomize edit set image` arguments: `[name=]reference[:tag][@digest]`. */
-const IMAGE_ARG = new RegExp(`^(?:${REFERENCE}=)?${REFERENCE}(?::${TAG})?(?:@${DIGEST})?$`);
 const LABEL_NAME = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const PREFIX = /^[a-z0-9][-a-z0-9.]{0,62}$/;
 const SUFFIX = /^[-a-z0-9.]{0,62}[a-z0-9]$/;
 
@@ -109,17 +107,18 @@ export function argoKustomize(
   }
   const namespace = str('namespace');
   if (namespace !== undefined) out.namespace = appNamespace(namespace, `${FIELD}.namespace`, findings);
-  const images = readImages(kustomize.images, findings);
+  const images = readImages(kustomize.images, appPath, findings);
   if (images.length) out.images = images;
   const replicas = readReplicas(kustomize.replicas, findings);
   if (replicas.length) out.replicas = replicas;
-  const labels = readPairs(kustomize.commonLabels, 'commonLabels', findings);
+  const labels = readPairs(kustomize.commonLabels, 'commonLabels', appPath, findings);
   if (labels) out.commonLabels = labels;
-  const annotations = readPairs(kustomize.commonAnnotations, 'commonAnnotations', findings);
+  const annotations = readPairs(kustomize.commonAnnotations, 'commonAnnotations', appPath, findings);
   if (annotations) out.commonAnnotations = annotations;
   for (const key of [
     'forceCommonLabels',
     'forceCommonAnnotations',
+    'commonAnnotationsEnvsubst',
     'labelWithoutSelector',
     'labelIncludeTemplates',
     'ignoreMissingComponents',
@@ -136,19 +135,33 @@ export function argoKustomize(
   return out;
 }
 
-function readImages(raw: unknown, findings: Findings): string[] {
+function readImages(raw: unknown, appPath: string, findings: Findings): string[] {
   const out: string[] = [];
   for (const [i, item] of list(raw).entries()) {
     const field = `${FIELD}.images[${i}]`;
     const image = text(item);
-    if (image?.includes('$')) findings.notSupported(`${field} (build environment variables)`);
-    else if (image !== undefined && image.length <= 512 && IMAGE_ARG.test(image)) out.push(image);
+    const sample = image === undefined ? undefined : withSampleEnv(image, appPath, field, findings);
+    if (sample === null) continue;
+    if (image !== undefined && sample !== undefined && isImageArg(sample)) out.push(image);
     else
       findings.bad(
-        `${field}: expected an image as kustomize edit set image takes it ("name=registry/name:tag", "name:tag" or "name@sha256:..."), got ${image === undefined ? 'no string' : said(image)}`,
+        `${field}: expected ${IMAGE_EXPECTED}, got ${image === undefined ? 'no string' : said(image)}`,
       );
   }
   return out;
+}
+
+/**
+ * A value naming Argo CD's build environment, with sample values in (a revision, the app path) to check its shape
+ * now; null when it names a variable driftdeck cannot set (noted in findings). Checked again when rendered.
+ */
+function withSampleEnv(value: string, appPath: string, field: string, findings: Findings): string | null {
+  if (!value.includes('$')) return value;
+  const sample = { name: 'app', namespace: 'default', path: appPath } as AppSpec;
+  const done = envsubst(value, buildEnv(sample, '0123456789abcdef0123456789abcdef01234567'));
+  if (done.ok) return done.value;
+  findings.notSupported(`${field} ($${done.name}: Argo CD sets it, driftdeck cannot know it)`);
+  return null;
 }
 
 function readReplicas(raw: unknown, findings: Findings): Array<{ name: string; count: number }> {
@@ -170,6 +183,7 @@ function readReplicas(raw: unknown, findings: Findings): Array<{ name: string; c
 function readPairs(
   raw: unknown,
   field: 'commonLabels' | 'commonAnnotations',
+  appPath: string,
   findings: Findings,
 ): Record<string, string> | undefined {
   if (raw === undefined || raw === null) return undefined;
@@ -183,13 +197,13 @@ function readPairs(
     const problem = keyProblem(key);
     if (problem) findings.bad(`${FIELD}.${field}: ${problem}`);
     else if (typeof value !== 'string') findings.bad(`${at}: expected a string (quote numbers and booleans)`);
-    else if (field === 'commonLabels' && value.includes('$'))
-      findings.notSupported(`${at} (build environment variables)`);
-    else if (field === 'commonLabels' && !LABEL_VALUE.test(value))
-      findings.bad(
-        `${at}: expected a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit), got ${said(value)}`,
-      );
-    else out[key] = value;
+    else if (field === 'commonAnnotations') out[key] = value;
+    else {
+      const sample = withSampleEnv(value, appPath, at, findings);
+      if (sample === null) continue;
+      if (isLabelValue(sample)) out[key] = value;
+      else findings.bad(`${at}: expected ${LABEL_VALUE_EXPECTED}, got ${said(value)}`);
+    }
   }
   return Object.keys(out).length ? out : undefined;
 }

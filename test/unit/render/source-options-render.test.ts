@@ -173,6 +173,41 @@ describe('a kustomization with source.kustomize options', () => {
     assert.equal(cache.renderHits, 1);
   });
 
+  it("substitutes Argo CD's build environment in images and labels, and in annotations when asked", async () => {
+    const revision = '0123456789abcdef0123456789abcdef01234567';
+    const b = await built(
+      {
+        kustomize: {
+          images: ['web=shop/web:$ARGOCD_APP_REVISION_SHORT'],
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Argo CD's ${NAME} form, written as an Application has it
+          commonLabels: { app: '${ARGOCD_APP_NAME}' },
+          commonAnnotations: { from: '$ARGOCD_APP_SOURCE_PATH@$ARGOCD_APP_REVISION' },
+          commonAnnotationsEnvsubst: true,
+        },
+      },
+      revision,
+    );
+    assert.deepEqual(b.kustomization.images, [{ name: 'web', newName: 'shop/web', newTag: '0123456' }]);
+    assert.deepEqual(b.kustomization.commonLabels, { app: 'backend' });
+    assert.deepEqual(b.kustomization.commonAnnotations, { from: `kust/app@${revision}` });
+    const literal = await built({ kustomize: { commonAnnotations: { from: '$ARGOCD_APP_NAME' } } }, revision);
+    assert.deepEqual(literal.kustomization.commonAnnotations, { from: '$ARGOCD_APP_NAME' });
+  });
+
+  it('refuses a value the build environment makes invalid in this revision', async () => {
+    const r = await renderApp(
+      repo,
+      makeApp('kust/app', { type: 'auto', kustomize: { commonLabels: { path: '$ARGOCD_APP_SOURCE_PATH' } } }),
+      { kustomize },
+      { revision: 'c'.repeat(40) },
+    );
+    assert.ok(!r.ok);
+    assert.match(
+      r.error.message,
+      /source\.kustomize\.commonLabels\.path becomes "kust\/app" in this revision/,
+    );
+  });
+
   it('refuses kustomize options on a plain folder', async () => {
     const r = await renderApp(repo, makeApp('plain', { type: 'auto', kustomize: { namePrefix: 'a-' } }), {});
     assert.ok(!r.ok);

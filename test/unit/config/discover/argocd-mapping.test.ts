@@ -191,11 +191,11 @@ describe('Argo CD Application -> app', () => {
     {
       case: 'kustomize options driftdeck does not apply',
       text: app(
-        `${source('    kustomize:\n      namePrefix: prod-\n      version: v3.5.4\n      commonAnnotationsEnvsubst: true\n')}${destination()}`,
+        `${source('    kustomize:\n      namePrefix: prod-\n      version: v3.5.4\n      kubeVersion: "1.30"\n')}${destination()}`,
       ),
       kind: 'unmanaged',
       message:
-        /^not supported by driftdeck: source\.kustomize\.version \(driftdeck builds with its one kustomize\), source\.kustomize\.commonAnnotationsEnvsubst \(build environment variables in annotations\)$/,
+        /^not supported by driftdeck: source\.kustomize\.version \(driftdeck builds with its one kustomize\), source\.kustomize\.kubeVersion \(the Kubernetes version given to Helm charts of a kustomization\)$/,
     },
     {
       case: 'a directory include that is no glob pattern',

@@ -83,6 +83,25 @@ describe('Application source.kustomize', () => {
     });
   });
 
+  it('keeps values naming the revision for the render to substitute, and commonAnnotationsEnvsubst', () => {
+    const spec = mapOne(
+      application(`    kustomize:
+      images: [web=shop/web:$ARGOCD_APP_REVISION_SHORT]
+      commonLabels: {revision: "\${ARGOCD_APP_REVISION}"}
+      commonAnnotations: {deployed-from: $ARGOCD_APP_SOURCE_PATH}
+      commonAnnotationsEnvsubst: true
+`),
+    );
+    assert.equal(spec.held, undefined, spec.held?.reason.message);
+    assert.deepEqual(spec.renderer.kustomize, {
+      images: ['web=shop/web:$ARGOCD_APP_REVISION_SHORT'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Argo CD's ${NAME} form, written as an Application has it
+      commonLabels: { revision: '${ARGOCD_APP_REVISION}' },
+      commonAnnotations: { 'deployed-from': '$ARGOCD_APP_SOURCE_PATH' },
+      commonAnnotationsEnvsubst: true,
+    });
+  });
+
   const refused: Array<{ case: string; kustomize: string; kind: 'invalid' | 'unmanaged'; message: RegExp }> =
     [
       {
@@ -92,11 +111,18 @@ describe('Application source.kustomize', () => {
         message: /^source\.kustomize\.images\[0\]: expected an image as kustomize edit set image takes it/,
       },
       {
-        case: 'an image naming a build environment variable',
-        kustomize: 'images: ["web=shop/web:$ARGOCD_APP_REVISION"]',
+        case: 'an image naming a variable of Argo CD driftdeck cannot know',
+        kustomize: 'images: ["web=shop/web:$ARGOCD_APP_PROJECT_NAME"]',
         kind: 'unmanaged',
         message:
-          /^not supported by driftdeck: source\.kustomize\.images\[0\] \(build environment variables\)$/,
+          /^not supported by driftdeck: source\.kustomize\.images\[0\] \(\$ARGOCD_APP_PROJECT_NAME: Argo CD sets it, driftdeck cannot know it\)$/,
+      },
+      {
+        case: 'a label value that the app path makes no label value',
+        kustomize: 'commonLabels: {source: $ARGOCD_APP_SOURCE_PATH}',
+        kind: 'invalid',
+        message:
+          /^source\.kustomize\.commonLabels\.source: expected a label value .*, got \$ARGOCD_APP_SOURCE_PATH$/,
       },
       {
         case: 'a namespace that is no DNS-1123 label',
