@@ -150,10 +150,13 @@ ${extra}  destination:
 
     const after = await statusJson(repo.remote);
     assert.equal(after.code, 0, after.stdout + after.stderr);
-    assert.deepEqual(after.apps.map((a) => [a.name, a.sync]).sort(), [
-      [kust, 'Synced'],
-      [plain, 'Synced'],
-    ]);
+    assert.deepEqual(
+      after.apps.map((a) => [a.name, a.sync]).sort(),
+      [
+        [kust, 'Synced'],
+        [plain, 'Synced'],
+      ].sort(),
+    );
   });
 
   test('an Application option that changes makes the app OutOfSync, and its sync rolls it out', async () => {
