@@ -94,6 +94,44 @@ export interface RendererOptions {
   recurse?: boolean;
   /** Plain folders: how their `.jsonnet` files are evaluated (Argo CD's `directory.jsonnet`). */
   jsonnet?: JsonnetOptions;
+  /**
+   * Plain folders: Argo CD's `directory.include` and `exclude`, glob patterns matched against each file's path
+   * relative to the app path (`*` crosses `/`, `{a,b}` alternatives); a file matching `exclude` is left out even
+   * when `include` matches it.
+   */
+  include?: string;
+  exclude?: string;
+  /** Kustomize: Argo CD's `source.kustomize` options, applied to a copy of the app's kustomization before the build. */
+  kustomize?: KustomizeOptions;
+}
+
+/**
+ * What Argo CD sets with `kustomize edit` on the app's own kustomization: the prefix, suffix and namespace replace
+ * the kustomization's; images and replicas replace entries of the same name; labels and annotations are added (an
+ * existing key is an error unless forced); patches and components are appended.
+ */
+export interface KustomizeOptions {
+  namePrefix?: string;
+  nameSuffix?: string;
+  namespace?: string;
+  /** As `kustomize edit set image` takes them: `name=newName:tag`, `name:tag`, `name@sha256:...`. */
+  images?: string[];
+  replicas?: Array<{ name: string; count: number }>;
+  commonLabels?: Record<string, string>;
+  commonAnnotations?: Record<string, string>;
+  /** Argo CD's build environment (`$ARGOCD_APP_REVISION`...) is substituted in annotation values too, as in images and labels. */
+  commonAnnotationsEnvsubst?: boolean;
+  forceCommonLabels?: boolean;
+  forceCommonAnnotations?: boolean;
+  /** The labels go to `labels` without selectors (and, with labelIncludeTemplates, to pod templates too). */
+  labelWithoutSelector?: boolean;
+  labelIncludeTemplates?: boolean;
+  /** Kustomize `patches` entries (path relative to the app path, or an inline patch, with a target). */
+  patches?: Array<Record<string, unknown>>;
+  /** Component folders relative to the app path (or remote, as a kustomization may name them). */
+  components?: string[];
+  /** Components whose folder does not exist are left out instead of failing the build. */
+  ignoreMissingComponents?: boolean;
 }
 
 /** A top-level argument or external variable: a string, or Jsonnet code when `code` is true. */

@@ -54,6 +54,19 @@ export async function chooseRenderer(app: AppSpec, dir: ConfinedPath): Promise<R
       message: `app ${app.name} sets Jsonnet options (tlas, extVars, libs) but ${dir.rel} is rendered by ${choice.kind} (${choice.file}); Jsonnet files are read in plain folders only`,
     });
   }
+  if (app.renderer.kustomize && choice.kind !== 'kustomize') {
+    throw new RenderFailure({
+      message: `app ${app.name} sets Kustomize options (source.kustomize) but ${dir.rel} is rendered by ${choice.kind}${choice.file ? ` (${choice.file})` : ''}: it has no kustomization.yaml, kustomization.yml or Kustomization`,
+    });
+  }
+  if (
+    (app.renderer.include !== undefined || app.renderer.exclude !== undefined) &&
+    choice.kind !== 'directory'
+  ) {
+    throw new RenderFailure({
+      message: `app ${app.name} sets directory include or exclude but ${dir.rel} is rendered by ${choice.kind} (${choice.file}); they choose files of plain folders only`,
+    });
+  }
   return choice;
 }
 

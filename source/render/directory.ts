@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { AppSpec, RenderedManifest } from '../engine/types.js';
 import type { ConfinedPath } from './confine.js';
+import { fileFilter } from './file-globs.js';
 import { evaluateJsonnet, JSONNET_FILE } from './jsonnet.js';
 import { parseRendered, type RenderOptions } from './parse-cache.js';
 import { RenderFailure } from './render-failure.js';
@@ -27,11 +28,16 @@ export async function renderDirectory(
   options: RenderOptions = {},
 ): Promise<RenderedManifest[]> {
   const recurse = app.renderer.recurse ?? true;
-  const files = await walkConfined(root, dir.abs, {
+  const found = await walkConfined(root, dir.abs, {
     recurse,
     include: (name) => MANIFEST_FILE.test(name) || JSONNET_FILE.test(name),
     exclude: NOT_MANIFESTS,
   });
+  // Argo CD's include and exclude choose among the files it reads, by their path under the app folder.
+  const { include, exclude } = app.renderer;
+  const wanted = fileFilter({ include, exclude });
+  const files = found.filter((file) => wanted(file.under));
+  if (files.length === 0 && found.length > 0) refuseAllFiltered(dir, found.length, include, exclude);
   const jsonnetFiles = files.filter((file) => JSONNET_FILE.test(file.rel)).map((file) => file.rel);
   const evaluated = await evaluateJsonnet(root, app, dir, jsonnetFiles, tools, options);
   const limit = pLimit(READS_AT_ONCE);
@@ -53,6 +59,18 @@ export async function renderDirectory(
   });
   if (files.length === 0) await refuseNothingToRender(root, dir, recurse);
   return manifests;
+}
+
+/** Every manifest file left out by include and exclude is a pattern that misses, not an app meant to be empty. */
+function refuseAllFiltered(dir: ConfinedPath, count: number, include?: string, exclude?: string): never {
+  const patterns = [
+    include === undefined ? '' : `include ${JSON.stringify(include)}`,
+    exclude === undefined ? '' : `exclude ${JSON.stringify(exclude)}`,
+  ].filter(Boolean);
+  throw new RenderFailure({
+    file: dir.rel,
+    message: `renders nothing: ${patterns.join(' and ')} leave out all ${count} manifest files of ${dir.rel} (patterns match paths relative to ${dir.rel}, such as "deploy.yaml" or "sub/deploy.yaml")`,
+  });
 }
 
 /** Shown at most, of the files a folder holds that driftdeck does not read. */

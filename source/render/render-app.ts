@@ -9,6 +9,7 @@ import { renderHelm } from './helm.js';
 import { confineChartFolder } from './helm-deps.js';
 import { renderKustomize } from './kustomize.js';
 import { confineKustomization } from './kustomize-confine.js';
+import { renderKustomizeWithOptions } from './kustomize-options.js';
 import type { RenderOptions } from './parse-cache.js';
 import { RenderFailure } from './render-failure.js';
 import type { RenderTools } from './run-tool.js';
@@ -82,7 +83,9 @@ async function renderFresh(
     const manifests =
       choice.kind === 'helm'
         ? await renderHelm(root, app, dir, file, tools, options)
-        : await renderKustomize(app, dir, file, tools, options);
+        : app.renderer.kustomize
+          ? await renderKustomizeWithOptions(root, app, dir, file, tools, options)
+          : await renderKustomize(app, dir, file, tools, options);
     return { ok: true, manifests };
   } catch (err) {
     if (err instanceof RenderFailure) return { ok: false, error: err.located };

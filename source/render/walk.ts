@@ -21,6 +21,8 @@ export interface WalkedFile {
   abs: string;
   /** Relative to the repo root, forward slashes; the real file when reached through a symlink. */
   rel: string;
+  /** Relative to the folder walked, as reached (through a symlink, its name, not its target's). */
+  under: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function walkConfined(
   const visited = new Set<string>();
 
   const descend = (name: string) => options.recurse && (options.hidden || !name.startsWith('.'));
-  const visit = async (dir: string): Promise<void> => {
+  const visit = async (dir: string, prefix: string): Promise<void> => {
     if (visited.has(dir)) return;
     visited.add(dir);
     let entries: Dirent[];
@@ -66,14 +68,15 @@ export async function walkConfined(
         continue; // sockets, fifos: nothing a manifest folder holds
       }
       if (isDir) {
-        if (descend(entry.name)) await visit(real);
+        if (descend(entry.name)) await visit(real, `${prefix}${entry.name}/`);
         continue;
       }
       const rel = relativeToRoot(root, real);
-      if (options.include(entry.name) && !options.exclude?.has(rel)) files.set(real, { abs: real, rel });
+      if (options.include(entry.name) && !options.exclude?.has(rel))
+        files.set(real, { abs: real, rel, under: `${prefix}${entry.name}` });
     }
   };
 
-  await visit(dirAbs);
+  await visit(dirAbs, '');
   return [...files.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }

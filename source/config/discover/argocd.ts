@@ -2,8 +2,10 @@
 // What driftdeck cannot do the way Argo CD would is never dropped nor approximated: the app is listed, held, with
 // the reason (see Findings).
 import type { AppSpec, IgnoreRule } from '../../engine/types.js';
+import { globProblem } from '../../render/file-globs.js';
 import { isReleaseName, jsonPointerProblem, RELEASE_NAME_EXPECTED } from '../schema.js';
 import { argoJsonnet } from './argocd-jsonnet.js';
+import { argoKustomize } from './argocd-kustomize.js';
 import {
   appName,
   appNamespace,
@@ -86,10 +88,17 @@ function readSource(source: Plain, spec: AppSpec, findings: Findings, ctx: Disco
   if (path) spec.path = path;
   findings.refuse(source, 'source', ['plugin', 'ref']);
   readHelm(obj(source.helm), spec, findings);
-  const kustomize = obj(source.kustomize);
-  findings.refuse(kustomize, 'source.kustomize', Object.keys(kustomize));
+  const kustomize = argoKustomize(obj(source.kustomize), spec.path, findings);
+  if (kustomize) spec.renderer.kustomize = kustomize;
   const directory = obj(source.directory);
-  findings.refuse(directory, 'source.directory', ['include', 'exclude']);
+  for (const key of ['include', 'exclude'] as const) {
+    const pattern = directory[key];
+    // Argo CD reads an empty pattern as none.
+    if (pattern === undefined || pattern === null || pattern === '') continue;
+    const problem = typeof pattern === 'string' ? globProblem(pattern) : 'expected a glob pattern (a string)';
+    if (problem) findings.bad(`source.directory.${key}: ${problem}`);
+    else spec.renderer[key] = pattern as string;
+  }
   // Argo CD reads a plain folder without its sub-folders unless told to recurse; driftdeck's default is the other.
   spec.renderer.recurse = directory.recurse === true;
   const jsonnet = argoJsonnet(obj(directory.jsonnet), findings);

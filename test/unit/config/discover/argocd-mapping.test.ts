@@ -189,20 +189,21 @@ describe('Argo CD Application -> app', () => {
       message: /^spec\.sources \(2 sources in one app\) is not supported/,
     },
     {
-      case: 'kustomize options',
+      case: 'kustomize options driftdeck does not apply',
       text: app(
-        `${source('    kustomize:\n      namePrefix: prod-\n      images: [web=shop/web:v2]\n')}${destination()}`,
+        `${source('    kustomize:\n      namePrefix: prod-\n      version: v3.5.4\n      kubeVersion: "1.30"\n')}${destination()}`,
       ),
       kind: 'unmanaged',
-      message: /^not supported by driftdeck: source\.kustomize\.namePrefix, source\.kustomize\.images$/,
+      message:
+        /^not supported by driftdeck: source\.kustomize\.version \(driftdeck builds with its one kustomize\), source\.kustomize\.kubeVersion \(the Kubernetes version given to Helm charts of a kustomization\)$/,
     },
     {
-      case: 'directory include and exclude',
+      case: 'a directory include that is no glob pattern',
       text: app(
-        `${source('    directory:\n      include: "*.yaml"\n      exclude: "test/*"\n')}${destination()}`,
+        `${source('    directory:\n      include: "{*.yaml"\n      exclude: "test/*"\n')}${destination()}`,
       ),
-      kind: 'unmanaged',
-      message: /^not supported by driftdeck: source\.directory\.include, source\.directory\.exclude$/,
+      kind: 'invalid',
+      message: /^source\.directory\.include: a "\{" is never closed by "\}"$/,
     },
     {
       case: 'a jsonnet top-level argument that is no identifier',
