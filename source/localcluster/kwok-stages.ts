@@ -14,8 +14,9 @@
 //   broken ones below), so Deployments roll out as before.
 // - `pod-image-pull-backoff`: a pod with a container whose image tag ends in `-broken` (`shop:1.2-broken`) stays
 //   Pending and not Ready, its container waiting with reason ImagePullBackOff, as a kubelet shows an image that
-//   cannot be pulled. ImagePullBackOff rather than CrashLoopBackOff: it is a steady state, where a crash loop has a
-//   restart count that should keep growing and a fake one would lie.
+//   cannot be pulled; a Warning event `Failed` about the pod says so, as the kubelet's does. ImagePullBackOff rather
+//   than CrashLoopBackOff: it is a steady state, where a crash loop has a restart count that should keep growing and
+//   a fake one would lie.
 // - `pod-complete`: a Running pod owned by a Job becomes Succeeded (containers terminated, exit code 0), so the Job
 //   controller marks the Job Complete (hooks run for real).
 // - `pod-fail`: a Running pod with the annotation `driftdeck.io/test-fail: "true"` (put it on the pod template) and a
@@ -175,6 +176,10 @@ ${phaseIs('Pending')}
       operator: 'NotIn'
       values: ['ImagePullBackOff']
   next:
+    event:
+      type: Warning
+      reason: Failed
+      message: 'Error: ImagePullBackOff (an image tag ending in -broken never pulls on this local cluster)'
     statusTemplate: |
       {{ $now := Now }}
       conditions:

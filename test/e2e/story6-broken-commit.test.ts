@@ -3,6 +3,8 @@
 // image change in the same commit included), and the other apps keep working; the fixing commit clears the error and
 // auto-sync then rolls the patch out.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { pushChange } from '../../source/demo/index.js';
 import { eventually } from '../support/cluster.js';
@@ -55,7 +57,10 @@ test('story 6: a broken commit shows file and line, applies nothing, and the fix
     30_000,
   );
   const where = /apps\/backend\/deployment\.yaml:(\d+)/.exec(screen);
-  const brokenAt = 27; // the line of BROKEN_LINE in the pushed file (1-based), the line after the image
+  // The line of BROKEN_LINE in the pushed file (1-based): the one after the image's.
+  const lines = (await readFile(join(demo.demo.workdir, BREAK.file), 'utf8')).split('\n');
+  const brokenAt = lines.indexOf(BROKEN_LINE) + 1;
+  assert.ok(brokenAt > 0, 'the broken line is in the pushed file');
   assert.ok(
     where && Math.abs(Number(where[1]) - brokenAt) <= 1,
     `the error names line ~${brokenAt}:\n${screen}`,

@@ -125,6 +125,14 @@ describe('kwok stages of the local cluster', () => {
     });
     assert.equal(condition(d, 'Available'), 'False');
     assert.equal(d.status?.availableReplicas ?? 0, 0);
+    // And a Warning event about the pod says why, as a kubelet's does.
+    const warned = await eventually('a Warning event about the broken pod', async () => {
+      const list = await core().listNamespacedEvent({ namespace: ns.name });
+      return list.items.find(
+        (e) => e.involvedObject.name === pod.metadata?.name && e.type === 'Warning' && e.reason === 'Failed',
+      );
+    });
+    assert.match(warned.message ?? '', /ImagePullBackOff/);
   });
 
   it('driftdeck says why the broken Deployment does not become Healthy: its pod is in ImagePullBackOff', async () => {
