@@ -19,8 +19,13 @@ export function podContainers(pod: KubeObject): ContainerState[] {
     const statuses = new Map<string, Record<string, unknown>>();
     for (const s of arrayAt(pod, 'status', statusField))
       if (isRecord(s) && typeof s.name === 'string') statuses.set(s.name, s);
-    for (const c of arrayAt(pod, 'spec', specField)) {
-      if (!isRecord(c) || typeof c.name !== 'string') continue;
+    // The spec's containers, then any the status names that the spec does not (a status is all some reads hold).
+    const specs = arrayAt(pod, 'spec', specField).filter(
+      (c): c is Record<string, unknown> & { name: string } => isRecord(c) && typeof c.name === 'string',
+    );
+    const named = new Set(specs.map((c) => c.name));
+    for (const [name] of statuses) if (!named.has(name)) specs.push({ name });
+    for (const c of specs) {
       const s = statuses.get(c.name);
       const restarts = Math.max(0, Math.floor(numberAt(s, 'restartCount') ?? 0));
       const state = containerState(s);
