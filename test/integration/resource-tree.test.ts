@@ -102,7 +102,7 @@ test('tree, events and logs of an app on the real cluster, and only of its own o
   const table = await cli('tree', shop);
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /^Deployment\/backend\s+Synced\s+Healthy/m);
-  assert.match(table.stdout, /^├─ ReplicaSet\/backend-/m);
+  assert.match(table.stdout, /^└─ ReplicaSet\/backend-\S+\s+Healthy/m);
 
   // The broken release: the new ReplicaSet's pods show ImagePullBackOff and the image.
   await repo.commit(
@@ -115,7 +115,9 @@ test('tree, events and logs of an app on the real cluster, and only of its own o
     'a pod with ImagePullBackOff under the Deployment',
     async () => {
       const t = await readTree(shop);
-      const pod = nodes(root(t, 'Deployment')?.children ?? []).find((n) => n.reason === 'ImagePullBackOff');
+      const pod = nodes(root(t, 'Deployment')?.children ?? []).find(
+        (n) => n.ref.kind === 'Pod' && n.reason === 'ImagePullBackOff',
+      );
       return pod ? { t, pod } : undefined;
     },
     90_000,
