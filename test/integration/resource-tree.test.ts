@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AppTree, EventItem, TreeNode } from '../../source/engine/inspect.js';
-import { driftdeck } from '../support/cli.js';
+import { driftdeck, startAgent } from '../support/cli.js';
 import { createNamespace, eventually, uniqueName } from '../support/cluster.js';
 import { appsFile, deployment, makeRepo, type TestRepo } from '../support/repo.js';
 
@@ -178,4 +178,19 @@ test('tree, events and logs of an app on the real cluster, and only of its own o
   const noApp = await cli('logs', 'no-such-app', otherPod.ref.name);
   assert.notEqual(noApp.code, 0);
   assert.match(noApp.stderr, /no app named "no-such-app"/);
+
+  // The rollout log names the failing pods and why, once per pod and reason.
+  const agent = startAgent(['--repo', repo.remote, '--interval', '2']);
+  try {
+    const line = await agent.waitFor('a pod-failure line', (l) => l.type === 'pod-failure' && l.app === shop);
+    assert.match(
+      String(line.message),
+      /^backend-[a-z0-9]+-[a-z0-9]+: ImagePullBackOff \(image shop\/backend:v2-broken\)$/,
+    );
+    await new Promise((r) => setTimeout(r, 5000));
+    const said = agent.lines.filter((l) => l.type === 'pod-failure' && l.app === shop).map((l) => l.resource);
+    assert.equal(new Set(said).size, said.length, `each pod once: ${JSON.stringify(said)}`);
+  } finally {
+    await agent.stop();
+  }
 });
