@@ -19,7 +19,7 @@ export interface Out {
  * command prints them (`diff` asks for them). The cluster is listed once and not watched unless the command waits
  * for something to happen (`sync` waiting for health asks for the watch).
  */
-async function once<T>(
+export async function once<T>(
   flags: LoopFlags,
   work: (loop: Loop) => Promise<T>,
   out?: Pick<Out, 'error'>,
@@ -79,7 +79,7 @@ function sayClusterState(loop: Loop, out: Pick<Out, 'error'>): void {
   for (const e of notes) out.error(`warning: ${e.app ? `${e.app}: ` : ''}${e.message}`);
 }
 
-function pickApp(loop: Loop, name: string | undefined): AppState {
+export function pickApp(loop: Loop, name: string | undefined): AppState {
   const apps = loop.getSnapshot().apps;
   if (!name) {
     if (apps.length === 1) return apps[0]!;

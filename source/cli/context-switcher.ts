@@ -2,7 +2,7 @@
 // without leaving the console. A switch builds a whole new loop for the other context (its own informers, leases,
 // read-only setting) over the same Git source; the screen moves to it at once and fills in as it connects, as it
 // did at start. A context the kubeconfig does not know is refused before anything changes.
-import type { LogOptions, LogSink, ObjectRef } from '../engine/inspect.js';
+import type { LiveObjectOptions, LogOptions, LogSink, ObjectRef } from '../engine/inspect.js';
 import type { Controller, HistoryEntry, Snapshot, SyncOptions } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
 
@@ -84,8 +84,8 @@ export class ContextSwitcher implements Controller {
     return this.loop.tree(app);
   }
 
-  liveObject(app: string, ref: ObjectRef) {
-    return this.loop.liveObject(app, ref);
+  liveObject(app: string, ref: ObjectRef, opts?: LiveObjectOptions) {
+    return this.loop.liveObject(app, ref, opts);
   }
 
   events(app: string, ref?: ObjectRef) {

@@ -11,6 +11,12 @@ export const HELP = `
     $ driftdeck history <app>                              commits touching the app, * marks the deployed one
     $ driftdeck revert  <sha> [--yes] [--sync <app>]       git revert, pushed to the branch (never forced);
                                                            --sync then syncs <app> at the revert commit
+    $ driftdeck tree    <app>                              what the app renders and owns (ReplicaSets, Pods,
+                                                           EndpointSlices, Jobs), with health and failing reasons
+    $ driftdeck events  <app> [kind/name]                  Kubernetes events of the app's objects (or of one
+                                                           object and what it owns), newest first
+    $ driftdeck logs    <app> <pod>[/<container>] [--follow] [--previous] [--tail N]
+                                                           a pod's log; only pods in the app's tree
     $ driftdeck agent                                      the watch loop without a screen, one JSON line per event
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
@@ -44,6 +50,9 @@ export const HELP = `
     $ driftdeck sync backend --repo ./deploy --prune --dry-run
     $ driftdeck sync backend --repo ./deploy --resource Deployment/backend
     $ driftdeck history backend --repo ./deploy
+    $ driftdeck tree backend --repo ./deploy -o json
+    $ driftdeck events backend deployment/backend --repo ./deploy
+    $ driftdeck logs backend backend-7d9f8c6b5-abc12 --tail 100 --follow --repo ./deploy
     $ driftdeck revert 3f2a9c1 --repo ./deploy --yes
     $ driftdeck revert 3f2a9c1 --repo ./deploy --sync backend   (backend's auto-sync is off)
     $ driftdeck agent --repo ./deploy --interval 5 | jq .

@@ -4,6 +4,7 @@ import { terminalText } from '../engine/terminal-text.js';
 import { clusterCommand } from './cluster-command.js';
 import { agent, diff, history, type Out, revert, status, sync } from './commands.js';
 import { HELP } from './help.js';
+import { events, logs, tree } from './inspect-commands.js';
 import { type LoopFlags, UsageError } from './wire.js';
 
 const cli = meow(HELP, {
@@ -32,6 +33,9 @@ const cli = meow(HELP, {
     nodes: { type: 'number', default: 3 },
     name: { type: 'string' },
     reset: { type: 'boolean', default: false },
+    follow: { type: 'boolean', shortFlag: 'f', default: false },
+    previous: { type: 'boolean', shortFlag: 'p', default: false },
+    tail: { type: 'number' },
   },
 });
 
@@ -106,6 +110,18 @@ async function main(): Promise<number> {
         loopFlags,
         args[0],
         { yes: f.yes, ...(f.sync !== undefined ? { sync: f.sync } : {}), wait: f.wait, timeout: f.timeout },
+        out,
+      );
+    case 'tree':
+      return tree(loopFlags, args[0], out);
+    case 'events':
+      return events(loopFlags, args[0], args[1], out);
+    case 'logs':
+      return logs(
+        loopFlags,
+        args[0],
+        args[1],
+        { follow: f.follow, previous: f.previous, ...(f.tail !== undefined ? { tail: f.tail } : {}) },
         out,
       );
     case 'agent':

@@ -81,7 +81,14 @@ export {
   globMatches,
   policyRefusal,
 } from './policy.js';
-export { podFailure, podFailureEvent, progressEvent, workloadProgress } from './progress.js';
+export {
+  type PodFailure,
+  podFailure,
+  podFailureEvent,
+  podFailureOf,
+  progressEvent,
+  workloadProgress,
+} from './progress.js';
 export { type ReconcileResult, type ResourcePair, reconcile } from './reconcile.js';
 export { healthUnassessed, resourceSyncStatus, rollupHealth, rollupSync } from './status.js';
 export {

@@ -25,6 +25,8 @@ export interface ContainerState {
   reason?: string;
   /** True when a previous instance exists (restarts > 0): `logs --previous` has something to read. */
   hasPrevious: boolean;
+  /** The image the kubelet reports (else the spec's), to say which image fails to pull. */
+  image?: string;
 }
 
 /**
@@ -57,6 +59,11 @@ export interface AppTree {
   roots: TreeNode[];
   /** When the tree was read (ISO 8601). */
   at: string;
+  /**
+   * What could not be read, in words (a collection forbidden or timed out, a list cut at its bound): the tree
+   * may then lack owned objects. Absent when everything was read.
+   */
+  notes?: string[];
 }
 
 /** One Kubernetes event about an object of the app, terminal-safe and masked. */
@@ -92,12 +99,20 @@ export interface LogFollow {
   stop(): void;
 }
 
+export interface LiveObjectOptions {
+  /** Keep metadata.managedFields (left out by default: long, and rarely what a person looks for). */
+  managedFields?: boolean;
+}
+
 /** What the loop answers about live objects; every answer is masked and terminal-safe, every name validated. */
 export interface Inspector {
   /** The app's rendered objects with what they own. */
   tree(app: string): Promise<AppTree>;
-  /** One live object of the app (Secrets masked); undefined when it does not exist. */
-  liveObject(app: string, ref: ObjectRef): Promise<KubeObject | undefined>;
+  /**
+   * One live object of the app's tree (Secrets masked, managedFields left out unless asked); undefined when it
+   * does not exist. Refused for an object that is not in the app's tree.
+   */
+  liveObject(app: string, ref: ObjectRef, opts?: LiveObjectOptions): Promise<KubeObject | undefined>;
   /** Events of the app's objects (or of `ref` and its children), newest first. */
   events(app: string, ref?: ObjectRef): Promise<EventItem[]>;
   /** Logs of a pod of the app; refused for a pod that is not in the app's tree. */

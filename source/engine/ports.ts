@@ -101,6 +101,15 @@ export interface ClusterPort {
   isNamespaced(group: string, kind: string): boolean | undefined;
   /** Makes the cache hold exactly these collections (starting new informers, stopping unused ones). */
   watch(targets: WatchTarget[]): Promise<void>;
+  /**
+   * One page of a collection read now from the server (not the cache), at most `limit` items, bounded in time:
+   * for what the cache does not hold and only an open view asks for (a resource tree's ReplicaSets, an object's
+   * events). `truncated` when the server had more. Optional: a port without it answers from the cache alone.
+   */
+  list?(
+    target: WatchTarget,
+    opts: { limit: number; fieldSelector?: string },
+  ): Promise<{ items: KubeObject[]; truncated: boolean }>;
   /** Every object in the cache. No request is made. */
   cached(): KubeObject[];
   /** Called (coalesced by the caller) when any cached object changes or the connection state moves. */

@@ -1,8 +1,10 @@
 // One-line progress and failure reports for the rollout event stream.
 
 import { numberAt } from './fields.js';
-import { describeProblem, podProblem } from './health/pod.js';
+import { podProblem } from './health/pod.js';
 import { groupOf, keyOf, resourceLabel } from './keys.js';
+import { podContainers, podReason } from './pod-reasons.js';
+import { terminalText } from './terminal-text.js';
 import type { KubeObject, RolloutEvent } from './types.js';
 
 /** `Deployment/backend: 2/3 updated, 1 available` for Deployments, StatefulSets and DaemonSets; else undefined. */
@@ -23,11 +25,43 @@ export function workloadProgress(obj: KubeObject): string | undefined {
   }
 }
 
-/** `Pod/backend-7d9-abc: ImagePullBackOff (Back-off pulling image "x")`, or undefined for a pod doing fine. */
-export function podFailure(pod: KubeObject): string | undefined {
+/** Reasons a container's image is to blame for: the line names the image. */
+const IMAGE_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'ErrImageNeverPull', 'InvalidImageName']);
+/** Reasons of a container that ran and stopped: the line names the container and its restarts. */
+const RESTART_REASONS = new Set(['CrashLoopBackOff', 'OOMKilled']);
+
+export interface PodFailure {
+  /** The short reason (engine/pod-reasons.ts): what the rollout log says once per pod. */
+  reason: string;
+  /** `backend-7d9f-abcde: ImagePullBackOff (image shop/backend:v2-broken)`, terminal-safe. */
+  line: string;
+}
+
+/**
+ * Why a pod fails and the line the rollout log says about it: the image for a pull that fails, the container and
+ * its restarts for a crash or an out-of-memory kill, else what the kubelet or scheduler said. `events` (the
+ * Warning events of its namespace) tell a failing probe. Undefined for a pod doing fine.
+ */
+export function podFailureOf(pod: KubeObject, events: readonly KubeObject[] = []): PodFailure | undefined {
   if (pod.kind !== 'Pod' || groupOf(pod.apiVersion) !== '') return undefined;
-  const problem = podProblem(pod);
-  return problem ? `${resourceLabel(keyOf(pod))}: ${describeProblem(problem)}` : undefined;
+  const reason = podReason(pod, events);
+  if (!reason) return undefined;
+  const container = podContainers(pod).find((c) => c.reason === reason);
+  let detail: string | undefined;
+  if (IMAGE_REASONS.has(reason) && container?.image) detail = `image ${container.image}`;
+  else if (RESTART_REASONS.has(reason) && container)
+    detail = `container ${container.name}, ${container.restarts} restart${container.restarts === 1 ? '' : 's'}`;
+  else {
+    const message = podProblem(pod)?.message;
+    if (message) detail = terminalText(message.length > 200 ? `${message.slice(0, 199)}…` : message);
+  }
+  const name = terminalText(pod.metadata.name ?? '');
+  return { reason, line: `${name}: ${reason}${detail ? ` (${detail})` : ''}` };
+}
+
+/** `backend-7d9-abc: ImagePullBackOff (image shop/backend:v2-broken)`, or undefined for a pod doing fine. */
+export function podFailure(pod: KubeObject, events: readonly KubeObject[] = []): string | undefined {
+  return podFailureOf(pod, events)?.line;
 }
 
 /** A `progress` event for a workload of `app`; `time` is passed in so this stays pure. */

@@ -22,6 +22,7 @@ import { apiFailure, describeFailure } from './errors.js';
 import { getOrUndefined } from './http.js';
 import { Informer, type InformerState } from './informer.js';
 import { Leases } from './lease.js';
+import { listOnce } from './list-once.js';
 import { apiPath, namespaceProblem, parseApiVersion, refused } from './paths.js';
 import { readPodLogs } from './pod-logs.js';
 import { SyncHistoryStore } from './sync-history.js';
@@ -192,6 +193,24 @@ export class KubeCluster implements ClusterPort {
       Promise.all(fresh.map((i) => i.synced)),
       new Promise((r) => setTimeout(r, 10_000).unref()),
     ]);
+  }
+
+  async list(
+    target: WatchTarget,
+    opts: { limit: number; fieldSelector?: string },
+  ): Promise<{ items: KubeObject[]; truncated: boolean }> {
+    const info = await this.discovery.resolve(target.apiVersion, target.kind);
+    if (!info) throw new Error(`the cluster does not serve ${target.apiVersion} ${target.kind}`);
+    const ns = info.namespaced && target.namespace !== '*' ? target.namespace : undefined;
+    const answer = await this.limit(() => {
+      this.requestCount++;
+      return listOnce(this.conn, info, ns, opts);
+    });
+    if (answer.dropped)
+      this.notice(
+        `not shown: ${answer.dropped} item(s) came in the ${info.apiVersion} ${info.kind} list${ns ? ` of namespace ${JSON.stringify(ns)}` : ''}, which were not what was asked for`,
+      );
+    return { items: answer.items, truncated: answer.truncated };
   }
 
   cached(): KubeObject[] {

@@ -2,8 +2,16 @@
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
 import { claimIndex, createdCrd, keyString, planSummary, withLiveObjects } from '../engine/index.js';
-import type { AppTree, EventItem, LogFollow, LogOptions, LogSink, ObjectRef } from '../engine/inspect.js';
-import type { ClusterPort } from '../engine/ports.js';
+import type {
+  AppTree,
+  EventItem,
+  LiveObjectOptions,
+  LogFollow,
+  LogOptions,
+  LogSink,
+  ObjectRef,
+} from '../engine/inspect.js';
+import type { ClusterPort, WatchTarget } from '../engine/ports.js';
 import type {
   AppSpec,
   AppState,
@@ -25,6 +33,7 @@ import { CoalescedRun } from './coalesced.js';
 import { type Comparison, compareApp, PredictionCache } from './compare.js';
 import { ClusterNotes } from './connection.js';
 import { GitWatch } from './git-watch.js';
+import { LoopInspector } from './inspector.js';
 import { indexLive, liveForApp } from './live-index.js';
 import type { LoopOptions } from './options.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
@@ -58,7 +67,16 @@ export class Loop implements Controller {
     this.out = new Publisher((parts) => this.build(parts));
     this.notes = new ClusterNotes(() => this.records.stateNamespace);
     this.records = new AppRecords(opts.cluster, this.notes, (e) => this.emit(e));
+    this.inspector = new LoopInspector({
+      cluster: opts.cluster,
+      app: (name) => ({ spec: this.appSpec(name), comparison: this.comparisons.get(name) }),
+      watched: () => this.watched,
+    });
   }
+
+  private readonly inspector: LoopInspector;
+  /** The collections last given to the cache: what the inspector need not list itself. */
+  private watched: WatchTarget[] = [];
 
   get cluster(): ClusterPort {
     return this.opts.cluster;
@@ -158,14 +176,13 @@ export class Loop implements Controller {
   /** Watches what the apps render (a kind discovery does not know yet is left out until it does). */
   private async watchApps(): Promise<void> {
     const records = await this.records.known(this.apps.map((a) => a.name));
-    await this.opts.cluster.watch(
-      watchTargets(
-        this.apps,
-        [...this.rendered.values()].flatMap((r) => r.desired),
-        records,
-        this.records.stateNamespace,
-      ),
+    this.watched = watchTargets(
+      this.apps,
+      [...this.rendered.values()].flatMap((r) => r.desired),
+      records,
+      this.records.stateNamespace,
     );
+    await this.opts.cluster.watch(this.watched);
   }
 
   private readonly autoOverrides = new Map<string, boolean>();
@@ -449,22 +466,22 @@ export class Loop implements Controller {
     return entries;
   }
 
-  // PLACEHOLDER (issue 13, branch tree-events replaces these four before anything lands in CI)
-  async tree(_app: string): Promise<AppTree> {
-    throw new Error('the resource tree is not built yet');
+  // -- What the live objects say (loop/inspector.ts) -------------------------------------------------------
+
+  tree(app: string): Promise<AppTree> {
+    return this.inspector.tree(app);
   }
 
-  async liveObject(_app: string, _ref: ObjectRef): Promise<KubeObject | undefined> {
-    throw new Error('live objects are not built yet');
+  liveObject(app: string, ref: ObjectRef, opts?: LiveObjectOptions): Promise<KubeObject | undefined> {
+    return this.inspector.liveObject(app, ref, opts);
   }
 
-  async events(_app: string, _ref?: ObjectRef): Promise<EventItem[]> {
-    throw new Error('events are not built yet');
+  events(app: string, ref?: ObjectRef): Promise<EventItem[]> {
+    return this.inspector.events(app, ref);
   }
 
-  logs(_app: string, _pod: { namespace: string; name: string }, _opts: LogOptions, sink: LogSink): LogFollow {
-    sink.end(new Error('logs are not built yet'));
-    return { stop: () => undefined };
+  logs(app: string, pod: { namespace: string; name: string }, opts: LogOptions, sink: LogSink): LogFollow {
+    return this.inspector.logs(app, pod, opts, sink);
   }
 
   async switchContext(name: string): Promise<void> {

@@ -1,6 +1,6 @@
 // Turns what the informer cache shows into rollout log lines: workload progress while a rollout runs, Warning
 // events about the app's objects, and failing pods (ImagePullBackOff, CrashLoopBackOff). Each line is emitted once.
-import { podFailure, workloadProgress } from '../engine/index.js';
+import { podFailureOf, workloadProgress } from '../engine/index.js';
 import type { KubeObject, ResourceState, RolloutEvent } from '../engine/types.js';
 
 const WORKLOADS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet']);
@@ -82,20 +82,21 @@ export class RolloutTracker {
     }
     for (const pod of pods) {
       // Healthy pods are most of a cluster: look at what fails first, then whose it is.
-      const line = podFailure(pod);
+      const failure = podFailureOf(pod, warnings);
       const id = `${app}/${pod.metadata.namespace}/${pod.metadata.name}`;
-      if (!line) {
+      if (!failure) {
         this.seenPodFailures.delete(id);
         continue;
       }
       if (!belongs(pod.metadata.namespace, pod.metadata.name)) continue;
-      if (this.seenPodFailures.get(id) === line) continue;
-      this.seenPodFailures.set(id, line);
+      // Once per pod and reason: a crash loop's growing restart count or a new back-off message is not news.
+      if (this.seenPodFailures.get(id) === failure.reason) continue;
+      this.seenPodFailures.set(id, failure.reason);
       this.emit(app, {
         level: 'error',
         type: 'pod-failure',
         resource: `Pod/${pod.metadata.name}`,
-        message: line,
+        message: failure.line,
       });
     }
   }

@@ -148,7 +148,10 @@ describe('kwok stages of the local cluster', () => {
       const sync = await driftdeck(['sync', 'brokenweb', '--repo', repo.remote, '--timeout', '20']);
       assert.equal(sync.code, 1, 'never Healthy');
       assert.match(sync.stdout, /Deployment\/shopweb\s+created\s+ok/);
-      assert.match(sync.stderr, /ERROR Pod\/shopweb-\S+ .*ImagePullBackOff \(Back-off pulling image/);
+      assert.match(
+        sync.stderr,
+        /ERROR Pod\/shopweb-\S+ .*ImagePullBackOff \(image registry\.example\.test\/shop:2\.0-broken\)/,
+      );
       assert.match(sync.stderr, /did not become Healthy within 20s/);
     } finally {
       await repo.cleanup();

@@ -7,6 +7,7 @@ import type {
   ClusterPort,
   GitPort,
   LeaseHandle,
+  WatchTarget,
 } from '../../source/engine/ports.js';
 import type { AppSpec, KubeObject, RenderResult, SyncRecord } from '../../source/engine/types.js';
 import { Loop } from '../../source/loop/loop.js';
@@ -35,7 +36,7 @@ export class FakeCluster implements ClusterPort {
   private listeners = new Set<() => void>();
   resolve = async (_targets: Array<{ apiVersion: string; kind: string }>) => ({ unknown: [] as string[] });
   isNamespaced = (_g: string, kind: string): boolean | undefined => !CLUSTER_SCOPED.has(kind);
-  watch = async () => undefined;
+  watch = async (_targets: WatchTarget[]): Promise<void> => undefined;
   cached = () => [...this.live.values()];
   onChange(l: () => void) {
     this.listeners.add(l);
@@ -131,7 +132,7 @@ export class FakeCluster implements ClusterPort {
     this.removed.push(id);
     this.live.delete(id);
   }
-  warnings = () => [];
+  warnings = (_namespaces: string[]): KubeObject[] => [];
   acquireLease = async (): Promise<LeaseHandle> => ({ release: async () => undefined });
   leaseHolder = async () => undefined;
   syncHistory = async () => [];

@@ -28,19 +28,19 @@ describe('podFailure', () => {
   const cases: Array<{ file: string; want: string | undefined }> = [
     {
       file: 'pod-imagepullbackoff.yaml',
-      want: 'Pod/backend-7d9f8c6b5-abc12: ImagePullBackOff (Back-off pulling image "ghcr.io/shop/backend:v9.9.9")',
+      want: 'backend-7d9f8c6b5-abc12: ImagePullBackOff (image ghcr.io/shop/backend:v9.9.9)',
     },
     {
       file: 'pod-crashloopbackoff.yaml',
-      want: 'Pod/backend-7d9f8c6b5-def34: CrashLoopBackOff (back-off 2m40s restarting failed container=app pod=backend-7d9f8c6b5-def34_shop)',
+      want: 'backend-7d9f8c6b5-def34: CrashLoopBackOff (container app, 5 restarts)',
     },
     {
       file: 'pod-createcontainerconfigerror.yaml',
-      want: 'Pod/backend-7d9f8c6b5-ghi56: CreateContainerConfigError (secret "backend-db" not found)',
+      want: 'backend-7d9f8c6b5-ghi56: CreateContainerConfigError (secret "backend-db" not found)',
     },
     {
       file: 'pod-unschedulable.yaml',
-      want: 'Pod/backend-7d9f8c6b5-pqr12: Unschedulable (0/1 nodes are available: 1 Insufficient memory.)',
+      want: 'backend-7d9f8c6b5-pqr12: Unschedulable (0/1 nodes are available: 1 Insufficient memory.)',
     },
     { file: 'pod-running-ready.yaml', want: undefined },
     { file: 'pod-pending.yaml', want: undefined },

@@ -52,3 +52,47 @@ describe('rollout progress lines', () => {
     assert.deepEqual(lines, ['3/3 updated, 3 available (rollout complete)']);
   });
 });
+
+describe('failing pods in the rollout log', () => {
+  const pod = (
+    name: string,
+    waiting: string,
+    restarts = 0,
+    image = 'shop/backend:v2-broken',
+  ): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'shop' },
+    spec: { containers: [{ name: 'backend', image }] },
+    status: {
+      phase: 'Pending',
+      containerStatuses: [
+        {
+          name: 'backend',
+          image,
+          restartCount: restarts,
+          state: { waiting: { reason: waiting, message: `try ${restarts}` } },
+        },
+      ],
+    },
+  });
+
+  it('names each failing pod of the app and its reason once (the image for a pull), not another app’s', () => {
+    const lines: string[] = [];
+    const t = new RolloutTracker((_app, e) => lines.push(`${e.resource} ${e.message}`));
+    const look = (pods: KubeObject[]) => t.problems('backend', [state('Progressing')], [], pods);
+    look([pod('backend-7d9f-abcde', 'ImagePullBackOff'), pod('frontend-1-x', 'ImagePullBackOff')]);
+    look([pod('backend-7d9f-abcde', 'ImagePullBackOff'), pod('backend-7d9f-fghij', 'ErrImagePull')]);
+    // The same reason with a new message and restart count is not news; a new reason is.
+    look([
+      pod('backend-7d9f-fghij', 'CrashLoopBackOff', 3),
+      pod('backend-7d9f-abcde', 'ImagePullBackOff', 1),
+    ]);
+    look([pod('backend-7d9f-fghij', 'CrashLoopBackOff', 4)]);
+    assert.deepEqual(lines, [
+      'Pod/backend-7d9f-abcde backend-7d9f-abcde: ImagePullBackOff (image shop/backend:v2-broken)',
+      'Pod/backend-7d9f-fghij backend-7d9f-fghij: ErrImagePull (image shop/backend:v2-broken)',
+      'Pod/backend-7d9f-fghij backend-7d9f-fghij: CrashLoopBackOff (container backend, 3 restarts)',
+    ]);
+  });
+});
