@@ -76,6 +76,13 @@ export interface IgnoreRule {
   name?: string;
   /** RFC 6901 JSON pointers whose values are left out of the comparison, e.g. `/spec/replicas`. */
   jsonPointers: string[];
+  /**
+   * jq expressions (Argo CD's jqPathExpressions): the paths `path(expr)` gives on each side are left out of that
+   * side, e.g. `.spec.template.spec.initContainers[] | select(.name == "injected")`.
+   */
+  jqPathExpressions?: string[];
+  /** Field managers whose fields (per the live object's metadata.managedFields) are left out of both sides. */
+  managedFieldsManagers?: string[];
 }
 
 export type RendererKind = 'directory' | 'kustomize' | 'helm';

@@ -2,7 +2,13 @@
 // What driftdeck cannot do the way Argo CD would is never dropped nor approximated: the app is listed, held, with
 // the reason (see Findings).
 import type { AppSpec, IgnoreRule } from '../../engine/types.js';
-import { isReleaseName, jsonPointerProblem, RELEASE_NAME_EXPECTED } from '../schema.js';
+import {
+  fieldManagerProblem,
+  isReleaseName,
+  jqExpressionProblem,
+  jsonPointerProblem,
+  RELEASE_NAME_EXPECTED,
+} from '../schema.js';
 import { argoJsonnet } from './argocd-jsonnet.js';
 import {
   appName,
@@ -165,15 +171,21 @@ function readIgnoreDifferences(items: unknown[], findings: Findings): IgnoreRule
   for (const [i, raw] of items.entries()) {
     const item = obj(raw);
     const field = `ignoreDifferences[${i}]`;
-    findings.refuse(item, field, ['jqPathExpressions', 'managedFieldsManagers']);
-    const pointers = list(item.jsonPointers).map((p) => text(p) ?? '');
-    const rule: IgnoreRule = { jsonPointers: [] };
-    for (const pointer of pointers) {
-      const problem = jsonPointerProblem(pointer);
-      if (problem) findings.bad(`${field}.jsonPointers: ${problem}, got ${JSON.stringify(pointer)}`);
-      else rule.jsonPointers.push(pointer);
-    }
-    if (!rule.jsonPointers.length) continue;
+    const strings = (key: string, problemOf: (value: string) => string | undefined) => {
+      const out: string[] = [];
+      for (const value of list(item[key]).map((p) => text(p) ?? '')) {
+        const problem = problemOf(value);
+        if (problem) findings.bad(`${field}.${key}: ${problem}, got ${JSON.stringify(value)}`);
+        else out.push(value);
+      }
+      return out;
+    };
+    const rule: IgnoreRule = { jsonPointers: strings('jsonPointers', jsonPointerProblem) };
+    const jq = strings('jqPathExpressions', jqExpressionProblem);
+    const managers = strings('managedFieldsManagers', fieldManagerProblem);
+    if (jq.length) rule.jqPathExpressions = jq;
+    if (managers.length) rule.managedFieldsManagers = managers;
+    if (!rule.jsonPointers.length && !jq.length && !managers.length) continue;
     // Argo CD matches the group exactly; left out, it is the core group.
     rule.group = text(item.group) ?? '';
     for (const key of ['kind', 'name', 'namespace'] as const) {
