@@ -114,7 +114,7 @@ export class JqPaths {
     const reply = await this.ask(exprs, `[${batch.map((p) => p.text).join(',')}]`);
     const answers = reply && readReply(reply, exprs, batch.length, this.limits.maxPaths);
     if (answers) {
-      batch.forEach((p, i) => this.settle(p, answers[i]!));
+      for (const [i, p] of batch.entries()) this.settle(p, answers[i]!);
       return;
     }
     // A batch that ran over its time or broke jq: one by one, so that one object's expression costs only its own.
