@@ -83,6 +83,8 @@ export {
   DEFAULT_POLICY,
   destinationRefusal,
   globMatches,
+  layerAllowsKind,
+  layerRefusal,
   policyRefusal,
 } from './policy.js';
 export { podFailure, podFailureEvent, progressEvent, workloadProgress } from './progress.js';

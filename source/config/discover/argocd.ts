@@ -1,6 +1,7 @@
 // An Argo CD Application (argoproj.io/v1alpha1) as a driftdeck app, field by field as Argo CD documents them.
 // What driftdeck cannot do the way Argo CD would is never dropped nor approximated: the app is listed, held, with
 // the reason (see Findings).
+import { DEFAULT_POLICY, destinationRefusal } from '../../engine/policy.js';
 import type { AppSpec, IgnoreRule } from '../../engine/types.js';
 import {
   fieldManagerProblem,
@@ -9,6 +10,7 @@ import {
   jsonPointerProblem,
   RELEASE_NAME_EXPECTED,
 } from '../schema.js';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from './appproject.js';
 import { argoJsonnet } from './argocd-jsonnet.js';
 import {
   appName,
@@ -30,10 +32,6 @@ import { argoHelmValues } from './helm-values.js';
 import { sameRepository } from './repo-url.js';
 
 export const ARGO_GROUP = 'argoproj.io';
-
-/** How Argo CD names the cluster it runs in; driftdeck's is the cluster of its kube context. */
-const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
-const IN_CLUSTER_NAME = 'in-cluster';
 
 /** Sync options that ask for what driftdeck does anyway: it creates missing namespaces and applies server-side. */
 const SAME_SYNC_OPTIONS = new Set([
@@ -65,6 +63,7 @@ export function fromApplication(found: FoundObject, ctx: DiscoverContext): Disco
   readDestination(obj(appSpec.destination), spec, findings);
   readSyncPolicy(obj(appSpec.syncPolicy), spec, findings);
   spec.ignore = readIgnoreDifferences(list(appSpec.ignoreDifferences), findings);
+  readProject(text(appSpec.project) || 'default', spec, findings, ctx);
   return { ok: true, spec: findings.finish(spec), dependsOn: [], at: found.source };
 }
 
@@ -100,6 +99,40 @@ function readSource(source: Plain, spec: AppSpec, findings: Findings, ctx: Disco
   spec.renderer.recurse = directory.recurse === true;
   const jsonnet = argoJsonnet(obj(directory.jsonnet), findings);
   if (jsonnet) spec.renderer.jsonnet = jsonnet;
+}
+
+/**
+ * The app's AppProject as a narrowing of its policy (the base, driftdeck.yaml's, is set where the apps are loaded).
+ * Argo CD refuses an Application whose project does not exist; `default` exists always, and allows what
+ * driftdeck.yaml allows unless the repository writes its own `default` AppProject.
+ */
+function readProject(name: string, spec: AppSpec, findings: Findings, ctx: DiscoverContext): void {
+  const found = ctx.projects?.get(name) ?? [];
+  if (!found.length) {
+    if (name !== 'default')
+      findings.elsewhere(
+        `project ${said(name)} not found: no AppProject of that name in the folders driftdeck reads, and Argo CD refuses an Application whose project does not exist`,
+      );
+    return;
+  }
+  if (found.length > 1) {
+    findings.bad(
+      `project ${said(name)}: ${found.length} AppProjects of that name (${found.map((p) => `${p.at.file}:${p.at.line}`).join(', ')}); expected one`,
+    );
+    return;
+  }
+  const project = found[0]!;
+  if (project.problem || !project.layer) {
+    findings.bad(`project ${said(name)} at ${project.at.file}:${project.at.line}: ${project.problem}`);
+    return;
+  }
+  for (const field of project.unsupported) findings.notSupported(`AppProject ${said(name)} ${field}`);
+  spec.policy = { ...DEFAULT_POLICY, narrowedBy: [project.layer] };
+  const refused = destinationRefusal(project.layer.destinations, spec.namespace);
+  if (refused)
+    findings.bad(
+      `destination.namespace ${spec.namespace} ${refused} of ${project.layer.origin} (Argo CD refuses such an Application)`,
+    );
 }
 
 function readHelm(helm: Plain, spec: AppSpec, findings: Findings): void {
