@@ -3,7 +3,8 @@
 // (IsGroupKindPermitted: no clusterResourceWhitelist allows no cluster-scoped kind; no namespaceResourceWhitelist
 // allows every namespaced kind). It only ever narrows what driftdeck.yaml's policy allows (engine/policy.ts), so a
 // commit adding or widening an AppProject gains no rights. What it restricts that driftdeck does not do (sync
-// windows, signed commits, impersonation) holds its apps rather than being dropped.
+// windows, signed commits, impersonation) holds its apps rather than being dropped; an Application from a repository
+// its sourceRepos do not name is refused, as Argo CD refuses it.
 import { globMatches } from '../../engine/policy.js';
 import type { GroupKindGlob, PolicyLayer, SourceLocation } from '../../engine/types.js';
 import {
@@ -15,6 +16,7 @@ import {
   KIND_EXPECTED,
 } from '../policy-spec.js';
 import { type FoundObject, list, obj, type Plain, said, text, written } from './found.js';
+import { canonicalRepoUrl, sameRepository } from './repo-url.js';
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 export const IN_CLUSTER_NAME = 'in-cluster';
@@ -30,6 +32,8 @@ export interface ProjectRead {
   problem?: string;
   /** Restricting fields driftdeck does not honour (its apps are Unmanaged). */
   unsupported: string[];
+  /** spec.sourceRepos: the repositories its Applications may come from (globs). */
+  sourceRepos: string[];
 }
 
 export function isAppProject(found: FoundObject): boolean {
@@ -41,6 +45,7 @@ export function readAppProject(found: FoundObject): ProjectRead {
   const at = found.source;
   const spec = obj(found.object.spec);
   const unsupported = UNSUPPORTED.filter((f) => written(spec[f])).map((f) => `spec.${f}`);
+  const sourceRepos = list(spec.sourceRepos).flatMap((r) => (typeof r === 'string' ? [r] : []));
   const problems: string[] = [];
   const destinations: string[] = [];
   for (const [i, raw] of list(spec.destinations).entries()) {
@@ -84,8 +89,24 @@ export function readAppProject(found: FoundObject): ProjectRead {
       deny: kinds('namespaceResourceBlacklist'),
     },
   };
-  if (problems.length) return { name, at, unsupported, problem: problems.slice(0, 3).join('; ') };
-  return { name, at, layer, unsupported };
+  if (problems.length)
+    return { name, at, unsupported, sourceRepos, problem: problems.slice(0, 3).join('; ') };
+  return { name, at, layer, unsupported, sourceRepos };
+}
+
+/**
+ * Whether the project lets an Application come from `repoURL` (Argo CD refuses one it does not): an entry `*`, the
+ * same repository however spelled, or a glob matching the URL as written or in its one spelling.
+ */
+export function sourcePermitted(project: ProjectRead, repoURL: string): boolean {
+  const canonical = canonicalRepoUrl(repoURL);
+  return project.sourceRepos.some(
+    (entry) =>
+      entry === '*' ||
+      sameRepository(entry, repoURL) ||
+      globMatches(entry, repoURL) ||
+      globMatches(canonicalRepoUrl(entry), canonical),
+  );
 }
 
 /** The AppProjects found, by name (a name written twice keeps both: its apps are then in error). */

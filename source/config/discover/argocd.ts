@@ -10,7 +10,7 @@ import {
   jsonPointerProblem,
   RELEASE_NAME_EXPECTED,
 } from '../schema.js';
-import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from './appproject.js';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, sourcePermitted } from './appproject.js';
 import { argoJsonnet } from './argocd-jsonnet.js';
 import {
   appName,
@@ -63,7 +63,7 @@ export function fromApplication(found: FoundObject, ctx: DiscoverContext): Disco
   readDestination(obj(appSpec.destination), spec, findings);
   readSyncPolicy(obj(appSpec.syncPolicy), spec, findings);
   spec.ignore = readIgnoreDifferences(list(appSpec.ignoreDifferences), findings);
-  readProject(text(appSpec.project) || 'default', spec, findings, ctx);
+  readProject(text(appSpec.project) || 'default', text(source.repoURL) ?? '', spec, findings, ctx);
   return { ok: true, spec: findings.finish(spec), dependsOn: [], at: found.source };
 }
 
@@ -106,7 +106,13 @@ function readSource(source: Plain, spec: AppSpec, findings: Findings, ctx: Disco
  * Argo CD refuses an Application whose project does not exist; `default` exists always, and allows what
  * driftdeck.yaml allows unless the repository writes its own `default` AppProject.
  */
-function readProject(name: string, spec: AppSpec, findings: Findings, ctx: DiscoverContext): void {
+function readProject(
+  name: string,
+  repoURL: string,
+  spec: AppSpec,
+  findings: Findings,
+  ctx: DiscoverContext,
+): void {
   const found = ctx.projects?.get(name) ?? [];
   if (!found.length) {
     if (name !== 'default')
@@ -127,6 +133,10 @@ function readProject(name: string, spec: AppSpec, findings: Findings, ctx: Disco
     return;
   }
   for (const field of project.unsupported) findings.notSupported(`AppProject ${said(name)} ${field}`);
+  if (!sourcePermitted(project, repoURL))
+    findings.elsewhere(
+      `source ${said(repoURL || '(none)')} is not among the sourceRepos of AppProject ${said(name)} at ${project.at.file}:${project.at.line} (Argo CD refuses such an Application)`,
+    );
   spec.policy = { ...DEFAULT_POLICY, narrowedBy: [project.layer] };
   const refused = destinationRefusal(project.layer.destinations, spec.namespace);
   if (refused)

@@ -164,6 +164,25 @@ describe('AppProject', () => {
     assert.equal(app?.held?.reason.file, 'apps/web.yaml');
   });
 
+  it('holds an app from a repository its project does not name in sourceRepos, and runs one it names', () => {
+    const elsewhere = TEAM.replace(
+      "sourceRepos: ['*']",
+      "sourceRepos: ['https://git.example.test/platform/*']",
+    );
+    const [a] = assemble(
+      ['apps/web.yaml', application('web-shop', 'team')],
+      ['apps/projects.yaml', elsewhere],
+    );
+    assert.equal(a?.held?.kind, 'unmanaged');
+    assert.match(
+      a?.held?.reason.message ?? '',
+      /^source \/srv\/git\/shop\.git is not among the sourceRepos of AppProject team/,
+    );
+    const named = TEAM.replace("sourceRepos: ['*']", `sourceRepos: ['file://${REPO}']`);
+    const [b] = assemble(['apps/web.yaml', application('web-shop', 'team')], ['apps/projects.yaml', named]);
+    assert.equal(b?.held, undefined);
+  });
+
   it('lets the default project (not written) allow what driftdeck.yaml allows', () => {
     const [app] = assemble(['apps/web.yaml', application('web-shop')], ['apps/other.yaml', TEAM]);
     assert.equal(app?.held, undefined);
