@@ -6,9 +6,11 @@ import { checkRepoPath } from './repo-path.js';
 import {
   APP_KEYS,
   DNS_LABEL_EXPECTED,
+  fieldManagerProblem,
   IGNORE_KEYS,
   isDnsLabel,
   isReleaseName,
+  jqExpressionProblem,
   jsonPointerProblem,
   RELEASE_NAME_EXPECTED,
   RENDERER_KEYS,
@@ -122,25 +124,57 @@ function readSync(r: YamlReader, entry: Entry): SyncPolicy {
 
 function readIgnore(r: YamlReader, entry: Entry): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
+  const expected = 'an ignore rule (a mapping with jsonPointers, jqPathExpressions or managedFieldsManagers)';
   for (const item of r.list(entry, false, 'a list of ignore rules') ?? []) {
-    const fields = r.mapping(item, IGNORE_KEYS, 'an ignore rule (a mapping with jsonPointers)');
+    const fields = r.mapping(item, IGNORE_KEYS, expected);
     if (!fields) continue;
     const rule: IgnoreRule = { jsonPointers: [] };
     for (const key of ['group', 'kind', 'namespace', 'name'] as const) {
       const value = r.string(r.field(fields, key, item), false);
       if (value !== undefined) rule[key] = value;
     }
-    const pointersEntry = r.field(fields, 'jsonPointers', item);
-    const pointers = r.list(pointersEntry, true, 'a list of JSON pointers such as /spec/replicas');
-    if (pointers?.length === 0) {
-      r.error(pointersEntry, 'expected at least one JSON pointer, got an empty list');
-    }
-    for (const p of pointers ?? []) {
-      const pointer = r.string(p, true, 'a JSON pointer such as /spec/replicas');
-      const problem = pointer === undefined ? undefined : jsonPointerProblem(pointer);
-      if (problem) r.error(p, `${problem}, got ${JSON.stringify(pointer)}`);
-      else if (pointer !== undefined) rule.jsonPointers.push(pointer);
-    }
+    const strings = (
+      key: string,
+      what: string,
+      one: string,
+      problemOf: (value: string) => string | undefined,
+    ) => {
+      const listEntry = r.field(fields, key, item);
+      const items = r.list(listEntry, false, `a list of ${what}`);
+      if (items?.length === 0)
+        r.error(listEntry, `expected at least ${one.replace(/^an? /, 'one ')}, got an empty list`);
+      const out: string[] = [];
+      for (const e of items ?? []) {
+        const value = r.string(e, true, one);
+        const problem = value === undefined ? undefined : problemOf(value);
+        if (problem) r.error(e, `${problem}, got ${JSON.stringify(value)}`);
+        else if (value !== undefined) out.push(value);
+      }
+      return { out, written: !listEntry.missing };
+    };
+    const pointers = strings(
+      'jsonPointers',
+      'JSON pointers such as /spec/replicas',
+      'a JSON pointer',
+      jsonPointerProblem,
+    );
+    const jq = strings(
+      'jqPathExpressions',
+      'jq path expressions such as .spec.replicas',
+      'a jq path expression such as .spec.replicas',
+      jqExpressionProblem,
+    );
+    const managers = strings(
+      'managedFieldsManagers',
+      'field manager names',
+      'a field manager name such as kube-controller-manager',
+      fieldManagerProblem,
+    );
+    rule.jsonPointers = pointers.out;
+    if (jq.out.length) rule.jqPathExpressions = jq.out;
+    if (managers.out.length) rule.managedFieldsManagers = managers.out;
+    if (!pointers.written && !jq.written && !managers.written)
+      r.error(item, 'expected jsonPointers, jqPathExpressions or managedFieldsManagers in an ignore rule');
     rules.push(rule);
   }
   return rules;

@@ -1,7 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { AppSpec, DiscoverFolder, LocatedError, RepoConfig } from '../engine/types.js';
 import { readApp } from './app-spec.js';
-import { readPolicy } from './policy-spec.js';
+import { readPolicy, resolvePolicy } from './policy-spec.js';
 import { checkRepoPath } from './repo-path.js';
 import { DISCOVER_TYPES, isDnsLabel, TOP_LEVEL_KEYS } from './schema.js';
 import { duplicateKeys } from './unique-keys.js';
@@ -81,7 +81,8 @@ function parseText(text: string, file: string): RepoConfigResult {
     );
   }
   if (r.errors.length > 0) return { ok: false, errors: sortByPosition(r.errors) };
-  return { ok: true, config: { apps, ...(discover ? { discover } : {}) } };
+  const policy = resolvePolicy(defaults, undefined);
+  return { ok: true, config: { apps, ...(discover ? { discover } : {}), ...(policy ? { policy } : {}) } };
 }
 
 /** `discover: [{argocd: apps}, {flux: clusters/prod}]`: folders confined to the repository like app paths. */

@@ -11,13 +11,13 @@ export interface PolicyRules {
   clusterResources?: { value: AppPolicy['clusterResources']; at: string };
 }
 
-const DESTINATION = /^!?[a-z0-9*?-]{1,63}$/;
-const DESTINATION_EXPECTED =
+export const DESTINATION = /^!?[a-z0-9*?-]{1,63}$/;
+export const DESTINATION_EXPECTED =
   'a namespace or a glob of namespaces (lowercase letters, digits, "-", "*" and "?"; a "!" in front refuses what it matches)';
-const GROUP = /^[a-z0-9.*?-]{0,253}$/;
-const GROUP_EXPECTED = 'an API group or a glob of groups ("" is the core group, "*" any group)';
-const KIND = /^[A-Za-z0-9*?]{1,63}$/;
-const KIND_EXPECTED = 'a kind or a glob of kinds (letters, digits, "*" and "?")';
+export const GROUP = /^[a-z0-9.*?-]{0,253}$/;
+export const GROUP_EXPECTED = 'an API group or a glob of groups ("" is the core group, "*" any group)';
+export const KIND = /^[A-Za-z0-9*?]{1,63}$/;
+export const KIND_EXPECTED = 'a kind or a glob of kinds (letters, digits, "*" and "?")';
 
 export function readPolicy(r: YamlReader, entry: Entry): PolicyRules | undefined {
   if (entry.missing || isEmpty(entry.node)) return undefined;
@@ -83,7 +83,11 @@ export function appNamespaceProblem(namespace: string, policy: AppPolicy | undef
     return `${SYSTEM_NAMESPACE} is driftdeck's own namespace (its sync leases and history) and is refused to every app`;
   if (!policy) return undefined;
   const refused = destinationRefusal(policy.destinations, namespace);
-  return refused
-    ? `namespace ${namespace} ${refused} for this app (${policy.origin?.destinations ?? 'the default policy'})`
-    : undefined;
+  if (refused)
+    return `namespace ${namespace} ${refused} for this app (${policy.origin?.destinations ?? 'the default policy'})`;
+  for (const layer of policy.narrowedBy ?? []) {
+    const narrowed = destinationRefusal(layer.destinations, namespace);
+    if (narrowed) return `namespace ${namespace} ${narrowed} for this app (${layer.origin})`;
+  }
+  return undefined;
 }

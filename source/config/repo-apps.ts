@@ -2,10 +2,12 @@
 // driftdeck.yaml, the Argo CD and Flux definitions a scan of the repository finds (source/config/discover/).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppSpec, LocatedError } from '../engine/types.js';
+import { DEFAULT_POLICY } from '../engine/policy.js';
+import type { AppPolicy, AppSpec, LocatedError } from '../engine/types.js';
 import { type DiscoverOptions, discoverByScan, discoverFolders } from './discover/load.js';
 import { formatLocatedError } from './errors.js';
 import { parseRepoConfig } from './parse-repo-config.js';
+import { appNamespaceProblem } from './policy-spec.js';
 
 export type RepoAppsResult =
   | { ok: true; apps: AppSpec[]; notice?: string }
@@ -37,7 +39,7 @@ export async function loadRepoApps(dir: string, opts: DiscoverOptions): Promise<
       },
     };
   }
-  const { apps, discover } = parsed.config;
+  const { apps, discover, policy } = parsed.config;
   if (!discover?.length) return { ok: true, apps };
   const found = await discoverFolders(dir, discover, opts);
   if (!found.ok) return found;
@@ -52,5 +54,31 @@ export async function loadRepoApps(dir: string, opts: DiscoverOptions): Promise<
       },
     };
   }
-  return { ok: true, apps: [...apps, ...found.apps], notice: found.notice };
+  return {
+    ok: true,
+    apps: [...apps, ...found.apps.map((d) => underTopPolicy(d, policy))],
+    notice: found.notice,
+  };
+}
+
+/**
+ * A discovered app under driftdeck.yaml's top-level policy, its AppProject (if any) narrowing it: what the repository's
+ * definitions say can take rights away, never add them. Its own namespace is checked against both.
+ */
+export function underTopPolicy(app: AppSpec, top: AppPolicy | undefined): AppSpec {
+  const narrowedBy = app.policy?.narrowedBy ?? [];
+  if (!top && !narrowedBy.length) return app;
+  const policy: AppPolicy = { ...(top ?? DEFAULT_POLICY), ...(narrowedBy.length ? { narrowedBy } : {}) };
+  const problem = app.held ? undefined : appNamespaceProblem(app.namespace, policy);
+  const out: AppSpec = { ...app, policy };
+  if (problem)
+    out.held = {
+      kind: 'invalid',
+      reason: {
+        file: app.definedBy?.file,
+        line: app.definedBy?.line,
+        message: `destination.namespace: ${problem}`,
+      },
+    };
+  return out;
 }

@@ -27,7 +27,10 @@
 //       ignore:                          # optional list of rules
 //         - group: apps                  # optional: group ("" is the core group), kind, namespace, name
 //           kind: Deployment
-//           jsonPointers: [/spec/replicas]  # required, non-empty, RFC 6901 pointers (start with `/`)
+//           jsonPointers: [/spec/replicas]  # RFC 6901 pointers (start with `/`); at least one of these three:
+//           jqPathExpressions: ['.spec.template.spec.initContainers[] | select(.name == "istio-init")']
+//                                        #   jq paths left out, found on each side (Argo CD's, source/jq/)
+//           managedFieldsManagers: [kube-controller-manager]  # fields these managers own on the live object
 //   policy: { destinations: ["*"], clusterResources: [{ group: "*", kind: "*" }] }  # optional default, shown here
 //   discover:                            # optional; folders whose Argo CD Applications (argocd) or Flux Kustomizations
 //     - argocd: apps                     #   and HelmReleases (flux) become apps too (source/config/discover/); a
@@ -53,7 +56,38 @@ export const RENDERER_KEYS = ['type', 'releaseName', 'valueFiles', 'values', 're
 export const JSONNET_KEYS = ['tlas', 'extVars', 'libs'] as const;
 export const JSONNET_VARIABLE_KEYS = ['name', 'value', 'code'] as const;
 export const SYNC_KEYS = ['auto', 'prune', 'selfHeal'] as const;
-export const IGNORE_KEYS = ['group', 'kind', 'namespace', 'name', 'jsonPointers'] as const;
+export const IGNORE_KEYS = [
+  'group',
+  'kind',
+  'namespace',
+  'name',
+  'jsonPointers',
+  'jqPathExpressions',
+  'managedFieldsManagers',
+] as const;
+
+/** Bounds on what an ignore rule from Git may write; the cost of evaluating an expression is bounded in source/jq. */
+const JQ_EXPRESSION_MAX = 1024;
+const FIELD_MANAGER_MAX = 128;
+
+/** A jq path expression as written (its syntax is jq's to judge, when it is evaluated). */
+export function jqExpressionProblem(expr: string): string | undefined {
+  if (!expr.trim()) return 'expected a jq path expression such as .spec.replicas, got an empty string';
+  if (expr.length > JQ_EXPRESSION_MAX)
+    return `a jq expression may be at most ${JQ_EXPRESSION_MAX} characters`;
+  if (/[\p{Cc}\p{Cf}]/u.test(expr.replace(/[\n\t]/g, ' ')))
+    return 'a jq expression may not hold control characters';
+  return undefined;
+}
+
+/** A field manager's name as metadata.managedFields writes it. */
+export function fieldManagerProblem(name: string): string | undefined {
+  if (!name) return 'expected a field manager name such as kube-controller-manager, got an empty string';
+  if (name.length > FIELD_MANAGER_MAX)
+    return `a field manager name may be at most ${FIELD_MANAGER_MAX} characters`;
+  if (/[\p{Cc}\p{Cf}]/u.test(name)) return 'a field manager name may not hold control characters';
+  return undefined;
+}
 export const RENDERER_TYPES = ['auto', 'directory', 'kustomize', 'helm'] as const;
 
 /** Helm refuses release names longer than this. */

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { dump } from 'js-yaml';
 import { compareText, isRecord } from './fields.js';
+import { managedFieldSet, removeManagedFields } from './managed-fields.js';
 import { maskSecrets } from './mask.js';
 import { normalize } from './normalize.js';
 import type { KubeObject, ResourceKey } from './types.js';
@@ -42,6 +43,11 @@ export interface ResourceDiffInput {
   /** What the object would be after applying the desired manifest (server-side dry-run), or the manifest. */
   predicted?: KubeObject;
   ignorePointers?: readonly string[];
+  /** Pointers left out of one side only: the paths jq expressions give on that side's object. */
+  livePointers?: readonly string[];
+  desiredPointers?: readonly string[];
+  /** Field managers whose fields on the live object are left out of both sides (managedFieldsManagers). */
+  managers?: readonly string[];
 }
 
 export interface ResourceDiff {
@@ -53,9 +59,17 @@ export interface ResourceDiff {
 /** Missing live: everything is added; missing desired (a prune candidate): everything is removed. */
 export function resourceDiff(input: ResourceDiffInput): ResourceDiff {
   const pointers = input.ignorePointers ?? [];
+  // The owned fields are read from the live object before normalize drops its managedFields.
+  const owned = managedFieldSet(input.live, input.managers ?? []);
+  const side = (obj: KubeObject | undefined, own: readonly string[] | undefined) => {
+    if (!obj) return undefined;
+    const n = normalize(obj, own?.length ? [...pointers, ...own] : pointers);
+    removeManagedFields(n, owned);
+    return n;
+  };
   const masked = maskSecrets(
-    input.predicted && normalize(input.predicted, pointers),
-    input.live && normalize(input.live, pointers),
+    side(input.predicted, input.desiredPointers),
+    side(input.live, input.livePointers),
   );
   // Equal objects print equal YAML (keys are sorted), so the common case, in sync, needs no printing at all.
   if (masked.live && masked.desired && isDeepStrictEqual(masked.live, masked.desired))

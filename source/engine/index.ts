@@ -54,13 +54,17 @@ export {
   resourceLabel,
   sameKey,
 } from './keys.js';
+export { type FieldSet, managedFieldSet, removeManagedFields } from './managed-fields.js';
 export { isSecret, type MaskedPair, maskObject, maskSecrets } from './mask.js';
 export { defaultNamespaceOf, type IsNamespaced, withDefaultNamespace } from './namespaces.js';
 export {
+  type IgnoreSet,
   ignorePointersFor,
+  ignoreSetFor,
   LAST_APPLIED_ANNOTATION,
   normalize,
   parsePointer,
+  pointerOfPath,
   removePointers,
 } from './normalize.js';
 export {
@@ -79,6 +83,8 @@ export {
   DEFAULT_POLICY,
   destinationRefusal,
   globMatches,
+  layerAllowsKind,
+  layerRefusal,
   policyRefusal,
 } from './policy.js';
 export {

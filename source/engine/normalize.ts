@@ -1,6 +1,7 @@
 // What is compared between Git and the cluster: the object without the fields the server owns or that change on
 // every write, minus the values the app's ignore rules leave out.
 import { cloneJson, isRecord } from './fields.js';
+import { globMatches } from './policy.js';
 import type { IgnoreRule, KubeObject, ResourceKey } from './types.js';
 
 const SERVER_METADATA = [
@@ -97,15 +98,45 @@ function arrayIndex(token: string): number | undefined {
   return /^(0|[1-9][0-9]*)$/.test(token) ? Number(token) : undefined;
 }
 
-/** The pointers of every rule that matches the key; a field a rule leaves out matches everything. */
-export function ignorePointersFor(rules: readonly IgnoreRule[], key: ResourceKey): string[] {
-  const out: string[] = [];
+/** What the app's ignore rules leave out of one resource's comparison. */
+export interface IgnoreSet {
+  /** JSON pointers removed from both sides. */
+  pointers: string[];
+  /** jq path expressions, evaluated on each side separately (the paths of one side are not those of the other). */
+  jq: string[];
+  /** Field managers whose fields on the live object are removed from both sides. */
+  managers: string[];
+}
+
+// Group and kind are globs, as Argo CD matches them (`group: "*"`, `kind: "*"`); names and namespaces are exact.
+const ruleMatches = (rule: IgnoreRule, key: ResourceKey) =>
+  (rule.group === undefined || globMatches(rule.group, key.group)) &&
+  (rule.kind === undefined || globMatches(rule.kind, key.kind)) &&
+  (rule.namespace === undefined || rule.namespace === key.namespace) &&
+  (rule.name === undefined || rule.name === key.name);
+
+const addNew = (out: string[], values: readonly string[] | undefined) => {
+  for (const v of values ?? []) if (!out.includes(v)) out.push(v);
+};
+
+/** Every rule that matches the key, together; a field a rule leaves out matches everything. */
+export function ignoreSetFor(rules: readonly IgnoreRule[], key: ResourceKey): IgnoreSet {
+  const out: IgnoreSet = { pointers: [], jq: [], managers: [] };
   for (const rule of rules) {
-    if (rule.group !== undefined && rule.group !== key.group) continue;
-    if (rule.kind !== undefined && rule.kind !== key.kind) continue;
-    if (rule.namespace !== undefined && rule.namespace !== key.namespace) continue;
-    if (rule.name !== undefined && rule.name !== key.name) continue;
-    for (const pointer of rule.jsonPointers) if (!out.includes(pointer)) out.push(pointer);
+    if (!ruleMatches(rule, key)) continue;
+    addNew(out.pointers, rule.jsonPointers);
+    addNew(out.jq, rule.jqPathExpressions);
+    addNew(out.managers, rule.managedFieldsManagers);
   }
   return out;
+}
+
+/** The pointers of every rule that matches the key. */
+export function ignorePointersFor(rules: readonly IgnoreRule[], key: ResourceKey): string[] {
+  return ignoreSetFor(rules, key).pointers;
+}
+
+/** A JSON pointer (RFC 6901) from a jq path (`["spec", "containers", 1]`). */
+export function pointerOfPath(path: ReadonlyArray<string | number>): string {
+  return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }

@@ -6,7 +6,15 @@
 import { groupOf } from './keys.js';
 import type { IsNamespaced } from './namespaces.js';
 import { SYSTEM_NAMESPACE } from './ports.js';
-import type { AppPolicy, AppSpec, KubeObject, LocatedError, RenderedManifest } from './types.js';
+import type {
+  AppPolicy,
+  AppSpec,
+  GroupKindGlob,
+  KubeObject,
+  LocatedError,
+  PolicyLayer,
+  RenderedManifest,
+} from './types.js';
 
 /** Without a policy an app may write any namespace (but driftdeck's own) and any cluster-scoped kind. */
 export const DEFAULT_POLICY: AppPolicy = {
@@ -51,6 +59,65 @@ export function policyRefusal(
   obj: KubeObject,
   namespaced: boolean | undefined,
 ): string | undefined {
+  const base = baseRefusal(app, obj, namespaced);
+  if (base) return base;
+  for (const layer of app.policy?.narrowedBy ?? []) {
+    const refused = layerRefusal(app.name, layer, obj, namespaced);
+    if (refused) return refused;
+  }
+  return undefined;
+}
+
+const inList = (list: readonly GroupKindGlob[], group: string, kind: string) =>
+  list.some((r) => globMatches(r.group, group) && globMatches(r.kind, kind));
+
+/** Argo CD's IsGroupKindPermitted: on the allow-list (an absent namespaced one allows all) and not on the deny-list. */
+export function layerAllowsKind(
+  layer: PolicyLayer,
+  group: string,
+  kind: string,
+  namespaced: boolean,
+): boolean {
+  const rules = namespaced ? layer.namespacedResources : layer.clusterResources;
+  const allowed = rules.allow === undefined || inList(rules.allow, group, kind);
+  return allowed && !inList(rules.deny, group, kind);
+}
+
+/** Why a narrowing (an AppProject) refuses `obj` to app `appName`, if it does. */
+export function layerRefusal(
+  appName: string,
+  layer: PolicyLayer,
+  obj: KubeObject,
+  namespaced: boolean | undefined,
+): string | undefined {
+  const label = objectLabel(obj);
+  const group = groupOf(obj.apiVersion ?? '');
+  const kind = group ? `${group}/${obj.kind}` : obj.kind;
+  const where = ` for app ${appName} (${layer.origin})`;
+  const namespace = obj.metadata?.namespace ?? '';
+  if (namespace) {
+    const refused = destinationRefusal(layer.destinations, namespace);
+    if (refused) return `${label}: namespace ${namespace} ${refused}${where}`;
+  }
+  if (namespaced === undefined) {
+    if (layerAllowsKind(layer, group, obj.kind, true) && layerAllowsKind(layer, group, obj.kind, false))
+      return undefined;
+    return `${label}: the cluster does not say whether kind ${obj.kind} is cluster-scoped, and the resources allowed${where} depend on it`;
+  }
+  if (!layerAllowsKind(layer, group, obj.kind, namespaced)) {
+    const lists = namespaced
+      ? 'namespaceResourceWhitelist/namespaceResourceBlacklist'
+      : 'clusterResourceWhitelist/clusterResourceBlacklist';
+    return `${label}: ${namespaced ? 'namespaced' : 'cluster-scoped'} kind ${kind} is not permitted by ${lists}${where}`;
+  }
+  if (group === '' && obj.kind === 'Namespace') {
+    const refused = destinationRefusal(layer.destinations, obj.metadata.name);
+    if (refused) return `${label}: namespace ${obj.metadata.name} ${refused}${where}`;
+  }
+  return undefined;
+}
+
+function baseRefusal(app: AppSpec, obj: KubeObject, namespaced: boolean | undefined): string | undefined {
   const policy = app.policy ?? DEFAULT_POLICY;
   const label = objectLabel(obj);
   const group = groupOf(obj.apiVersion ?? '');

@@ -76,6 +76,13 @@ export interface IgnoreRule {
   name?: string;
   /** RFC 6901 JSON pointers whose values are left out of the comparison, e.g. `/spec/replicas`. */
   jsonPointers: string[];
+  /**
+   * jq expressions (Argo CD's jqPathExpressions): the paths `path(expr)` gives on each side are left out of that
+   * side, e.g. `.spec.template.spec.initContainers[] | select(.name == "injected")`.
+   */
+  jqPathExpressions?: string[];
+  /** Field managers whose fields (per the live object's metadata.managedFields) are left out of both sides. */
+  managedFieldsManagers?: string[];
 }
 
 export type RendererKind = 'directory' | 'kustomize' | 'helm';
@@ -159,6 +166,29 @@ export interface AppPolicy {
   clusterResources: Array<{ group: string; kind: string }>;
   /** Where each rule was written (`driftdeck.yaml:12`), for refusal messages; absent for the built-in default. */
   origin?: { destinations?: string; clusterResources?: string };
+  /**
+   * Narrowings from the repository (an Argo CD AppProject): an object must pass each of them as well as the rules
+   * above, so what Git writes can only take rights away from what driftdeck.yaml (or the default) allows.
+   */
+  narrowedBy?: PolicyLayer[];
+}
+
+/** A group and kind, each a glob (`''` the core group). */
+export interface GroupKindGlob {
+  group: string;
+  kind: string;
+}
+
+/** An Argo CD AppProject's rules, read as a narrowing of an app's policy (engine/policy.ts). */
+export interface PolicyLayer {
+  /** What it is, for refusal messages: `AppProject team-a at apps/projects.yaml:3`. */
+  origin: string;
+  /** Namespace globs of its in-cluster destinations; `!` refuses. */
+  destinations: string[];
+  /** clusterResourceWhitelist (none when not written, as Argo CD reads it) and clusterResourceBlacklist. */
+  clusterResources: { allow: GroupKindGlob[]; deny: GroupKindGlob[] };
+  /** namespaceResourceWhitelist (absent: every namespaced kind) and namespaceResourceBlacklist. */
+  namespacedResources: { allow?: GroupKindGlob[]; deny: GroupKindGlob[] };
 }
 
 export interface AppSpec {
@@ -214,6 +244,8 @@ export interface DiscoverFolder {
 export interface RepoConfig {
   apps: AppSpec[];
   discover?: DiscoverFolder[];
+  /** The top-level policy, which discovered apps get too (an AppProject may only narrow it). */
+  policy?: AppPolicy;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import {
   groupOf,
   type HookManifest,
   type IsNamespaced,
-  ignorePointersFor,
+  ignoreSetFor,
   keyOf,
   keyString,
   liveHealth,
@@ -45,14 +45,16 @@ import type {
   ResourceKey,
   ResourceState,
 } from '../engine/types.js';
+import { type JqPaths, sharedJqPaths } from '../jq/jq-paths.js';
 import { predictWrite } from './apply-options.js';
 import type { Prediction } from './conflicts.js';
+import { resolveIgnore } from './ignore-paths.js';
 
 interface CacheEntry {
   desiredHash: string;
   liveVersion: string;
   prediction: Prediction;
-  /** The diff made from this prediction and live version, for the ignore pointers it was made with. */
+  /** The diff made from this prediction and live version, for the ignore rules (resolved) it was made with. */
   diff?: { pointers: string; value: ResourceDiff };
 }
 
@@ -80,12 +82,12 @@ export class PredictionCache {
     id: string,
     desiredHash: string,
     liveVersion: string,
-    pointers: readonly string[],
+    ignoreKey: string,
     make: () => ResourceDiff,
   ): ResourceDiff {
     const e = this.entry(id, desiredHash, liveVersion);
     if (!e) return make();
-    const key = JSON.stringify(pointers);
+    const key = ignoreKey;
     if (e.diff?.pointers !== key) e.diff = { pointers: key, value: make() };
     return e.diff.value;
   }
@@ -165,6 +167,8 @@ export async function compareApp(
     pending?: Record<string, string>;
     hooks?: HookManifest[];
     skipped?: SkippedManifest[];
+    /** Evaluates the jq expressions of ignore rules (the process's shared one by default). */
+    jq?: JqPaths;
   } = { diffTexts: true },
 ): Promise<Comparison> {
   const hooks = opts.hooks ?? [];
@@ -178,7 +182,8 @@ export async function compareApp(
   const resources = await Promise.all(
     paired.pairs.map(async (pair): Promise<ResourceState> => {
       const id = keyString(pair.key);
-      const pointers = ignorePointersFor(app.ignore, pair.key);
+      const ignoreSet = ignoreSetFor(app.ignore, pair.key);
+      const jq = () => opts.jq ?? sharedJqPaths();
       const base = {
         key: pair.key,
         apiVersion: pair.desired?.object.apiVersion ?? pair.live?.apiVersion ?? '',
@@ -188,9 +193,10 @@ export async function compareApp(
       };
       if (!pair.desired) {
         if (pair.live && pair.prunable) prunable.set(id, pair.live);
-        const diff = opts.diffTexts
-          ? resourceDiff({ key: pair.key, live: pair.live, ignorePointers: pointers }).diff
-          : '';
+        const ignored = opts.diffTexts
+          ? await resolveIgnore(ignoreSet, { live: pair.live }, jq())
+          : undefined;
+        const diff = ignored ? resourceDiff({ key: pair.key, live: pair.live, ...ignored.ignore }).diff : '';
         const neverPruned = pair.live && pruneRefusal(pair.live);
         const message = joinNotes(pair.kept, neverPruned, optionWarnings(pair.live));
         const exempt = statusExemption(undefined, pair.live);
@@ -241,9 +247,12 @@ export async function compareApp(
       if (!pair.live) {
         const manifest = pair.desired.object;
         if (!cache.get(id, desiredHash, '')) cache.set(id, desiredHash, '', { object: manifest });
-        const diff = opts.diffTexts
-          ? cache.diff(id, desiredHash, '', pointers, () =>
-              resourceDiff({ key: pair.key, predicted: manifest, ignorePointers: pointers }),
+        const ignored = opts.diffTexts
+          ? await resolveIgnore(ignoreSet, { desired: manifest }, jq())
+          : undefined;
+        const diff = ignored
+          ? cache.diff(id, desiredHash, '', ignored.cacheKey, () =>
+              resourceDiff({ key: pair.key, predicted: manifest, ...ignored.ignore }),
             ).diff
           : '';
         const crd = opts.pending?.[id];
@@ -262,11 +271,17 @@ export async function compareApp(
       }
       const diffMode: DiffMode = prediction.object ? 'server-side' : 'client-side';
       const predicted = prediction.object ?? pair.desired.object;
-      const d = cache.diff(id, desiredHash, liveVersion, pointers, () =>
-        resourceDiff({ key: pair.key, live: pair.live, predicted, ignorePointers: pointers }),
+      const ignored = await resolveIgnore(ignoreSet, { live: pair.live, desired: predicted }, jq());
+      const d = cache.diff(id, desiredHash, liveVersion, ignored.cacheKey, () =>
+        resourceDiff({ key: pair.key, live: pair.live, predicted, ...ignored.ignore }),
       );
       const status = resourceSyncStatus({ desired: pair.desired, live: pair.live, changed: d.changed });
-      const message = joinNotes(prediction.note, recreateNote(pair.desired.object, prediction), warnings);
+      const message = joinNotes(
+        prediction.note,
+        recreateNote(pair.desired.object, prediction),
+        warnings,
+        ignored.note,
+      );
       return { ...base, status, diff: d.diff, diffMode, ...(message ? { message } : {}) };
     }),
   );

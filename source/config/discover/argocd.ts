@@ -1,9 +1,17 @@
 // An Argo CD Application (argoproj.io/v1alpha1) as a driftdeck app, field by field as Argo CD documents them.
 // What driftdeck cannot do the way Argo CD would is never dropped nor approximated: the app is listed, held, with
 // the reason (see Findings).
+import { DEFAULT_POLICY, destinationRefusal } from '../../engine/policy.js';
 import type { AppSpec, IgnoreRule } from '../../engine/types.js';
 import { globProblem } from '../../render/file-globs.js';
-import { isReleaseName, jsonPointerProblem, RELEASE_NAME_EXPECTED } from '../schema.js';
+import {
+  fieldManagerProblem,
+  isReleaseName,
+  jqExpressionProblem,
+  jsonPointerProblem,
+  RELEASE_NAME_EXPECTED,
+} from '../schema.js';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, sourcePermitted } from './appproject.js';
 import { argoJsonnet } from './argocd-jsonnet.js';
 import { argoKustomize } from './argocd-kustomize.js';
 import {
@@ -26,10 +34,6 @@ import { argoHelmValues } from './helm-values.js';
 import { sameRepository } from './repo-url.js';
 
 export const ARGO_GROUP = 'argoproj.io';
-
-/** How Argo CD names the cluster it runs in; driftdeck's is the cluster of its kube context. */
-const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
-const IN_CLUSTER_NAME = 'in-cluster';
 
 /** Sync options that ask for what driftdeck does anyway: it creates missing namespaces and applies server-side. */
 const SAME_SYNC_OPTIONS = new Set([
@@ -61,6 +65,7 @@ export function fromApplication(found: FoundObject, ctx: DiscoverContext): Disco
   readDestination(obj(appSpec.destination), spec, findings);
   readSyncPolicy(obj(appSpec.syncPolicy), spec, findings);
   spec.ignore = readIgnoreDifferences(list(appSpec.ignoreDifferences), findings);
+  readProject(text(appSpec.project) || 'default', text(source.repoURL) ?? '', spec, findings, ctx);
   return { ok: true, spec: findings.finish(spec), dependsOn: [], at: found.source };
 }
 
@@ -103,6 +108,50 @@ function readSource(source: Plain, spec: AppSpec, findings: Findings, ctx: Disco
   spec.renderer.recurse = directory.recurse === true;
   const jsonnet = argoJsonnet(obj(directory.jsonnet), findings);
   if (jsonnet) spec.renderer.jsonnet = jsonnet;
+}
+
+/**
+ * The app's AppProject as a narrowing of its policy (the base, driftdeck.yaml's, is set where the apps are loaded).
+ * Argo CD refuses an Application whose project does not exist; `default` exists always, and allows what
+ * driftdeck.yaml allows unless the repository writes its own `default` AppProject.
+ */
+function readProject(
+  name: string,
+  repoURL: string,
+  spec: AppSpec,
+  findings: Findings,
+  ctx: DiscoverContext,
+): void {
+  const found = ctx.projects?.get(name) ?? [];
+  if (!found.length) {
+    if (name !== 'default')
+      findings.elsewhere(
+        `project ${said(name)} not found: no AppProject of that name in the folders driftdeck reads, and Argo CD refuses an Application whose project does not exist`,
+      );
+    return;
+  }
+  if (found.length > 1) {
+    findings.bad(
+      `project ${said(name)}: ${found.length} AppProjects of that name (${found.map((p) => `${p.at.file}:${p.at.line}`).join(', ')}); expected one`,
+    );
+    return;
+  }
+  const project = found[0]!;
+  if (project.problem || !project.layer) {
+    findings.bad(`project ${said(name)} at ${project.at.file}:${project.at.line}: ${project.problem}`);
+    return;
+  }
+  for (const field of project.unsupported) findings.notSupported(`AppProject ${said(name)} ${field}`);
+  if (!sourcePermitted(project, repoURL))
+    findings.elsewhere(
+      `source ${said(repoURL || '(none)')} is not among the sourceRepos of AppProject ${said(name)} at ${project.at.file}:${project.at.line} (Argo CD refuses such an Application)`,
+    );
+  spec.policy = { ...DEFAULT_POLICY, narrowedBy: [project.layer] };
+  const refused = destinationRefusal(project.layer.destinations, spec.namespace);
+  if (refused)
+    findings.bad(
+      `destination.namespace ${spec.namespace} ${refused} of ${project.layer.origin} (Argo CD refuses such an Application)`,
+    );
 }
 
 function readHelm(helm: Plain, spec: AppSpec, findings: Findings): void {
@@ -174,15 +223,21 @@ function readIgnoreDifferences(items: unknown[], findings: Findings): IgnoreRule
   for (const [i, raw] of items.entries()) {
     const item = obj(raw);
     const field = `ignoreDifferences[${i}]`;
-    findings.refuse(item, field, ['jqPathExpressions', 'managedFieldsManagers']);
-    const pointers = list(item.jsonPointers).map((p) => text(p) ?? '');
-    const rule: IgnoreRule = { jsonPointers: [] };
-    for (const pointer of pointers) {
-      const problem = jsonPointerProblem(pointer);
-      if (problem) findings.bad(`${field}.jsonPointers: ${problem}, got ${JSON.stringify(pointer)}`);
-      else rule.jsonPointers.push(pointer);
-    }
-    if (!rule.jsonPointers.length) continue;
+    const strings = (key: string, problemOf: (value: string) => string | undefined) => {
+      const out: string[] = [];
+      for (const value of list(item[key]).map((p) => text(p) ?? '')) {
+        const problem = problemOf(value);
+        if (problem) findings.bad(`${field}.${key}: ${problem}, got ${JSON.stringify(value)}`);
+        else out.push(value);
+      }
+      return out;
+    };
+    const rule: IgnoreRule = { jsonPointers: strings('jsonPointers', jsonPointerProblem) };
+    const jq = strings('jqPathExpressions', jqExpressionProblem);
+    const managers = strings('managedFieldsManagers', fieldManagerProblem);
+    if (jq.length) rule.jqPathExpressions = jq;
+    if (managers.length) rule.managedFieldsManagers = managers;
+    if (!rule.jsonPointers.length && !jq.length && !managers.length) continue;
     // Argo CD matches the group exactly; left out, it is the core group.
     rule.group = text(item.group) ?? '';
     for (const key of ['kind', 'name', 'namespace'] as const) {

@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import { ARGO_SYNC_WAVE_ANNOTATION, syncWave } from '../../engine/syncplan.js';
 import type { AppSpec, LocatedError, SourceLocation } from '../../engine/types.js';
 import { formatLocatedError } from '../errors.js';
+import { projectsByName } from './appproject.js';
 import { fromApplication, isApplication } from './argocd.js';
 import {
   fromHelmRelease,
@@ -41,7 +42,8 @@ export function assembleApps(input: AssembleInput): AssembleResult {
         sourceKey(f.object.kind, f.object.metadata?.namespace || 'default', f.object.metadata?.name ?? ''),
         f,
       );
-  const ctx: DiscoverContext = { repoUrl: input.repoUrl, branch: input.branch, sources };
+  const projects = projectsByName(input.found.filter((f) => f.for === 'argocd'));
+  const ctx: DiscoverContext = { repoUrl: input.repoUrl, branch: input.branch, sources, projects };
   const mapped: Discovered[] = [];
   const waves = new Map<Discovered, number>();
   for (const f of input.found) {

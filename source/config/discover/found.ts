@@ -7,6 +7,7 @@ import { shown } from '../../render/object-checks.js';
 import { dnsLabelProblem } from '../app-spec.js';
 import { appNamespaceProblem } from '../policy-spec.js';
 import { checkRepoPath } from '../repo-path.js';
+import type { ProjectRead } from './appproject.js';
 
 export interface FoundObject {
   object: KubeObject;
@@ -20,6 +21,8 @@ export interface DiscoverContext {
   branch: string;
   /** Flux sources (GitRepository, HelmRepository, OCIRepository, Bucket) found in it, by `kind/namespace/name`. */
   sources: Map<string, FoundObject>;
+  /** Argo CD AppProjects found in the argocd folders, by name. */
+  projects?: Map<string, ProjectRead[]>;
 }
 
 /** An app read from a definition, or why the definition cannot be an app at all (no usable name). */

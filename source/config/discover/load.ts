@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import type { AppSpec, DiscoverFolder, LocatedError, RenderResult } from '../../engine/types.js';
 import { KUSTOMIZATION_FILES } from '../../render/detect.js';
 import { formatLocatedError } from '../errors.js';
+import { isAppProject } from './appproject.js';
 import { isApplication } from './argocd.js';
 import { type AssembleInput, assembleApps, type DefinitionKind, isDefinition, oneError } from './assemble.js';
 import { isFluxSource } from './flux.js';
@@ -87,7 +88,7 @@ export async function discoverByScan(
     }
     renderedFolders.push(chart);
     for (const m of r.manifests)
-      if (isDefinition(m) || isFluxSource(m)) found.push({ ...m, for: kindFor(m) });
+      if (isDefinition(m) || isFluxSource(m) || isAppProject(m)) found.push({ ...m, for: kindFor(m) });
   }
   const looked = `${scan.files} YAML files`;
   if (!found.some((f) => isDefinition(f))) return { looked };
@@ -98,7 +99,7 @@ export async function discoverByScan(
 }
 
 function kindFor(f: FoundObject): DefinitionKind {
-  return isApplication(f) ? 'argocd' : 'flux';
+  return isApplication(f) || isAppProject(f) ? 'argocd' : 'flux';
 }
 
 const KIND_WORDS: Record<string, [string, string]> = {

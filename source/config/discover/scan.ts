@@ -6,6 +6,7 @@
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
 import { parseManifests } from '../../render/manifests.js';
+import { isAppProject } from './appproject.js';
 import { isApplication } from './argocd.js';
 import { isFluxKustomization, isFluxSource, isHelmRelease } from './flux.js';
 import type { FoundObject } from './found.js';
@@ -95,7 +96,13 @@ export async function scanRepository(root: string, limits = SCAN_LIMITS): Promis
       if (!MARKERS.some((m) => text.includes(m))) continue;
       try {
         for (const m of parseManifests(text, { file: childRel }))
-          if (isApplication(m) || isFluxKustomization(m) || isHelmRelease(m) || isFluxSource(m))
+          if (
+            isApplication(m) ||
+            isAppProject(m) ||
+            isFluxKustomization(m) ||
+            isHelmRelease(m) ||
+            isFluxSource(m)
+          )
             out.objects.push(m);
       } catch {
         skipped++;

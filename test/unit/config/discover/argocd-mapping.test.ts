@@ -147,6 +147,30 @@ describe('Argo CD Application -> app', () => {
     ]);
   });
 
+  it('maps ignoreDifferences jqPathExpressions and managedFieldsManagers as Argo CD documents them', () => {
+    const spec = mapOne(
+      app(`${source()}${destination()}  ignoreDifferences:
+    - group: apps
+      kind: Deployment
+      jqPathExpressions:
+        - .spec.template.spec.initContainers[] | select(.name == "injected")
+    - group: "*"
+      kind: "*"
+      managedFieldsManagers: [kube-controller-manager]
+`),
+    );
+    assert.equal(spec.held, undefined);
+    assert.deepEqual(spec.ignore, [
+      {
+        group: 'apps',
+        kind: 'Deployment',
+        jsonPointers: [],
+        jqPathExpressions: ['.spec.template.spec.initContainers[] | select(.name == "injected")'],
+      },
+      { group: '*', kind: '*', jsonPointers: [], managedFieldsManagers: ['kube-controller-manager'] },
+    ]);
+  });
+
   const held: Array<{ case: string; text: string; kind: 'unmanaged' | 'invalid'; message: RegExp }> = [
     {
       case: 'a source in another repository',
@@ -222,13 +246,18 @@ describe('Argo CD Application -> app', () => {
       message: /^source\.directory\.jsonnet\.libs\[0\]: expected a path inside the repository/,
     },
     {
-      case: 'a sync option driftdeck does not honour and a jq ignore rule',
-      text: app(
-        `${source()}${destination()}  syncPolicy:\n    syncOptions: [Replace=true]\n  ignoreDifferences:\n    - kind: Secret\n      jqPathExpressions: [.data]\n`,
-      ),
+      case: 'a sync option driftdeck does not honour',
+      text: app(`${source()}${destination()}  syncPolicy:\n    syncOptions: [Replace=true]\n`),
       kind: 'unmanaged',
-      message:
-        /^not supported by driftdeck: syncPolicy\.syncOptions Replace=true, ignoreDifferences\[0\]\.jqPathExpressions$/,
+      message: /^not supported by driftdeck: syncPolicy\.syncOptions Replace=true$/,
+    },
+    {
+      case: 'a jq expression with a control character',
+      text: app(
+        `${source()}${destination()}  ignoreDifferences:\n    - kind: Secret\n      jqPathExpressions: [".data\\u001b[2J"]\n`,
+      ),
+      kind: 'invalid',
+      message: /^ignoreDifferences\[0\]\.jqPathExpressions: a jq expression may not hold control characters/,
     },
     {
       case: 'a path leaving the repository',
