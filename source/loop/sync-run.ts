@@ -1,9 +1,12 @@
 // Running a sync's plan. Waves run one after another, each kind tier of a wave after the one before (CRDs
 // Established before their custom resources); hooks start with their tier and are waited for at the end of their
 // wave; before the next wave starts the wave's resources must be Healthy. The first failure blocks every later
-// task (deletions are kept, said why) and runs the SyncFail hooks. A dry-run sends dry-run applies and deletes
-// only: it runs no hook and waits for nothing.
-import { type SyncTask, tierGroups, waveGroups } from '../engine/index.js';
+// task (deletions are kept, said why) and runs the SyncFail hooks. A dry-run sends dry-run applies, creates and
+// deletes only: each hook is sent to the server as a dry-run, none is run, and nothing is waited for.
+import { type HookManifest, type SyncTask, tierGroups, waveGroups } from '../engine/index.js';
+import { resourceLabel } from '../engine/keys.js';
+import { scrubSecretValues } from '../engine/mask-message.js';
+import { fieldManagerFor } from '../engine/ownership.js';
 import type { ResourceResult } from '../engine/types.js';
 import type { SyncInput } from './sync.js';
 import { applyTask, crdsReady, ensureNamespaces, pruneTask, type SyncProgress } from './sync-apply.js';
@@ -162,16 +165,8 @@ async function runTask(
       return { key: t.key, apiVersion: t.apiVersion, action: 'kept', ok: true, message: t.why, ...where(t) };
     default: {
       if (!isHook(t)) return undefined;
-      if (input.options.dryRun)
-        return {
-          key: t.hook?.generateName ? { ...t.key, name: `${t.hook.generateName}*` } : t.key,
-          apiVersion: t.apiVersion,
-          action: 'hook-created',
-          ok: true,
-          message: `dry-run: not run (${t.why})`,
-          ...where(t),
-        };
       const manifest = hookManifestFor(t, input.comparison.hooks);
+      if (input.options.dryRun) return dryRunHook(input, t, manifest);
       if (!manifest)
         return {
           key: t.key,
@@ -184,5 +179,60 @@ async function runTask(
       started.push(await startHook(ctx, t, manifest));
       return undefined;
     }
+  }
+}
+
+/**
+ * A hook in a dry-run: not run, but sent to the server as a dry-run (a POST for a generateName hook, an apply
+ * otherwise), so a hook the API would refuse (an invalid Job, a kind the cluster does not serve, admission) fails the
+ * dry-run as it would fail the sync, instead of being reported as fine.
+ */
+async function dryRunHook(
+  input: SyncInput,
+  t: SyncTask,
+  manifest: HookManifest | undefined,
+): Promise<ResourceResult> {
+  const key = t.hook?.generateName ? { ...t.key, name: `${t.hook.generateName}*` } : t.key;
+  const base = { key, apiVersion: t.apiVersion, ...where(t) };
+  if (!manifest) return { ...base, action: 'hook-failed', ok: false, message: 'no hook manifest' };
+  const fieldManager = fieldManagerFor(input.app.name);
+  try {
+    if (t.hook?.generateName) await input.cluster.create(manifest.object, { fieldManager, dryRun: true });
+    else
+      await input.cluster.apply(manifest.object, {
+        fieldManager,
+        dryRun: true,
+        force: true,
+        metadataOnly: true,
+      });
+    return {
+      ...base,
+      action: 'hook-created',
+      ok: true,
+      message: `dry-run: accepted by the server, not run (${t.why})`,
+    };
+  } catch (err) {
+    const message = scrubSecretValues(manifest.object, (err as Error).message);
+    // As for the app's objects: a namespace this same sync creates first cannot hold a dry-run object yet.
+    const ns = /namespaces "([^"]+)" not found/.exec(message)?.[1];
+    if (ns && t.key.namespace === ns)
+      return {
+        ...base,
+        action: 'hook-created',
+        ok: true,
+        message: `dry-run: after namespace ${ns} is created, not run (${t.why})`,
+      };
+    input.emit({
+      level: 'error',
+      type: 'hook',
+      resource: resourceLabel(key),
+      message: `${t.phase} hook refused in the dry-run: ${message}`,
+    });
+    return {
+      ...base,
+      action: 'hook-failed',
+      ok: false,
+      message: `dry-run: the server refuses it: ${message}`,
+    };
   }
 }

@@ -214,6 +214,12 @@ test('sync --dry-run shows the plan: every task in order with its phase, wave an
     ],
   );
   assert.deepEqual(await jobs(), [], 'a dry-run runs no hook');
+  // But the server saw each hook as a dry-run and accepted it (the namespace exists: the suite made it).
+  for (const name of ['migrate-*', 'report']) {
+    const hook = record.resources.find((r) => r.key.kind === 'Job' && r.key.name === name);
+    assert.equal(hook?.action, 'hook-created', `${name}: ${JSON.stringify(hook)}`);
+    assert.match(hook?.message ?? '', /^dry-run: (accepted by the server|after namespace \S+ is created), not run/);
+  }
   const table = await driftdeck(['sync', waves, '--repo', repo.remote, '--dry-run']);
   assert.equal(table.code, 0, table.stdout + table.stderr);
   assert.match(

@@ -106,7 +106,17 @@ export class FakeCluster implements ClusterPort {
   created: string[] = [];
   /** Hook objects a create stores are given this status (a Job Complete, say), as a controller would. */
   createdStatus?: (o: KubeObject) => unknown;
+  /** Dry-run creates (POST ?dryRun=All), `kind/namespace/generateName-or-name`; `refuseDryRunCreate` makes one fail. */
+  dryRunCreates: string[] = [];
+  refuseDryRunCreate?: (o: KubeObject) => Error | undefined;
   async create(o: KubeObject, opts: { fieldManager: string; dryRun: boolean }) {
+    if (opts.dryRun) {
+      this.dryRunCreates.push(
+        `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name || o.metadata.generateName}`,
+      );
+      const refusal = this.refuseDryRunCreate?.(o);
+      if (refusal) throw refusal;
+    }
     const name = o.metadata.name || `${o.metadata.generateName ?? ''}${(++this.version).toString(36)}`;
     const id = keyString(keyOf({ ...o, metadata: { ...o.metadata, name } }));
     if (this.live.has(id))

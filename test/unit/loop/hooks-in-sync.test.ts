@@ -197,7 +197,32 @@ describe('hooks and waves in a sync', () => {
     assert.deepEqual(c.created, []);
     assert.deepEqual(c.applied, []);
     assert.equal(record.resources[0]?.action, 'hook-created');
-    assert.match(record.resources[0]?.message ?? '', /^dry-run: not run/);
+    assert.match(record.resources[0]?.message ?? '', /^dry-run: accepted by the server, not run/);
+    // Every hook the sync would run was sent to the server as a dry-run: the generateName one as a create, the
+    // named one as an apply (the SyncFail hook runs only when a sync fails).
+    assert.deepEqual(c.dryRunCreates, ['Job/shop/migrate-']);
+    assert.ok(c.dryRuns.some((line) => line.endsWith('Job/shop/report')), c.dryRuns.join(', '));
+    loop.stop();
+  });
+
+  it('a dry-run fails on a hook the server refuses, naming it and the reason', async () => {
+    const c = cluster();
+    c.refuseDryRunCreate = () =>
+      Object.assign(
+        new Error('Job.batch "migrate-" is invalid: spec.template.spec.containers: Required value'),
+        {
+          code: 422,
+        },
+      );
+    const { loop } = fakeLoop([appSpec('shop', 'shop')], () => rendered(APP), c);
+    await loop.start();
+    const record = await loop.sync('shop', { ...SYNC, dryRun: true });
+    const hook = record.resources.find((r) => r.key.name === 'migrate-*');
+    assert.equal(hook?.action, 'hook-failed');
+    assert.equal(hook?.ok, false);
+    assert.match(hook?.message ?? '', /^dry-run: the server refuses it: .*containers: Required value/);
+    assert.notEqual(record.result, 'Succeeded');
+    assert.deepEqual(c.created, []);
     loop.stop();
   });
 });
