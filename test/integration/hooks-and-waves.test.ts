@@ -218,7 +218,10 @@ test('sync --dry-run shows the plan: every task in order with its phase, wave an
   for (const name of ['migrate-*', 'report']) {
     const hook = record.resources.find((r) => r.key.kind === 'Job' && r.key.name === name);
     assert.equal(hook?.action, 'hook-created', `${name}: ${JSON.stringify(hook)}`);
-    assert.match(hook?.message ?? '', /^dry-run: (accepted by the server|after namespace \S+ is created), not run/);
+    assert.match(
+      hook?.message ?? '',
+      /^dry-run: (accepted by the server|after namespace \S+ is created), not run/,
+    );
   }
   const table = await driftdeck(['sync', waves, '--repo', repo.remote, '--dry-run']);
   assert.equal(table.code, 0, table.stdout + table.stderr);

@@ -201,7 +201,10 @@ describe('hooks and waves in a sync', () => {
     // Every hook the sync would run was sent to the server as a dry-run: the generateName one as a create, the
     // named one as an apply (the SyncFail hook runs only when a sync fails).
     assert.deepEqual(c.dryRunCreates, ['Job/shop/migrate-']);
-    assert.ok(c.dryRuns.some((line) => line.endsWith('Job/shop/report')), c.dryRuns.join(', '));
+    assert.ok(
+      c.dryRuns.some((line) => line.endsWith('Job/shop/report')),
+      c.dryRuns.join(', '),
+    );
     loop.stop();
   });
 
