@@ -11,6 +11,7 @@
 
 import type {
   AppTree,
+  ContainerState,
   EventItem,
   Inspector,
   LiveObjectOptions,
@@ -199,6 +200,9 @@ export class LoopInspector implements Inspector {
         throw new Error(
           `pod ${pod.name} has no container named "${terminalText(opts.container)}"; containers: ${containers.join(', ') || 'none'}`,
         );
+      const state = (node.containers ?? []).find((c) => c.name === container);
+      const refusal = state && noLogYet(pod.name, state, opts.previous === true);
+      if (refusal) throw new Error(refusal);
       const podLogs = this.deps.cluster.podLogs?.bind(this.deps.cluster);
       if (!podLogs) throw new Error('this cluster adapter cannot read logs');
       if (stopped) return end();
@@ -244,4 +248,18 @@ function safeDeep(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * Why a container has no log to read, as a kubelet would refuse it, or undefined. A container waiting to start
+ * (an image that cannot be pulled, a config error) has never written a line; a previous instance exists only after
+ * a restart. The local cluster's kwok serves a log for any container it is configured for, so without this check
+ * a pod in ImagePullBackOff would show the log of a program that never ran.
+ */
+export function noLogYet(pod: string, c: ContainerState, previous: boolean): string | undefined {
+  if (previous && !c.hasPrevious)
+    return `container ${c.name} of pod ${pod} has not restarted: there is no previous instance to read`;
+  if (!previous && c.state === 'waiting' && c.restarts === 0)
+    return `container ${c.name} of pod ${pod} is waiting to start${c.reason ? ` (${c.reason})` : ''}: it has no log yet; its events say why`;
+  return undefined;
 }

@@ -98,6 +98,19 @@ async function started() {
       ],
     },
   };
+  // An older pod of the same ReplicaSet that runs, and restarted once: its logs (and a previous instance) exist.
+  const runningPod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...meta('Pod', 'backend-7d9f-run01', rs), creationTimestamp: '2025-12-31T00:00:00Z' },
+    spec: { containers: [{ name: 'backend', image: 'shop/backend:v1' }] },
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        { name: 'backend', image: 'shop/backend:v1', ready: true, restartCount: 1, state: { running: {} } },
+      ],
+    },
+  };
   const otherPod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -108,7 +121,7 @@ async function started() {
     ...secret,
     metadata: { ...meta('Secret', 'backend-db'), managedFields: [{ manager: 'driftdeck-backend' }] },
   };
-  for (const o of [liveDeploy, rs, pod, otherPod, liveSecret]) cluster.put(o as KubeObject);
+  for (const o of [liveDeploy, rs, pod, runningPod, otherPod, liveSecret]) cluster.put(o as KubeObject);
   const event = (
     name: string,
     about: KubeObject,
@@ -229,17 +242,30 @@ describe('the resource tree, live objects, events and logs of an app', () => {
       /Pod shop\/frontend-1 is not in the resource tree of app backend/,
     );
     assert.deepEqual(cluster.logReads, [], 'a pod of another app is never asked for');
+    // A container waiting to start has written nothing, and one that never restarted has no previous instance:
+    // refused as a kubelet refuses them, before any request.
+    const waiting = await read('backend-7d9f-abcde');
+    assert.match(
+      waiting.error?.message ?? '',
+      /^container backend of pod backend-7d9f-abcde is waiting to start \(ImagePullBackOff\): it has no log yet/,
+    );
+    const noPrevious = await read('backend-7d9f-abcde', { previous: true });
+    assert.match(noPrevious.error?.message ?? '', /has not restarted: there is no previous instance to read/);
+    assert.deepEqual(cluster.logReads, []);
     cluster.logText = ['starting\r', 'evil \x1b]0;owned\x07 title', 'two\nlines'];
-    const ok = await read('backend-7d9f-abcde', { tailLines: 5 });
+    const ok = await read('backend-7d9f-run01', { tailLines: 5 });
     assert.equal(ok.error, undefined);
     assert.deepEqual(ok.lines, ['starting', 'evil ^[]0;owned^G title', 'two', 'lines']);
+    const previous = await read('backend-7d9f-run01', { previous: true });
+    assert.equal(previous.error, undefined);
     assert.deepEqual(cluster.logReads, [
-      { pod: 'shop/backend-7d9f-abcde', opts: { tailLines: 5, container: 'backend' } },
+      { pod: 'shop/backend-7d9f-run01', opts: { tailLines: 5, container: 'backend' } },
+      { pod: 'shop/backend-7d9f-run01', opts: { previous: true, container: 'backend' } },
     ]);
-    const noSuch = await read('backend-7d9f-abcde', { container: 'sidecar' });
+    const noSuch = await read('backend-7d9f-run01', { container: 'sidecar' });
     assert.match(noSuch.error?.message ?? '', /no container named "sidecar"; containers: backend/);
     cluster.podLogs = undefined;
-    const cannot = await read('backend-7d9f-abcde');
+    const cannot = await read('backend-7d9f-run01');
     assert.equal(cannot.error?.message, 'this cluster adapter cannot read logs');
     loop.stop();
   });
