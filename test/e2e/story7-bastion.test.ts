@@ -1,5 +1,5 @@
 // Operator story 7 in a real terminal: an 80x24 shell with NO_COLOR=1, the console started with --readonly from
-// the prompt. The keyboard alone moves between panes (Tab, Shift-Tab, 1-4, j/k, Enter, Esc, ?); sync, revert and
+// the prompt. The keyboard alone moves between panes (Tab, Shift-Tab, 1-4, j/k, d, Esc, ?); sync, revert and
 // auto-sync are refused with a clear message and change nothing; q quits and the shell is back as it was.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
@@ -88,7 +88,8 @@ test('story 7: 80x24, NO_COLOR, read-only, keyboard only, terminal restored', {
   await focusBy(tty, '1', '1 Apps');
   await tty.press('j');
   await tty.waitForText(/^> frontend\s+OutOfSync/m, 5_000);
-  await tty.press('Enter');
+  // Enter opens the app's resources; `d` its diff.
+  await tty.press('d');
   screen = await tty.waitForText(tabBar('2 Diff'), 5_000);
   assert.match(screen, /^Diff: frontend/m);
   await tty.press('Escape');
