@@ -88,7 +88,7 @@ export const COMMANDS = {
   },
   open: {
     keys: ['enter'],
-    description: "The selected app's resources: what it renders and what those own, as a tree",
+    description: "The selected app's resources as a tree (what it renders and what those own)",
     contexts: ['apps'],
     group: 'Panes',
     hint: 'resources',
@@ -102,8 +102,7 @@ export const COMMANDS = {
   },
   back: {
     keys: ['esc'],
-    description:
-      'Back: to the tree from a resource, to the apps from the tree or a pane; in a list, clear the filter',
+    description: 'Back (to the tree, to the apps); in a list, first clear the filter',
     contexts: [...PANES_ALL, ...INSPECT_CONTEXTS],
     group: 'Panes',
   },

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { cleanup } from 'ink-testing-library';
+import type { EventItem } from '../../../source/engine/inspect.js';
 import type { ConsoleProps } from '../../../source/ui/console.js';
 import { ready, startConsole } from './console-start.js';
 import { FakeController } from './fake-controller.js';
@@ -264,5 +265,75 @@ describe('console: sync one resource', () => {
     await tick(30);
     assert.equal(ro.controller.callsTo('planSync').length, 0);
     assert.equal(ro.controller.callsTo('sync').length, 0);
+  });
+});
+
+describe('console: hostile text in the resources view', () => {
+  // An OSC 52 sequence sets the clipboard; a CSI clears the screen. Written by whoever can create pods or events.
+  const OSC = '\x1b]52;c;ZXZpbA==\x07';
+  const CSI = '\x1b[2J';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: colours are the only escapes a frame may hold
+  const SGR = /\x1b\[[0-9;]*m/g;
+  const rawEscapes = (frame: string | undefined) => (frame ?? '').replace(SGR, '').includes('\x1b');
+
+  it('shows control characters from names, events and logs as text, never as escapes', async () => {
+    const controller = withTree();
+    const tree = backendTree();
+    const replicaSet = tree.roots[0]?.children[0];
+    if (!replicaSet) throw new Error('fixture changed');
+    replicaSet.children = [
+      {
+        ref: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: `evil${OSC}` },
+        origin: 'owned',
+        reason: `Bad${CSI}Reason`,
+        children: [],
+      },
+    ];
+    controller.trees = { backend: tree };
+    controller.eventItems = [
+      { ...(BACKEND_EVENTS[1] as EventItem), message: `boom${OSC}`, reason: `R${CSI}` },
+    ];
+    controller.logLines = [`line with ${OSC} and ${CSI}`];
+    const app = await start({}, controller);
+    await press(app.stdin, KEYS.enter);
+    let frame = await app.see('Pod/evil^[]52;c;ZXZpbA==^G');
+    assert.match(frame, /Bad\^\[\[2JReason/);
+    assert.ok(!rawEscapes(app.frame()), 'no raw escape in the tree');
+    await press(app.stdin, 'j', 'j', 'l');
+    frame = await app.see('line with ^[]52;c;ZXZpbA==^G and ^[[2J');
+    assert.match(frame, /Logs of Pod shop\/evil\^\[\]52/);
+    assert.ok(!rawEscapes(app.frame()), 'no raw escape in the logs');
+    await press(app.stdin, KEYS.esc);
+    await app.see('Resources: backend');
+    await press(app.stdin, 'e');
+    await app.see('boom^[]52;c;ZXZpbA==^G');
+    assert.ok(!rawEscapes(app.frame()), 'no raw escape in the events');
+  });
+});
+
+describe('console: a large tree', () => {
+  it('draws only the rows on screen of a tree of 3,000 pods, and help lists the view', async () => {
+    const controller = withTree();
+    const tree = backendTree();
+    const replicaSet = tree.roots[0]?.children[0];
+    if (!replicaSet) throw new Error('fixture changed');
+    replicaSet.children = Array.from({ length: 3000 }, (_, i) => ({
+      ref: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: `pod-${String(i).padStart(4, '0')}` },
+      origin: 'owned' as const,
+      children: [],
+    }));
+    controller.trees = { backend: tree };
+    const app = await start({}, controller);
+    await press(app.stdin, KEYS.enter);
+    let frame = await app.see('Pod/pod-0000');
+    assert.ok(frame.split('\n').filter((l) => l.includes('Pod/pod-')).length < 30);
+    assert.match(frame, /Resources: backend {2}\(1-\d+ of 3004\)/);
+    await press(app.stdin, 'G');
+    await app.see('>   └ EndpointSlice/backend-x1');
+    await press(app.stdin, '?');
+    await app.see('Keys');
+    await press(app.stdin, KEYS.pageDown);
+    frame = await app.see('The live YAML of the selected resource');
+    assert.match(frame, /\n║Resources/);
   });
 });
