@@ -143,6 +143,9 @@ function useLogs(controller: Controller, inspect: InspectState | undefined): Log
   return data?.key === key && key ? data : undefined;
 }
 
+/** No answer shown yet: differs from every JSON text, and from `undefined`. */
+const NOT_YET = '\u0000not yet';
+
 /** A one-shot or ticking request for the open detail; `every` undefined asks once. */
 function useDetail<T>(
   key: string,
@@ -155,16 +158,22 @@ function useDetail<T>(
     if (!ask || !key) return;
     let alive = true;
     let busy = false;
+    let last: string | undefined = NOT_YET;
     const load = () => {
       if (busy) return;
       busy = true;
       ask().then(
         (value) => {
           busy = false;
-          if (alive) setAnswer({ key, value });
+          // The same events read again change nothing on screen: no render, no output while idle.
+          const seen = JSON.stringify(value);
+          if (!alive || seen === last) return;
+          last = seen;
+          setAnswer({ key, value });
         },
         (error: unknown) => {
           busy = false;
+          last = NOT_YET;
           if (alive) setAnswer({ key, error: errorText(error) });
         },
       );

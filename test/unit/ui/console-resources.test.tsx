@@ -6,9 +6,10 @@ import { afterEach, describe, it } from 'node:test';
 import { cleanup } from 'ink-testing-library';
 import type { EventItem } from '../../../source/engine/inspect.js';
 import type { ConsoleProps } from '../../../source/ui/console.js';
+import { Console } from '../../../source/ui/console.js';
 import { ready, startConsole } from './console-start.js';
 import { FakeController } from './fake-controller.js';
-import { KEYS, press, tick } from './harness.js';
+import { KEYS, press, renderSized, tick, waitFor } from './harness.js';
 import { BACKEND_EVENTS, BACKEND_LIVE, backendTree } from './resource-tree-fixture.js';
 
 function withTree(): FakeController {
@@ -336,5 +337,31 @@ describe('console: a large tree', () => {
     await press(app.stdin, KEYS.pageDown);
     frame = await app.see('The live YAML of the selected resource');
     assert.match(frame, /\n║Resources/);
+  });
+});
+
+describe('console: the resources view while nothing changes', () => {
+  it('writes nothing while the tree and the events read again say the same', async () => {
+    const controller = withTree();
+    const app = renderSized(<Console controller={controller} sampleMs={250} treeMs={50} />, 160, 40);
+    try {
+      await waitFor(app.lastFrame, 'backend');
+      await tick(30);
+      app.stdin.write(KEYS.enter);
+      await waitFor(app.lastFrame, 'Pod/backend-7d9f-crash');
+      await tick(200);
+      let before = app.stdout.bytes;
+      await tick(500);
+      assert.equal(app.stdout.bytes - before, 0, 'tree view idle');
+      app.stdin.write('e');
+      await waitFor(app.lastFrame, 'BackOff');
+      await tick(200);
+      before = app.stdout.bytes;
+      await tick(500);
+      assert.equal(app.stdout.bytes - before, 0, 'events view idle');
+      assert.ok(controller.callsTo('events').length >= 5, 'the events were read again meanwhile');
+    } finally {
+      app.unmount();
+    }
   });
 });
