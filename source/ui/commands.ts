@@ -2,12 +2,22 @@
 // actions, engine commands go through `operations.ts`.
 import { parseCommandLine } from './command-line.js';
 import { type Keypress, route } from './input.js';
+import {
+  chooseContainer,
+  type InspectDeps,
+  inspectBack,
+  inspectMove,
+  openDetail,
+  openLogs,
+  openTree,
+  syncResource,
+  togglePrevious,
+} from './inspect-commands.js';
 import type { CommandId, Keymap } from './keymap.js';
 import { dialogRows, type Layout } from './layout.js';
 import {
   confirmRevert,
   confirmSync,
-  type OperationDeps,
   openRevert,
   openSync,
   refresh,
@@ -22,7 +32,7 @@ import type { ConsoleView } from './view.js';
 
 type SyncModal = Extract<Modal, { kind: 'sync' }>;
 
-export interface CommandContext extends OperationDeps {
+export interface CommandContext extends InspectDeps {
   keymap: Keymap;
   view(): ConsoleView;
   layout(): Layout;
@@ -62,6 +72,10 @@ function move(ctx: CommandContext, by: Movement | 'pageUp' | 'pageDown'): void {
   const state = ctx.state();
   if (state.modal?.kind === 'sync') {
     movePlan(ctx, state.modal, by);
+    return;
+  }
+  if (state.inspect && !state.modal) {
+    inspectMove(ctx, by);
     return;
   }
   const help = state.modal?.kind === 'help';
@@ -121,7 +135,8 @@ function runLine(ctx: CommandContext, text: string): void {
 
 function back(ctx: CommandContext): void {
   const state = ctx.state();
-  if (state.focus !== 'apps') ctx.dispatch({ type: 'focus', pane: 'apps' });
+  if (state.inspect) inspectBack(ctx);
+  else if (state.focus !== 'apps') ctx.dispatch({ type: 'focus', pane: 'apps' });
   else if (state.filter) ctx.dispatch({ type: 'filterClear' });
   else ctx.dispatch({ type: 'message', message: undefined });
 }
@@ -144,8 +159,19 @@ export const HANDLERS: Record<CommandId, (ctx: CommandContext) => void> = {
   pageUp: (ctx) => move(ctx, 'pageUp'),
   nextResource: (ctx) => jumpResource(ctx, 1),
   prevResource: (ctx) => jumpResource(ctx, -1),
-  open: focus('diff'),
+  open: openTree,
+  appDiff: focus('diff'),
   back,
+  treeFilter: (ctx) => ctx.dispatch({ type: 'filterStart' }),
+  resourceDiff: (ctx) => openDetail(ctx, 'diff'),
+  resourceYaml: (ctx) => openDetail(ctx, 'yaml'),
+  resourceEvents: (ctx) => openDetail(ctx, 'events'),
+  podLogs: openLogs,
+  syncResource,
+  managedFields: (ctx) => ctx.dispatch({ type: 'toggleManagedFields' }),
+  chooseContainer,
+  previousLogs: togglePrevious,
+  wrapLogs: (ctx) => ctx.dispatch({ type: 'toggleWrap' }),
   nextPane: (ctx) => ctx.dispatch({ type: 'cycleFocus', delta: 1 }),
   prevPane: (ctx) => ctx.dispatch({ type: 'cycleFocus', delta: -1 }),
   focusApps: focus('apps'),

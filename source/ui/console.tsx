@@ -6,11 +6,13 @@ import type { Controller } from '../engine/types.js';
 import { type CommandContext, handleKeypress } from './commands.js';
 import { useClock } from './hooks/use-clock.js';
 import { useHistoryOnDemand, useHistoryStore } from './hooks/use-history.js';
+import { useInspector } from './hooks/use-inspector.js';
 import { SAMPLE_INTERVAL_MS, useSampledSnapshot } from './hooks/use-sampled-snapshot.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useInputOwner } from './input.js';
+import { useInspectView } from './inspect-view.js';
 import { buildKeymap } from './keymap.js';
-import { computeLayout, isPaneVisible } from './layout.js';
+import { computeLayout, inspectColumns, isPaneVisible } from './layout.js';
 import { Screen } from './screen.js';
 import { type Action, initialState, reducer, type ViewState } from './state.js';
 import { makeTheme } from './theme.js';
@@ -25,6 +27,8 @@ export interface ConsoleProps {
   keymapOverrides?: Record<string, string[]>;
   /** How often the snapshot may be re-read; tests shorten it. */
   sampleMs?: number;
+  /** How often the open resources view reads the tree (and shown events) again; tests shorten it. */
+  treeMs?: number;
 }
 
 /** Ages on screen are minutes and more; refreshing them twice a minute is plenty and keeps idle output tiny. */
@@ -36,6 +40,7 @@ export function Console({
   noColor = false,
   keymapOverrides,
   sampleMs,
+  treeMs,
 }: ConsoleProps) {
   const { exit } = useApp();
   const snapshot = useSampledSnapshot(controller, sampleMs ?? SAMPLE_INTERVAL_MS);
@@ -80,6 +85,10 @@ export function Console({
     view.historyStamp,
   );
 
+  const inspectData = useInspector(controller, state.inspect, treeMs);
+  const inspectedApp = state.inspect ? snapshot.apps.find((a) => a.name === state.inspect?.app) : undefined;
+  const inspectView = useInspectView(state.inspect, inspectData, inspectedApp, inspectColumns(layout), now);
+
   const isReadonly = readonly || snapshot.readonly;
   const context: CommandContext = {
     controller,
@@ -87,6 +96,7 @@ export function Console({
     state: () => stateRef.current,
     dispatch,
     view: () => view,
+    inspectView: () => inspectView,
     layout: () => layout,
     quit: () => exit(),
     alive: () => alive.current,
@@ -105,6 +115,7 @@ export function Console({
       layout={layout}
       state={state}
       view={view}
+      inspect={inspectView}
       snapshot={snapshot}
       now={now}
       readonly={isReadonly}

@@ -3,8 +3,16 @@
 // then the global keys. Components never call `useInput` themselves.
 import { type Key, useInput } from 'ink';
 import { useCallback, useRef } from 'react';
+import type { InspectState } from './inspect-state.js';
 import { keyName } from './key-names.js';
-import { type CommandId, type Context, commandFor, type Keymap } from './keymap.js';
+import {
+  type CommandId,
+  type Context,
+  commandFor,
+  type InspectContext,
+  inspectCommandFor,
+  type Keymap,
+} from './keymap.js';
 import type { ViewState } from './state.js';
 
 export interface Keypress {
@@ -26,11 +34,23 @@ const command = (id: CommandId | undefined): Routed => (id ? { kind: 'command', 
 // Keys that keep moving the app list while the filter is being typed.
 const MOVES_WHILE_TYPING = new Set(['up', 'down', 'pgup', 'pgdn']);
 
+const DETAIL_CONTEXTS: Record<NonNullable<InspectState['detail']>['view'], InspectContext> = {
+  diff: 'resource-diff',
+  yaml: 'yaml',
+  events: 'events',
+  containers: 'containers',
+  logs: 'pod-logs',
+};
+
 /** The context whose keys apply right now, used for routing and for the footer hints. */
 export function activeContext(state: ViewState): Context {
-  const { modal } = state;
+  const { modal, inspect } = state;
   if (modal?.kind === 'sync' && modal.diff) return 'sync-diff';
   if (modal) return modal.kind === 'command' ? 'text' : modal.kind;
+  if (inspect) {
+    if (inspect.filterEditing) return 'text';
+    return inspect.detail ? DETAIL_CONTEXTS[inspect.detail.view] : 'tree';
+  }
   if (state.filterEditing) return 'text';
   return state.focus;
 }
@@ -70,12 +90,14 @@ export function route(state: ViewState, keymap: Keymap, press: Keypress): Routed
     const id = press.name ? commandFor(keymap, activeContext(state), press.name) : undefined;
     return command(id && !unavailable(state).includes(id) ? id : undefined);
   }
-  if (state.filterEditing) {
+  const { inspect } = state;
+  if (state.filterEditing || inspect?.filterEditing) {
     const result = typed(keymap, press);
     if (result.kind !== 'none' || !press.name || !MOVES_WHILE_TYPING.has(press.name)) return result;
-    return command(commandFor(keymap, 'apps', press.name));
+    return command(commandFor(keymap, inspect ? 'tree' : 'apps', press.name));
   }
   if (!press.name) return NONE;
+  if (inspect) return command(inspectCommandFor(keymap, activeContext(state), press.name));
   return command(commandFor(keymap, state.focus, press.name) ?? commandFor(keymap, 'global', press.name));
 }
 

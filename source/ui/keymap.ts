@@ -3,12 +3,26 @@
 import type { ModalKind, Pane } from './state.js';
 
 /**
- * Where a command applies: a pane, a dialog, a text field (the filter and the `:` line), or `sync-diff`: the sync
- * dialog showing the diff of one line of its plan.
+ * The resources view: the tree, and over one of its objects its diff, live YAML, events, the choice of a pod's
+ * container and the pod's logs.
  */
-export type Context = Pane | Exclude<ModalKind, 'command'> | 'sync-diff' | 'text';
+export const INSPECT_CONTEXTS = [
+  'tree',
+  'resource-diff',
+  'yaml',
+  'events',
+  'containers',
+  'pod-logs',
+] as const;
+export type InspectContext = (typeof INSPECT_CONTEXTS)[number];
 
-export type CommandGroup = 'Move' | 'Panes' | 'Actions' | 'Dialogs';
+/**
+ * Where a command applies: a pane, a dialog, a text field (the filter and the `:` line), `sync-diff`: the sync
+ * dialog showing the diff of one line of its plan, or a view of the resources view.
+ */
+export type Context = Pane | Exclude<ModalKind, 'command'> | 'sync-diff' | 'text' | InspectContext;
+
+export type CommandGroup = 'Move' | 'Panes' | 'Resources' | 'Actions' | 'Dialogs';
 
 export interface CommandSpec {
   /** Key names as produced by `keyName`: `j`, `G`, `up`, `pgdn`, `enter`, `esc`, `tab`, `shift-tab`, `ctrl-c`. */
@@ -24,8 +38,19 @@ export interface CommandSpec {
 }
 
 const PANES_ALL = ['apps', 'diff', 'log', 'history'] as const;
-/** Scrolling also works in the help overlay (taller than an 80x24 screen) and in the sync dialog's plan and diff. */
-const SCROLLABLE = [...PANES_ALL, 'help', 'sync', 'sync-diff'] as const;
+/**
+ * Scrolling also works in the help overlay (taller than an 80x24 screen), in the sync dialog's plan and diff, and
+ * in every view of the resources view.
+ */
+const SCROLLABLE = [...PANES_ALL, 'help', 'sync', 'sync-diff', ...INSPECT_CONTEXTS] as const;
+/** The views over one object that can sync it (the logs are a pod's, which Git does not hold). */
+const ONE_OBJECT = ['tree', 'resource-diff', 'yaml', 'events'] as const;
+
+/**
+ * Global commands that also work in the resources view. The others (pane focus, the app filter, sync of the whole
+ * app) would act on what the view hides, and some of their keys mean something else there (`s`, `/`).
+ */
+export const INSPECT_GLOBALS = ['refresh', 'hardRefresh', 'commandLine', 'help', 'quit'] as const;
 
 export const COMMANDS = {
   down: {
@@ -63,15 +88,22 @@ export const COMMANDS = {
   },
   open: {
     keys: ['enter'],
-    description: 'Open the selected app (its diff)',
+    description: "The selected app's resources as a tree (what it renders and what those own)",
+    contexts: ['apps'],
+    group: 'Panes',
+    hint: 'resources',
+  },
+  appDiff: {
+    keys: ['d'],
+    description: 'The diff of the selected app',
     contexts: ['apps'],
     group: 'Panes',
     hint: 'diff',
   },
   back: {
     keys: ['esc'],
-    description: 'Back to the app list; in the list, clear the filter',
-    contexts: PANES_ALL,
+    description: 'Back (to the tree, to the apps); in a list, first clear the filter',
+    contexts: [...PANES_ALL, ...INSPECT_CONTEXTS],
     group: 'Panes',
   },
   nextPane: { keys: ['tab'], description: 'Next pane', contexts: 'global', group: 'Panes', hint: 'pane' },
@@ -86,6 +118,76 @@ export const COMMANDS = {
     contexts: 'global',
     group: 'Actions',
     hint: 'filter',
+  },
+  treeFilter: {
+    keys: ['/'],
+    description: 'Filter the resources by kind, name, status or reason',
+    contexts: ['tree'],
+    group: 'Resources',
+    hint: 'filter',
+  },
+  resourceDiff: {
+    keys: ['d', 'enter'],
+    description: 'The diff of the selected resource (desired vs live)',
+    contexts: ['tree'],
+    group: 'Resources',
+    hint: 'diff',
+  },
+  resourceYaml: {
+    keys: ['y'],
+    description: 'The live YAML of the selected resource (Secrets masked)',
+    contexts: ['tree'],
+    group: 'Resources',
+    hint: 'yaml',
+  },
+  resourceEvents: {
+    keys: ['e'],
+    description: 'Events of the selected resource and what it owns, newest first',
+    contexts: ['tree'],
+    group: 'Resources',
+    hint: 'events',
+  },
+  podLogs: {
+    keys: ['l'],
+    description: 'Logs of the selected Pod, followed (asks which container when it has several)',
+    contexts: ['tree'],
+    group: 'Resources',
+    hint: 'logs',
+  },
+  syncResource: {
+    keys: ['s'],
+    description: 'Sync only the selected resource (asks first)',
+    contexts: ONE_OBJECT,
+    group: 'Resources',
+    hint: 'sync it',
+  },
+  managedFields: {
+    keys: ['m'],
+    description: 'Live YAML: show or hide metadata.managedFields',
+    contexts: ['yaml'],
+    group: 'Resources',
+    hint: 'managedFields',
+  },
+  chooseContainer: {
+    keys: ['enter'],
+    description: 'Read the logs of the selected container',
+    contexts: ['containers'],
+    group: 'Resources',
+    hint: 'logs',
+  },
+  previousLogs: {
+    keys: ['p'],
+    description: 'Logs: the previous instance of the container (after a restart), or back to the current one',
+    contexts: ['pod-logs'],
+    group: 'Resources',
+    hint: 'previous',
+  },
+  wrapLogs: {
+    keys: ['w'],
+    description: 'Logs: wrap long lines, or cut them at the edge',
+    contexts: ['pod-logs'],
+    group: 'Resources',
+    hint: 'wrap',
   },
   sync: {
     keys: ['s'],
@@ -246,6 +348,19 @@ export function commandFor(keymap: Keymap, context: Context | 'global', key: str
     if (applies(spec, context) && spec.keys.includes(key)) return id;
   }
   return undefined;
+}
+
+/**
+ * The command bound to `key` in the resources view: the view's own first, then the few global ones that work there.
+ */
+export function inspectCommandFor(keymap: Keymap, context: Context, key: string): CommandId | undefined {
+  const own = commandFor(keymap, context, key);
+  if (own) return own;
+  return INSPECT_GLOBALS.find((id) => keymap[id].keys.includes(key));
+}
+
+export function isInspectContext(context: Context): context is InspectContext {
+  return INSPECT_CONTEXTS.some((c) => c === context);
 }
 
 /** Commands that apply in a context, in table order. */

@@ -83,3 +83,16 @@ export function isPaneVisible(layout: Layout, focus: Pane, target: Pane): boolea
 export function dialogRows(layout: Layout): number {
   return Math.max(layout.bodyHeight - 3, 1);
 }
+
+/**
+ * Rows of the resources view's list or text: it takes the body like a dialog (border and title), and its first
+ * content row is a column header or a line saying what is shown.
+ */
+export function inspectRows(layout: Layout): number {
+  return Math.max(layout.bodyHeight - 4, 1);
+}
+
+/** Columns of text inside the resources view's border. */
+export function inspectColumns(layout: Layout): number {
+  return Math.max(layout.columns - 2, 10);
+}

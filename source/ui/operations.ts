@@ -1,8 +1,11 @@
 // The commands that ask the engine for something: sync, revert, auto-sync, refresh, context switch. Each checks
 // read-only mode first, reports progress and outcome on the message line, and turns every rejection into a readable
 // sentence; nothing here throws into the render loop.
+
+import { parseKeyString } from '../engine/keys.js';
 import type { Controller, RevertOutcome, SyncRecord } from '../engine/types.js';
 import { shortSha } from './presentation/format.js';
+import { planForResource } from './presentation/resource-plan.js';
 import type { Action, RevertApp, StatusMessage, ViewState } from './state.js';
 
 export interface OperationDeps {
@@ -38,7 +41,14 @@ function refused(deps: OperationDeps, what: string): boolean {
   return true;
 }
 
-export function openSync(deps: OperationDeps, app: string | undefined): void {
+/** One object to sync alone: its `--resource` selector (`group/kind/namespace/name`) and how a person reads it. */
+export interface SyncTarget {
+  selector: string;
+  label: string;
+}
+
+/** The sync confirmation for `app`, or for `resource` of it alone (the same dialog, saying so). */
+export function openSync(deps: OperationDeps, app: string | undefined, resource?: SyncTarget): void {
   if (refused(deps, 'sync')) return;
   if (!app) {
     say(deps, 'warning', 'no app selected to sync');
@@ -49,10 +59,20 @@ export function openSync(deps: OperationDeps, app: string | undefined): void {
     return;
   }
   try {
-    const plan = deps.controller.planSync(app);
+    const whole = deps.controller.planSync(app);
+    const key = resource ? parseKeyString(resource.selector) : undefined;
+    const plan = key ? planForResource(whole, key) : whole;
     deps.dispatch({
       type: 'openModal',
-      modal: { kind: 'sync', app, plan, prune: false, dryRun: false, cursor: 0 },
+      modal: {
+        kind: 'sync',
+        app,
+        plan,
+        prune: false,
+        dryRun: false,
+        cursor: 0,
+        ...(resource ? { resource } : {}),
+      },
     });
   } catch (error) {
     say(deps, 'error', `cannot plan a sync of ${app}: ${errorText(error)}`);
@@ -95,11 +115,19 @@ function describeRecord(record: SyncRecord): StatusMessage {
 export function confirmSync(deps: OperationDeps): void {
   const modal = deps.state().modal;
   if (modal?.kind !== 'sync') return;
-  const { app, prune, dryRun } = modal;
-  deps.dispatch({ type: 'watchRollout' });
+  const { app, prune, dryRun, resource } = modal;
+  // One object synced from the resources view: stay there and watch it; a whole app: watch the rollout log.
+  deps.dispatch(resource ? { type: 'closeModal' } : { type: 'watchRollout' });
   const how = [prune ? 'prune' : '', dryRun ? 'dry-run' : ''].filter(Boolean).join(', ');
-  say(deps, 'progress', `syncing ${app}${how ? ` (${how})` : ''}...`);
-  deps.controller.sync(app, { prune, dryRun, forceConflicts: false }).then(
+  const what = resource ? `${resource.label} of ${app}` : app;
+  say(deps, 'progress', `syncing ${what}${how ? ` (${how})` : ''}...`);
+  const options = {
+    prune,
+    dryRun,
+    forceConflicts: false,
+    ...(resource ? { resources: [resource.selector] } : {}),
+  };
+  deps.controller.sync(app, options).then(
     (record) => {
       const message = describeRecord(record);
       say(deps, message.level, message.text);

@@ -2,13 +2,15 @@
 import { Box } from 'ink';
 import type { Snapshot } from '../engine/types.js';
 import { activeContext, unavailable } from './input.js';
+import type { InspectView } from './inspect-view.js';
 import type { Keymap } from './keymap.js';
-import { dialogRows, type Layout } from './layout.js';
+import { dialogRows, inspectColumns, inspectRows, type Layout } from './layout.js';
 import { AppList } from './panes/app-list.js';
 import { Footer, Header, MessageLine, TabBar } from './panes/chrome.js';
 import { DiffView } from './panes/diff-view.js';
 import { HelpOverlay } from './panes/help-overlay.js';
 import { History } from './panes/history-pane.js';
+import { Inspector } from './panes/inspector.js';
 import { MessageDialog } from './panes/message-dialog.js';
 import { RevertConfirm } from './panes/revert-confirm.js';
 import { RolloutLog } from './panes/rollout-log.js';
@@ -21,6 +23,7 @@ export interface ScreenProps {
   layout: Layout;
   state: ViewState;
   view: ConsoleView;
+  inspect: InspectView;
   snapshot: Snapshot;
   now: number;
   readonly: boolean;
@@ -85,6 +88,7 @@ function ModalView({ props }: { props: ScreenProps }) {
           dryRun={modal.dryRun}
           cursor={modal.cursor}
           diff={modal.diff}
+          resource={modal.resource}
           keymap={props.keymap}
         />
       );
@@ -108,6 +112,23 @@ function ModalView({ props }: { props: ScreenProps }) {
 function Body({ props }: { props: ScreenProps }) {
   const { layout, state } = props;
   if (state.modal && state.modal.kind !== 'command') return <ModalView props={props} />;
+  if (state.inspect) {
+    const geometry = {
+      width: layout.columns,
+      height: layout.bodyHeight,
+      rows: inspectRows(layout),
+      columns: inspectColumns(layout),
+    };
+    return (
+      <Inspector
+        inspect={state.inspect}
+        view={props.inspect}
+        geometry={geometry}
+        keymap={props.keymap}
+        theme={props.theme}
+      />
+    );
+  }
   if (layout.mode === 'narrow') return <PaneView pane={state.focus} props={props} />;
   return (
     <Box flexDirection="row">

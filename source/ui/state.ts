@@ -1,6 +1,7 @@
 // View state of the console: what is focused, where each pane is scrolled, the filter and the open dialog. It knows
 // nothing about the engine beyond plain data carried in actions, so it is tested as a table without rendering.
 import type { Commit, SyncPlanSummary } from '../engine/types.js';
+import { type InspectAction, type InspectState, inspectFilter, inspectReducer } from './inspect-state.js';
 import { maxTop } from './presentation/window.js';
 
 export const PANES = ['apps', 'diff', 'log', 'history'] as const;
@@ -45,6 +46,8 @@ export type Modal =
       dryRun: boolean;
       cursor: number;
       diff?: { top: number };
+      /** One object of the app (from the resources view): the sync's `--resource` selector and how it reads. */
+      resource?: { selector: string; label: string };
     }
   /**
    * `detail` is absent while the revert is being described. `app` is the app the revert is made for (the selected
@@ -71,6 +74,8 @@ export interface ViewState {
   modal?: Modal;
   /** One line under the panes: notices, progress and outcomes. */
   message?: StatusMessage;
+  /** The resources view of an app, in place of the panes while open. */
+  inspect?: InspectState;
 }
 
 export const initialState: ViewState = {
@@ -110,7 +115,8 @@ export type Action =
   | { type: 'commandErase' }
   | { type: 'message'; message: StatusMessage | undefined }
   /** After a sync or revert starts: show the rollout log, following its tail. */
-  | { type: 'watchRollout' };
+  | { type: 'watchRollout' }
+  | InspectAction;
 
 const clamp = (value: number, low: number, high: number) => Math.min(Math.max(value, low), high);
 
@@ -177,14 +183,21 @@ export function reducer(state: ViewState, action: Action): ViewState {
       return { ...state, log: { top, follow: top >= maxTop(action.total, action.height) } };
     }
     case 'filterStart':
+      if (state.inspect) return { ...state, inspect: inspectFilter(state.inspect, 'start') };
       return { ...state, focus: 'apps', filterEditing: true };
     case 'filterType':
+      if (state.inspect)
+        return { ...state, inspect: inspectFilter(state.inspect, state.inspect.filter + action.text) };
       return withAppCursor({ ...state, filter: state.filter + action.text }, 0);
     case 'filterErase':
+      if (state.inspect)
+        return { ...state, inspect: inspectFilter(state.inspect, state.inspect.filter.slice(0, -1)) };
       return withAppCursor({ ...state, filter: state.filter.slice(0, -1) }, 0);
     case 'filterAccept':
+      if (state.inspect) return { ...state, inspect: inspectFilter(state.inspect, 'accept') };
       return { ...state, filterEditing: false };
     case 'filterClear':
+      if (state.inspect) return { ...state, inspect: inspectFilter(state.inspect, 'clear') };
       return withAppCursor({ ...state, filter: '', filterEditing: false }, 0);
     case 'openModal':
       return { ...state, modal: action.modal };
@@ -241,6 +254,13 @@ export function reducer(state: ViewState, action: Action): ViewState {
     case 'message':
       return { ...state, message: action.message };
     case 'watchRollout':
-      return { ...state, modal: undefined, focus: 'log', log: { top: 0, follow: true } };
+      return { ...state, modal: undefined, inspect: undefined, focus: 'log', log: { top: 0, follow: true } };
+    default: {
+      const inspect = inspectReducer(state.inspect, action);
+      if (inspect === state.inspect) return state;
+      if (inspect) return { ...state, inspect };
+      const { inspect: _closed, ...rest } = state;
+      return rest;
+    }
   }
 }

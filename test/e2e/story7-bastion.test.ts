@@ -1,7 +1,8 @@
 // Operator story 7 in a real terminal over a real ssh session: tmux runs `ssh -t` to a private sshd on this machine
 // (a bastion, as operators reach one), the remote login shell is 80x24 with NO_COLOR=1, and the console is started
-// with --readonly from its prompt. The keyboard alone moves between panes (Tab, Shift-Tab, 1-4, j/k, Enter, Esc, ?); sync, revert and
-// auto-sync are refused with a clear message and change nothing; q quits and the shell is back as it was.
+// with --readonly from its prompt. The keyboard alone moves between panes (Tab, Shift-Tab, 1-4, j/k, d, Esc, ?);
+// sync, revert and auto-sync are refused with a clear message and change nothing; q quits and the shell is back as
+// it was.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
@@ -124,7 +125,8 @@ test('story 7: over ssh, 80x24, NO_COLOR, read-only, keyboard only, terminal res
   await focusBy(tty, '1', '1 Apps');
   await tty.press('j');
   await tty.waitForText(/^> frontend\s+OutOfSync/m, 5_000);
-  await tty.press('Enter');
+  // Enter opens the app's resources; `d` its diff.
+  await tty.press('d');
   screen = await tty.waitForText(tabBar('2 Diff'), 5_000);
   assert.match(screen, /^Diff: frontend/m);
   await tty.press('Escape');

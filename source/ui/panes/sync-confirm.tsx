@@ -33,6 +33,8 @@ export interface SyncConfirmProps {
   diff?: { top: number } | undefined;
   /** The app as the snapshot has it, for the diff of a line. */
   appState: AppState | undefined;
+  /** Set when only this object of the app is synced (from the resources view). */
+  resource?: { label: string } | undefined;
   keymap: Keymap;
   width: number;
   height: number;
@@ -71,6 +73,11 @@ export function syncHeadLines({
       ...(dryRun ? [seg(': the server checks every change, nothing is applied', 'info')] : []),
     ],
   ];
+}
+
+/** What the dialog syncs, as its title and keys say it: the app, or one resource of it. */
+export function syncSubject(app: string, resource: { label: string } | undefined): string {
+  return resource ? `${resource.label} of ${app} (one resource)` : app;
 }
 
 function keysLine(keymap: Keymap, app: string, dryRun: boolean, diffOpen: boolean): Line {
@@ -119,10 +126,15 @@ function PlanList(props: SyncConfirmProps & { rows: number }) {
     ...list,
     ...filler,
     whyLine(planned[selected]),
-    keysLine(props.keymap, props.app, props.dryRun, false),
+    keysLine(props.keymap, props.resource ? 'this resource' : props.app, props.dryRun, false),
   ].slice(0, rows);
   return (
-    <Dialog title={`Sync ${props.app}?${where}`} width={props.width} height={props.height} theme={theme}>
+    <Dialog
+      title={`Sync ${syncSubject(props.app, props.resource)}?${where}`}
+      width={props.width}
+      height={props.height}
+      theme={theme}
+    >
       {lines.map((line, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: the dialog's lines are positional
         <LineText key={index} line={line} theme={theme} selected={index === head.length + selected - start} />
@@ -143,7 +155,7 @@ function LineDiff(props: SyncConfirmProps & { top: number }) {
   const lines = [...all.slice(start, end), keysLine(props.keymap, props.app, props.dryRun, true)];
   return (
     <Dialog
-      title={`Sync ${props.app}: diff of ${name}${where}`}
+      title={`Sync ${syncSubject(props.app, props.resource)}: diff of ${name}${where}`}
       width={props.width}
       height={props.height}
       theme={theme}

@@ -1,7 +1,15 @@
 // Footer hints and the help overlay, both generated from the keymap table.
 
 import { keyLabel } from '../key-names.js';
-import { type CommandGroup, type CommandId, type Context, commandsIn, type Keymap } from '../keymap.js';
+import {
+  type CommandGroup,
+  type CommandId,
+  type Context,
+  commandsIn,
+  INSPECT_GLOBALS,
+  isInspectContext,
+  type Keymap,
+} from '../keymap.js';
 import { PANES } from '../state.js';
 import { type Line, seg } from './line.js';
 
@@ -44,9 +52,15 @@ export function footerHints(
   hidden: readonly CommandId[] = [],
 ): Line {
   const isPane = PANES.some((pane) => pane === context);
+  const globals = hintsIn(keymap, 'global', hidden);
   const all = isPane
-    ? [...hintsIn(keymap, context, hidden), ...hintsIn(keymap, 'global', hidden)]
-    : hintsIn(keymap, context, hidden);
+    ? [...hintsIn(keymap, context, hidden), ...globals]
+    : isInspectContext(context)
+      ? [
+          ...hintsIn(keymap, context, hidden),
+          ...globals.filter((h) => INSPECT_GLOBALS.some((id) => id === h.id)),
+        ]
+      : hintsIn(keymap, context, hidden);
   const hints = [
     ...all.filter((h) => !LAST.includes(h.id)),
     ...LAST.flatMap((id) => all.filter((h) => h.id === id)),
@@ -67,7 +81,7 @@ export function footerHints(
   return line;
 }
 
-const GROUPS: CommandGroup[] = ['Move', 'Panes', 'Actions', 'Dialogs'];
+const GROUPS: CommandGroup[] = ['Move', 'Panes', 'Resources', 'Actions', 'Dialogs'];
 
 /** Every command with its keys and where it applies, grouped, for the help overlay. */
 export function helpLines(keymap: Keymap): Line[] {

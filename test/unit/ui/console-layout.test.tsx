@@ -91,7 +91,7 @@ describe('console layout', () => {
     assert.doesNotMatch(lastFrame() ?? '', COLOUR);
     const list = plain(lastFrame());
     assert.match(list, /> backend\s+OutOfSync\s+Healthy/);
-    await press(stdin, KEYS.enter);
+    await press(stdin, 'd');
     await see('[2 Diff]');
     assert.doesNotMatch(lastFrame() ?? '', COLOUR);
     assert.match(plain(lastFrame()), /\+ {8}image: .*v1\.0\.1-security-patch/);

@@ -53,10 +53,10 @@ describe('console: app list', () => {
 });
 
 describe('console: panes', () => {
-  it('Enter opens the diff of the selected app; Esc goes back', async () => {
+  it('d opens the diff of the selected app; Esc goes back', async () => {
     const { stdin, see } = start();
     await ready(see);
-    await press(stdin, KEYS.enter);
+    await press(stdin, 'd');
     const frame = await see('[2 Diff]');
     assert.match(frame, /Diff: backend {2}1 differ/);
     assert.match(frame, /## Deployment shop\/backend {2}OutOfSync/);
@@ -70,7 +70,7 @@ describe('console: panes', () => {
   it('shows the masked Secret diff and jumps between resources with ]', async () => {
     const { stdin, see } = start();
     await ready(see);
-    await press(stdin, 'G', KEYS.enter);
+    await press(stdin, 'G', 'd');
     let frame = await see('Diff: cart');
     assert.match(frame, /password: \+{8} \(1\)/);
     assert.match(frame, /client-side diff/);

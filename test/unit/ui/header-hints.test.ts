@@ -84,7 +84,7 @@ describe('footer hints and help, from the keymap', () => {
     assert.ok(text.some((l) => /^ {2}\]\s+Next resource in the diff \[diff\]$/.test(l)));
     assert.deepEqual(
       text.filter((l) => !l.startsWith(' ')),
-      ['Move', 'Panes', 'Actions', 'Dialogs'],
+      ['Move', 'Panes', 'Resources', 'Actions', 'Dialogs'],
     );
   });
 });

@@ -9,6 +9,9 @@ import {
   type Context,
   commandFor,
   commandsIn,
+  INSPECT_CONTEXTS,
+  INSPECT_GLOBALS,
+  inspectCommandFor,
 } from '../../../source/ui/keymap.js';
 
 const NO_KEY: Key = {
@@ -49,6 +52,19 @@ describe('keymap', () => {
       ['diff', '[', 'prevResource'],
       ['history', 't', 'revert'],
       ['apps', 'enter', 'open'],
+      ['apps', 'd', 'appDiff'],
+      ['tree', 'enter', 'resourceDiff'],
+      ['tree', 'd', 'resourceDiff'],
+      ['tree', 'y', 'resourceYaml'],
+      ['tree', 'e', 'resourceEvents'],
+      ['tree', 'l', 'podLogs'],
+      ['tree', 's', 'syncResource'],
+      ['tree', '/', 'treeFilter'],
+      ['tree', 'esc', 'back'],
+      ['yaml', 'm', 'managedFields'],
+      ['containers', 'enter', 'chooseContainer'],
+      ['pod-logs', 'p', 'previousLogs'],
+      ['pod-logs', 'w', 'wrapLogs'],
       ['global', 'tab', 'nextPane'],
       ['global', 'shift-tab', 'prevPane'],
       ['global', '4', 'focusHistory'],
@@ -90,6 +106,12 @@ describe('keymap', () => {
       'help',
       'message',
       'text',
+      'tree',
+      'resource-diff',
+      'yaml',
+      'events',
+      'containers',
+      'pod-logs',
     ];
     for (const context of contexts) {
       const seen = new Map<string, string>();
@@ -101,6 +123,22 @@ describe('keymap', () => {
         }
       }
     }
+  });
+
+  it("lets the resources view's own keys and the global keys that work there never meet", () => {
+    for (const context of INSPECT_CONTEXTS) {
+      for (const id of commandsIn(keymap, context))
+        for (const key of COMMANDS[id].keys) {
+          const global = INSPECT_GLOBALS.find((g) => (COMMANDS[g].keys as readonly string[]).includes(key));
+          assert.equal(global, undefined, `${key} is ${id} in ${context} and ${global} everywhere`);
+        }
+    }
+    // The app's sync, the app filter and pane focus are not reachable from the view: their keys mean other things.
+    assert.equal(inspectCommandFor(keymap, 'tree', 's'), 'syncResource');
+    assert.equal(inspectCommandFor(keymap, 'tree', '/'), 'treeFilter');
+    assert.equal(inspectCommandFor(keymap, 'pod-logs', 's'), undefined);
+    assert.equal(inspectCommandFor(keymap, 'yaml', '2'), undefined);
+    assert.equal(inspectCommandFor(keymap, 'yaml', 'q'), 'quit');
   });
 
   it('gives every command a description', () => {
