@@ -200,7 +200,8 @@ export function useInspector(
   const yaml = useDetail<KubeObject | null>(
     detail?.view === 'yaml' ? key : '',
     app && detail?.view === 'yaml'
-      ? () => controller.liveObject(app, detail.ref).then((object) => object ?? null)
+      ? // With its managedFields: the view hides them until `m` shows them, without another read.
+        () => controller.liveObject(app, detail.ref, { managedFields: true }).then((object) => object ?? null)
       : undefined,
     undefined,
   );

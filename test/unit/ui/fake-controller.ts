@@ -3,6 +3,7 @@
 import type {
   AppTree,
   EventItem,
+  LiveObjectOptions,
   LogFollow,
   LogOptions,
   LogSink,
@@ -145,9 +146,15 @@ export class FakeController implements Controller {
     const tree = this.trees[app];
     return tree ? Promise.resolve(tree) : Promise.reject(new Error(`no app named "${app}"`));
   }
-  liveObject(app: string, ref: ObjectRef): Promise<KubeObject | undefined> {
+  liveObject(app: string, ref: ObjectRef, opts?: LiveObjectOptions): Promise<KubeObject | undefined> {
     this.calls.push({ method: 'liveObject', args: [app, ref] });
-    return Promise.resolve(this.liveObjects[`${ref.kind}/${ref.namespace}/${ref.name}`]);
+    const object = this.liveObjects[`${ref.kind}/${ref.namespace}/${ref.name}`];
+    // As the loop answers: managedFields only when asked for.
+    if (!object || opts?.managedFields) return Promise.resolve(object);
+    const { managedFields: _, ...metadata } = object.metadata as KubeObject['metadata'] & {
+      managedFields?: unknown;
+    };
+    return Promise.resolve({ ...object, metadata });
   }
   events(app: string, ref?: ObjectRef): Promise<EventItem[]> {
     this.calls.push({ method: 'events', args: [app, ref] });
