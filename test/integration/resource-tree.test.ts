@@ -139,6 +139,38 @@ test('tree, events and logs of an app on the real cluster, and only of its own o
     'the Deployment says why it is stuck',
   );
 
+  // Logs, read through the API server from the node (kwok serves them): an old pod that runs has its log, in text
+  // and as JSON lines; the failing pod's container never started, so it has none, said as a kubelet says it.
+  const running = nodes(replicaSets.slice(1)).find(
+    (n) => n.ref.kind === 'Pod' && n.containers?.[0]?.state === 'running',
+  );
+  assert.ok(running, 'an old pod still runs (maxUnavailable keeps it)');
+  const read = await cli('logs', shop, running.ref.name, '--tail', '3');
+  assert.equal(read.code, 0, read.stderr);
+  const text = read.stdout.trim().split('\n');
+  assert.equal(text.length, 3, read.stdout);
+  assert.ok(
+    text.every((l) => /^level=\w+ msg="/.test(l)),
+    `the container's lines, without the CRI prefix:\n${read.stdout}`,
+  );
+  const whole = await cli('logs', shop, running.ref.name);
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.match(whole.stdout, /^level=info msg="starting backend"/);
+  const json = await cli('logs', shop, `${running.ref.name}/backend`, '--tail', '2', '-o', 'json');
+  assert.equal(json.code, 0, json.stderr);
+  const lines = json.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { pod: string; line: string });
+  assert.equal(lines.length, 2);
+  assert.ok(lines.every((l) => l.pod === running.ref.name && l.line.length > 0));
+  const notStarted = await cli('logs', shop, failing.pod.ref.name);
+  assert.notEqual(notStarted.code, 0);
+  assert.match(notStarted.stderr, /is waiting to start \(ImagePullBackOff\): it has no log yet/);
+  const noPrevious = await cli('logs', shop, running.ref.name, '--previous');
+  assert.notEqual(noPrevious.code, 0);
+  assert.match(noPrevious.stderr, /has not restarted: there is no previous instance to read/);
+
   // Events: what the controllers said about these objects, newest first, and only about them.
   const events = await cli('events', shop, '-o', 'json');
   assert.equal(events.code, 0, events.stderr);
