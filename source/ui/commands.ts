@@ -10,6 +10,7 @@ import {
   openDetail,
   openLogs,
   openTree,
+  openTreeFromLog,
   syncResource,
   togglePrevious,
 } from './inspect-commands.js';
@@ -160,6 +161,7 @@ export const HANDLERS: Record<CommandId, (ctx: CommandContext) => void> = {
   nextResource: (ctx) => jumpResource(ctx, 1),
   prevResource: (ctx) => jumpResource(ctx, -1),
   open: openTree,
+  logTree: openTreeFromLog,
   appDiff: focus('diff'),
   back,
   treeFilter: (ctx) => ctx.dispatch({ type: 'filterStart' }),

@@ -28,6 +28,29 @@ export function openTree(deps: InspectDeps): void {
   deps.dispatch({ type: 'inspectOpen', app });
 }
 
+/**
+ * Enter in the rollout log: the app's tree, filtered to the pod of the newest pod failure the log says (its name;
+ * the filter keeps the pod's owners above it), or the whole tree when the log names none.
+ */
+export function openTreeFromLog(deps: InspectDeps): void {
+  const app = deps.selectedApp();
+  if (!app) {
+    say(deps, 'warning', 'no app selected');
+    return;
+  }
+  const failure = deps.controller
+    .getSnapshot()
+    .events.findLast((e) => e.app === app && e.type === 'pod-failure' && e.resource?.startsWith('Pod/'));
+  const pod = failure?.resource?.slice('Pod/'.length);
+  deps.dispatch(pod ? { type: 'inspectOpen', app, filter: pod } : { type: 'inspectOpen', app });
+  if (pod)
+    say(
+      deps,
+      'info',
+      `resources of ${app}, filtered to pod ${pod} (the newest pod failure in the log); Esc clears`,
+    );
+}
+
 /** j/k, PgUp/PgDn, g/G in the tree, in the container choice, or scrolling what is open. */
 export function inspectMove(deps: InspectDeps, by: Movement | 'pageUp' | 'pageDown'): void {
   const inspect = deps.state().inspect;

@@ -30,7 +30,8 @@ export interface InspectState {
 export type Movement = number | 'top' | 'bottom';
 
 export type InspectAction =
-  | { type: 'inspectOpen'; app: string }
+  /** `filter`: open with the tree already filtered (the rollout log's link to a failing pod). */
+  | { type: 'inspectOpen'; app: string; filter?: string }
   | { type: 'inspectClose' }
   | { type: 'treeMove'; by: Movement; total: number }
   | { type: 'detailOpen'; detail: InspectDetail }
@@ -91,7 +92,8 @@ export function inspectReducer(
   inspect: InspectState | undefined,
   action: InspectAction,
 ): InspectState | undefined {
-  if (action.type === 'inspectOpen') return newInspect(action.app);
+  if (action.type === 'inspectOpen')
+    return action.filter ? { ...newInspect(action.app), filter: action.filter } : newInspect(action.app);
   if (!inspect) return inspect;
   const detail = inspect.detail;
   switch (action.type) {

@@ -93,6 +93,13 @@ export const COMMANDS = {
     group: 'Panes',
     hint: 'resources',
   },
+  logTree: {
+    keys: ['enter'],
+    description: "The app's resources, filtered to the newest failing pod the log names",
+    contexts: ['log'],
+    group: 'Panes',
+    hint: 'resources',
+  },
   appDiff: {
     keys: ['d'],
     description: 'The diff of the selected app',

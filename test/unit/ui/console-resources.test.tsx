@@ -72,6 +72,36 @@ describe('console: resources view', () => {
     assert.equal(app.controller.callsTo('tree').length, closed, 'no reads once closed');
   });
 
+  it('Enter in the rollout log opens the tree filtered to the newest failing pod the log names', async () => {
+    const controller = withTree();
+    controller.update((snap) => ({
+      events: [
+        ...snap.events,
+        {
+          time: new Date().toISOString(),
+          app: 'backend',
+          level: 'error',
+          type: 'pod-failure',
+          resource: 'Pod/backend-7d9f-crash',
+          message: 'backend-7d9f-crash: CrashLoopBackOff (restarts 3)',
+        },
+      ],
+    }));
+    const app = await start({}, controller);
+    await press(app.stdin, '3');
+    await app.see('backend-7d9f-crash: CrashLoopBackOff');
+    await press(app.stdin, KEYS.enter);
+    const frame = await app.see(
+      (f) => f.includes('Resources: backend') && f.includes('Pod/backend-7d9f-crash'),
+    );
+    assert.doesNotMatch(frame, /Pod\/backend-7d9f-fine/, 'the other pod is filtered out');
+    assert.doesNotMatch(frame, /Service\/backend/, 'what does not lead to the pod is filtered out');
+    assert.match(frame, /Deployment\/backend/, 'the pod keeps its owners above it');
+    // Esc clears the filter first, then leaves.
+    await press(app.stdin, KEYS.esc);
+    await app.see((f) => f.includes('Resources: backend') && f.includes('Service/backend'));
+  });
+
   it('moves with j/k/G/g and filters with /', async () => {
     const app = await start();
     await openTree(app);
