@@ -17,7 +17,9 @@ export const HELP = `
                                                            object and what it owns), newest first
     $ driftdeck logs    <app> <pod>[/<container>] [--follow] [--previous] [--tail N]
                                                            a pod's log; only pods in the app's tree
-    $ driftdeck agent                                      the watch loop without a screen, one JSON line per event
+    $ driftdeck agent [--metrics-address host:port]        the watch loop without a screen, one JSON line per event;
+                                                           with the address, /healthz, /readyz and Prometheus
+                                                           /metrics too (127.0.0.1:9464 keeps them on this host)
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
   Source

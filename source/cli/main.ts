@@ -1,8 +1,9 @@
 // driftdeck: argv in, a command chosen, the real adapters wired, an exit code out. The only place that exits.
 import meow from 'meow';
 import { terminalText } from '../engine/terminal-text.js';
+import { agent } from './agent-command.js';
 import { clusterCommand } from './cluster-command.js';
-import { agent, diff, history, type Out, revert, status, sync } from './commands.js';
+import { diff, history, type Out, revert, status, sync } from './commands.js';
 import { HELP } from './help.js';
 import { events, logs, tree } from './inspect-commands.js';
 import { type LoopFlags, UsageError } from './wire.js';
@@ -36,6 +37,7 @@ const cli = meow(HELP, {
     follow: { type: 'boolean', shortFlag: 'f', default: false },
     previous: { type: 'boolean', shortFlag: 'p', default: false },
     tail: { type: 'number' },
+    metricsAddress: { type: 'string' },
   },
 });
 
@@ -125,7 +127,11 @@ async function main(): Promise<number> {
         out,
       );
     case 'agent':
-      return agent(loopFlags, out);
+      return agent(
+        loopFlags,
+        out,
+        f.metricsAddress !== undefined ? { metricsAddress: f.metricsAddress } : {},
+      );
     case 'cluster':
       return clusterCommand(args[0], { name: f.name ?? 'driftdeck-demo', nodes: f.nodes }, out);
     default:

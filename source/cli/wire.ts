@@ -156,7 +156,7 @@ export function manifestCacheFile(source: GitSource): string {
   return join(source.paths.root, 'parsed-manifests.json');
 }
 
-export function makeLoop(flags: LoopFlags): Loop {
+export function makeLoop(flags: LoopFlags, extras: { wrapGit?: (git: GitPort) => GitPort } = {}): Loop {
   const source = gitSource(flags);
   const cluster = new KubeCluster({
     kubeconfig: flags.kubeconfig,
@@ -170,7 +170,7 @@ export function makeLoop(flags: LoopFlags): Loop {
   const readonly = flags.readonly || contextReason !== undefined;
   const readonlyReason = flags.readonly ? 'started with --readonly' : contextReason;
   return new Loop({
-    git: gitPort(source),
+    git: extras.wrapGit ? extras.wrapGit(gitPort(source)) : gitPort(source),
     cluster,
     render: (dir, app, revision) => renderApp(dir, app, tools, { cache, revision }),
     loadApps: appsLoader(flags),

@@ -77,6 +77,8 @@ export interface AgentProcess {
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
+  /** What it printed on stderr so far. */
+  stderr(): string;
 }
 
 /** `driftdeck agent` as a child process, its JSON lines collected. */
@@ -119,6 +121,7 @@ export function startAgent(args: string[], target?: { kubeconfig: string; contex
         await new Promise((r) => setTimeout(r, 200));
       }
     },
+    stderr: () => stderr,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -1,0 +1,97 @@
+// `driftdeck agent`: the watch loop with auto-sync, printing JSON lines (events and status changes) until told to
+// stop; with --metrics-address, also /healthz, /readyz and /metrics for an orchestrator and a scraper.
+import { parseAddress, type Readiness, startAgentHttp } from '../agent/http-server.js';
+import { AgentMetrics } from '../agent/metrics.js';
+import type { Snapshot } from '../engine/types.js';
+import type { Loop } from '../loop/index.js';
+import { newEvents, type Out } from './commands.js';
+import { formatAppError } from './format.js';
+import { type LoopFlags, makeLoop } from './wire.js';
+
+export async function agent(
+  flags: LoopFlags,
+  out: Out,
+  opts: { metricsAddress?: string } = {},
+): Promise<number> {
+  // A bad address is refused before anything starts.
+  if (opts.metricsAddress !== undefined) parseAddress(opts.metricsAddress);
+  const held: { loop?: Loop } = {};
+  const current = () => {
+    if (!held.loop) throw new Error('the agent has not started');
+    return held.loop;
+  };
+  const metrics =
+    opts.metricsAddress !== undefined
+      ? new AgentMetrics({
+          getSnapshot: () => current().getSnapshot(),
+          subscribe: (l) => current().subscribe(l),
+          requests: () => current().cluster.requests(),
+        })
+      : undefined;
+  const loop = makeLoop(
+    { ...flags, autoSync: !flags.readonly, diffTexts: false },
+    { wrapGit: (git) => (metrics ? metrics.timedGit(git) : git) },
+  );
+  held.loop = loop;
+  let seen = 0;
+  const status = new Map<string, string>();
+  const print = () => {
+    const snap = loop.getSnapshot();
+    for (const e of newEvents(snap, seen)) out.write(JSON.stringify(e));
+    seen = snap.eventCount ?? snap.events.length;
+    for (const a of snap.apps) {
+      const line = `${a.sync}/${a.health.status}`;
+      if (status.get(a.name) === line) continue;
+      status.set(a.name, line);
+      out.write(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          app: a.name,
+          level: a.error ? 'error' : 'info',
+          type: 'status',
+          message: `${a.sync} ${a.health.status}${a.error ? `: ${formatAppError(a)}` : ''}`,
+          sync: a.sync,
+          health: a.health.status,
+        }),
+      );
+    }
+  };
+  loop.subscribe(print);
+  let started = false;
+  const http =
+    metrics && opts.metricsAddress !== undefined
+      ? await startAgentHttp({
+          address: opts.metricsAddress,
+          readiness: () => readiness(started, loop.getSnapshot()),
+          metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }),
+        })
+      : undefined;
+  if (http) out.error(`serving /healthz, /readyz and /metrics on http://${http.address}`);
+  await loop.start();
+  started = true;
+  metrics?.start();
+  // Every timer of the loop is unref'd and sockets come and go (a lost API server closes them all): this one
+  // keeps the agent alive until it is told to stop.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(keepAlive);
+  metrics?.stop();
+  await http?.close();
+  loop.stop();
+  loop.cluster.close();
+  return 0;
+}
+
+/** Ready once the first comparison is done and the API server answers; not while a lost connection is retried. */
+export function readiness(started: boolean, snap: Snapshot): Readiness {
+  if (!started) return { ready: false, reason: 'the first poll and comparison are not done yet' };
+  if (snap.loop.connection !== 'connected')
+    return {
+      ready: false,
+      reason: `API server ${snap.loop.connection}${snap.loop.connectionMessage ? `: ${snap.loop.connectionMessage}` : ''}`,
+    };
+  return { ready: true };
+}
