@@ -138,8 +138,16 @@ test('story 7: over ssh, 80x24, NO_COLOR, read-only, keyboard only, terminal res
   assert.match(screen, /j, Down +Move down/);
   await assertNoColour(tty, 'help');
   // Taller than 24 rows: it scrolls by page and to the end.
-  await tty.press('NPage');
-  await tty.waitForText(/s +Sync the selected app \(asks first\)/, 5_000);
+  // Page by page until the sync key's line shows (the help is several pages long at 80x24).
+  const syncLine = /s +Sync the selected app \(asks first\)/;
+  let pages = 0;
+  for (; pages < 6 && !syncLine.test(await tty.screen()); pages++) {
+    const before = await tty.waitForText(/Keys {2}\((\d+)-\d+ of \d+/, 5_000);
+    const first = /Keys {2}\((\d+)-/.exec(before)?.[1];
+    await tty.press('NPage');
+    await tty.waitForScreen('the next page', (s) => /Keys {2}\((\d+)-/.exec(s)?.[1] !== first, 5_000);
+  }
+  assert.ok(pages > 0 && syncLine.test(await tty.screen()), 'PgDn reached the sync key');
   await tty.press('G');
   await tty.waitForText(/Close help or a message/, 5_000);
   await tty.press('Escape');
