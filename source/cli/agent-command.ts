@@ -1,12 +1,13 @@
 // `driftdeck agent`: the watch loop with auto-sync, printing JSON lines (events and status changes) until told to
 // stop; with --metrics-address, also /healthz, /readyz and /metrics for an orchestrator and a scraper.
 import { parseAddress, type Readiness, startAgentHttp } from '../agent/http-server.js';
+import { type InstallOptions, installProblems, installYaml } from '../agent/install.js';
 import { AgentMetrics } from '../agent/metrics.js';
 import type { Snapshot } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
 import { newEvents, type Out } from './commands.js';
 import { formatAppError } from './format.js';
-import { type LoopFlags, makeLoop } from './wire.js';
+import { type LoopFlags, makeLoop, UsageError } from './wire.js';
 
 export async function agent(
   flags: LoopFlags,
@@ -94,4 +95,20 @@ export function readiness(started: boolean, snap: Snapshot): Readiness {
       reason: `API server ${snap.loop.connection}${snap.loop.connectionMessage ? `: ${snap.loop.connectionMessage}` : ''}`,
     };
   return { ready: true };
+}
+
+/** `driftdeck agent install --export`: the install manifests on stdout, to read or pipe to `kubectl apply -f -`. */
+export function agentInstall(opts: InstallOptions & { export: boolean }, out: Out): number {
+  if (!opts.export)
+    throw new UsageError(
+      'agent install prints the manifests with --export (pipe them to `kubectl apply --server-side -f -`); it changes no cluster itself',
+    );
+  if (opts.profile !== undefined && opts.profile !== 'cluster' && opts.profile !== 'namespaced')
+    throw new UsageError(
+      `--profile "${String(opts.profile).replace(/[^\x20-\x7e]/g, '?')}" is not cluster or namespaced`,
+    );
+  const problems = installProblems(opts);
+  if (problems.length) throw new UsageError(problems.join('; '));
+  out.write(installYaml(opts).trimEnd());
+  return 0;
 }

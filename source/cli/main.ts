@@ -1,7 +1,7 @@
 // driftdeck: argv in, a command chosen, the real adapters wired, an exit code out. The only place that exits.
 import meow from 'meow';
 import { terminalText } from '../engine/terminal-text.js';
-import { agent } from './agent-command.js';
+import { agent, agentInstall } from './agent-command.js';
 import { clusterCommand } from './cluster-command.js';
 import { diff, history, type Out, revert, status, sync } from './commands.js';
 import { HELP } from './help.js';
@@ -38,6 +38,10 @@ const cli = meow(HELP, {
     previous: { type: 'boolean', shortFlag: 'p', default: false },
     tail: { type: 'number' },
     metricsAddress: { type: 'string' },
+    export: { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    manage: { type: 'string', isMultiple: true },
+    image: { type: 'string' },
   },
 });
 
@@ -127,6 +131,22 @@ async function main(): Promise<number> {
         out,
       );
     case 'agent':
+      if (args[0] === 'install')
+        return agentInstall(
+          {
+            export: f.export,
+            repo: f.repo ?? '',
+            branch: f.branch,
+            interval: f.interval,
+            ...(f.profile !== undefined ? { profile: f.profile as 'cluster' | 'namespaced' } : {}),
+            ...(f.manage ? { namespaces: f.manage.flatMap((m) => m.split(',')).filter(Boolean) } : {}),
+            ...(f.image !== undefined ? { image: f.image } : {}),
+            ...(f.namespace !== undefined ? { namespace: f.namespace } : {}),
+          },
+          out,
+        );
+      if (args[0] !== undefined)
+        throw new UsageError(`agent has no subcommand "${args[0].replace(/[^\x20-\x7e]/g, '?')}" (install)`);
       return agent(
         loopFlags,
         out,
