@@ -35,7 +35,7 @@ const LABELS = { 'app.kubernetes.io/name': 'driftdeck', 'app.kubernetes.io/compo
 export function installProblems(o: InstallOptions): string[] {
   const problems: string[] = [];
   if (!o.repo) problems.push('--repo is required: the Git repository the agent pulls from');
-  if (/[\s\x00-\x1f\x7f]/.test(o.repo)) problems.push('--repo has spaces or control characters');
+  if (/[^\x21-\x7e]/.test(o.repo)) problems.push('--repo has spaces, control or non-ASCII characters');
   if (o.repo && /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(o.repo))
     problems.push(
       '--repo has credentials in it, which would be written into a plain ConfigMap: leave them out of the URL',

@@ -8,14 +8,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { driftdeck } from '../support/cli.js';
 import { createNamespace, eventually, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
 import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
 
-const run = promisify(execFile);
 const kubectlBin = process.env.DRIFTDECK_TOOLS_BIN
   ? join(process.env.DRIFTDECK_TOOLS_BIN, 'kubectl')
   : 'kubectl';

@@ -75,7 +75,7 @@ describe('agent install manifests', () => {
       ],
       [{ repo: 'r', namespace: 'kube\x1b[2J' }, /--namespace "kube\?\[2J" is not a namespace name/],
       [{ repo: 'r', image: 'img; rm -rf /' }, /--image .* is not an image reference/],
-      [{ repo: 'a b' }, /--repo has spaces or control characters/],
+      [{ repo: 'a b' }, /--repo has spaces, control or non-ASCII characters/],
     ];
     for (const [opts, message] of cases)
       assert.match(installProblems(opts).join('; '), message, JSON.stringify(opts));
