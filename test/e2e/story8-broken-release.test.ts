@@ -9,7 +9,7 @@ import { pushChange } from '../../source/demo/index.js';
 import { eventually } from '../support/cluster.js';
 import { appRow, appShows, paneText, selectedRow } from './screen.js';
 import { gitRemote, kubectl, NAMESPACE, OLD_IMAGE, rolledOutTo, type Stage, stage } from './stage.js';
-import type { TmuxSession } from './tmux.js';
+import { selectTreeRow, treeRowsOf } from './tree.js';
 
 /** kwok's stages keep pods of an image whose tag ends in `-broken` Pending in ImagePullBackOff. */
 const BROKEN_IMAGE = 'registry.gadgetgrove.example/backend:v1.0.2-broken';
@@ -26,25 +26,7 @@ afterEach(async () => {
   current = undefined;
 });
 
-/** The tree pane's rows (without its column header), as on screen. */
-function treeRowsOf(screen: string): string[] {
-  return paneText(screen, TREE).filter((row) => /^[> ] /.test(row) && !/KIND\/NAME/.test(row));
-}
-
-/** Presses `j` (or `k`) until the selected tree row matches `wanted`; returns that screen. */
-async function selectTreeRow(tty: TmuxSession, wanted: RegExp, what: string): Promise<string> {
-  let screen = await tty.screen();
-  for (const key of ['g', ...Array<string>(30).fill('j')]) {
-    const selected = selectedRow(treeRowsOf(screen)) ?? '';
-    if (key !== 'g' && wanted.test(selected)) return screen;
-    await tty.press(key);
-    const before = screen;
-    screen = await tty
-      .waitForScreen('the tree selection to move', (s) => s !== before, 3_000)
-      .catch(() => tty.screen());
-  }
-  throw new Error(`no tree row is ${what}:\n${screen}`);
-}
+const rowsOf = (screen: string) => treeRowsOf(screen, TREE);
 
 test('story 8: a broken release turns Degraded, is inspected in the tree and reverted from History', {
   timeout: 420_000,
@@ -96,12 +78,17 @@ test('story 8: a broken release turns Degraded, is inspected in the tree and rev
   await tty.press('1', 'g', 'Enter');
   screen = await tty.waitForScreen(
     'the tree with failing pods',
-    (s) => treeRowsOf(s).some((row) => /Pod\/backend-\S+.*ImagePullBackOff/.test(row)),
+    (s) => rowsOf(s).some((row) => /Pod\/backend-\S+.*ImagePullBackOff/.test(row)),
     30_000,
   );
-  const rows = treeRowsOf(screen);
-  const deployment = rows.findIndex((row) => /^[> ] Deployment\/backend\s+Synced\s+Degraded\b/.test(row));
-  assert.ok(deployment >= 0, `the Deployment is Synced and Degraded:\n${rows.join('\n')}`);
+  const rows = rowsOf(screen);
+  const deployment = rows.findIndex((row) =>
+    /^[> ] Deployment\/backend\s+Synced\s+Degraded\s+ProgressDeadlineExceeded\b/.test(row),
+  );
+  assert.ok(
+    deployment >= 0,
+    `the Deployment is Synced and Degraded, past its progress deadline:\n${rows.join('\n')}`,
+  );
   const failing = rows.findIndex((row) =>
     /^[> ] {5}└ Pod\/backend-\S+\s+Degraded\s+ImagePullBackOff/.test(row),
   );
@@ -115,7 +102,7 @@ test('story 8: a broken release turns Degraded, is inspected in the tree and rev
   const brokenPod = /Pod\/(backend-\S+)/.exec(rows[failing] ?? '')?.[1] ?? '';
 
   // `e` on the failing pod: the kubelet's Warning `Failed` about the image.
-  screen = await selectTreeRow(tty, new RegExp(`Pod/${brokenPod}\\s`), `Pod/${brokenPod}`);
+  screen = await selectTreeRow(tty, TREE, new RegExp(`Pod/${brokenPod}\\s`));
   await tty.press('e');
   screen = await tty.waitForScreen(
     'the Warning Failed event of the pod',
@@ -144,7 +131,7 @@ test('story 8: a broken release turns Degraded, is inspected in the tree and rev
 
   // `l` on an old pod still running: its real log, followed; Esc stops following and goes back to the tree.
   const oldPod = /Pod\/(backend-\S+)/.exec(running[0] ?? '')?.[1] ?? '';
-  await selectTreeRow(tty, new RegExp(`Pod/${oldPod}\\s`), `Pod/${oldPod}`);
+  await selectTreeRow(tty, TREE, new RegExp(`Pod/${oldPod}\\s`));
   await tty.press('l');
   screen = await tty.waitForScreen(
     'the old pod log',
