@@ -69,6 +69,11 @@ export async function playBrokenRelease(tty: TmuxSession, camera: Camera, workdi
     /following/,
     /starting backend/,
   ]);
-  await tty.press('Escape', 'Escape', 'q');
+  // One key at a time, each seen on screen: an Esc arriving together with the next key reads as Alt+that key.
+  await tty.press('Escape');
+  await tty.waitForText(new RegExp(`║${TREE}`));
+  await tty.press('Escape');
+  await tty.waitForText(/║1 Apps/);
+  await tty.press('q');
   await tty.waitForText(/^EXITED 0$/m, 15_000);
 }
