@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { pushChange } from '../../source/demo/index.js';
 import { eventually } from '../support/cluster.js';
-import { appRow, appShows, paneText, selectedRow } from './screen.js';
+import { appRow, appShows, logSince, paneText, selectedRow } from './screen.js';
 import { gitRemote, kubectl, NAMESPACE, OLD_IMAGE, rolledOutTo, type Stage, stage } from './stage.js';
 import { selectTreeRow, treeRowsOf } from './tree.js';
 
@@ -63,6 +63,8 @@ test('story 8: a broken release turns Degraded, is inspected in the tree and rev
     (s) => /^[> ] backend\s+\S+\s+Degraded\s/.test(appRow(s, 'backend') ?? ''),
     150_000,
   );
+  // The rollout log told as it happened: the new pod cannot pull its image.
+  assert.match(logSince(screen, 'backend', `sync of ${short} started`), /ImagePullBackOff/);
   const image = await kubectl([
     'get',
     'deployment',
