@@ -1,5 +1,7 @@
 // `npm run screenshots`: a local cluster of its own (`driftdeck-shots`, always deleted at the end), the demo seeded
 // in a temp folder, the built console driven in tmux, and every screen rendered to screenshots/*.png.
+// Three sessions: the wide console (scenes.ts), the same at 80x24 without colour, and the broken release
+// (broken-release.ts: the resources tree, a pod's events and logs).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +10,7 @@ import { parse } from 'yaml';
 import { sampleDir, seedDemoRepo } from '../../source/demo/index.js';
 import { ensureTools, startCluster, stopCluster } from '../../source/localcluster/index.js';
 import { TmuxSession } from '../../test/e2e/tmux.js';
+import { playBrokenRelease } from './broken-release.js';
 import { makeCamera } from './camera.js';
 import { checkRenderer, makeRenderer } from './png.js';
 import { playNarrow, playWide } from './scenes.js';
@@ -25,6 +28,9 @@ export const EXPECTED = [
   '06-help',
   '07-80x24-no-color',
   '08-sync-plan',
+  '09-resource-tree',
+  '10-pod-logs',
+  '11-events',
 ];
 
 /** Values of the demo Secret long enough to be recognised, in clear and in base64: none may be on a screenshot. */
@@ -112,6 +118,10 @@ export async function main(): Promise<number> {
     const narrow = await open(80, 24, { NO_COLOR: '1' });
     await playNarrow(narrow, camera);
     await narrow.kill();
+    log('the broken release (160x45)');
+    const broken = await open(160, 45, {});
+    await playBrokenRelease(broken, camera, demo.workdir);
+    await broken.kill();
 
     const missing = EXPECTED.filter((name) => !camera.shots.some((s) => s.name === name));
     if (missing.length > 0) throw new Error(`no screenshot taken of ${missing.join(', ')}`);
