@@ -1,4 +1,4 @@
-// Operator story 8 in a real terminal: a repository written for Argo CD, opened as it is (no driftdeck.yaml). A root
+// Operator story 9 in a real terminal: a repository written for Argo CD, opened as it is (no driftdeck.yaml). A root
 // Application points at a small chart that renders the child Applications (app of apps), each with a sync wave and
 // an automated sync policy, as such repositories are written: the platform app brings a CRD and Widgets of it
 // (wave -1), the shop app has waves and PreSync/PostSync hook Jobs with generateName and HookSucceeded (wave 0), and
@@ -303,7 +303,7 @@ const jobsIn = async (namespace: string) =>
 /** The app list's rows, without the border, as name and the words after it. */
 const listed = (screen: string, name: string) => (appRow(screen, name) ?? '').slice(2).trim();
 
-test('story 8: a repository written for Argo CD is listed, synced wave after wave with its hooks, and in status', {
+test('story 9: a repository written for Argo CD is listed, synced wave after wave with its hooks, and in status', {
   timeout: 600_000,
 }, async () => {
   const r = repo!;
