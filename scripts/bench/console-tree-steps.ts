@@ -36,7 +36,7 @@ export interface TreeRun {
 
 const regexText = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** The frame shows `label` on the selected row (`> ` then the depth's indent). */
-const selected = (label: string) => {
+export const selected = (label: string) => {
   const re = new RegExp(`> +(└ )?${regexText(label)}(?![\\w-])`);
   return (text: string) => re.test(text);
 };

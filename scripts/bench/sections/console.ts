@@ -1,6 +1,7 @@
 // The console with 1,000 apps and 10,000 resources (issue 4): time to first frame, keypress-to-frame latency, and
-// what it writes while nothing changes; then the resources view (sections/console-tree.ts). Each run is a child process (console-run.ts) with React's production build,
-// so the first frame is a cold one; the first run also presses keys and sits idle, the others only draw once.
+// what it writes while nothing changes; then its resources view (issue 13, sections/console-tree.ts). Each run is a
+// child process (console-run.ts) with React's production build, so the first frame is a cold one; the first run also
+// presses keys and sits idle, the second opens the resources view, the others only draw once.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ConsoleRun, Idle } from '../console-run.js';
