@@ -23,6 +23,9 @@ export interface TreeRun {
   openMs: number;
   /** Per `j` press inside the tree, to the frame showing the new selection. */
   keyMs: number[];
+  /** Frames and bytes written over all the presses (what Ink turned into text for them). */
+  keyFrames: number;
+  keyBytes: number;
   /** `l` on a pod to the frame with its log lines. */
   logsOpenMs: number;
   treeIdle: IdleWindow;
@@ -70,12 +73,14 @@ export async function measureTree(
   await sleep(1000);
 
   const keyMs: number[] = [];
-  for (let i = 1; i <= presses; i++) {
-    const shown = stdout.nextFrame(selected(labels[i]!));
-    t = now();
-    stdin.write('j');
-    keyMs.push((await shown) - t);
-  }
+  const pressed = await stdout.count(async () => {
+    for (let i = 1; i <= presses; i++) {
+      const shown = stdout.nextFrame(selected(labels[i]!));
+      t = now();
+      stdin.write('j');
+      keyMs.push((await shown) - t);
+    }
+  });
   const pod = labels[presses]!;
   if (!pod.startsWith('Pod/')) throw new Error(`the tree run ends on ${pod}, not on a pod`);
   // Past the tree's 2 s tick, so the window sees the reads of a settled view.
@@ -114,6 +119,8 @@ export async function measureTree(
     rows: labels.length,
     openMs,
     keyMs,
+    keyFrames: pressed.frames,
+    keyBytes: pressed.bytes,
     logsOpenMs,
     treeIdle,
     eventsIdle,
