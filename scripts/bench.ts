@@ -4,6 +4,7 @@
 //
 //   npm run bench [-- --runs 3 --sync-runs 3 --detect-runs 5 --only diff-create,sync]
 //   npm run bench -- --only console          (the console alone: no cluster is started)
+//   npm run bench -- --only inspect          (the resources view's API requests: an app of its own on the cluster)
 //
 // The sections live in scripts/bench/sections.ts.
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 // One measured run of the console, in a process of its own so React loads in production mode (NODE_ENV is read when
 // React is first imported) and the first frame is drawn cold, as it is for a user. Started by sections/console.ts:
 //
-//   NODE_ENV=production node --import tsx scripts/bench/console-run.ts [--first-frame-only] [--presses 200]
+//   NODE_ENV=production node --import tsx scripts/bench/console-run.ts [--first-frame-only | --tree] [--presses 200]
 //
 // The console is the built one (dist/, as `npm run bench` builds it first) and runs exactly as `driftdeck` runs it
 // (runConsole: Ink's real renderer, no frame cap, default sampling), against a fake controller serving 1,000 apps and
@@ -13,6 +13,7 @@ import type * as ConsoleApp from '../../source/ui/app.js';
 import { FakeController } from '../../test/unit/ui/fake-controller.js';
 import { APPS, appName, fleet, RESOURCES_PER_APP } from './console-fleet.js';
 import { BenchStdin, BenchStdout, plain } from './console-term.js';
+import { measureTree, type TreeRun } from './console-tree-steps.js';
 import { now, sleep } from './stats.js';
 
 export interface Idle {
@@ -39,12 +40,15 @@ export interface ConsoleRun {
   publishing?: Idle;
   /** The loop's own idle: a poll every second that finds nothing new (only `lastPoll` moves). */
   polling?: Idle;
+  /** With `--tree`: the resources view of the first app (a tree of 3,000 Pods), its events and a pod's log. */
+  tree?: TreeRun;
   stderr: string;
 }
 
 const { values: args } = parseArgs({
   options: {
     'first-frame-only': { type: 'boolean', default: false },
+    tree: { type: 'boolean', default: false },
     presses: { type: 'string', default: '200' },
     'idle-seconds': { type: 'string', default: '10' },
     columns: { type: 'string', default: '160' },
@@ -89,7 +93,10 @@ async function main(): Promise<ConsoleRun> {
     stderr: '',
   };
 
-  if (!args['first-frame-only']) {
+  if (args.tree) {
+    await sleep(1000);
+    run.tree = await measureTree(controller, stdout, stdin, presses, () => idle(stdout, start, 0, () => {}));
+  } else if (!args['first-frame-only']) {
     // Let the first sample and the selected app's history load land before pressing anything.
     await sleep(1000);
     for (let i = 1; i <= presses; i++) {

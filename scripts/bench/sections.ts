@@ -7,6 +7,7 @@ import { diffChanged } from './sections/change.js';
 import { consoleSection } from './sections/console.js';
 import { detect } from './sections/detect.js';
 import { diffCreate } from './sections/diff.js';
+import { inspect } from './sections/inspect.js';
 import { rediff } from './sections/rediff.js';
 import { sync } from './sections/sync.js';
 
@@ -63,4 +64,12 @@ export const CONSOLE_SECTIONS: LocalSection[] = [
   { id: 'console', title: 'Console: 1,000 apps and 10,000 resources', cluster: false, run: consoleSection },
 ];
 
-export const SECTIONS: Section[] = [...ENGINE_SECTIONS, ...CONSOLE_SECTIONS];
+/**
+ * The resources view (issue 13): API requests per second of the real loop with no view open, with the tree, events
+ * and a log follow open, and after they close. An app of its own: needs no other section.
+ */
+export const INSPECT_SECTIONS: ClusterSection[] = [
+  { id: 'inspect', title: 'Resources view: requests on demand only', cluster: true, run: inspect },
+];
+
+export const SECTIONS: Section[] = [...ENGINE_SECTIONS, ...INSPECT_SECTIONS, ...CONSOLE_SECTIONS];

@@ -1,12 +1,14 @@
 // The console with 1,000 apps and 10,000 resources (issue 4): time to first frame, keypress-to-frame latency, and
-// what it writes while nothing changes. Each run is a child process (console-run.ts) with React's production build,
-// so the first frame is a cold one; the first run also presses keys and sits idle, the others only draw once.
+// what it writes while nothing changes; then its resources view (issue 13, sections/console-tree.ts). Each run is a
+// child process (console-run.ts) with React's production build, so the first frame is a cold one; the first run also
+// presses keys and sits idle, the second opens the resources view, the others only draw once.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ConsoleRun, Idle } from '../console-run.js';
 import type { SectionContext } from '../context.js';
 import { mustRun } from '../exec.js';
 import { formatBytes, formatMs, percentile } from '../stats.js';
+import { treeFigures } from './console-tree.js';
 
 const SECTION = 'console, 1,000 apps';
 const TARGETS = { firstFrameMs: 300, keyP95Ms: 30, idleBytesPerSecond: 1024 };
@@ -18,7 +20,14 @@ const CLOCK_MS = 30_000;
 export async function consoleSection(ctx: SectionContext): Promise<void> {
   const { report } = ctx;
   const full = await runChild(ctx, ['--presses', String(PRESSES), '--idle-seconds', String(IDLE_SECONDS)]);
-  const runs = [full];
+  const tree = await runChild(ctx, [
+    '--tree',
+    '--presses',
+    String(PRESSES),
+    '--idle-seconds',
+    String(IDLE_SECONDS),
+  ]);
+  const runs = [full, tree];
   for (let i = 1; i < Math.max(ctx.options.runs, 5); i++)
     runs.push(await runChild(ctx, ['--first-frame-only']));
   const loads: number[] = [];
@@ -60,6 +69,8 @@ export async function consoleSection(ctx: SectionContext): Promise<void> {
   if (full.polling) idleFigures(ctx, 'idle, the loop polling every 1 s, nothing new', full.polling);
   report.note(`console: ${where}; colours on; the idle windows follow ${keys.length} j presses`);
   if (full.stderr) report.note(`console wrote to stderr: ${full.stderr.slice(0, 500)}`);
+  treeFigures(ctx, tree);
+  if (tree.stderr) report.note(`console (resources view) wrote to stderr: ${tree.stderr.slice(0, 500)}`);
 }
 
 function idleFigures(ctx: SectionContext, what: string, idle: Idle): void {
