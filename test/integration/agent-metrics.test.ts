@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { driftdeck, startAgent } from '../support/cli.js';
 import { createNamespace, eventually, uniqueName } from '../support/cluster.js';
+import { samples } from '../support/prometheus.js';
 import { appsFile, deployment, makeRepo, type TestRepo } from '../support/repo.js';
 
 let ns: Awaited<ReturnType<typeof createNamespace>>;
@@ -23,18 +24,6 @@ after(async () => {
   await ns?.remove();
   await repo?.cleanup();
 });
-
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    const value = Number(line.slice(at + 1));
-    assert.ok(!Number.isNaN(value), `a sample line: ${line}`);
-    out.set(line.slice(0, at), value);
-  }
-  return out;
-}
 
 test('agent --metrics-address serves health, readiness and metrics of what it did', async () => {
   const refused = await driftdeck(['agent', '--repo', repo.remote, '--metrics-address', 'everywhere']);

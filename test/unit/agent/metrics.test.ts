@@ -6,18 +6,8 @@ import { describe, it } from 'node:test';
 import { AgentMetrics, type MetricsSource } from '../../../source/agent/metrics.js';
 import type { GitPort } from '../../../source/engine/ports.js';
 import type { Snapshot, SyncRecord } from '../../../source/engine/types.js';
+import { samples } from '../../support/prometheus.js';
 import { fixtureSnapshot } from '../ui/fixture-snapshot.js';
-
-/** `name{labels} value` lines of the exposition text, by `name{labels}`. */
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    out.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return out;
-}
 
 function source(snapshot: Snapshot) {
   const listeners = new Set<() => void>();
