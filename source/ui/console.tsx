@@ -13,8 +13,9 @@ import { useInputOwner } from './input.js';
 import { useInspectView } from './inspect-view.js';
 import { buildKeymap } from './keymap.js';
 import { computeLayout, inspectColumns, isPaneVisible } from './layout.js';
+import { followUp } from './message-follow.js';
 import { Screen } from './screen.js';
-import { type Action, initialState, reducer, type ViewState } from './state.js';
+import { type Action, initialState, reducer, type StatusMessage, type ViewState } from './state.js';
 import { makeTheme } from './theme.js';
 import { useConsoleView } from './view.js';
 
@@ -75,6 +76,13 @@ export function Console({
     },
     [dispatch],
   );
+  // A sync's success line is said again as a warning once its app turns Degraded (message-follow.ts).
+  const armed = useRef<StatusMessage | undefined>(undefined);
+  useEffect(() => {
+    const { armed: now, next } = followUp(stateRef.current.message, snapshot.apps, armed.current);
+    armed.current = now;
+    if (next && alive.current) dispatch({ type: 'message', message: next });
+  }, [snapshot, dispatch]);
   const historyStore = useHistoryStore(controller, showError);
   const view = useConsoleView(snapshot, state, historyStore.loaded);
   useHistoryOnDemand(

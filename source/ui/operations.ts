@@ -29,8 +29,8 @@ export function errorText(error: unknown): string {
   return text.split('\n').find((line) => line.trim().length > 0) ?? 'unknown error';
 }
 
-function say(deps: OperationDeps, level: StatusMessage['level'], text: string) {
-  if (deps.alive()) deps.dispatch({ type: 'message', message: { level, text } });
+function say(deps: OperationDeps, level: StatusMessage['level'], text: string, app?: string) {
+  if (deps.alive()) deps.dispatch({ type: 'message', message: { level, text, ...(app ? { app } : {}) } });
 }
 
 /** True (and a message shown) when read-only mode refuses `what`. */
@@ -109,6 +109,7 @@ function describeRecord(record: SyncRecord): StatusMessage {
   return {
     level: 'success',
     text: `synced ${record.app} to ${at}: ${changed} changed; watch the log for rollout`,
+    app: record.app,
   };
 }
 
@@ -130,7 +131,7 @@ export function confirmSync(deps: OperationDeps): void {
   deps.controller.sync(app, options).then(
     (record) => {
       const message = describeRecord(record);
-      say(deps, message.level, message.text);
+      say(deps, message.level, message.text, message.app);
       if (record.result === 'Failed' && deps.alive()) {
         const failures = record.resources
           .filter((r) => !r.ok)
@@ -197,7 +198,7 @@ export function confirmRevert(deps: OperationDeps, andSync = false): void {
     deps.controller.revertAndSync(sha, app.name).then(
       (outcome) => {
         const message = describeRecord(outcome.sync);
-        say(deps, message.level, `${pushed(outcome.revert)}; ${message.text}`);
+        say(deps, message.level, `${pushed(outcome.revert)}; ${message.text}`, message.app);
         reload();
       },
       (error: unknown) => {

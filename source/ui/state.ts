@@ -19,6 +19,8 @@ export type MessageLevel = 'info' | 'progress' | 'success' | 'warning' | 'error'
 export interface StatusMessage {
   level: MessageLevel;
   text: string;
+  /** The app a sync outcome speaks of: the line is said again when that app's health turns (message-follow.ts). */
+  app?: string;
 }
 
 export interface RevertDetail {

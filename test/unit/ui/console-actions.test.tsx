@@ -48,6 +48,36 @@ describe('console: sync', () => {
     ]);
   });
 
+  it("the sync's success line turns into a warning with the reason when the app then turns Degraded", async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, 's');
+    await see('Sync backend?');
+    await press(stdin, KEYS.enter);
+    await see('synced backend to f00dbab');
+    // Another app turning Degraded says nothing about this sync: the line stays.
+    const degrade = (name: string) =>
+      controller.update((s) => ({
+        apps: s.apps.map((a) =>
+          a.name === name
+            ? {
+                ...a,
+                health: {
+                  status: 'Degraded' as const,
+                  message: 'Deployment backend: ProgressDeadlineExceeded',
+                },
+              }
+            : a,
+        ),
+      }));
+    degrade('frontend');
+    await tick(150);
+    await see('synced backend to f00dbab');
+    degrade('backend');
+    const frame = await see('backend turned Degraded after the sync');
+    assert.match(frame, /\(Enter on it: resources\): Deployment backend: Progress/);
+    assert.doesNotMatch(frame, /synced backend to f00dbab/);
+  });
+
   it('d makes it a dry-run and y confirms', async () => {
     const { stdin, see, controller } = await start();
     await press(stdin, 'j', 's');
