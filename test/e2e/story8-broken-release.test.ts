@@ -65,6 +65,9 @@ test('story 8: a broken release turns Degraded, is inspected in the tree and rev
   );
   // The rollout log told as it happened: the new pod cannot pull its image.
   assert.match(logSince(screen, 'backend', `sync of ${short} started`), /ImagePullBackOff/);
+  // The status line no longer says the sync went well: it says backend turned Degraded, and why.
+  screen = await tty.waitForText(/backend turned Degraded after the sync \(Enter on it: resources\)/);
+  assert.doesNotMatch(screen, /synced backend to/);
   const image = await kubectl([
     'get',
     'deployment',
