@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, runConsole } from '../../../source/ui/app.js';
 import { FakeController } from './fake-controller.js';
-import { FakeStdin, FakeStdout, plain, tick } from './harness.js';
+import { FakeStdin, FakeStdout, plain, settled, tick } from './harness.js';
 
 function streams() {
   const stdout = new FakeStdout(80, 24);
@@ -120,7 +120,7 @@ describe('runConsole', () => {
     const controller = new FakeController();
     const done = runConsole(controller, { readonly: false, noColor: false }, io);
     await waitForOutput(stdout, 'backend');
-    await tick(300);
+    await settled(stdout);
     let before = stdout.bytes;
     await tick(1000);
     const idle = stdout.bytes - before;

@@ -9,7 +9,7 @@ import type { ConsoleProps } from '../../../source/ui/console.js';
 import { Console } from '../../../source/ui/console.js';
 import { ready, startConsole } from './console-start.js';
 import { FakeController } from './fake-controller.js';
-import { KEYS, press, renderSized, tick, waitFor } from './harness.js';
+import { KEYS, press, renderSized, settled, tick, waitFor } from './harness.js';
 import { BACKEND_EVENTS, BACKEND_LIVE, backendTree } from './resource-tree-fixture.js';
 
 function withTree(): FakeController {
@@ -379,13 +379,13 @@ describe('console: the resources view while nothing changes', () => {
       await tick(30);
       app.stdin.write(KEYS.enter);
       await waitFor(app.lastFrame, 'Pod/backend-7d9f-crash');
-      await tick(200);
+      await settled(app.stdout);
       let before = app.stdout.bytes;
       await tick(500);
       assert.equal(app.stdout.bytes - before, 0, 'tree view idle');
       app.stdin.write('e');
       await waitFor(app.lastFrame, 'BackOff');
-      await tick(200);
+      await settled(app.stdout);
       before = app.stdout.bytes;
       await tick(500);
       assert.equal(app.stdout.bytes - before, 0, 'events view idle');

@@ -77,6 +77,24 @@ export class FakeStdout extends EventEmitter {
   }
 }
 
+/**
+ * Wait until `stdout` has written nothing for `quietMs` (a render that was still on its way under load has landed),
+ * failing after `maxMs` if it never goes quiet: output that keeps coming is exactly what the callers look for.
+ */
+export async function settled(stdout: FakeStdout, quietMs = 300, maxMs = 5000): Promise<void> {
+  const start = Date.now();
+  let bytes = stdout.bytes;
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    if (Date.now() - start > maxMs) throw new Error(`still writing after ${maxMs} ms`);
+    await tick(20);
+    if (stdout.bytes !== bytes) {
+      bytes = stdout.bytes;
+      since = Date.now();
+    }
+  }
+}
+
 export class FakeStdin extends EventEmitter {
   isTTY = true;
   private data: string | null = null;
