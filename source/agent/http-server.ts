@@ -1,7 +1,8 @@
 // The agent's HTTP endpoints for its orchestrator and its scraper: /healthz (the process answers), /readyz (it has
 // compared the apps once and the API server is reachable) and /metrics (Prometheus text). Bound to 127.0.0.1 unless
 // told otherwise: the metrics name every app, and nothing here needs to be reachable from elsewhere by default.
-import { createServer, type Server } from 'node:http';
+// With a webhook receiver, also POST /api/webhook (agent/webhook.ts), which answers 404 while it has no secret.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Readiness {
@@ -15,6 +16,8 @@ export interface AgentHttpOptions {
   address: string;
   readiness(): Readiness;
   metrics(): Promise<{ contentType: string; text: string }>;
+  /** Handles `/api/webhook` (every method: it says which it takes). */
+  webhook?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface AgentHttp {
@@ -39,6 +42,10 @@ export async function startAgentHttp(options: AgentHttpOptions): Promise<AgentHt
   const server: Server = createServer((req, res) => {
     // Only GET (and HEAD) of three paths; any body is ignored, query strings too.
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/api/webhook' && options.webhook) {
+      options.webhook(req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
