@@ -32,7 +32,8 @@ export type WebhookResult =
   | 'timeout'
   | 'bad_request'
   | 'unauthorized'
-  | 'replayed';
+  | 'replayed'
+  | 'error';
 
 export interface WebhookOptions {
   /** The shared secret, asked per request (a mounted Secret may appear or rotate); undefined turns the endpoint off. */
@@ -142,7 +143,7 @@ export function webhookReceiver(o: WebhookOptions): (req: IncomingMessage, res: 
       if (!change) return answer(202, 'ignored', `ignored: no push to branch ${target.branch}`);
       o.trigger({ forge, ...(change.sha ? { sha: change.sha } : {}) });
       return answer(202, 'accepted', `accepted: polling ${target.branch} now`);
-    })().catch(() => answer(500, 'bad_request', 'internal error'));
+    })().catch(() => answer(500, 'error', 'internal error'));
   };
 }
 

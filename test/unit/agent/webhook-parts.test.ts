@@ -1,10 +1,15 @@
 // The webhook's pieces as data: one repository named in every form a forge or a person writes it, the token bucket
-// and the delivery memory on a clock the test moves, and each forge's payload read for URLs, refs and shas.
+// and the delivery memory on a clock the test moves, each forge's payload read for URLs, refs and shas, and the
+// secret read from its file.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectForge, parsePush } from '../../../source/agent/webhook-forges.js';
 import { SeenDeliveries, TokenBucket } from '../../../source/agent/webhook-guards.js';
 import { repoKey, sameRepository } from '../../../source/agent/webhook-repo.js';
+import { webhookSecret } from '../../../source/agent/webhook-secret.js';
 import { FIXTURE, fixture, forgeHeaders, type TestForge } from '../../support/webhook-client.js';
 
 describe('webhook repository matching', () => {
@@ -150,5 +155,29 @@ describe('webhook payloads', () => {
       })?.changes,
       [{ ref: 'refs/heads/main' }],
     );
+  });
+});
+
+describe('webhook secret', () => {
+  it('is read from the file (trimmed), again once a few seconds passed; absent or empty means off', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'driftdeck-webhook-'));
+    try {
+      const file = join(dir, 'secret');
+      let now = 0;
+      const secret = webhookSecret(file, 'from-env-but-file-wins', () => now);
+      assert.equal(await secret(), undefined, 'no file yet (the optional Secret is not made)');
+      await writeFile(file, 's3cret\n');
+      assert.equal(await secret(), undefined, 'not read again at once');
+      now += 5_000;
+      assert.equal(await secret(), 's3cret');
+      await writeFile(file, '  \n');
+      now += 5_000;
+      assert.equal(await secret(), undefined, 'an empty secret turns it off');
+      assert.equal(await webhookSecret(undefined, ' e ')(), 'e');
+      assert.equal(await webhookSecret(undefined, '')(), undefined);
+      assert.equal(await webhookSecret(undefined, undefined)(), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
