@@ -39,7 +39,7 @@ export function parseAddress(text: string): { host: string; port: number } {
 
 export async function startAgentHttp(options: AgentHttpOptions): Promise<AgentHttp> {
   const { host, port } = parseAddress(options.address);
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     // Only GET (and HEAD) of three paths; any body is ignored, query strings too.
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/api/webhook' && options.webhook) {
@@ -72,6 +72,13 @@ export async function startAgentHttp(options: AgentHttpOptions): Promise<AgentHt
     res
       .writeHead(404, { 'content-type': 'text/plain' })
       .end('not found: /healthz, /readyz and /metrics are served\n');
+  };
+  const server: Server = createServer(handle);
+  // `Expect: 100-continue`: the webhook says itself whether it wants the body (not when too large or refused);
+  // everything else is told to go on, as Node does when nobody listens for this event.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if ((req.url ?? '/').split('?')[0] !== '/api/webhook' || !options.webhook) res.writeContinue();
+    handle(req, res);
   });
   // Slow or idle clients do not hold the agent's sockets open.
   server.requestTimeout = 10_000;

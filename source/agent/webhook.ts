@@ -11,6 +11,7 @@ import {
   detectForge,
   eventName,
   type Forge,
+  header,
   isPush,
   type PushChange,
   parsePush,
@@ -74,12 +75,12 @@ export function webhookReceiver(o: WebhookOptions): (req: IncomingMessage, res: 
     ) => {
       o.count?.(forge ?? 'unknown', result);
       if (res.headersSent) return;
-      res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(`${text}\n`);
-      // Refused before its body was read: Node closes the connection once the answer is out; should a client keep
-      // it open anyway, it is cut a moment later (the moment lets the client read the status first).
-      if (headers.connection === 'close')
-        res.once('finish', () => setTimeout(() => req.socket.destroy(), 1_000).unref());
+      // A request refused before its body was read closes the connection: what the client still sends is not
+      // read (a client that sent `Expect: 100-continue` was never asked for it).
+      const close = bodyUnread ? { connection: 'close' } : {};
+      res.writeHead(status, { 'content-type': 'text/plain', ...close, ...headers }).end(`${text}\n`);
     };
+    let bodyUnread = true;
     void (async () => {
       const secret = await o.secret().catch(() => undefined);
       if (!secret) return answer(404, 'disabled', 'not found: the webhook is off (no secret configured)');
@@ -93,17 +94,12 @@ export function webhookReceiver(o: WebhookOptions): (req: IncomingMessage, res: 
           'unsupported media type: send application/json (GitHub: content type application/json)',
         );
       const wait = bucket.take();
-      if (wait > 0)
-        return answer(429, 'rate_limited', 'too many requests', {
-          'retry-after': String(wait),
-          connection: 'close',
-        });
-      const body = await readBody(req, maxBytes, bodyTimeoutMs);
+      if (wait > 0) return answer(429, 'rate_limited', 'too many requests', { 'retry-after': String(wait) });
+      const body = await readBody(req, res, maxBytes, bodyTimeoutMs);
+      bodyUnread = !Buffer.isBuffer(body);
       if (body === 'too-large')
-        return answer(413, 'too_large', `payload too large: at most ${maxBytes} bytes`, {
-          connection: 'close',
-        });
-      if (body === 'timeout') return answer(408, 'timeout', 'request timeout', { connection: 'close' });
+        return answer(413, 'too_large', `payload too large: at most ${maxBytes} bytes`);
+      if (body === 'timeout') return answer(408, 'timeout', 'request timeout');
       if (body === 'aborted') return answer(400, 'bad_request', 'bad request: the body was cut short');
       if (!forge)
         return answer(
@@ -150,11 +146,13 @@ export function webhookReceiver(o: WebhookOptions): (req: IncomingMessage, res: 
 const pushId = (changes: PushChange[]) => changes.map((c) => `${c.ref}@${c.sha ?? ''}`).join(',');
 
 /**
- * The body, read only up to `maxBytes` (a Content-Length above it is refused before reading) and within
- * `timeoutMs`. Past either, reading stops: the request is paused and its connection closed after the answer.
+ * The body, read only up to `maxBytes` (a Content-Length above it is refused before reading, and before a client
+ * waiting on `Expect: 100-continue` is told to send it) and within `timeoutMs`. Past either, reading stops: the
+ * request is paused and its connection closed with the answer.
  */
 function readBody(
   req: IncomingMessage,
+  res: ServerResponse,
   maxBytes: number,
   timeoutMs: number,
 ): Promise<Buffer | 'too-large' | 'timeout' | 'aborted'> {
@@ -163,6 +161,7 @@ function readBody(
     req.pause();
     return Promise.resolve('too-large');
   }
+  if (/^100-continue$/i.test(header(req.headers, 'expect') ?? '')) res.writeContinue();
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

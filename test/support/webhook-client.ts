@@ -87,7 +87,8 @@ export interface Answer {
 
 /**
  * POSTs (or `method`s) `body` to `url`; resolves with the answer as soon as it arrives, even while the body is still
- * being written (a refused upload is cut off by the server: that write error is not the test's answer).
+ * being written (a refused upload is cut off by the server: that write error is not the test's answer). A request
+ * with `expect: 100-continue` sends its body only once the server asks for it.
  */
 export function send(
   url: string,
@@ -119,6 +120,10 @@ export function send(
         if (!req.write(parts.shift() as Buffer)) return void req.once('drain', next);
       if (parts.length === 0 && opts.end !== false && !req.destroyed) req.end();
     };
-    next();
+    // With `Expect: 100-continue` (as curl sends for large bodies), the body waits until the server asks for it.
+    if (/^100-continue$/i.test(headers.expect ?? '')) {
+      req.flushHeaders();
+      req.once('continue', next);
+    } else next();
   });
 }
