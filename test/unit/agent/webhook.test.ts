@@ -229,6 +229,20 @@ describe('webhook receiver, refusals before the signature', () => {
     }
   });
 
+  it('other paths answer a request with Expect: 100-continue as before', {
+    timeout: 10_000,
+  }, async () => {
+    const h = await harness();
+    try {
+      const base = `http://${h.http.address}`;
+      const r = await send(`${base}/metrics`, { expect: '100-continue' }, Buffer.from('x'));
+      assert.equal(r.status, 405);
+      assert.equal((await send(`${base}/healthz`, {}, undefined, { method: 'GET' })).status, 200);
+    } finally {
+      await h.http.close();
+    }
+  });
+
   it('answers 408 to a body that does not arrive in time', async () => {
     const h = await harness({ bodyTimeoutMs: 200 });
     try {
