@@ -20,6 +20,9 @@ export const HELP = `
     $ driftdeck agent [--metrics-address host:port]        the watch loop without a screen, one JSON line per event;
                                                            with the address, /healthz, /readyz and Prometheus
                                                            /metrics too (127.0.0.1:9464 keeps them on this host)
+      [--webhook-secret-file <file>]                       and POST /api/webhook there: a signed push from
+                                                           GitHub, GitLab, Gitea or Bitbucket polls at once
+                                                           (secret also from DRIFTDECK_WEBHOOK_SECRET)
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
   Source

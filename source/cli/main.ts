@@ -38,6 +38,7 @@ const cli = meow(HELP, {
     previous: { type: 'boolean', shortFlag: 'p', default: false },
     tail: { type: 'number' },
     metricsAddress: { type: 'string' },
+    webhookSecretFile: { type: 'string' },
     export: { type: 'boolean', default: false },
     profile: { type: 'string' },
     manage: { type: 'string', isMultiple: true },
@@ -147,11 +148,10 @@ async function main(): Promise<number> {
         );
       if (args[0] !== undefined)
         throw new UsageError(`agent has no subcommand "${args[0].replace(/[^\x20-\x7e]/g, '?')}" (install)`);
-      return agent(
-        loopFlags,
-        out,
-        f.metricsAddress !== undefined ? { metricsAddress: f.metricsAddress } : {},
-      );
+      return agent(loopFlags, out, {
+        ...(f.metricsAddress !== undefined ? { metricsAddress: f.metricsAddress } : {}),
+        ...(f.webhookSecretFile !== undefined ? { webhookSecretFile: f.webhookSecretFile } : {}),
+      });
     case 'cluster':
       return clusterCommand(args[0], { name: f.name ?? 'driftdeck-demo', nodes: f.nodes }, out);
     default:

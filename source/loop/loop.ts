@@ -126,6 +126,26 @@ export class Loop implements Controller {
     return this.polling;
   }
 
+  /**
+   * A poll asked for from outside (a webhook): now, or, while one runs (it may have asked the remote before the
+   * push), once more after it. However many ask meanwhile, that is one poll.
+   */
+  pollNow(): void {
+    if (!this.polling) {
+      void this.poll();
+      return;
+    }
+    if (this.pollAgain) return;
+    this.pollAgain = true;
+    const again = () => {
+      this.pollAgain = false;
+      void this.poll();
+    };
+    this.polling.then(again, again);
+  }
+
+  private pollAgain = false;
+
   private async pollOnce(): Promise<void> {
     const head = await this.gitWatch.poll();
     if (head !== undefined && head !== this.gitWatch.head) await this.loadRevision(head);
