@@ -32,6 +32,7 @@ export const HELP = `
                          with neither, a repository without driftdeck.yaml is searched for Argo CD
                          Applications and Flux Kustomizations and HelmReleases (said once, on stderr)
     --interval <s>       seconds between polls of the remote (default 10)
+    --concurrent-syncs <n>  auto-syncs run at once, the others wait their turn (default 10)
     credentials in an https URL reach git through its environment, never its command line
     DRIFTDECK_GIT_TIMEOUT=<s>  give up on a Git remote silent this long (default 30)
 

@@ -101,7 +101,9 @@ export function Console({
   // Keys that come faster than frames (typed ahead, or several in one read over SSH) act on the state the keys
   // before them left, not on the last frame drawn.
   const viewNow = (): ConsoleView =>
-    stateRef.current === state ? view : { ...view, ...selection(snapshot, stateRef.current, historyStore.loaded) };
+    stateRef.current === state
+      ? view
+      : { ...view, ...selection(snapshot, stateRef.current, historyStore.loaded) };
   const context: CommandContext = {
     controller,
     keymap,
