@@ -42,6 +42,8 @@ export function processUsage(pid: number): { rssBytes: number; peakBytes: number
   return { rssBytes: kb('VmRSS'), peakBytes: kb('VmHWM'), cpuSeconds: ticks / CLOCK_TICKS };
 }
 
+const nodeArgs = () => (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** USER_HZ: 100 on every Linux this runs on (the kernel reports times to user space in it). */
 const CLOCK_TICKS = 100;
 
@@ -60,7 +62,15 @@ export class BenchAgent {
   ) {
     this.child = spawn(
       process.execPath,
-      [join(pkg, 'dist', 'cli.js'), 'agent', ...args, '--metrics-address', `127.0.0.1:${metricsPort}`],
+      // BENCH_AGENT_NODE_ARGS reach the agent's node alone (`--cpu-prof --cpu-prof-dir=/tmp/prof` profiles it).
+      [
+        ...nodeArgs(),
+        join(pkg, 'dist', 'cli.js'),
+        'agent',
+        ...args,
+        '--metrics-address',
+        `127.0.0.1:${metricsPort}`,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child.stderr?.on('data', (c: Buffer) => {
