@@ -86,7 +86,7 @@ function loadKubeconfig(
     return pod;
   }
   throw new Error(
-    `no kubeconfig: KUBECONFIG is not set, ${homeConfig ?? '~/.kube/config'} does not exist, and this is no pod (KUBERNETES_SERVICE_HOST is not set); ${WAYS_OUT}`,
+    `no kubeconfig: KUBECONFIG is not set and ${homeConfig ?? '~/.kube/config'} does not exist (nor is this a pod: KUBERNETES_SERVICE_HOST is not set); ${WAYS_OUT}`,
   );
 }
 

@@ -180,3 +180,29 @@ test('the token file is read again at most once a second on the way to requests'
   now += 5_000;
   assert.equal(token.current(), 'second');
 });
+
+test('a kubeconfig wins over the pod: KUBECONFIG, then ~/.kube/config, then in-cluster (as kubectl)', async () => {
+  const fake = (name: string) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name, cluster: { server: `https://${name}.example.test` } }],
+      users: [{ name, user: { token: 'x' } }],
+      contexts: [{ name, context: { cluster: name, user: name } }],
+      'current-context': name,
+    });
+  const home = join(dir, 'home-with-config');
+  execFileSync('mkdir', ['-p', join(home, '.kube')]);
+  writeFileSync(join(home, '.kube', 'config'), fake('from-home'));
+  writeFileSync(join(dir, 'listed.yaml'), fake('listed'));
+  assert.equal(connect({ env: { ...podEnv(), HOME: home } }).context, 'from-home');
+  assert.equal(
+    connect({ env: { ...podEnv(), HOME: home, KUBECONFIG: join(dir, 'listed.yaml') } }).context,
+    'listed',
+  );
+  assert.equal(connect({ env: podEnv() }).context, 'in-cluster');
+  assert.throws(
+    () => connect({ env: { HOME: join(dir, 'home') } }),
+    /no kubeconfig: KUBECONFIG is not set and .*does not exist \(nor is this a pod/,
+  );
+});
