@@ -54,7 +54,7 @@ export class RawClient {
 
   /**
    * The headers of one request: the kubeconfig's, the rotated token's when there is one, then content negotiation.
-   * `sent` gets the token used, so that a 401 can tell whether the file holds a newer one.
+   * The token used comes back too, so that a 401 can tell whether the file now holds a newer one.
    */
   private headers(p: Prepared, contentType: string | undefined, accept?: string) {
     const token = this.token?.current();

@@ -69,9 +69,12 @@ async function dryRun(yaml: string): Promise<string> {
   return kubectl(['apply', '--server-side', '--dry-run=server', '-f', '-'], yaml);
 }
 
-test('kustomize build deploy/kustomize is installObjects with the default settings', async () => {
+test('kustomize build deploy/kustomize (and kubectl kustomize) is installObjects with the default settings', async () => {
   const built = await run(tool('kustomize'), ['build', 'deploy/kustomize']);
   assert.deepEqual(byKey(objectsOf(built)), byKey(installObjects(DEFAULT_INSTALL) as Obj[]));
+  // `kubectl apply -k` builds with kubectl's own Kustomize: the same objects.
+  const viaKubectl = await run(tool('kubectl'), ['kustomize', 'deploy/kustomize']);
+  assert.deepEqual(byKey(objectsOf(viaKubectl)), byKey(objectsOf(built)));
 });
 
 test('an overlay of the Kustomize base (namespace and repository) passes a server-side dry-run', async () => {
