@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
 import { CLI } from '../support/cli.js';
 import { createNamespace, eventually, testKubeconfig, uniqueName } from '../support/cluster.js';
 import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
@@ -72,7 +73,7 @@ before(async () => {
   cleanup.add(() => git.stop());
   cleanup.add(async () => {
     await kubectl(['delete', 'namespace', agentNs, '--ignore-not-found', '--wait=false']);
-    await kubectl(['delete', 'clusterrole,clusterrolebinding', '-l', 'app.kubernetes.io/name=driftdeck']);
+    await kubectl(['delete', 'clusterrole,clusterrolebinding', '-l', `${OWN_LABEL}=${agentNs}`]);
   });
   // The install manifests, namespaced profile, as a person would apply them.
   const manifests = await new Promise<string>((resolve, reject) =>
@@ -90,7 +91,7 @@ before(async () => {
       (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)),
     ),
   );
-  await kubectl(['apply', '--server-side', '-f', '-'], manifests);
+  await kubectl(['apply', '--server-side', '-f', '-'], ownClusterObjects(manifests));
   // The git credentials Secret, made as the README says.
   await kubectl(
     [
@@ -108,6 +109,32 @@ after(async () => {
   await agent?.stop();
   await cleanup.run();
 });
+
+const OWN_LABEL = 'driftdeck.test/in-pod';
+
+/**
+ * The manifests with their cluster-scoped objects renamed for this test's namespace and labelled for it alone: other
+ * test files install the agent into the same cluster at the same time (the integration suite runs two files at once)
+ * and remove `app.kubernetes.io/name=driftdeck` ClusterRoles when they finish. What the pod gets is unchanged.
+ */
+function ownClusterObjects(yaml: string): string {
+  type Obj = {
+    kind: string;
+    metadata: { name: string; labels?: Record<string, string> };
+    roleRef?: { name: string };
+  };
+  const docs = parseAllDocuments(yaml)
+    .map((d) => d.toJS() as Obj | null)
+    .filter((o): o is Obj => o !== null);
+  const renamed = docs.map((o) => {
+    if (o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding') return o;
+    const labels = { ...o.metadata.labels, 'app.kubernetes.io/name': 'driftdeck-test', [OWN_LABEL]: agentNs };
+    const metadata = { ...o.metadata, name: `${o.metadata.name}-${agentNs}`, labels };
+    if (!o.roleRef) return { ...o, metadata };
+    return { ...o, metadata, roleRef: { ...o.roleRef, name: `${o.roleRef.name}-${agentNs}` } };
+  });
+  return renamed.map((o) => JSON.stringify(o)).join('\n---\n');
+}
 
 interface PodProcess {
   lines: Array<Record<string, unknown>>;
