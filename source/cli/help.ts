@@ -20,6 +20,9 @@ export const HELP = `
     $ driftdeck agent [--metrics-address host:port]        the watch loop without a screen, one JSON line per event;
                                                            with the address, /healthz, /readyz and Prometheus
                                                            /metrics too (127.0.0.1:9464 keeps them on this host)
+      [--webhook-secret-file <file>]                       and POST /api/webhook there: a signed push from
+                                                           GitHub, GitLab, Gitea or Bitbucket polls at once
+                                                           (secret also from DRIFTDECK_WEBHOOK_SECRET)
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
   Source
@@ -29,6 +32,7 @@ export const HELP = `
                          with neither, a repository without driftdeck.yaml is searched for Argo CD
                          Applications and Flux Kustomizations and HelmReleases (said once, on stderr)
     --interval <s>       seconds between polls of the remote (default 10)
+    --concurrent-syncs <n>  auto-syncs run at once, the others wait their turn (default 10)
     credentials in an https URL reach git through its environment, never its command line
     DRIFTDECK_GIT_TIMEOUT=<s>  give up on a Git remote silent this long (default 30)
 

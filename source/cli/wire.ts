@@ -34,6 +34,8 @@ export interface LoopFlags extends SourceFlags, ClusterFlags {
   interval: number;
   readonly: boolean;
   autoSync: boolean;
+  /** See LoopOptions.concurrentSyncs. */
+  concurrentSyncs?: number;
   /** See LoopOptions.diffTexts: false for the commands that print no diff. */
   diffTexts?: boolean;
   /** False: list the cluster once, never watch (commands that read one snapshot and exit). Default true. */
@@ -183,6 +185,7 @@ export function makeLoop(flags: LoopFlags, extras: { wrapGit?: (git: GitPort) =>
     by: operator(),
     holder: leaseHolder(flags.role ?? 'driftdeck'),
     autoSync: flags.autoSync,
+    ...(flags.concurrentSyncs !== undefined ? { concurrentSyncs: flags.concurrentSyncs } : {}),
     diffTexts: flags.diffTexts ?? true,
   });
 }

@@ -20,6 +20,8 @@ export interface LoopOptions {
   holder?: string;
   /** Let apps whose policy says so sync by themselves (the console and the agent do; one-shot commands don't). */
   autoSync: boolean;
+  /** Auto-syncs run at once (sync-slots.ts); more wait their turn. Syncs a person asks for never wait. */
+  concurrentSyncs?: number;
   /**
    * Whether comparisons print the diff text of objects to create or prune (the whole object as YAML). Only the
    * console and `diff` show it; the other commands need the status alone. Default true.
