@@ -5,6 +5,7 @@ import { adHocApp } from '../config/index.js';
 import { loadRepoApps } from '../config/repo-apps.js';
 import type { GitPort } from '../engine/ports.js';
 import { GitSource } from '../git/index.js';
+import { gitCredentialsDir } from '../git/mounted-credentials.js';
 import { KubeCluster } from '../kube/index.js';
 import { cachePaths } from '../localcluster/paths.js';
 import { COMPONENTS } from '../localcluster/versions.js';
@@ -62,6 +63,8 @@ export function gitSource(flags: SourceFlags): GitSource {
     branch: flags.branch,
     cacheDir: gitCacheDir(),
     operator: operator(),
+    // The agent's Secret mount (or DRIFTDECK_GIT_CREDENTIALS); on a person's machine the folder is not there.
+    credentialsDir: gitCredentialsDir(process.env),
     ...(stallSeconds === undefined ? {} : { stallSeconds }),
   });
 }

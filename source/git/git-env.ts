@@ -12,12 +12,15 @@ import { DEFAULT_STALL_SECONDS } from './remote-command.js';
  */
 export function nonInteractiveEnv(
   base: NodeJS.ProcessEnv,
-  options: { sshCommandConfigured: boolean; stallSeconds?: number },
+  options: { sshCommandConfigured: boolean; stallSeconds?: number; sshOptions?: string[] },
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
   const userChoseSsh =
     options.sshCommandConfigured || nonEmpty(base.GIT_SSH_COMMAND) || nonEmpty(base.GIT_SSH);
-  if (!userChoseSsh) env.GIT_SSH_COMMAND = sshCommand(options.stallSeconds ?? DEFAULT_STALL_SECONDS);
+  const stall = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
+  // Mounted credentials (an identity and known_hosts) are the operator's explicit choice: they win over any.
+  if (options.sshOptions?.length) env.GIT_SSH_COMMAND = [sshCommand(stall), ...options.sshOptions].join(' ');
+  else if (!userChoseSsh) env.GIT_SSH_COMMAND = sshCommand(stall);
   // Commands that could open an editor (revert, rebase) must never wait for one.
   env.GIT_EDITOR = 'true';
   env.GIT_SEQUENCE_EDITOR = 'true';
@@ -45,10 +48,12 @@ export async function settleGitEnv(
   dir: string,
   base: NodeJS.ProcessEnv,
   stallSeconds?: number,
+  sshOptions?: string[],
 ): Promise<NodeJS.ProcessEnv> {
   const configured = await gitResult(dir, ['config', '--get', 'core.sshCommand'], { env: base });
   return nonInteractiveEnv(base, {
     sshCommandConfigured: configured.stdout.trim() !== '',
     ...(stallSeconds === undefined ? {} : { stallSeconds }),
+    ...(sshOptions?.length ? { sshOptions } : {}),
   });
 }

@@ -10,6 +10,12 @@ import { type GitRunOptions, git } from './git-runner.js';
 import { requireIdentity } from './identity.js';
 import { parseLsRemote } from './ls-remote.js';
 import { cloneMirror, fetchBranch } from './mirror-clone.js';
+import {
+  type CredentialsForGit,
+  credentialsForGit,
+  type MountedGitCredentials,
+  readGitCredentials,
+} from './mounted-credentials.js';
 import { DEFAULT_STALL_SECONDS, remoteGit } from './remote-command.js';
 import { remoteForGit } from './remote-credentials.js';
 import { cacheFolderName, normalizeRemoteUrl, validateSource } from './remote-url.js';
@@ -37,7 +43,15 @@ export interface GitSourceOptions {
   trace?: (args: readonly string[]) => void;
   /** Seconds of silence after which a network command gives up on the remote (default 30). */
   stallSeconds?: number;
+  /**
+   * A folder of git credentials mounted from a Secret (see mounted-credentials.ts); a missing folder is none. It is
+   * read when the source is made (a malformed key is an error then) and again while it is used.
+   */
+  credentialsDir?: string;
 }
+
+/** How often, at most, the mounted credentials are read again (a Secret's update reaches its mount in a minute). */
+const CREDENTIALS_REREAD_MS = 10_000;
 
 /** A revert waits this long for one of another process (itself bounded by the network deadlines). */
 const REVERT_LOCK_WAIT_MS = 10 * 60_000;
@@ -82,6 +96,9 @@ export class GitSource {
   private readonly branchRef: string;
   private runOptions: Promise<GitRunOptions> | undefined;
   private readonly pendingTrees = new Map<string, number>();
+  private readonly credentialsDir: string | undefined;
+  private readonly urlCarriesCredentials: boolean;
+  private mountedCredentials: { at: number; forGit: CredentialsForGit | undefined } | undefined;
 
   constructor(options: GitSourceOptions) {
     const problem = validateSource(options.url, options.branch);
@@ -107,6 +124,31 @@ export class GitSource {
     this.maxPushRetries = options.maxPushRetries ?? 3;
     this.operator = options.operator ?? defaultOperator(this.baseEnv);
     this.trace = options.trace;
+    this.urlCarriesCredentials = Object.keys(remote.env).length > 0;
+    this.credentialsDir = options.credentialsDir;
+    // A malformed mount is said now, before the first poll.
+    this.mounted();
+  }
+
+  /** The mounted credentials for this remote as git takes them, read again every CREDENTIALS_REREAD_MS. */
+  private mounted(): CredentialsForGit | undefined {
+    if (this.credentialsDir === undefined) return undefined;
+    const now = Date.now();
+    const cached = this.mountedCredentials;
+    if (cached && now - cached.at < CREDENTIALS_REREAD_MS) return cached.forGit;
+    const creds = readGitCredentials(this.credentialsDir);
+    const forGit = creds ? this.fit(creds) : undefined;
+    this.mountedCredentials = { at: now, forGit };
+    return forGit;
+  }
+
+  private fit(creds: MountedGitCredentials): CredentialsForGit {
+    const forGit = credentialsForGit(creds, this.gitUrl, this.url, this.baseEnv);
+    if (this.urlCarriesCredentials && creds.https)
+      throw new GitError(
+        `the repository URL ${this.url} carries credentials and ${creds.dir} holds some too: keep one of them`,
+      );
+    return forGit;
   }
 
   /** Creates the cache clone once (shared by every caller and every later run). */
@@ -269,10 +311,18 @@ export class GitSource {
     return (await git(this.paths.mirror, args, run)).trim() || undefined;
   }
 
-  private run(): Promise<GitRunOptions> {
+  /** The options every git command runs with: the settled environment, plus the mounted credentials as now. */
+  private async run(): Promise<GitRunOptions> {
+    const settled = await this.settledRun();
+    const mounted = this.mounted();
+    return mounted ? { ...settled, env: { ...settled.env, ...mounted.env } } : settled;
+  }
+
+  private settledRun(): Promise<GitRunOptions> {
     this.runOptions ??= (async () => {
       await fs.mkdir(this.paths.root, { recursive: true });
-      const settled = await settleGitEnv(this.paths.root, this.baseEnv, this.stallSeconds);
+      const sshOptions = this.mounted()?.sshOptions;
+      const settled = await settleGitEnv(this.paths.root, this.baseEnv, this.stallSeconds, sshOptions);
       const env = { ...settled, ...this.remoteEnv };
       const remote = { shown: this.url, stallSeconds: this.stallSeconds };
       return this.trace ? { env, remote, trace: this.trace } : { env, remote };

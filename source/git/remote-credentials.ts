@@ -20,7 +20,7 @@ export const PASSWORD_VARIABLE = 'DRIFTDECK_GIT_PASSWORD';
  * A credential helper answering `get` from the environment. printf is a shell builtin, so the values never
  * become arguments of a process either; `store` and `erase` are ignored (nothing is written anywhere).
  */
-const HELPER = `!f() { test "$1" = get || exit 0; printf 'username=%s\\npassword=%s\\n' "$${USERNAME_VARIABLE}" "$${PASSWORD_VARIABLE}"; }; f`;
+export const CREDENTIAL_HELPER = `!f() { test "$1" = get || exit 0; printf 'username=%s\\npassword=%s\\n' "$${USERNAME_VARIABLE}" "$${PASSWORD_VARIABLE}"; }; f`;
 
 const WITH_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@(.*)$/is;
 
@@ -50,7 +50,7 @@ export function remoteForGit(url: string, base: NodeJS.ProcessEnv): RemoteForGit
       ? [[`credential.${origin}.username`, user]]
       : [
           [`credential.${origin}.helper`, ''],
-          [`credential.${origin}.helper`, HELPER],
+          [`credential.${origin}.helper`, CREDENTIAL_HELPER],
         ];
   const env: NodeJS.ProcessEnv = configEnv(base, settings);
   if (password !== undefined) {
@@ -75,7 +75,7 @@ function decode(part: string, shown: string): string {
 }
 
 /** git settings given through GIT_CONFIG_COUNT/KEY/VALUE (git 2.31+), after any the user set that way. */
-function configEnv(base: NodeJS.ProcessEnv, settings: Array<[string, string]>): NodeJS.ProcessEnv {
+export function configEnv(base: NodeJS.ProcessEnv, settings: Array<[string, string]>): NodeJS.ProcessEnv {
   const existing = Number.parseInt(base.GIT_CONFIG_COUNT ?? '', 10);
   const start = Number.isInteger(existing) && existing > 0 ? existing : 0;
   const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(start + settings.length) };

@@ -6,6 +6,7 @@ import https from 'node:https';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { H2Connection, REQUEST_TIMEOUT_MS } from './http2-session.js';
+import type { TokenFile } from './in-cluster.js';
 
 export class HttpError extends Error {
   constructor(
@@ -35,10 +36,36 @@ interface Prepared {
 
 const REFRESH_MS = 5 * 60_000;
 
+export interface RawClientOptions {
+  /** A bearer token read from a file that is rotated (a pod's ServiceAccount), sent instead of the kubeconfig's. */
+  token?: TokenFile;
+}
+
 export class RawClient {
   private prepared?: Promise<Prepared>;
+  private readonly token: TokenFile | undefined;
 
-  constructor(private readonly kc: KubeConfig) {}
+  constructor(
+    private readonly kc: KubeConfig,
+    opts: RawClientOptions = {},
+  ) {
+    this.token = opts.token;
+  }
+
+  /**
+   * The headers of one request: the kubeconfig's, the rotated token's when there is one, then content negotiation.
+   * The token used comes back too, so that a 401 can tell whether the file now holds a newer one.
+   */
+  private headers(p: Prepared, contentType: string | undefined, accept?: string) {
+    const token = this.token?.current();
+    const base = headersFor(p, contentType, accept);
+    return { headers: token ? { ...base, Authorization: `Bearer ${token}` } : base, token };
+  }
+
+  /** After a 401: true when the token file now holds another token than the refused request's (retry once). */
+  private renewed(status: number, used: string | undefined): boolean {
+    return status === 401 && used !== undefined && this.token?.reread(used) === true;
+  }
 
   private prepare(): Promise<Prepared> {
     const cur = this.prepared;
@@ -122,25 +149,28 @@ export class RawClient {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const p = await this.prepare();
     const url = urlFor(p, path, opts.query ?? {});
-    const headers = headersFor(
-      p,
-      payload === undefined ? undefined : (opts.contentType ?? 'application/json'),
-      opts.accept,
-    );
+    const contentType = payload === undefined ? undefined : (opts.contentType ?? 'application/json');
     const warned = (header: string | string[] | undefined) => {
       const warnings = parseWarnings(header);
       if (warnings.length) opts.onWarnings?.(warnings);
     };
-    const viaH2 = await p.h2?.request(method, url.pathname + url.search, headers, payload);
-    if (viaH2) {
-      warned(viaH2.warning);
-      return answer<T>(viaH2.status, viaH2.text);
-    }
-    const res = await this.open(p, method, url, headers, payload, REQUEST_TIMEOUT_MS);
-    const chunks: Buffer[] = [];
-    for await (const c of res) chunks.push(c as Buffer);
-    warned(res.headers.warning);
-    return answer<T>(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
+    const send = async (): Promise<{ status: number; text: string; token: string | undefined }> => {
+      const { headers, token } = this.headers(p, contentType, opts.accept);
+      const viaH2 = await p.h2?.request(method, url.pathname + url.search, headers, payload);
+      if (viaH2) {
+        warned(viaH2.warning);
+        return { status: viaH2.status, text: viaH2.text, token };
+      }
+      const res = await this.open(p, method, url, headers, payload, REQUEST_TIMEOUT_MS);
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      warned(res.headers.warning);
+      return { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), token };
+    };
+    let sent = await send();
+    // The kubelet replaced the token since it was read: once more with the new one.
+    if (this.renewed(sent.status, sent.token)) sent = await send();
+    return answer<T>(sent.status, sent.text);
   }
 
   /**
@@ -156,7 +186,16 @@ export class RawClient {
   ): Promise<http.IncomingMessage> {
     const p = await this.prepare();
     const url = urlFor(p, path, query);
-    const res = await this.open(p, 'GET', url, headersFor(p, undefined, accept), undefined, 0, signal);
+    const get = async () => {
+      const { headers, token } = this.headers(p, undefined, accept);
+      const res = await this.open(p, 'GET', url, headers, undefined, 0, signal);
+      return { res, token };
+    };
+    let { res, token } = await get();
+    if (this.renewed(res.statusCode ?? 0, token)) {
+      res.destroy();
+      ({ res } = await get());
+    }
     const status = res.statusCode ?? 0;
     if (status >= 200 && status <= 299) return res;
     const chunks: Buffer[] = [];
@@ -186,7 +225,16 @@ export class RawClient {
       const p = await this.prepare();
       const url = urlFor(p, path, { ...query, watch: true });
       // No timeout: the server ends a watch itself (timeoutSeconds); `signal` ends it early.
-      res = await this.open(p, 'GET', url, headersFor(p, undefined), undefined, 0, signal);
+      const open = async () => {
+        const { headers, token } = this.headers(p, undefined);
+        return { res: await this.open(p, 'GET', url, headers, undefined, 0, signal), token };
+      };
+      const first = await open();
+      res = first.res;
+      if (this.renewed(res.statusCode ?? 0, first.token)) {
+        res.destroy();
+        res = (await open()).res;
+      }
     } catch (err) {
       if (signal.aborted) return;
       throw err;
