@@ -1,7 +1,7 @@
 // The watch loop: polls Git, renders each app at the new revision, keeps the informer cache on the kinds the apps
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
-import { claimIndex, createdCrd, keyString, planSummary, withLiveObjects } from '../engine/index.js';
+import { claimIndex, createdCrd, keyString, withLiveObjects } from '../engine/index.js';
 import type {
   AppTree,
   EventItem,
@@ -39,7 +39,7 @@ import type { LoopOptions } from './options.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
 import { RolloutTracker } from './rollout.js';
 import { buildSnapshot, comparedState, Publisher } from './snapshot.js';
-import { runSync, syncRefusal, syncTasks } from './sync.js';
+import { runSync, syncPlan, syncRefusal } from './sync.js';
 import { watchTargets } from './targets.js';
 
 export class Loop implements Controller {
@@ -84,6 +84,14 @@ export class Loop implements Controller {
 
   /** First poll, render and comparison, then the steady loop. */
   async start(): Promise<void> {
+    const shardLooked = this.opts.shard?.start({
+      apps: () => this.apps.map((a) => a.name),
+      changed: () => {
+        this.publish();
+        this.autoSyncDue();
+      },
+      emit: (e) => this.emit(e),
+    });
     this.unsubscribe = this.opts.cluster.onChange(() => {
       this.noteConnection();
       // A sync changes its objects one after another: comparing meanwhile would dry-run each of them again while
@@ -93,6 +101,7 @@ export class Loop implements Controller {
     });
     await this.poll();
     await this.compareNow();
+    await shardLooked;
     this.pollTimer = setInterval(() => void this.poll(), this.opts.intervalMs);
     this.pollTimer.unref?.();
   }
@@ -106,6 +115,7 @@ export class Loop implements Controller {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.comparing.stop();
     this.unsubscribe?.();
+    void this.opts.shard?.stop();
   }
 
   private readonly notes: ClusterNotes;
@@ -264,6 +274,7 @@ export class Loop implements Controller {
       states: this.states.values(),
       head: this.gitWatch.head,
       busy: (app) => this.busy.has(app),
+      ...(this.opts.shard ? { may: (app: string) => this.opts.shard?.mayAutoSync(app) ?? true } : {}),
       records: (app) => this.records.lastCompared(app),
       sync: (app, prune) => this.sync(app, { prune, dryRun: false, forceConflicts: false }, true),
       emit: (e) => this.emit(e),
@@ -296,6 +307,7 @@ export class Loop implements Controller {
       readonly: this.opts.readonly,
       ...(this.opts.readonlyReason ? { readonlyReason: this.opts.readonlyReason } : {}),
       history: this.history,
+      ...(this.opts.shard ? { shard: this.opts.shard.view() } : {}),
     });
   }
 
@@ -325,19 +337,7 @@ export class Loop implements Controller {
 
   planSync(app: string): SyncPlanSummary {
     this.appSpec(app);
-    const cmp = this.comparisons.get(app) ?? {
-      resources: [],
-      hooks: [],
-      prunable: new Map(),
-      desired: new Map(),
-    };
-    return {
-      ...planSummary(cmp.resources, cmp.hooks),
-      tasks: {
-        pruneOff: syncTasks(cmp, app, { prune: false }),
-        pruneOn: syncTasks(cmp, app, { prune: true }),
-      },
-    };
+    return syncPlan(this.comparisons.get(app), app);
   }
 
   async sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {
