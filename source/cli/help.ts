@@ -19,7 +19,9 @@ export const HELP = `
                                                            a pod's log; only pods in the app's tree
     $ driftdeck agent [--metrics-address host:port]        the watch loop without a screen, one JSON line per event;
                                                            with the address, /healthz, /readyz and Prometheus
-                                                           /metrics too (127.0.0.1:9464 keeps them on this host)
+                                                           /metrics too (127.0.0.1:9464 keeps them on this host);
+                                                           replicas share the apps: --id <dns-label> (default
+                                                           host-pid), --lease-duration <s> (default 15)
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
   Source

@@ -38,6 +38,8 @@ const cli = meow(HELP, {
     previous: { type: 'boolean', shortFlag: 'p', default: false },
     tail: { type: 'number' },
     metricsAddress: { type: 'string' },
+    id: { type: 'string' },
+    leaseDuration: { type: 'number' },
     export: { type: 'boolean', default: false },
     profile: { type: 'string' },
     manage: { type: 'string', isMultiple: true },
@@ -147,11 +149,11 @@ async function main(): Promise<number> {
         );
       if (args[0] !== undefined)
         throw new UsageError(`agent has no subcommand "${args[0].replace(/[^\x20-\x7e]/g, '?')}" (install)`);
-      return agent(
-        loopFlags,
-        out,
-        f.metricsAddress !== undefined ? { metricsAddress: f.metricsAddress } : {},
-      );
+      return agent(loopFlags, out, {
+        ...(f.metricsAddress !== undefined ? { metricsAddress: f.metricsAddress } : {}),
+        ...(f.id !== undefined ? { id: f.id } : {}),
+        ...(f.leaseDuration !== undefined ? { leaseSeconds: f.leaseDuration } : {}),
+      });
     case 'cluster':
       return clusterCommand(args[0], { name: f.name ?? 'driftdeck-demo', nodes: f.nodes }, out);
     default:
