@@ -38,9 +38,9 @@ export async function agent(
     { ...flags, autoSync: !flags.readonly, diffTexts: false },
     {
       wrapGit: (git) => (metrics ? metrics.timedGit(git) : git),
-      shard: (cluster, processHolder) => {
+      shard: (cluster, processHolder, group) => {
         if (!cluster.shardLeases) return undefined;
-        held.shard = new AgentShard(cluster.shardLeases, { ...shardOptions, processHolder });
+        held.shard = new AgentShard(cluster.shardLeases, { ...shardOptions, processHolder, group });
         return held.shard;
       },
     },

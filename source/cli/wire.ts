@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { adHocApp } from '../config/index.js';
 import { loadRepoApps } from '../config/repo-apps.js';
 import type { ClusterPort, GitPort } from '../engine/ports.js';
+import { shardGroup } from '../engine/shard.js';
 import { GitSource } from '../git/index.js';
 import { KubeCluster } from '../kube/index.js';
 import { cachePaths } from '../localcluster/paths.js';
@@ -163,7 +164,7 @@ export interface LoopExtras {
    * This process's place among agent replicas, given the cluster and its Lease identity; by default a watch of the
    * agents' Leases that leaves auto-sync to them while any is live (what a console and a one-shot command do).
    */
-  shard?: (cluster: ClusterPort, holder: string) => ShardRole | undefined;
+  shard?: (cluster: ClusterPort, holder: string, group: string) => ShardRole | undefined;
 }
 
 export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
@@ -180,9 +181,10 @@ export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
   const readonly = flags.readonly || contextReason !== undefined;
   const readonlyReason = flags.readonly ? 'started with --readonly' : contextReason;
   const holder = leaseHolder(flags.role ?? 'driftdeck');
+  const group = shardGroup(source.url, source.branch);
   const shard = extras.shard
-    ? extras.shard(cluster, holder)
-    : cluster.shardLeases && new ConsoleShardWatch(cluster.shardLeases);
+    ? extras.shard(cluster, holder, group)
+    : cluster.shardLeases && new ConsoleShardWatch(cluster.shardLeases, group);
   return new Loop({
     git: extras.wrapGit ? extras.wrapGit(gitPort(source)) : gitPort(source),
     cluster,

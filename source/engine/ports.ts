@@ -180,10 +180,10 @@ export interface ClusterPort {
  * is a compare-and-swap on resourceVersion, so two writers never both succeed.
  */
 export interface ShardLeasePort {
-  /** Heartbeats by agent id, owners by app name, as listed now. */
-  read(): Promise<{ heartbeats: Map<string, LeaseView>; owners: Map<string, LeaseView> }>;
+  /** Heartbeats of the agents of `group` (engine/shard.ts shardGroup) by id, owners by app name, as listed now. */
+  read(group: string): Promise<{ heartbeats: Map<string, LeaseView>; owners: Map<string, LeaseView> }>;
   /** Creates or renews; false when another live holder has it or another writer came first. */
-  claimHeartbeat(id: string, processHolder: string, seconds: number): Promise<boolean>;
+  claimHeartbeat(id: string, processHolder: string, seconds: number, group: string): Promise<boolean>;
   claimOwner(app: string, agent: string, seconds: number): Promise<boolean>;
   /** Clears the holder, only while it is still `agent`. */
   releaseOwner(app: string, agent: string): Promise<void>;

@@ -50,6 +50,15 @@ export function leaseName(prefix: string, app: string): string {
 }
 
 export const ownerLeaseName = (app: string) => leaseName(OWNER_PREFIX, app);
+
+/**
+ * Agents share apps only with agents of the same repository and branch: an agent of another repository in the same
+ * namespace knows none of these apps, and counting it would leave its share of them unsynced. A label value.
+ */
+export function shardGroup(repo: string, branch: string): string {
+  return createHash('sha256').update(`${repo}#${branch}`).digest('hex').slice(0, 16);
+}
+export const isShardGroup = (g: string) => /^[0-9a-f]{16}$/.test(g);
 export const heartbeatLeaseName = (id: string) => HEARTBEAT_PREFIX + id;
 
 /** The HRW weight of `agent` for `app`: the first 48 bits of sha256(agent NUL app), exact in a double. */

@@ -8,6 +8,7 @@ import {
   agentIdProblem,
   HEARTBEAT_PREFIX,
   heartbeatLeaseName,
+  isShardGroup,
   type LeaseView,
   ownerLeaseName,
 } from '../engine/shard.js';
@@ -21,6 +22,8 @@ import { apiPath } from './paths.js';
 const KIND_LABEL = 'driftdeck.io/lease';
 /** The app an owner Lease is for, in full (its name may be a hash of it). */
 const APP_ANNOTATION = 'driftdeck.io/app';
+/** The repository and branch an agent serves (a hash): it shares apps only with agents of the same group. */
+const GROUP_LABEL = 'driftdeck.io/group';
 /** The most Leases one list returns; more than this many apps or agents is no deployment driftdeck is made for. */
 const LIST_LIMIT = 5000;
 
@@ -43,11 +46,11 @@ export class ShardLeases implements ShardLeasePort {
     return apiPath('apis', 'coordination.k8s.io', 'v1', 'namespaces', this.namespace, 'leases');
   }
 
-  private async list(kind: 'agent' | 'owner'): Promise<LeaseObject[]> {
+  private async list(selector: string): Promise<LeaseObject[]> {
     this.count();
     const answer = await this.conn.raw
       .request<LeaseList>('GET', this.collection, {
-        query: { labelSelector: `${KIND_LABEL}=${kind}`, limit: LIST_LIMIT },
+        query: { labelSelector: selector, limit: LIST_LIMIT },
       })
       .catch((err: unknown) => {
         // No namespace yet: no Leases yet either; the first claim creates it.
@@ -59,9 +62,13 @@ export class ShardLeases implements ShardLeasePort {
     return items;
   }
 
-  async read(): Promise<{ heartbeats: Map<string, LeaseView>; owners: Map<string, LeaseView> }> {
+  async read(group: string): Promise<{ heartbeats: Map<string, LeaseView>; owners: Map<string, LeaseView> }> {
+    if (!isShardGroup(group)) throw new Error(`"${group.slice(0, 40)}" is no agent group`);
     const now = Date.now();
-    const [agents, owners] = await Promise.all([this.list('agent'), this.list('owner')]);
+    const [agents, owners] = await Promise.all([
+      this.list(`${KIND_LABEL}=agent,${GROUP_LABEL}=${group}`),
+      this.list(`${KIND_LABEL}=owner`),
+    ]);
     const heartbeats = new Map<string, LeaseView>();
     for (const l of agents) {
       const name = l.metadata?.name ?? '';
@@ -81,10 +88,11 @@ export class ShardLeases implements ShardLeasePort {
     return { heartbeats, owners: byApp };
   }
 
-  async claimHeartbeat(id: string, processHolder: string, seconds: number): Promise<boolean> {
+  async claimHeartbeat(id: string, processHolder: string, seconds: number, group: string): Promise<boolean> {
     const problem = agentIdProblem(id);
     if (problem) throw new Error(problem);
-    return this.claim(heartbeatLeaseName(id), processHolder, seconds, { kind: 'agent' });
+    if (!isShardGroup(group)) throw new Error(`"${group.slice(0, 40)}" is no agent group`);
+    return this.claim(heartbeatLeaseName(id), processHolder, seconds, { kind: 'agent', group });
   }
 
   claimOwner(app: string, agent: string, seconds: number): Promise<boolean> {
@@ -132,7 +140,7 @@ export class ShardLeases implements ShardLeasePort {
     name: string,
     holder: string,
     seconds: number,
-    what: { kind: 'agent' | 'owner'; app?: string },
+    what: { kind: 'agent' | 'owner'; app?: string; group?: string },
   ): Promise<boolean> {
     const now = microTime();
     const current = this.seen.get(name);
@@ -147,7 +155,11 @@ export class ShardLeases implements ShardLeasePort {
     const metadata = {
       name,
       namespace: this.namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'driftdeck', [KIND_LABEL]: what.kind },
+      labels: {
+        'app.kubernetes.io/managed-by': 'driftdeck',
+        [KIND_LABEL]: what.kind,
+        ...(what.group ? { [GROUP_LABEL]: what.group } : {}),
+      },
       ...(what.app ? { annotations: { [APP_ANNOTATION]: what.app } } : {}),
     };
     const body = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata, spec };

@@ -32,7 +32,7 @@ import { AutoSyncPolicy, runDueAutoSyncs } from './autosync.js';
 import { CoalescedRun } from './coalesced.js';
 import { type Comparison, compareApp, PredictionCache } from './compare.js';
 import { ClusterNotes } from './connection.js';
-import { GitWatch } from './git-watch.js';
+import { GitWatch, untilLoaded } from './git-watch.js';
 import { LoopInspector } from './inspector.js';
 import { indexLive, liveForApp } from './live-index.js';
 import type { LoopOptions } from './options.js';
@@ -354,14 +354,16 @@ export class Loop implements Controller {
       busy: this.busy.has(app),
     });
     if (refusal) throw new Error(refusal);
-    // Compare against the freshest cache first, so the plan applied is the plan shown.
-    await this.compareNow();
-    const comparison = this.comparisons.get(app);
-    if (!comparison || !this.gitWatch.head)
-      throw new Error(`${app} has not been compared yet; try again in a moment`);
+    // Busy before the comparison below: an auto-sync decided meanwhile (at the end of that very comparison, or on
+    // an ownership change) must find the app busy, or this process would run two syncs of it at once.
     this.busy.set(app, { kind: 'sync', startedAt: new Date().toISOString() });
     this.publish();
     try {
+      // Compare against the freshest cache first, so the plan applied is the plan shown.
+      await this.compareNow();
+      const comparison = this.comparisons.get(app);
+      if (!comparison || !this.gitWatch.head)
+        throw new Error(`${app} has not been compared yet; try again in a moment`);
       const record = await runSync({
         cluster: this.opts.cluster,
         app: spec,
@@ -417,21 +419,13 @@ export class Loop implements Controller {
       throw new Error(`auto-sync is on for ${app}: revert alone, and the loop syncs the revert commit`);
     if (this.busy.has(app)) throw new Error(`${app} is being synced; try again when it has finished`);
     const revert = await this.revert(sha);
-    await this.untilLoaded(revert.newSha);
+    await untilLoaded(this.gitWatch, revert.newSha, () => this.poll());
     if (this.gitWatch.head !== revert.newSha)
       throw new Error(
         `the revert ${revert.newSha.slice(0, 7)} is pushed, but the branch is now at ${this.gitWatch.head?.slice(0, 7) ?? 'an unknown commit'}: ${app} was not synced; sync it once you have looked`,
       );
     const record = await this.sync(app, { prune: false, dryRun: false, forceConflicts: false });
     return { revert, sync: record };
-  }
-
-  /** A poll already running when the revert was pushed may have missed it: asks again, a few times. */
-  private async untilLoaded(sha: string): Promise<void> {
-    for (let attempt = 0; attempt < 5 && this.gitWatch.head !== sha; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
-      await this.poll();
-    }
   }
 
   async refresh(hard: boolean): Promise<void> {

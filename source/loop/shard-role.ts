@@ -117,7 +117,7 @@ export class AgentShard extends Ticking implements ShardRole {
 
   constructor(
     port: ShardLeasePort,
-    private readonly opts: { id: string; processHolder: string; leaseSeconds?: number },
+    private readonly opts: { id: string; processHolder: string; group: string; leaseSeconds?: number },
   ) {
     // A third of the lease: two renewals may fail before the lease runs out (Kubernetes' leader election ratio).
     super(port, ((opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000) / 3);
@@ -139,9 +139,9 @@ export class AgentShard extends Ticking implements ShardRole {
   }
 
   protected async round(): Promise<boolean> {
-    const { id, processHolder } = this.opts;
-    const read = await this.port.read();
-    const beating = await this.port.claimHeartbeat(id, processHolder, this.seconds);
+    const { id, processHolder, group } = this.opts;
+    const read = await this.port.read(group);
+    const beating = await this.port.claimHeartbeat(id, processHolder, this.seconds, group);
     const now = Date.now();
     if (!beating !== this.idTaken)
       this.say(
@@ -208,17 +208,24 @@ export class AgentShard extends Ticking implements ShardRole {
   }
 }
 
-/** A console: reads the agents' Leases; defers auto-sync to them while any is live. */
+/**
+ * A console: reads the agents' Leases; defers auto-sync to them while any agent of its repository and branch is
+ * live, and never auto-syncs an app a live agent owns (an agent may name the same repository by another URL).
+ */
 export class ConsoleShardWatch extends Ticking implements ShardRole {
-  constructor(port: ShardLeasePort, everyMs = 5_000) {
+  constructor(
+    port: ShardLeasePort,
+    private readonly group: string,
+    everyMs = 5_000,
+  ) {
     super(port, everyMs);
   }
 
   /** Nothing auto-syncs before the first look: a console started beside agents must not race them at start. */
   private looked = false;
 
-  mayAutoSync(): boolean {
-    return this.looked && !consoleDefers(this.live.length);
+  mayAutoSync(app: string): boolean {
+    return this.looked && !consoleDefers(this.live.length) && !this.owners.has(app);
   }
 
   view(): ShardView {
@@ -226,7 +233,7 @@ export class ConsoleShardWatch extends Ticking implements ShardRole {
   }
 
   protected async round(): Promise<boolean> {
-    const read = await this.port.read();
+    const read = await this.port.read(this.group);
     const now = Date.now();
     const live = liveAgents(read.heartbeats, now);
     const owners = this.ownersFrom(read.owners, now);

@@ -4,7 +4,8 @@ import type { ShardLeasePort } from '../../source/engine/ports.js';
 import type { LeaseView } from '../../source/engine/shard.js';
 
 export class MemoryShardLeases implements ShardLeasePort {
-  readonly heartbeats = new Map<string, LeaseView>();
+  /** By agent id, with the group (repository and branch) the agent serves. */
+  readonly heartbeats = new Map<string, LeaseView & { group: string }>();
   readonly owners = new Map<string, LeaseView>();
   /** Every successful owner claim, in order: `agent app`. */
   readonly claims: string[] = [];
@@ -15,27 +16,29 @@ export class MemoryShardLeases implements ShardLeasePort {
     if (this.failWith) throw this.failWith;
   }
 
-  async read() {
+  async read(group: string) {
     this.check();
-    return { heartbeats: new Map(this.heartbeats), owners: new Map(this.owners) };
+    const heartbeats = new Map<string, LeaseView>();
+    for (const [id, v] of this.heartbeats) if (v.group === group) heartbeats.set(id, v);
+    return { heartbeats, owners: new Map(this.owners) };
   }
 
-  private claim(map: Map<string, LeaseView>, key: string, holder: string, seconds: number): boolean {
-    const now = Date.now();
+  private claim<V extends LeaseView>(map: Map<string, V>, key: string, value: V): boolean {
     const cur = map.get(key);
-    if (cur?.holder && cur.holder !== holder && cur.expiresAt >= now) return false;
-    map.set(key, { holder, expiresAt: now + seconds * 1000 });
+    if (cur?.holder && cur.holder !== value.holder && cur.expiresAt >= Date.now()) return false;
+    map.set(key, value);
     return true;
   }
 
-  async claimHeartbeat(id: string, processHolder: string, seconds: number) {
+  async claimHeartbeat(id: string, processHolder: string, seconds: number, group: string) {
     this.check();
-    return this.claim(this.heartbeats, id, processHolder, seconds);
+    const expiresAt = Date.now() + seconds * 1000;
+    return this.claim(this.heartbeats, id, { holder: processHolder, expiresAt, group });
   }
 
   async claimOwner(app: string, agent: string, seconds: number) {
     this.check();
-    const ok = this.claim(this.owners, app, agent, seconds);
+    const ok = this.claim(this.owners, app, { holder: agent, expiresAt: Date.now() + seconds * 1000 });
     if (ok) this.claims.push(`${agent} ${app}`);
     return ok;
   }

@@ -12,6 +12,7 @@ import {
   liveAgents,
   ownerLeaseName,
   shardCap,
+  shardGroup,
 } from '../../../source/engine/shard.js';
 
 const apps = (n: number) => Array.from({ length: n }, (_, i) => `app-${String(i).padStart(3, '0')}`);
@@ -84,6 +85,16 @@ describe('Lease names', () => {
     for (const n of names) assert.ok(isDns1123Subdomain(n), n);
     assert.equal(new Set(names).size, odd.length);
     assert.match(leaseName('driftdeck-owner-', 'Shop_Front'), /^driftdeck-owner-shop-front-[0-9a-f]{16}$/);
+  });
+});
+
+describe('agent groups', () => {
+  it('one per repository and branch, a valid label value', () => {
+    const g = shardGroup('https://git.example/deploy.git', 'main');
+    assert.match(g, /^[0-9a-f]{16}$/);
+    assert.equal(shardGroup('https://git.example/deploy.git', 'main'), g);
+    assert.notEqual(shardGroup('https://git.example/deploy.git', 'prod'), g);
+    assert.notEqual(shardGroup('https://git.example/other.git', 'main'), g);
   });
 });
 

@@ -6,6 +6,7 @@ import { ownerLeaseName } from '../../../source/engine/shard.js';
 import { startFakeApiServerPerFile } from './fake-api-setup.js';
 
 const { api, adapter } = startFakeApiServerPerFile();
+const G = 'a1b2c3d4e5f60718';
 const LEASES = '/apis/coordination.k8s.io/v1/namespaces/driftdeck-system/leases';
 const soon = () => new Date(Date.now() + 1000).toISOString();
 const lease = (name: string, holder: string | undefined, extra: Record<string, unknown> = {}) => ({
@@ -35,12 +36,17 @@ describe('shard Leases in the cluster', () => {
         ],
       },
     });
-    const read = await cluster.shardLeases.read();
+    const read = await cluster.shardLeases.read(G);
     assert.deepEqual([...read.heartbeats.keys()], ['web-1']);
     assert.equal(read.owners.get('shop')?.holder, 'web-1');
     assert.equal(read.owners.has('payments'), false);
     assert.equal(read.owners.get('cart')?.holder, undefined);
-    assert.ok(api.requests.some((r) => r.includes('labelSelector=driftdeck.io%2Flease%3Dagent')));
+    assert.ok(
+      api.requests.some((r) =>
+        r.includes(`labelSelector=driftdeck.io%2Flease%3Dagent%2Cdriftdeck.io%2Fgroup%3D${G}`),
+      ),
+      'only the heartbeats of agents of the same repository and branch',
+    );
     assert.ok(api.requests.some((r) => r.includes('labelSelector=driftdeck.io%2Flease%3Downer')));
     cluster.close();
   });
@@ -49,7 +55,7 @@ describe('shard Leases in the cluster', () => {
     const cluster = adapter();
     api.answers.set(`GET ${LEASES}`, { body: { items: [] } });
     api.answers.set(`POST ${LEASES}`, { status: 201, body: lease(ownerLeaseName('Shop_Front'), 'web-1') });
-    await cluster.shardLeases.read();
+    await cluster.shardLeases.read(G);
     assert.equal(await cluster.shardLeases.claimOwner('Shop_Front', 'web-1', 4), true);
     const sent = JSON.parse(api.bodies.at(-1) ?? '{}');
     assert.equal(sent.metadata.name, ownerLeaseName('Shop_Front'));
@@ -66,7 +72,7 @@ describe('shard Leases in the cluster', () => {
     stale.spec.renewTime = new Date(Date.now() - 60_000).toISOString();
     api.answers.set(`GET ${LEASES}`, { body: { items: [stale] } });
     api.answers.set(`PUT ${LEASES}/driftdeck-owner-shop`, conflict);
-    await cluster.shardLeases.read();
+    await cluster.shardLeases.read(G);
     assert.equal(await cluster.shardLeases.claimOwner('shop', 'web-1', 15), false);
     const sent = JSON.parse(api.bodies.at(-1) ?? '{}');
     assert.equal(sent.metadata.resourceVersion, '7', 'a compare-and-swap on what was read');
@@ -80,7 +86,7 @@ describe('shard Leases in the cluster', () => {
         items: [lease('driftdeck-owner-shop', 'web-2', { annotations: { 'driftdeck.io/app': 'shop' } })],
       },
     });
-    await cluster.shardLeases.read();
+    await cluster.shardLeases.read(G);
     const before = api.requests.length;
     assert.equal(await cluster.shardLeases.claimOwner('shop', 'web-1', 15), false);
     assert.equal(api.requests.length, before);
@@ -90,7 +96,7 @@ describe('shard Leases in the cluster', () => {
   it('refuses an agent id that is not a DNS label before any request', async () => {
     const cluster = adapter();
     await assert.rejects(
-      cluster.shardLeases.claimHeartbeat('../x', 'me/agent-1-a', 15),
+      cluster.shardLeases.claimHeartbeat('../x', 'me/agent-1-a', 15, G),
       /not a DNS-1123 label/,
     );
     assert.equal(api.requests.length, 0);

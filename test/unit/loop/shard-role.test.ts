@@ -5,15 +5,17 @@ import { describe, it } from 'node:test';
 import { shardCap } from '../../../source/engine/shard.js';
 import { Loop } from '../../../source/loop/loop.js';
 import { AgentShard, ConsoleShardWatch, type ShardRole } from '../../../source/loop/shard-role.js';
-import { appSpec, FakeCluster, fakeGit } from '../../support/fake-cluster.js';
+import { appSpec, FakeCluster, fakeGit, fakeLoop } from '../../support/fake-cluster.js';
 import { MemoryShardLeases } from '../../support/memory-shard-leases.js';
 
+const G = 'a1b2c3d4e5f60718';
 const APPS = Array.from({ length: 30 }, (_, i) => `app-${i}`);
 const hooks = (apps = APPS) => ({ apps: () => apps, changed: () => undefined, emit: () => undefined });
 
 async function replicas(port: MemoryShardLeases, ids: string[]) {
   const agents = ids.map(
-    (id) => new AgentShard(port, { id, processHolder: `tester@host/agent-1-${id}`, leaseSeconds: 300 }),
+    (id) =>
+      new AgentShard(port, { id, processHolder: `tester@host/agent-1-${id}`, leaseSeconds: 300, group: G }),
   );
   await Promise.all(agents.map((a) => a.start(hooks())));
   return agents;
@@ -43,8 +45,8 @@ describe('agent replicas sharing apps', () => {
     // and both claim them in the same round. Only the Leases' compare-and-swap keeps them apart.
     const blind = (other: string) => ({
       ...port,
-      read: async () => {
-        const r = await port.read();
+      read: async (group: string) => {
+        const r = await port.read(group);
         r.heartbeats.delete(other);
         return r;
       },
@@ -53,8 +55,18 @@ describe('agent replicas sharing apps', () => {
       releaseOwner: port.releaseOwner.bind(port),
       dropHeartbeat: port.dropHeartbeat.bind(port),
     });
-    const a = new AgentShard(blind('b'), { id: 'a', processHolder: 'p/agent-1-a', leaseSeconds: 300 });
-    const b = new AgentShard(blind('a'), { id: 'b', processHolder: 'p/agent-1-b', leaseSeconds: 300 });
+    const a = new AgentShard(blind('b'), {
+      id: 'a',
+      processHolder: 'p/agent-1-a',
+      leaseSeconds: 300,
+      group: G,
+    });
+    const b = new AgentShard(blind('a'), {
+      id: 'b',
+      processHolder: 'p/agent-1-b',
+      leaseSeconds: 300,
+      group: G,
+    });
     await Promise.all([a.start(hooks()), b.start(hooks())]);
     await rounds([a, b], 2);
     for (const app of APPS) assert.ok(!(a.mayAutoSync(app) && b.mayAutoSync(app)), app);
@@ -104,8 +116,13 @@ describe('agent replicas sharing apps', () => {
   it('a second process with the same id syncs nothing while the first one beats', async () => {
     const port = new MemoryShardLeases();
     const events: string[] = [];
-    const first = new AgentShard(port, { id: 'a', processHolder: 'p/agent-1-x', leaseSeconds: 300 });
-    const twin = new AgentShard(port, { id: 'a', processHolder: 'p/agent-2-y', leaseSeconds: 300 });
+    const first = new AgentShard(port, {
+      id: 'a',
+      processHolder: 'p/agent-1-x',
+      leaseSeconds: 300,
+      group: G,
+    });
+    const twin = new AgentShard(port, { id: 'a', processHolder: 'p/agent-2-y', leaseSeconds: 300, group: G });
     await first.start(hooks());
     await twin.start({ ...hooks(), emit: (e) => events.push(e.message) });
     await rounds([first, twin], 2);
@@ -117,7 +134,7 @@ describe('agent replicas sharing apps', () => {
 
   it('stops auto-syncing what it cannot renew once a lease duration has passed without a good round', async () => {
     const port = new MemoryShardLeases();
-    const a = new AgentShard(port, { id: 'a', processHolder: 'p/agent-1-a', leaseSeconds: 3 });
+    const a = new AgentShard(port, { id: 'a', processHolder: 'p/agent-1-a', leaseSeconds: 3, group: G });
     await a.start(hooks());
     await a.tick();
     assert.equal(ownedBy(a).length, APPS.length);
@@ -155,10 +172,10 @@ describe('a console beside agents', () => {
 
   it('makes no auto-sync while an agent is live, shows it and the owner, and still syncs when asked', async () => {
     const port = new MemoryShardLeases();
-    port.heartbeats.set('agent-1', { holder: 'p/agent-1-a', expiresAt: Date.now() + 60_000 });
+    port.heartbeats.set('agent-1', { holder: 'p/agent-1-a', expiresAt: Date.now() + 60_000, group: G });
     port.owners.set('backend', { holder: 'agent-1', expiresAt: Date.now() + 60_000 });
     const cluster = new FakeCluster();
-    const loop = consoleLoop(cluster, new ConsoleShardWatch(port, 60_000));
+    const loop = consoleLoop(cluster, new ConsoleShardWatch(port, G, 60_000));
     await loop.start();
     await loop.compareNow();
     const snap = loop.getSnapshot();
@@ -173,16 +190,61 @@ describe('a console beside agents', () => {
     loop.stop();
   });
 
-  it('auto-syncs as before when no agent is live', async () => {
+  it('never auto-syncs an app a live agent owns, whatever repository URL that agent was given', async () => {
     const port = new MemoryShardLeases();
-    port.heartbeats.set('gone', { holder: 'p/agent-1-g', expiresAt: Date.now() - 1 });
+    port.owners.set('backend', { holder: 'agent-9', expiresAt: Date.now() + 60_000 });
     const cluster = new FakeCluster();
-    const loop = consoleLoop(cluster, new ConsoleShardWatch(port, 60_000));
+    const loop = consoleLoop(cluster, new ConsoleShardWatch(port, G, 60_000));
+    await loop.start();
+    await loop.compareNow();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(cluster.applied, []);
+    assert.equal(loop.getSnapshot().apps[0]?.owner, 'agent-9');
+    loop.stop();
+  });
+
+  it('auto-syncs as before when no agent of its repository is live', async () => {
+    const port = new MemoryShardLeases();
+    port.heartbeats.set('gone', { holder: 'p/agent-1-g', expiresAt: Date.now() - 1, group: G });
+    // An agent of another repository, live: none of this console's apps is its business.
+    port.heartbeats.set('other', {
+      holder: 'p/agent-1-o',
+      expiresAt: Date.now() + 60_000,
+      group: 'ffffffffffffffff',
+    });
+    const cluster = new FakeCluster();
+    const loop = consoleLoop(cluster, new ConsoleShardWatch(port, G, 60_000));
     await loop.start();
     await loop.compareNow();
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(cluster.applied.length > 0);
     assert.equal(loop.getSnapshot().agents?.live, 0);
+    loop.stop();
+  });
+});
+
+describe('one process, one sync of an app at a time', () => {
+  it('a second sync asked while the first still compares is refused, not run beside it', async () => {
+    const spec = appSpec('backend', 'shop');
+    const { loop, cluster } = fakeLoop([spec], () => ({
+      ok: true,
+      manifests: [
+        {
+          object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } },
+          source: { file: 'apps/backend/settings.yaml', line: 1 },
+        },
+      ],
+    }));
+    await loop.start();
+    const options = { prune: false, dryRun: false, forceConflicts: false };
+    const [first, second] = await Promise.allSettled([
+      loop.sync('backend', options),
+      loop.sync('backend', options),
+    ]);
+    assert.equal(first.status, 'fulfilled');
+    assert.equal(second.status, 'rejected');
+    assert.match(String((second as PromiseRejectedResult).reason), /already being synced/);
+    assert.equal(cluster.records.length, 1);
     loop.stop();
   });
 });
