@@ -13,7 +13,7 @@ import { ownerLeaseName, shardCap } from '../../source/engine/shard.js';
 import { parseSyncRecords } from '../../source/engine/sync-records.js';
 import type { SyncRecord } from '../../source/engine/types.js';
 import type { Loop } from '../../source/loop/loop.js';
-import { type AgentProcess, startAgent } from '../support/cli.js';
+import { type AgentProcess, driftdeck, startAgent } from '../support/cli.js';
 import { createNamespace, eventually, kubeConfig, testKubeconfig } from '../support/cluster.js';
 import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
 
@@ -190,6 +190,23 @@ test('three agents share 60 apps, one dies and its apps are taken over, a consol
   assert.ok(
     APPS.filter((app) => shown.get(app) === held.get(app)).length >= APPS.length - 3,
     'the console shows the owner of (nearly) every app; a few may have moved since its last look',
+  );
+
+  // `status -o json` names each app's owner too.
+  const status = await driftdeck([
+    'status',
+    '--repo',
+    repo.remote,
+    '-o',
+    'json',
+    '--state-namespace',
+    state.name,
+  ]);
+  const listed = JSON.parse(status.stdout) as Array<{ name: string; owner?: string }>;
+  assert.equal(listed.length, APPS.length, status.stderr);
+  assert.ok(
+    listed.every((a) => IDS.includes(a.owner ?? '')),
+    `every app has a live owner: ${JSON.stringify(listed.filter((a) => !IDS.includes(a.owner ?? '')))}`,
   );
 
   // SIGKILL: no hand-back, no heartbeat removed. Its apps wait for its Leases to expire, then move.
