@@ -179,10 +179,13 @@ export class AgentShard extends Ticking implements ShardRole {
     const owners = this.ownersFrom(read.owners, now);
     for (const [app, holder] of owners) if (holder === id && !this.owned.has(app)) owners.delete(app);
     for (const app of this.owned) owners.set(app, id);
-    const moved =
-      !sameList(before, [...this.owned].sort()) ||
-      !sameList(live, this.live) ||
-      !sameMap(owners, this.owners);
+    const ownedMoved = !sameList(before, [...this.owned].sort());
+    if (ownedMoved || !sameList(live, this.live))
+      this.say(
+        'info',
+        `agent ${id} owns ${this.owned.size} of ${this.hooks?.apps().length ?? 0} apps; ${live.length} agent${live.length === 1 ? '' : 's'} live`,
+      );
+    const moved = ownedMoved || !sameList(live, this.live) || !sameMap(owners, this.owners);
     this.live = live;
     this.owners = owners;
     return moved;

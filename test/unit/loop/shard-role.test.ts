@@ -10,7 +10,13 @@ import { MemoryShardLeases } from '../../support/memory-shard-leases.js';
 
 const G = 'a1b2c3d4e5f60718';
 const APPS = Array.from({ length: 30 }, (_, i) => `app-${i}`);
-const hooks = (apps = APPS) => ({ apps: () => apps, changed: () => undefined, emit: () => undefined });
+/** Every event the agents said, as `message`. */
+const said: string[] = [];
+const hooks = (apps = APPS) => ({
+  apps: () => apps,
+  changed: () => undefined,
+  emit: (e: { message: string }) => void said.push(e.message),
+});
 
 async function replicas(port: MemoryShardLeases, ids: string[]) {
   const agents = ids.map(
@@ -36,6 +42,7 @@ describe('agent replicas sharing apps', () => {
     assert.equal(new Set(owned.flat()).size, APPS.length, 'no app owned twice');
     for (const o of owned) assert.ok(o.length <= shardCap(APPS.length, 3), `${o.length}`);
     assert.equal(agents[0]?.view().live, 3);
+    assert.ok(said.includes(`agent a owns ${owned[0]?.length} of 30 apps; 3 agents live`), said.join('\n'));
     await Promise.all(agents.map((a) => a.stop()));
   });
 
