@@ -5,6 +5,7 @@
 //   npm run bench [-- --runs 3 --sync-runs 3 --detect-runs 5 --only diff-create,sync]
 //   npm run bench -- --only console          (the console alone: no cluster is started)
 //   npm run bench -- --only inspect          (the resources view's API requests: an app of its own on the cluster)
+//   npm run bench -- --only fleet [--fleet-apps 1000 --fleet-objects 50]   (the agent over a fleet; only when named)
 //
 // The sections live in scripts/bench/sections.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,7 +24,7 @@ import { removeGitCache } from './bench/inprocess.js';
 import { BenchManifests, TOTAL } from './bench/manifests.js';
 import { createRepo } from './bench/repo.js';
 import { Report } from './bench/report.js';
-import { type ClusterSection, SECTIONS } from './bench/sections.js';
+import { type ClusterSection, DEFAULT_SECTIONS, SECTIONS } from './bench/sections.js';
 import { createNamespaces } from './bench/settle.js';
 
 const pkg = join(import.meta.dirname, '..');
@@ -33,6 +34,8 @@ const { values: flags } = parseArgs({
     'sync-runs': { type: 'string', default: '3' },
     'detect-runs': { type: 'string', default: '5' },
     only: { type: 'string' },
+    'fleet-apps': { type: 'string', default: '1000' },
+    'fleet-objects': { type: 'string', default: '50' },
   },
 });
 /** A bad flag: the message alone, and exit status 2. */
@@ -49,12 +52,14 @@ const options = {
   runs: count(flags.runs, 'runs'),
   syncRuns: count(flags['sync-runs'], 'sync-runs'),
   detectRuns: count(flags['detect-runs'], 'detect-runs'),
+  fleetApps: count(flags['fleet-apps'], 'fleet-apps'),
+  fleetObjects: count(flags['fleet-objects'], 'fleet-objects'),
 };
 const only = flags.only?.split(',');
 const unknown = only?.filter((id) => !SECTIONS.some((s) => s.id === id)) ?? [];
 if (unknown.length > 0)
   usage(`--only: no section ${unknown.join(', ')} (there are ${SECTIONS.map((s) => s.id).join(', ')})`);
-const chosen = SECTIONS.filter((s) => !only || only.includes(s.id));
+const chosen = only ? SECTIONS.filter((s) => only.includes(s.id)) : DEFAULT_SECTIONS;
 for (const s of chosen) {
   const missing = (s.cluster ? (s.needs ?? []) : []).filter((id) => !chosen.some((c) => c.id === id));
   if (missing.length > 0)
@@ -116,8 +121,14 @@ async function runOnCluster(sections: ClusterSection[], report: Report): Promise
   process.once('uncaughtException', onCrash);
   process.once('unhandledRejection', onCrash);
   try {
-    // 7 kwok nodes of 110 pods each: room for both namespaces' 300 pods.
-    const cluster: ClusterInfo = await startCluster({ name, tools, nodes: 7, onProgress: log });
+    // 7 kwok nodes of 110 pods each: room for both namespaces' 300 pods; the fleet's one pod per app needs more.
+    const fleetNodes = sections.some((s) => s.id === 'fleet') ? Math.ceil(options.fleetApps / 100) + 2 : 0;
+    const cluster: ClusterInfo = await startCluster({
+      name,
+      tools,
+      nodes: Math.max(7, fleetNodes),
+      onProgress: log,
+    });
     step(`generating ${TOTAL} manifests and the Git repo`);
     const manifests = new BenchManifests();
     const repo = await createRepo(root, manifests.repoFiles());

@@ -15,6 +15,9 @@ export interface BenchOptions {
   syncRuns: number;
   /** Commits pushed for commit-to-detection. */
   detectRuns: number;
+  /** The fleet section's apps, and objects per app. */
+  fleetApps: number;
+  fleetObjects: number;
 }
 
 /** What every section gets; sections that need no cluster (the console's) get only this. */

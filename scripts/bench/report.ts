@@ -5,7 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { mergeEarlier } from './results.js';
 import { formatBytes, formatMs, type Runs, summarize } from './stats.js';
 
-export type Unit = 'ms' | 'requests' | 'x' | 'B/s' | '/s';
+export type Unit = 'ms' | 'requests' | 'x' | 'B/s' | '/s' | 'B' | '%';
 
 export interface Figure {
   section: string;
@@ -103,6 +103,8 @@ export function show(unit: Unit, value: number): string {
   if (unit === 'x') return `${value.toFixed(2)}x`;
   if (unit === 'B/s') return `${formatBytes(value)}/s`;
   if (unit === '/s') return `${value.toFixed(2)}/s`;
+  if (unit === 'B') return formatBytes(value);
+  if (unit === '%') return `${value.toFixed(1)} %`;
   return String(Math.round(value));
 }
 

@@ -7,6 +7,7 @@ import { diffChanged } from './sections/change.js';
 import { consoleSection } from './sections/console.js';
 import { detect } from './sections/detect.js';
 import { diffCreate } from './sections/diff.js';
+import { fleet } from './sections/fleet.js';
 import { inspect } from './sections/inspect.js';
 import { rediff } from './sections/rediff.js';
 import { sync } from './sections/sync.js';
@@ -72,4 +73,19 @@ export const INSPECT_SECTIONS: ClusterSection[] = [
   { id: 'inspect', title: 'Resources view: requests on demand only', cluster: true, run: inspect },
 ];
 
-export const SECTIONS: Section[] = [...ENGINE_SECTIONS, ...INSPECT_SECTIONS, ...CONSOLE_SECTIONS];
+/**
+ * The fleet (issue 15): the built agent against 1,000 apps of 50 objects, from empty and after a restart. Long (tens
+ * of minutes on two cores) and heavy on the cluster: run only when named (`--only fleet`).
+ */
+export const FLEET_SECTIONS: ClusterSection[] = [
+  { id: 'fleet', title: 'Fleet: the agent over 1,000 apps of 50 objects', cluster: true, run: fleet },
+];
+
+export const SECTIONS: Section[] = [
+  ...ENGINE_SECTIONS,
+  ...INSPECT_SECTIONS,
+  ...CONSOLE_SECTIONS,
+  ...FLEET_SECTIONS,
+];
+/** What a plain `npm run bench` runs. */
+export const DEFAULT_SECTIONS: Section[] = [...ENGINE_SECTIONS, ...INSPECT_SECTIONS, ...CONSOLE_SECTIONS];

@@ -1,7 +1,8 @@
 // The agent's HTTP endpoints for its orchestrator and its scraper: /healthz (the process answers), /readyz (it has
 // compared the apps once and the API server is reachable) and /metrics (Prometheus text). Bound to 127.0.0.1 unless
 // told otherwise: the metrics name every app, and nothing here needs to be reachable from elsewhere by default.
-import { createServer, type Server } from 'node:http';
+// With a webhook receiver, also POST /api/webhook (agent/webhook.ts), which answers 404 while it has no secret.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Readiness {
@@ -15,6 +16,8 @@ export interface AgentHttpOptions {
   address: string;
   readiness(): Readiness;
   metrics(): Promise<{ contentType: string; text: string }>;
+  /** Handles `/api/webhook` (every method: it says which it takes). */
+  webhook?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface AgentHttp {
@@ -36,9 +39,13 @@ export function parseAddress(text: string): { host: string; port: number } {
 
 export async function startAgentHttp(options: AgentHttpOptions): Promise<AgentHttp> {
   const { host, port } = parseAddress(options.address);
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     // Only GET (and HEAD) of three paths; any body is ignored, query strings too.
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/api/webhook' && options.webhook) {
+      options.webhook(req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
@@ -65,6 +72,13 @@ export async function startAgentHttp(options: AgentHttpOptions): Promise<AgentHt
     res
       .writeHead(404, { 'content-type': 'text/plain' })
       .end('not found: /healthz, /readyz and /metrics are served\n');
+  };
+  const server: Server = createServer(handle);
+  // `Expect: 100-continue`: the webhook says itself whether it wants the body (not when too large or refused);
+  // everything else is told to go on, as Node does when nobody listens for this event.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if ((req.url ?? '/').split('?')[0] !== '/api/webhook' || !options.webhook) res.writeContinue();
+    handle(req, res);
   });
   // Slow or idle clients do not hold the agent's sockets open.
   server.requestTimeout = 10_000;

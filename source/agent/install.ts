@@ -154,7 +154,7 @@ export function installObjects(o: InstallOptions): KubeObject[] {
       ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' }],
     },
   } as KubeObject;
-  return [...own, ...rbac, settings, deployment, service];
+  return [...own, ...rbac, settings, withWebhook(deployment), withWebhookPort(service)];
 }
 
 function binding(
@@ -255,6 +255,38 @@ function agentDeployment(
       },
     },
   } as KubeObject;
+}
+
+// -- Git webhooks ------------------------------------------------------------------------------------------------
+// The shared secret comes from the optional Secret driftdeck-agent-webhook (key `secret`), made by the operator:
+// without it the file is absent and /api/webhook answers 404. The webhook is served on the metrics port; the
+// Service names it `webhook` for an Ingress or a Gateway to route /api/webhook to.
+
+export const WEBHOOK_SECRET_NAME = `${NAME}-webhook`;
+const WEBHOOK_DIR = '/etc/driftdeck/webhook';
+
+function withWebhook(deployment: KubeObject): KubeObject {
+  const spec = (deployment as unknown as { spec: { template: { spec: PodSpecParts } } }).spec.template.spec;
+  const container = spec.containers[0];
+  if (!container) return deployment;
+  container.args.push('--webhook-secret-file', `${WEBHOOK_DIR}/secret`);
+  container.volumeMounts.push({ name: 'webhook-secret', mountPath: WEBHOOK_DIR, readOnly: true });
+  spec.volumes.push({
+    name: 'webhook-secret',
+    secret: { secretName: WEBHOOK_SECRET_NAME, optional: true, defaultMode: 0o400 },
+  });
+  return deployment;
+}
+
+function withWebhookPort(service: KubeObject): KubeObject {
+  const spec = (service as unknown as { spec: { ports: Array<Record<string, unknown>> } }).spec;
+  spec.ports.push({ name: 'webhook', port: 80, targetPort: 'metrics', protocol: 'TCP' });
+  return service;
+}
+
+interface PodSpecParts {
+  containers: Array<{ args: string[]; volumeMounts: Array<Record<string, unknown>> }>;
+  volumes: Array<Record<string, unknown>>;
 }
 
 /** The manifests as one YAML stream, headed by what made them. */

@@ -21,6 +21,7 @@ export class AgentMetrics {
   private readonly syncSeconds: Histogram<'app' | 'result'>;
   private readonly pollSeconds: Histogram<'result'>;
   private readonly pollErrors: Counter;
+  private readonly webhooks: Counter<'forge' | 'result'>;
   /** The newest sync record counted per app (its start and end), so a record is counted once. */
   private readonly counted = new Map<string, string>();
   private unsubscribe?: () => void;
@@ -126,6 +127,17 @@ export class AgentMetrics {
       help: 'Git polls that failed (remote unreachable, refused, timed out)',
       registers,
     });
+    this.webhooks = new Counter({
+      name: 'driftdeck_webhook_requests_total',
+      help: 'Requests to /api/webhook by forge and result (accepted, ignored, unauthorized, replayed, too_large...)',
+      labelNames: ['forge', 'result'] as const,
+      registers,
+    });
+  }
+
+  /** One webhook request answered; the labels are the receiver's own words, never the request's. */
+  countWebhook(forge: string, result: string): void {
+    this.webhooks.inc({ forge, result });
   }
 
   /** Starts counting syncs from the snapshots. Records already there at start are history, not counted. */

@@ -1,10 +1,12 @@
 // `driftdeck agent`: the watch loop with auto-sync, printing JSON lines (events and status changes) until told to
-// stop; with --metrics-address, also /healthz, /readyz and /metrics for an orchestrator and a scraper.
-
+// stop; with --metrics-address, also /healthz, /readyz and /metrics for an orchestrator and a scraper, and the
+// Git webhook at /api/webhook once a secret is given.
 import { hostname } from 'node:os';
 import { parseAddress, type Readiness, startAgentHttp } from '../agent/http-server.js';
 import { type InstallOptions, installProblems, installYaml } from '../agent/install.js';
 import { AgentMetrics } from '../agent/metrics.js';
+import { WEBHOOK_PATH, webhookReceiver } from '../agent/webhook.js';
+import { webhookSecret } from '../agent/webhook-secret.js';
 import { agentIdProblem, DEFAULT_LEASE_SECONDS, defaultAgentId } from '../engine/shard.js';
 import type { Snapshot } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
@@ -16,10 +18,12 @@ import { type LoopFlags, makeLoop, UsageError } from './wire.js';
 export async function agent(
   flags: LoopFlags,
   out: Out,
-  opts: { metricsAddress?: string; id?: string; leaseSeconds?: number } = {},
+  opts: { metricsAddress?: string; webhookSecretFile?: string; id?: string; leaseSeconds?: number } = {},
 ): Promise<number> {
   // A bad address, id or lease duration is refused before anything starts.
   if (opts.metricsAddress !== undefined) parseAddress(opts.metricsAddress);
+  if (opts.webhookSecretFile !== undefined && opts.metricsAddress === undefined)
+    throw new UsageError('--webhook-secret-file needs --metrics-address: the webhook is served there');
   const shardOptions = agentShardOptions(opts);
   const held: { loop?: Loop; shard?: AgentShard } = {};
   const current = () => {
@@ -71,15 +75,43 @@ export async function agent(
   };
   loop.subscribe(print);
   let started = false;
+  const secret = webhookSecret(opts.webhookSecretFile, process.env.DRIFTDECK_WEBHOOK_SECRET);
   const http =
     metrics && opts.metricsAddress !== undefined
       ? await startAgentHttp({
           address: opts.metricsAddress,
           readiness: () => readiness(started, loop.getSnapshot()),
           metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }),
+          webhook: webhookReceiver({
+            secret,
+            target: () => {
+              const { repo, branch } = loop.getSnapshot();
+              return { url: repo, branch };
+            },
+            trigger: ({ forge, sha }) => {
+              out.write(
+                JSON.stringify({
+                  time: new Date().toISOString(),
+                  app: '',
+                  level: 'info',
+                  type: 'webhook',
+                  message: `${forge} push${sha ? ` of ${sha.slice(0, 7)}` : ''}: polling now`,
+                }),
+              );
+              loop.pollNow();
+            },
+            count: (forge, result) => metrics.countWebhook(forge, result),
+          }),
         })
       : undefined;
-  if (http) out.error(`serving /healthz, /readyz and /metrics on http://${http.address}`);
+  if (http) {
+    out.error(`serving /healthz, /readyz and /metrics on http://${http.address}`);
+    out.error(
+      (await secret())
+        ? `webhook: POST http://${http.address}${WEBHOOK_PATH} (signed with the secret from ${opts.webhookSecretFile ?? 'DRIFTDECK_WEBHOOK_SECRET'})`
+        : `webhook off (${WEBHOOK_PATH} answers 404): no secret in ${opts.webhookSecretFile ?? 'DRIFTDECK_WEBHOOK_SECRET or --webhook-secret-file'}`,
+    );
+  }
   await loop.start();
   started = true;
   metrics?.start();

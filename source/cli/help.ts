@@ -19,9 +19,12 @@ export const HELP = `
                                                            a pod's log; only pods in the app's tree
     $ driftdeck agent [--metrics-address host:port]        the watch loop without a screen, one JSON line per event;
                                                            with the address, /healthz, /readyz and Prometheus
-                                                           /metrics too (127.0.0.1:9464 keeps them on this host);
-                                                           replicas share the apps: --id <dns-label> (default
-                                                           host-pid), --lease-duration <s> (default 15)
+                                                           /metrics too (127.0.0.1:9464 keeps them on this host)
+      [--webhook-secret-file <file>]                       and POST /api/webhook there: a signed push from
+                                                           GitHub, GitLab, Gitea or Bitbucket polls at once
+                                                           (secret also from DRIFTDECK_WEBHOOK_SECRET)
+      [--id <dns-label>] [--lease-duration <s>]            replicas share the apps by Leases: this one's id
+                                                           (default host-pid), lease duration (default 15)
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
   Source
@@ -31,6 +34,7 @@ export const HELP = `
                          with neither, a repository without driftdeck.yaml is searched for Argo CD
                          Applications and Flux Kustomizations and HelmReleases (said once, on stderr)
     --interval <s>       seconds between polls of the remote (default 10)
+    --concurrent-syncs <n>  auto-syncs run at once, the others wait their turn (default 10)
     credentials in an https URL reach git through its environment, never its command line
     DRIFTDECK_GIT_TIMEOUT=<s>  give up on a Git remote silent this long (default 30)
 

@@ -21,6 +21,7 @@ const cli = meow(HELP, {
     context: { type: 'string' },
     stateNamespace: { type: 'string' },
     interval: { type: 'number', default: 10 },
+    concurrentSyncs: { type: 'number' },
     output: { type: 'string', shortFlag: 'o', default: 'table', choices: ['table', 'json'] },
     readonly: { type: 'boolean', default: false },
     prune: { type: 'boolean', default: false },
@@ -38,6 +39,7 @@ const cli = meow(HELP, {
     previous: { type: 'boolean', shortFlag: 'p', default: false },
     tail: { type: 'number' },
     metricsAddress: { type: 'string' },
+    webhookSecretFile: { type: 'string' },
     id: { type: 'string' },
     leaseDuration: { type: 'number' },
     export: { type: 'boolean', default: false },
@@ -70,6 +72,7 @@ const loopFlags: LoopFlags = {
   ...(f.context ? { context: f.context } : {}),
   ...(f.stateNamespace ? { stateNamespace: f.stateNamespace } : {}),
   interval: f.interval,
+  ...(f.concurrentSyncs !== undefined ? { concurrentSyncs: f.concurrentSyncs } : {}),
   readonly: f.readonly,
   autoSync: true,
   role: (cli.input[0] ?? 'console').replace(/[^a-z-]/g, '') || 'driftdeck',
@@ -78,6 +81,8 @@ const loopFlags: LoopFlags = {
 async function main(): Promise<number> {
   const [command, ...args] = cli.input;
   if (!(f.interval > 0)) throw new UsageError('--interval must be a number of seconds above 0');
+  if (f.concurrentSyncs !== undefined && !(Number.isInteger(f.concurrentSyncs) && f.concurrentSyncs >= 1))
+    throw new UsageError('--concurrent-syncs must be a whole number above 0');
   if (f.stateNamespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(f.stateNamespace))
     throw new UsageError(
       `--state-namespace "${f.stateNamespace.replace(/[^\x20-\x7e]/g, '?')}" is not a namespace name (lowercase letters, digits and -, at most 63)`,
@@ -151,6 +156,7 @@ async function main(): Promise<number> {
         throw new UsageError(`agent has no subcommand "${args[0].replace(/[^\x20-\x7e]/g, '?')}" (install)`);
       return agent(loopFlags, out, {
         ...(f.metricsAddress !== undefined ? { metricsAddress: f.metricsAddress } : {}),
+        ...(f.webhookSecretFile !== undefined ? { webhookSecretFile: f.webhookSecretFile } : {}),
         ...(f.id !== undefined ? { id: f.id } : {}),
         ...(f.leaseDuration !== undefined ? { leaseSeconds: f.leaseDuration } : {}),
       });

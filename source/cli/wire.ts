@@ -35,6 +35,8 @@ export interface LoopFlags extends SourceFlags, ClusterFlags {
   interval: number;
   readonly: boolean;
   autoSync: boolean;
+  /** See LoopOptions.concurrentSyncs. */
+  concurrentSyncs?: number;
   /** See LoopOptions.diffTexts: false for the commands that print no diff. */
   diffTexts?: boolean;
   /** False: list the cluster once, never watch (commands that read one snapshot and exit). Default true. */
@@ -197,6 +199,7 @@ export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
     holder,
     autoSync: flags.autoSync,
     ...(shard ? { shard } : {}),
+    ...(flags.concurrentSyncs !== undefined ? { concurrentSyncs: flags.concurrentSyncs } : {}),
     diffTexts: flags.diffTexts ?? true,
   });
 }

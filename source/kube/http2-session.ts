@@ -21,6 +21,11 @@ export type TlsCredentials = Pick<tls.ConnectionOptions, 'ca' | 'cert' | 'key' |
 
 /** How long a request may wait for its answer, over either protocol. */
 export const REQUEST_TIMEOUT_MS = 60_000;
+/** Sends of a request the server refused (under load, over its stream limit) before the refusal is the answer. */
+const REFUSED_RETRIES = 4;
+
+/** The server refused the stream before processing it. */
+export class RefusedStream extends Error {}
 
 export class H2Connection {
   private session?: Promise<http2.ClientHttp2Session | undefined>;
@@ -46,9 +51,17 @@ export class H2Connection {
     body: string | undefined,
   ): Promise<H2Response | undefined> {
     if (this.unsupported || this.closed) return undefined;
-    const session = await this.open();
-    if (!session) return undefined;
-    return this.send(session, method, pathAndQuery, headers, body);
+    for (let attempt = 1; ; attempt++) {
+      const session = await this.open();
+      if (!session) return undefined;
+      try {
+        return await this.send(session, method, pathAndQuery, headers, body);
+      } catch (err) {
+        // A refused stream was never processed (RFC 9113, 8.7): sending it again is safe, whatever the method.
+        if (!(err instanceof RefusedStream) || attempt >= REFUSED_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   }
 
   /** Lets requests in flight finish, then closes the connection. */
@@ -98,7 +111,15 @@ export class H2Connection {
         session.once('goaway', onGone);
         // An idle connection must not keep a one-shot command running.
         session.unref();
-        resolve(session);
+        // The server's first frame says how many streams it allows at once (Go's default is 250); beyond that
+        // number nghttp2 holds requests back until a stream ends, but only once it knows the number: a burst sent
+        // before it came is refused above it. A server that sends none within a second is not waited for.
+        const ready = () => {
+          clearTimeout(timer);
+          resolve(session);
+        };
+        const timer = setTimeout(ready, 1000);
+        session.once('remoteSettings', ready);
       });
     });
   }
@@ -128,11 +149,18 @@ export class H2Connection {
       stream.on('end', () =>
         resolve({ status, text: Buffer.concat(chunks).toString('utf8'), ...(warning ? { warning } : {}) }),
       );
-      stream.on('error', reject);
+      const refused = () => stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM;
+      stream.on('error', (err) =>
+        reject(refused() ? new RefusedStream(`the API server refused the request: ${err.message}`) : err),
+      );
       stream.on('close', () => {
         // A stream closed without its end (reset by the server, or the connection lost).
         if (!stream.readableEnded)
-          reject(new Error(`the API server closed the request (code ${stream.rstCode})`));
+          reject(
+            refused()
+              ? new RefusedStream('the API server refused the request (too many at once)')
+              : new Error(`the API server closed the request (code ${stream.rstCode})`),
+          );
       });
       stream.setTimeout(REQUEST_TIMEOUT_MS, () => {
         reject(new Error('request timed out'));

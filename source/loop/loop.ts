@@ -40,6 +40,7 @@ import { type RenderedApp, renderRevision } from './render-revision.js';
 import { RolloutTracker } from './rollout.js';
 import { buildSnapshot, comparedState, Publisher } from './snapshot.js';
 import { runSync, syncPlan, syncRefusal } from './sync.js';
+import { SyncSlots } from './sync-slots.js';
 import { watchTargets } from './targets.js';
 
 export class Loop implements Controller {
@@ -55,6 +56,7 @@ export class Loop implements Controller {
   private readonly tracker: RolloutTracker;
   private readonly auto: AutoSyncPolicy;
   private readonly busy = new Map<string, { kind: 'sync' | 'revert'; startedAt: string }>();
+  private readonly slots: SyncSlots;
   private pollTimer?: NodeJS.Timeout;
   private readonly comparing = new CoalescedRun(() => this.compareAll());
   private polling?: Promise<void>;
@@ -63,6 +65,7 @@ export class Loop implements Controller {
   constructor(private readonly opts: LoopOptions) {
     this.tracker = new RolloutTracker((app, e) => this.emit({ ...e, app }));
     this.auto = new AutoSyncPolicy();
+    this.slots = new SyncSlots(opts.concurrentSyncs);
     this.gitWatch = new GitWatch(opts.git, (e) => this.emit(e));
     this.out = new Publisher((parts) => this.build(parts));
     this.notes = new ClusterNotes(() => this.records.stateNamespace);
@@ -135,6 +138,26 @@ export class Loop implements Controller {
     });
     return this.polling;
   }
+
+  /**
+   * A poll asked for from outside (a webhook): now, or, while one runs (it may have asked the remote before the
+   * push), once more after it. However many ask meanwhile, that is one poll.
+   */
+  pollNow(): void {
+    if (!this.polling) {
+      void this.poll();
+      return;
+    }
+    if (this.pollAgain) return;
+    this.pollAgain = true;
+    const again = () => {
+      this.pollAgain = false;
+      void this.poll();
+    };
+    this.polling.then(again, again);
+  }
+
+  private pollAgain = false;
 
   private async pollOnce(): Promise<void> {
     const head = await this.gitWatch.poll();
@@ -273,10 +296,11 @@ export class Loop implements Controller {
     runDueAutoSyncs(this.auto, {
       states: this.states.values(),
       head: this.gitWatch.head,
-      busy: (app) => this.busy.has(app),
+      busy: (app) => this.busy.has(app) || this.slots.waiting(app),
       ...(this.opts.shard ? { may: (app: string) => this.opts.shard?.mayAutoSync(app) ?? true } : {}),
       records: (app) => this.records.lastCompared(app),
-      sync: (app, prune) => this.sync(app, { prune, dryRun: false, forceConflicts: false }, true),
+      sync: (app, prune) =>
+        this.slots.run(app, () => this.sync(app, { prune, dryRun: false, forceConflicts: false }, true)),
       emit: (e) => this.emit(e),
     });
   }

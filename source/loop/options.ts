@@ -23,6 +23,8 @@ export interface LoopOptions {
   autoSync: boolean;
   /** Where this process stands among agent replicas (loop/shard-role.ts): which apps it may auto-sync. */
   shard?: ShardRole;
+  /** Auto-syncs run at once (sync-slots.ts); more wait their turn. Syncs a person asks for never wait. */
+  concurrentSyncs?: number;
   /**
    * Whether comparisons print the diff text of objects to create or prune (the whole object as YAML). Only the
    * console and `diff` show it; the other commands need the status alone. Default true.

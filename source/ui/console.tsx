@@ -17,7 +17,7 @@ import { followUp } from './message-follow.js';
 import { Screen } from './screen.js';
 import { type Action, initialState, reducer, type StatusMessage, type ViewState } from './state.js';
 import { makeTheme } from './theme.js';
-import { useConsoleView } from './view.js';
+import { type ConsoleView, selection, useConsoleView } from './view.js';
 
 export interface ConsoleProps {
   controller: Controller;
@@ -98,12 +98,18 @@ export function Console({
   const inspectView = useInspectView(state.inspect, inspectData, inspectedApp, inspectColumns(layout), now);
 
   const isReadonly = readonly || snapshot.readonly;
+  // Keys that come faster than frames (typed ahead, or several in one read over SSH) act on the state the keys
+  // before them left, not on the last frame drawn.
+  const viewNow = (): ConsoleView =>
+    stateRef.current === state
+      ? view
+      : { ...view, ...selection(snapshot, stateRef.current, historyStore.loaded) };
   const context: CommandContext = {
     controller,
     keymap,
     state: () => stateRef.current,
     dispatch,
-    view: () => view,
+    view: viewNow,
     inspectView: () => inspectView,
     layout: () => layout,
     quit: () => exit(),
@@ -112,8 +118,8 @@ export function Console({
       if (readonly) return 'started with --readonly';
       return snapshot.readonly ? (snapshot.readonlyReason ?? 'this context is read-only') : undefined;
     },
-    reloadHistory: (app) => historyStore.load(app, view.historyStamp),
-    selectedApp: () => view.selected?.name,
+    reloadHistory: (app) => historyStore.load(app, viewNow().historyStamp),
+    selectedApp: () => viewNow().selected?.name,
     appExists: (app) => snapshot.apps.some((a) => a.name === app),
   };
   useInputOwner((press) => handleKeypress(press, context));

@@ -38,14 +38,33 @@ export function useConsoleView(
   loadedHistory: Readonly<Record<string, LoadedHistory>>,
 ): ConsoleView {
   const apps = useMemo(() => filterApps(snapshot.apps, state.filter), [snapshot.apps, state.filter]);
-  const cursor = selectedIndex(state.apps.cursor, apps.length);
-  const selected = apps[cursor];
+  const picked = selection(snapshot, state, loadedHistory, apps);
+  const { selected } = picked;
   const diff = useMemo(() => diffView(selected), [selected]);
   const name = selected?.name;
   // A controller may append to its events array in place instead of replacing it, so its length counts too.
   const eventCount = snapshot.events.length;
   // biome-ignore lint/correctness/useExhaustiveDependencies: eventCount catches events appended in place
   const log = useMemo(() => logLines(snapshot.events, name), [snapshot.events, eventCount, name]);
+  return { ...picked, diff, log };
+}
+
+export type Selection = Omit<ConsoleView, 'diff' | 'log'>;
+
+/**
+ * What the cursors select: the app and the commit. Pure, so that a key handler reads the selection of the state
+ * as the keys before it left it, not of the last frame drawn: `j` then `t` typed faster than a frame reverts the
+ * commit `j` moved to.
+ */
+export function selection(
+  snapshot: Snapshot,
+  state: ViewState,
+  loadedHistory: Readonly<Record<string, LoadedHistory>>,
+  apps: readonly AppState[] = filterApps(snapshot.apps, state.filter),
+): Selection {
+  const cursor = selectedIndex(state.apps.cursor, apps.length);
+  const selected = apps[cursor];
+  const name = selected?.name;
   const stamp = historyStamp(snapshot.head?.sha, selected?.deployedRevision);
   const mine = name === undefined ? undefined : loadedHistory[name];
   const given = name === undefined ? undefined : snapshot.history[name];
@@ -60,8 +79,6 @@ export function useConsoleView(
     apps,
     cursor,
     selected,
-    diff,
-    log,
     history,
     historyStamp: stamp,
     historyKnown,

@@ -178,4 +178,55 @@ describe('the API client over TLS', () => {
       server.close();
     }
   });
+
+  it('keeps to the streams the server allows on one connection, and sends a refused request again', async () => {
+    // A server that allows 4 streams at once, answers each after 30 ms, and refuses (RST_STREAM REFUSED_STREAM,
+    // before processing) the first try of every third request: the fleet's sync once failed on such refusals.
+    const server = http2.createSecureServer({ ...tlsFiles, settings: { maxConcurrentStreams: 4 } });
+    const sessions: http2.ServerHttp2Session[] = [];
+    server.on('session', (s) => sessions.push(s));
+    let open = 0;
+    let most = 0;
+    const tried = new Set<string>();
+    let refused = 0;
+    server.on('stream', (stream, headers) => {
+      const path = String(headers[':path']);
+      const first = !tried.has(path);
+      tried.add(path);
+      if (first && Number(path.split('i=')[1]) % 3 === 0) {
+        refused++;
+        // The server's own end of a stream it resets reports that reset as an error: expected here.
+        stream.on('error', () => undefined);
+        stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+        return;
+      }
+      open++;
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open--;
+        stream.respond({ ':status': 200, 'content-type': 'application/json' });
+        stream.end(JSON.stringify({ data: { a: '1' } }));
+      }, 30);
+    });
+    const raw = client(await listen(server));
+    try {
+      const got = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          raw.request<{ data: { a: string } }>('GET', '/api/v1/x', { query: { i: String(i) } }),
+        ),
+      );
+      assert.deepEqual(
+        got.map((g) => g.data.a),
+        Array(40).fill('1'),
+      );
+      assert.equal(refused, 14, 'the server refused 14 first tries, each sent again');
+      // nghttp2 holds requests over the server's limit back once it has the server's settings, which the client
+      // waits for before its first request.
+      assert.ok(most <= 4, `at most 4 streams at once, saw ${most}`);
+      assert.equal(sessions.length, 1, 'one connection');
+    } finally {
+      for (const s of sessions) s.destroy();
+      server.close();
+    }
+  });
 });

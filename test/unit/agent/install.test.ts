@@ -63,6 +63,36 @@ describe('agent install manifests', () => {
     assert.match(yaml, /- 0\.0\.0\.0:9464/);
   });
 
+  it('mounts the optional webhook Secret, passes its file to the agent, and names the webhook port', () => {
+    const objs = installObjects({ repo: 'https://git.example.com/deploy.git' });
+    const deployment = objs.find((o) => o.kind === 'Deployment') as unknown as {
+      spec: { template: { spec: { containers: Array<Record<string, never>>; volumes: unknown[] } } };
+    };
+    const pod = deployment.spec.template.spec;
+    const agent = pod.containers[0] as unknown as {
+      args: string[];
+      volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+    };
+    const at = agent.args.indexOf('--webhook-secret-file');
+    assert.equal(agent.args[at + 1], '/etc/driftdeck/webhook/secret');
+    assert.deepEqual(
+      agent.volumeMounts.find((m) => m.name === 'webhook-secret'),
+      { name: 'webhook-secret', mountPath: '/etc/driftdeck/webhook', readOnly: true },
+    );
+    assert.deepEqual(
+      pod.volumes.find((v) => (v as { name: string }).name === 'webhook-secret'),
+      {
+        name: 'webhook-secret',
+        secret: { secretName: 'driftdeck-agent-webhook', optional: true, defaultMode: 0o400 },
+      },
+    );
+    const service = objs.find((o) => o.kind === 'Service') as unknown as { spec: { ports: unknown[] } };
+    assert.deepEqual(service.spec.ports, [
+      { name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' },
+      { name: 'webhook', port: 80, targetPort: 'metrics', protocol: 'TCP' },
+    ]);
+  });
+
   it('refuses what it cannot install, saying which flag', () => {
     assert.deepEqual(installProblems({ repo: 'https://git.example.com/deploy.git' }), []);
     const cases: Array<[Parameters<typeof installProblems>[0], RegExp]> = [

@@ -171,6 +171,25 @@ describe('console: revert', () => {
     assert.deepEqual(controller.callsTo('describeRevert'), [['a1b2c3d4e5f60718293a4b5c6d7e8f9012345678']]);
   });
 
+  it('keys typed faster than frames act on where the keys before them moved: j then t reverts the second commit', async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, '4');
+    await see('[deployed]');
+    // Both keys before React draws again, as when they arrive in one read over a slow link.
+    stdin.write('j');
+    stdin.write('t');
+    await see('Revert a1b2c3d?');
+    assert.deepEqual(controller.callsTo('describeRevert'), [['a1b2c3d4e5f60718293a4b5c6d7e8f9012345678']]);
+  });
+
+  it('j then s typed ahead in the app list syncs the app j moved to', async () => {
+    const { stdin, see, controller } = await start();
+    stdin.write('j');
+    stdin.write('s');
+    await see('Sync frontend?');
+    assert.equal(controller.callsTo('describeRevert').length, 0);
+  });
+
   it('a commit that cannot be reverted closes the dialog with the reason', async () => {
     const controller = new FakeController();
     controller.describeAnswer = () => Promise.reject(new Error('commit f00dbab is a merge commit'));

@@ -1,0 +1,161 @@
+// The fleet (issue 15): the built agent against `--fleet-apps` apps of `--fleet-objects` objects each (1,000 x 50
+// by default) on the local cluster. From empty: the time to a status for every app and to every object synced, and
+// the peak memory that costs; at rest: memory, CPU and API requests; a commit to one app among them seen OutOfSync;
+// then the agent started again: the time to a status for every app, and the syncs it starts (target 0).
+import { BenchAgent, freePort, processUsage } from '../agent-process.js';
+import type { BenchContext } from '../context.js';
+import {
+  createFleetRepo,
+  fleetAppFile,
+  fleetAppName,
+  fleetChangeFile,
+  fleetNamespaces,
+} from '../fleet-repo.js';
+import { pushFiles } from '../repo.js';
+import { formatBytes, formatMs, now, sleep } from '../stats.js';
+
+/** The agent's default poll interval: the commit-to-OutOfSync target is this plus one second. */
+const INTERVAL_S = 10;
+const REST_MS = 30_000;
+const SECTION = 'fleet';
+const log = (line: string) => console.log(`  ${line}`);
+
+export async function fleet(ctx: BenchContext): Promise<void> {
+  const shape = { apps: ctx.options.fleetApps, objects: ctx.options.fleetObjects, namespaces: 20 };
+  const total = shape.apps * shape.objects;
+  const apps = Array.from({ length: shape.apps }, (_, i) => fleetAppName(i));
+  log(`${shape.apps} apps of ${shape.objects} objects (${total}) in ${shape.namespaces} namespaces`);
+  const repo = await createFleetRepo(ctx.root, shape);
+  for (const ns of fleetNamespaces(shape)) await ctx.kubectl(['create', 'namespace', ns]);
+  const args = [
+    '--repo',
+    repo.remote,
+    '--kubeconfig',
+    ctx.cluster.kubeconfig,
+    '--interval',
+    String(INTERVAL_S),
+  ];
+  const known = (agent: BenchAgent) =>
+    apps.every((a) => (agent.status.get(a)?.sync ?? 'Unknown') !== 'Unknown');
+  const synced = (agent: BenchAgent) => apps.every((a) => agent.status.get(a)?.sync === 'Synced');
+  const { report } = ctx;
+
+  let agent = new BenchAgent(ctx.pkg, args, await freePort());
+  try {
+    const statusAt = await agent.until('a status for every app', () => known(agent), 600_000);
+    log(`a status for every app after ${formatMs(statusAt - agent.startedAt)}`);
+    const syncedAt = await agent.until('every app Synced', () => synced(agent), 3_600_000);
+    log(`every app Synced after ${formatMs(syncedAt - agent.startedAt)}`);
+    report.add(SECTION, `from empty: start to a status for all ${shape.apps} apps`, 'ms', [
+      statusAt - agent.startedAt,
+    ]);
+    report.add(SECTION, `from empty: start to all ${total} objects synced`, 'ms', [
+      syncedAt - agent.startedAt,
+    ]);
+    const syncPeak = processUsage(agent.pid).peakBytes;
+    report.add(SECTION, 'peak RSS, start from empty and first sync of everything', 'B', [syncPeak]);
+
+    await sleep(20_000);
+    const rest = await atRest(agent);
+    report.add(SECTION, `RSS at rest (${REST_MS / 1000} s, after the sync)`, 'B', rest.rss);
+    report.add(SECTION, 'CPU at rest (share of one core)', '%', [rest.cpuPercent]);
+    report.add(SECTION, 'API requests at rest', '/s', [rest.requestsPerSecond]);
+    report.check(
+      SECTION,
+      'RSS at rest <= 300 MB',
+      formatBytes(Math.max(...rest.rss)),
+      Math.max(...rest.rss) <= 300e6,
+    );
+    report.check(SECTION, 'peak RSS <= 600 MB', formatBytes(syncPeak), syncPeak <= 600e6);
+
+    const detect: number[] = [];
+    for (let run = 1; run <= 3; run++) detect.push(await commitSeen(agent, repo, shape, run));
+    report.add(
+      SECTION,
+      `commit -> OutOfSync, one app of ${shape.apps} (--interval ${INTERVAL_S})`,
+      'ms',
+      detect,
+    );
+    report.check(
+      SECTION,
+      `commit -> OutOfSync <= interval + 1 s (${INTERVAL_S + 1} s)`,
+      formatMs(Math.max(...detect)),
+      Math.max(...detect) <= (INTERVAL_S + 1) * 1000,
+    );
+    await agent.until('every app Synced again', () => synced(agent), 600_000);
+  } finally {
+    await agent.stop();
+  }
+
+  agent = new BenchAgent(ctx.pkg, args, await freePort());
+  try {
+    const statusAt = await agent.until('a status for every app after a restart', () => known(agent), 600_000);
+    const restart = statusAt - agent.startedAt;
+    log(`restart: a status for every app after ${formatMs(restart)}`);
+    // Two polls with nothing new: what a restart re-does shows up here.
+    await sleep(2 * INTERVAL_S * 1000 + 5000);
+    const syncs = agent.syncsStarted();
+    const peak = processUsage(agent.pid).peakBytes;
+    report.add(SECTION, `restart: start to a status for all ${shape.apps} apps`, 'ms', [restart]);
+    report.add(SECTION, 'restart: syncs started in its first two polls', 'requests', [syncs]);
+    report.add(SECTION, 'restart: peak RSS', 'B', [peak]);
+    report.check(SECTION, 'restart: start to full status <= 10 s', formatMs(restart), restart <= 10_000);
+    report.check(SECTION, 'restart: syncs started = 0', String(syncs), syncs === 0);
+    report.check(SECTION, 'restart: peak RSS <= 600 MB', formatBytes(peak), peak <= 600e6);
+  } finally {
+    await agent.stop();
+  }
+  report.note(
+    `fleet: one local cluster (kwok, ${Math.ceil(shape.apps / 100) + 2} nodes), ${shape.apps} apps x ${shape.objects} objects; the agent's own process measured from /proc`,
+  );
+}
+
+async function atRest(agent: BenchAgent) {
+  const requests = async () => (await agent.metrics()).get('driftdeck_api_requests_total') ?? 0;
+  const before = processUsage(agent.pid);
+  const requestsBefore = await requests();
+  const start = now();
+  const rss: number[] = [];
+  while (now() - start < REST_MS) {
+    await sleep(1000);
+    rss.push(processUsage(agent.pid).rssBytes);
+  }
+  const seconds = (now() - start) / 1000;
+  const after = processUsage(agent.pid);
+  return {
+    rss,
+    cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / seconds) * 100,
+    requestsPerSecond: ((await requests()) - requestsBefore) / seconds,
+  };
+}
+
+/** Pushes a change to one app's first ConfigMap; the time from the push to the agent saying that app is OutOfSync. */
+async function commitSeen(
+  agent: BenchAgent,
+  repo: Awaited<ReturnType<typeof createFleetRepo>>,
+  shape: { apps: number; objects: number },
+  run: number,
+): Promise<number> {
+  const index = Math.floor(shape.apps / 2) + run - 1;
+  const app = fleetAppName(index);
+  const from = agent.lines.length;
+  await pushFiles(
+    repo,
+    new Map([[fleetChangeFile(index), fleetAppFile(app, shape.objects, `change-${run}`)]]),
+    `fleet: ${app} change ${run}`,
+  );
+  const pushed = now();
+  const seen = await agent.until(
+    `${app} OutOfSync after its commit`,
+    () =>
+      agent.lines
+        .slice(from)
+        .some(
+          (l) =>
+            l.app === app && ((l.type === 'status' && l.sync === 'OutOfSync') || l.type === 'sync-started'),
+        ),
+    120_000,
+  );
+  log(`run ${run}: ${app} OutOfSync ${formatMs(seen - pushed)} after the push`);
+  return seen - pushed;
+}
