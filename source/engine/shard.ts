@@ -13,6 +13,12 @@ export const OWNER_PREFIX = 'driftdeck-owner-';
 /** Apps an agent may hold above the even share, so a split stays close to HRW's (and stable) yet fair. */
 export const SHARD_SLACK = 1;
 export const DEFAULT_LEASE_SECONDS = 15;
+/**
+ * How long an owner Lease lasts by itself. Its holder's heartbeat is what keeps it: an owner whose heartbeat expired
+ * holds nothing, so owner Leases are renewed rarely (a third of this) and 1,000 apps cost a few writes a second,
+ * not hundreds. This long is only the backstop for whoever cannot see the holder's heartbeat.
+ */
+export const OWNER_LEASE_SECONDS = 300;
 
 /** Why `id` cannot name an agent, or undefined. It becomes part of a Lease name and is shown to people. */
 export function agentIdProblem(id: string): string | undefined {
@@ -114,6 +120,21 @@ export interface LeaseView {
 export const holds = (lease: LeaseView | undefined, now: number): string | undefined =>
   lease?.holder && lease.expiresAt >= now ? lease.holder : undefined;
 
+/**
+ * The agent an owner Lease is held by: none when the Lease expired, or when the holder's heartbeat is among
+ * `heartbeats` and expired (it died). A holder whose heartbeat is not listed (another repository's agent, as this
+ * process sees them) keeps it until the owner Lease itself expires.
+ */
+export function ownerOf(
+  lease: LeaseView | undefined,
+  heartbeats: ReadonlyMap<string, LeaseView>,
+  now: number,
+): string | undefined {
+  const holder = holds(lease, now);
+  const beat = holder === undefined ? undefined : heartbeats.get(holder);
+  return beat && beat.expiresAt < now ? undefined : holder;
+}
+
 /** The agents whose heartbeat has not expired, by id, sorted. */
 export function liveAgents(heartbeats: ReadonlyMap<string, LeaseView>, now: number): string[] {
   return [...heartbeats]
@@ -142,6 +163,8 @@ export function decideShard(input: {
   live: readonly string[];
   apps: readonly string[];
   owners: ReadonlyMap<string, LeaseView>;
+  /** The heartbeats listed, by agent id: an owner whose heartbeat expired holds nothing. */
+  heartbeats?: ReadonlyMap<string, LeaseView>;
   now: number;
   slack?: number;
 }): ShardDecision {
@@ -151,7 +174,7 @@ export function decideShard(input: {
   const release: string[] = [];
   const waiting: string[] = [];
   for (const app of [...new Set(input.apps)].sort()) {
-    const holder = holds(input.owners.get(app), now);
+    const holder = ownerOf(input.owners.get(app), input.heartbeats ?? new Map(), now);
     const want = assignment.get(app);
     if (want === self) {
       if (holder === undefined || holder === self) claim.push(app);

@@ -144,8 +144,16 @@ export class ShardLeases implements ShardLeasePort {
   ): Promise<boolean> {
     const now = microTime();
     const current = this.seen.get(name);
-    const mine = current?.spec?.holderIdentity === holder && expiresAt(current) >= Date.now();
-    if (current?.spec?.holderIdentity && !mine && expiresAt(current) >= Date.now()) return false;
+    const left = current ? expiresAt(current) - Date.now() : 0;
+    const mine = current?.spec?.holderIdentity === holder && left >= 0;
+    // An owner Lease is renewed a third of the way through: until then a renewal is no write at all.
+    const early = left > (seconds * 1000 * 2) / 3;
+    if (what.kind === 'owner' && mine && current?.spec?.leaseDurationSeconds === seconds && early)
+      return true;
+    // A heartbeat held by another live process is never taken. An owner Lease is taken when the caller judged its
+    // holder dead by its heartbeat (engine/shard.ts ownerOf), though the Lease itself has not expired yet: the
+    // resourceVersion below still makes that a compare-and-swap against anyone who wrote since the list.
+    if (what.kind === 'agent' && current?.spec?.holderIdentity && !mine && left >= 0) return false;
     const spec = {
       holderIdentity: holder,
       leaseDurationSeconds: seconds,

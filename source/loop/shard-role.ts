@@ -7,9 +7,10 @@ import {
   consoleDefers,
   DEFAULT_LEASE_SECONDS,
   decideShard,
-  holds,
   type LeaseView,
   liveAgents,
+  OWNER_LEASE_SECONDS,
+  ownerOf,
 } from '../engine/shard.js';
 import type { RolloutEvent } from '../engine/types.js';
 
@@ -94,10 +95,14 @@ abstract class Ticking {
     await this.running;
   }
 
-  protected ownersFrom(owners: ReadonlyMap<string, LeaseView>, now: number): Map<string, string> {
+  protected ownersFrom(
+    owners: ReadonlyMap<string, LeaseView>,
+    heartbeats: ReadonlyMap<string, LeaseView>,
+    now: number,
+  ): Map<string, string> {
     const out = new Map<string, string>();
     for (const [app, v] of owners) {
-      const h = holds(v, now);
+      const h = ownerOf(v, heartbeats, now);
       if (h) out.set(app, h);
     }
     return out;
@@ -163,12 +168,13 @@ export class AgentShard extends Ticking implements ShardRole {
         live,
         apps: this.hooks?.apps() ?? [],
         owners: read.owners,
+        heartbeats: read.heartbeats,
         now,
       });
       const keep = new Set<string>();
       await Promise.all([
         ...decision.claim.map(async (app) => {
-          if (await this.port.claimOwner(app, id, this.seconds)) keep.add(app);
+          if (await this.port.claimOwner(app, id, OWNER_LEASE_SECONDS)) keep.add(app);
         }),
         ...decision.release.map((app) => this.port.releaseOwner(app, id)),
       ]);
@@ -176,7 +182,7 @@ export class AgentShard extends Ticking implements ShardRole {
       for (const app of keep) this.owned.add(app);
       this.claimedAt = startedAt;
     } else if (!beating) this.owned.clear();
-    const owners = this.ownersFrom(read.owners, now);
+    const owners = this.ownersFrom(read.owners, read.heartbeats, now);
     for (const [app, holder] of owners) if (holder === id && !this.owned.has(app)) owners.delete(app);
     for (const app of this.owned) owners.set(app, id);
     const ownedMoved = !sameList(before, [...this.owned].sort());
@@ -239,7 +245,7 @@ export class ConsoleShardWatch extends Ticking implements ShardRole {
     const read = await this.port.read(this.group);
     const now = Date.now();
     const live = liveAgents(read.heartbeats, now);
-    const owners = this.ownersFrom(read.owners, now);
+    const owners = this.ownersFrom(read.owners, read.heartbeats, now);
     if (consoleDefers(live.length) !== consoleDefers(this.live.length))
       this.say(
         'info',

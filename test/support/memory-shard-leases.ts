@@ -3,6 +3,8 @@
 import type { ShardLeasePort } from '../../source/engine/ports.js';
 import type { LeaseView } from '../../source/engine/shard.js';
 
+const live = (v: LeaseView) => v.expiresAt >= Date.now();
+
 export class MemoryShardLeases implements ShardLeasePort {
   /** By agent id, with the group (repository and branch) the agent serves. */
   readonly heartbeats = new Map<string, LeaseView & { group: string }>();
@@ -23,12 +25,18 @@ export class MemoryShardLeases implements ShardLeasePort {
     return { heartbeats, owners: new Map(this.owners) };
   }
 
-  private claim<V extends LeaseView>(map: Map<string, V>, key: string, value: V): boolean {
+  private claim<V extends LeaseView>(map: Map<string, V>, key: string, value: V, alive = live): boolean {
     const cur = map.get(key);
-    if (cur?.holder && cur.holder !== value.holder && cur.expiresAt >= Date.now()) return false;
+    if (cur?.holder && cur.holder !== value.holder && alive(cur)) return false;
     map.set(key, value);
     return true;
   }
+
+  /** An owner counts while its Lease lasts and its heartbeat, when there is one, has not expired. */
+  private ownerAlive = (v: LeaseView) => {
+    const beat = v.holder === undefined ? undefined : this.heartbeats.get(v.holder);
+    return live(v) && !(beat && !live(beat));
+  };
 
   async claimHeartbeat(id: string, processHolder: string, seconds: number, group: string) {
     this.check();
@@ -38,7 +46,12 @@ export class MemoryShardLeases implements ShardLeasePort {
 
   async claimOwner(app: string, agent: string, seconds: number) {
     this.check();
-    const ok = this.claim(this.owners, app, { holder: agent, expiresAt: Date.now() + seconds * 1000 });
+    const ok = this.claim(
+      this.owners,
+      app,
+      { holder: agent, expiresAt: Date.now() + seconds * 1000 },
+      this.ownerAlive,
+    );
     if (ok) this.claims.push(`${agent} ${app}`);
     return ok;
   }
@@ -53,9 +66,9 @@ export class MemoryShardLeases implements ShardLeasePort {
     if (this.heartbeats.get(id)?.holder === processHolder) this.heartbeats.delete(id);
   }
 
-  /** What a SIGKILL leaves: the agent's Leases as they were, run out. */
+  /** What a SIGKILL leaves, a heartbeat's duration later: its heartbeat run out, its owner Leases as they were. */
   expire(agent: string): void {
-    for (const [id, v] of this.heartbeats) if (id === agent) this.heartbeats.set(id, { ...v, expiresAt: 0 });
-    for (const [app, v] of this.owners) if (v.holder === agent) this.owners.set(app, { ...v, expiresAt: 0 });
+    const beat = this.heartbeats.get(agent);
+    if (beat) this.heartbeats.set(agent, { ...beat, expiresAt: 0 });
   }
 }

@@ -11,6 +11,7 @@ import {
   leaseName,
   liveAgents,
   ownerLeaseName,
+  ownerOf,
   shardCap,
   shardGroup,
 } from '../../../source/engine/shard.js';
@@ -144,6 +145,26 @@ describe('what a replica does each round', () => {
     assert.deepEqual(d.waiting, [mine('a')[0]]);
     assert.ok(!d.claim.includes(mine('a')[0]!));
     assert.deepEqual(d.release, [theirs]);
+  });
+
+  it("an owner Lease counts while it lasts, and not once its holder's heartbeat expired", () => {
+    const beats = new Map([
+      ['a', held('p1')],
+      ['dead', held('p3', NOW - 1)],
+    ]);
+    assert.equal(ownerOf(held('a'), beats, NOW), 'a');
+    assert.equal(ownerOf(held('dead'), beats, NOW), undefined);
+    assert.equal(ownerOf(held('elsewhere'), beats, NOW), 'elsewhere', 'no heartbeat seen: the Lease decides');
+    assert.equal(ownerOf(held('a', NOW - 1), beats, NOW), undefined);
+    const d = decideShard({
+      self: 'a',
+      live: ['a'],
+      apps: ['x'],
+      owners: new Map([['x', held('dead')]]),
+      heartbeats: beats,
+      now: NOW,
+    });
+    assert.deepEqual(d.claim, ['x']);
   });
 
   it('live agents are the heartbeats not expired', () => {

@@ -79,17 +79,19 @@ describe('shard Leases in the cluster', () => {
     cluster.close();
   });
 
-  it('does not even ask while another live agent holds the app', async () => {
+  it('never takes a heartbeat another live process holds, and renews its own owner Lease only a third of the way through', async () => {
     const cluster = adapter();
+    const fresh = lease('driftdeck-owner-shop', 'web-1', { annotations: { 'driftdeck.io/app': 'shop' } });
+    fresh.spec.leaseDurationSeconds = 300;
+    fresh.spec.renewTime = new Date().toISOString();
     api.answers.set(`GET ${LEASES}`, {
-      body: {
-        items: [lease('driftdeck-owner-shop', 'web-2', { annotations: { 'driftdeck.io/app': 'shop' } })],
-      },
+      body: { items: [lease('driftdeck-agent-web-1', 'other/agent-2-b'), fresh] },
     });
     await cluster.shardLeases.read(G);
     const before = api.requests.length;
-    assert.equal(await cluster.shardLeases.claimOwner('shop', 'web-1', 15), false);
-    assert.equal(api.requests.length, before);
+    assert.equal(await cluster.shardLeases.claimHeartbeat('web-1', 'me/agent-1-a', 15, G), false);
+    assert.equal(await cluster.shardLeases.claimOwner('shop', 'web-1', 300), true);
+    assert.equal(api.requests.length, before, 'no request for either');
     cluster.close();
   });
 
