@@ -63,6 +63,36 @@ export class AgentMetrics {
         for (const app of snapshot().apps) this.set({ app: app.name }, app.operation ? 1 : 0);
       },
     });
+    new Gauge({
+      name: 'driftdeck_agents_live',
+      help: 'Agent replicas whose heartbeat Lease has not expired, this one included',
+      registers,
+      collect() {
+        this.set(snapshot().agents?.live ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'driftdeck_agent_apps_owned',
+      help: 'Apps whose owner Lease this agent holds: the apps it auto-syncs and self-heals',
+      registers,
+      collect() {
+        const snap = snapshot();
+        const self = snap.agents?.self;
+        this.set(self ? snap.apps.filter((a) => a.owner === self).length : 0);
+      },
+    });
+    new Gauge({
+      name: 'driftdeck_app_owned',
+      help: 'Each app: 1 when this agent holds its owner Lease, 0 when another agent or no one does',
+      labelNames: ['app'] as const,
+      registers,
+      collect() {
+        this.reset();
+        const snap = snapshot();
+        for (const app of snap.apps)
+          this.set({ app: app.name }, app.owner !== undefined && app.owner === snap.agents?.self ? 1 : 0);
+      },
+    });
     new Counter({
       name: 'driftdeck_api_requests_total',
       help: 'Requests made to the Kubernetes API server (list, watch, get, apply, delete...)',

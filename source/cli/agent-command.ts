@@ -1,13 +1,16 @@
 // `driftdeck agent`: the watch loop with auto-sync, printing JSON lines (events and status changes) until told to
 // stop; with --metrics-address, also /healthz, /readyz and /metrics for an orchestrator and a scraper, and the
 // Git webhook at /api/webhook once a secret is given.
+import { hostname } from 'node:os';
 import { parseAddress, type Readiness, startAgentHttp } from '../agent/http-server.js';
 import { type InstallOptions, installProblems, installYaml } from '../agent/install.js';
 import { AgentMetrics } from '../agent/metrics.js';
 import { WEBHOOK_PATH, webhookReceiver } from '../agent/webhook.js';
 import { webhookSecret } from '../agent/webhook-secret.js';
+import { agentIdProblem, DEFAULT_LEASE_SECONDS, defaultAgentId } from '../engine/shard.js';
 import type { Snapshot } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
+import { AgentShard } from '../loop/shard-role.js';
 import { newEvents, type Out } from './commands.js';
 import { formatAppError } from './format.js';
 import { type LoopFlags, makeLoop, UsageError } from './wire.js';
@@ -15,13 +18,14 @@ import { type LoopFlags, makeLoop, UsageError } from './wire.js';
 export async function agent(
   flags: LoopFlags,
   out: Out,
-  opts: { metricsAddress?: string; webhookSecretFile?: string } = {},
+  opts: { metricsAddress?: string; webhookSecretFile?: string; id?: string; leaseSeconds?: number } = {},
 ): Promise<number> {
-  // A bad address is refused before anything starts.
+  // A bad address, id or lease duration is refused before anything starts.
   if (opts.metricsAddress !== undefined) parseAddress(opts.metricsAddress);
   if (opts.webhookSecretFile !== undefined && opts.metricsAddress === undefined)
     throw new UsageError('--webhook-secret-file needs --metrics-address: the webhook is served there');
-  const held: { loop?: Loop } = {};
+  const shardOptions = agentShardOptions(opts);
+  const held: { loop?: Loop; shard?: AgentShard } = {};
   const current = () => {
     if (!held.loop) throw new Error('the agent has not started');
     return held.loop;
@@ -36,7 +40,14 @@ export async function agent(
       : undefined;
   const loop = makeLoop(
     { ...flags, autoSync: !flags.readonly, diffTexts: false },
-    { wrapGit: (git) => (metrics ? metrics.timedGit(git) : git) },
+    {
+      wrapGit: (git) => (metrics ? metrics.timedGit(git) : git),
+      shard: (cluster, processHolder, group) => {
+        if (!cluster.shardLeases) return undefined;
+        held.shard = new AgentShard(cluster.shardLeases, { ...shardOptions, processHolder, group });
+        return held.shard;
+      },
+    },
   );
   held.loop = loop;
   let seen = 0;
@@ -115,8 +126,26 @@ export async function agent(
   metrics?.stop();
   await http?.close();
   loop.stop();
+  // The apps are handed back and the heartbeat removed, so the other replicas take them over at once.
+  await held.shard?.stop();
   loop.cluster.close();
   return 0;
+}
+
+/** The agent's id (a DNS label: it names its heartbeat Lease) and lease duration, checked. */
+export function agentShardOptions(opts: { id?: string; leaseSeconds?: number }): {
+  id: string;
+  leaseSeconds: number;
+} {
+  const id = opts.id ?? defaultAgentId(hostname(), process.pid);
+  const problem = agentIdProblem(id);
+  if (problem) throw new UsageError(`--id: ${problem}`);
+  const leaseSeconds = opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < 3 || leaseSeconds > 300)
+    throw new UsageError(
+      `--lease-duration must be a whole number of seconds from 3 to 300, not ${leaseSeconds}`,
+    );
+  return { id, leaseSeconds };
 }
 
 /** Ready once the first comparison is done and the API server answers; not while a lost connection is retried. */

@@ -121,6 +121,7 @@ function appJson(a: AppState) {
     deployedRevision: a.deployedRevision,
     error: a.error,
     lastSync: a.lastSync,
+    ...(a.owner ? { owner: a.owner } : {}),
     resources: a.resources.map((r) => ({
       key: r.key,
       id: keyString(r.key),

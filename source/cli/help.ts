@@ -23,6 +23,8 @@ export const HELP = `
       [--webhook-secret-file <file>]                       and POST /api/webhook there: a signed push from
                                                            GitHub, GitLab, Gitea or Bitbucket polls at once
                                                            (secret also from DRIFTDECK_WEBHOOK_SECRET)
+      [--id <dns-label>] [--lease-duration <s>]            replicas share the apps by Leases: this one's id
+                                                           (default host-pid), lease duration (default 15)
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
   Source

@@ -40,6 +40,8 @@ const cli = meow(HELP, {
     tail: { type: 'number' },
     metricsAddress: { type: 'string' },
     webhookSecretFile: { type: 'string' },
+    id: { type: 'string' },
+    leaseDuration: { type: 'number' },
     export: { type: 'boolean', default: false },
     profile: { type: 'string' },
     manage: { type: 'string', isMultiple: true },
@@ -155,6 +157,8 @@ async function main(): Promise<number> {
       return agent(loopFlags, out, {
         ...(f.metricsAddress !== undefined ? { metricsAddress: f.metricsAddress } : {}),
         ...(f.webhookSecretFile !== undefined ? { webhookSecretFile: f.webhookSecretFile } : {}),
+        ...(f.id !== undefined ? { id: f.id } : {}),
+        ...(f.leaseDuration !== undefined ? { leaseSeconds: f.leaseDuration } : {}),
       });
     case 'cluster':
       return clusterCommand(args[0], { name: f.name ?? 'driftdeck-demo', nodes: f.nodes }, out);

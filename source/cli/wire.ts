@@ -3,13 +3,15 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { adHocApp } from '../config/index.js';
 import { loadRepoApps } from '../config/repo-apps.js';
-import type { GitPort } from '../engine/ports.js';
+import type { ClusterPort, GitPort } from '../engine/ports.js';
+import { shardGroup } from '../engine/shard.js';
 import { GitSource } from '../git/index.js';
 import { gitCredentialsDir } from '../git/mounted-credentials.js';
 import { KubeCluster } from '../kube/index.js';
 import { cachePaths } from '../localcluster/paths.js';
 import { COMPONENTS } from '../localcluster/versions.js';
 import { type AppsResult, Loop } from '../loop/index.js';
+import { ConsoleShardWatch, type ShardRole } from '../loop/shard-role.js';
 import type { RenderTools } from '../render/index.js';
 import { ManifestCache, renderApp } from '../render/index.js';
 import { leaseHolder, operator } from './identity.js';
@@ -161,7 +163,16 @@ export function manifestCacheFile(source: GitSource): string {
   return join(source.paths.root, 'parsed-manifests.json');
 }
 
-export function makeLoop(flags: LoopFlags, extras: { wrapGit?: (git: GitPort) => GitPort } = {}): Loop {
+export interface LoopExtras {
+  wrapGit?: (git: GitPort) => GitPort;
+  /**
+   * This process's place among agent replicas, given the cluster and its Lease identity; by default a watch of the
+   * agents' Leases that leaves auto-sync to them while any is live (what a console and a one-shot command do).
+   */
+  shard?: (cluster: ClusterPort, holder: string, group: string) => ShardRole | undefined;
+}
+
+export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
   const source = gitSource(flags);
   const cluster = new KubeCluster({
     kubeconfig: flags.kubeconfig,
@@ -174,6 +185,11 @@ export function makeLoop(flags: LoopFlags, extras: { wrapGit?: (git: GitPort) =>
   const contextReason = contextReadonlyReason(cluster.context);
   const readonly = flags.readonly || contextReason !== undefined;
   const readonlyReason = flags.readonly ? 'started with --readonly' : contextReason;
+  const holder = leaseHolder(flags.role ?? 'driftdeck');
+  const group = shardGroup(source.url, source.branch);
+  const shard = extras.shard
+    ? extras.shard(cluster, holder, group)
+    : cluster.shardLeases && new ConsoleShardWatch(cluster.shardLeases, group);
   return new Loop({
     git: extras.wrapGit ? extras.wrapGit(gitPort(source)) : gitPort(source),
     cluster,
@@ -183,8 +199,9 @@ export function makeLoop(flags: LoopFlags, extras: { wrapGit?: (git: GitPort) =>
     readonly,
     ...(readonlyReason ? { readonlyReason } : {}),
     by: operator(),
-    holder: leaseHolder(flags.role ?? 'driftdeck'),
+    holder,
     autoSync: flags.autoSync,
+    ...(shard ? { shard } : {}),
     ...(flags.concurrentSyncs !== undefined ? { concurrentSyncs: flags.concurrentSyncs } : {}),
     diffTexts: flags.diffTexts ?? true,
   });

@@ -3,6 +3,7 @@
 
 import type { LogFollow, LogOptions, LogSink } from './inspect.js';
 import { describeHolder } from './lease-holder.js';
+import type { LeaseView } from './shard.js';
 import type {
   Commit,
   ConnectionState,
@@ -154,6 +155,8 @@ export interface ClusterPort {
   acquireLease(app: string, holder: string): Promise<LeaseHandle>;
   leaseHolder(app: string): Promise<string | undefined>;
   syncHistory(app: string): Promise<SyncRecord[]>;
+  /** The agents' heartbeat and per-app owner Leases (engine/shard.ts). Optional: without it, no sharding. */
+  readonly shardLeases?: ShardLeasePort;
   recordSync(record: SyncRecord): Promise<void>;
   /**
    * What the adapter refused or dropped since the last call, in words for the operator's log (a collection of a
@@ -169,6 +172,23 @@ export interface ClusterPort {
   /** Requests made so far (list, watch, get, apply...), for the benchmark. */
   requests(): number;
   close(): void;
+}
+
+/**
+ * The Leases agent replicas share the apps by: one heartbeat per agent (`driftdeck-agent-<id>`, held by the agent
+ * process's unique identity) and one owner Lease per app (`driftdeck-owner-<app>`, held by an agent id). Every write
+ * is a compare-and-swap on resourceVersion, so two writers never both succeed.
+ */
+export interface ShardLeasePort {
+  /** Heartbeats of the agents of `group` (engine/shard.ts shardGroup) by id, owners by app name, as listed now. */
+  read(group: string): Promise<{ heartbeats: Map<string, LeaseView>; owners: Map<string, LeaseView> }>;
+  /** Creates or renews; false when another live holder has it or another writer came first. */
+  claimHeartbeat(id: string, processHolder: string, seconds: number, group: string): Promise<boolean>;
+  claimOwner(app: string, agent: string, seconds: number): Promise<boolean>;
+  /** Clears the holder, only while it is still `agent`. */
+  releaseOwner(app: string, agent: string): Promise<void>;
+  /** Deletes the heartbeat, only while it is still this process's. */
+  dropHeartbeat(id: string, processHolder: string): Promise<void>;
 }
 
 export interface GitPort {

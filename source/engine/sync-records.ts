@@ -90,6 +90,7 @@ function recordProblem(v: unknown): string | undefined {
     const p = resourceProblem(v.resources[i]);
     if (p) return `resource ${i + 1} ${p}`;
   }
+  if (v.holder !== undefined && !isStr(v.holder)) return 'has a holder that is not a string';
   if (v.kinds !== undefined && !(Array.isArray(v.kinds) && v.kinds.every(isStr)))
     return 'has kinds that are not a list of strings';
   if (v.omitted !== undefined && !(Number.isInteger(v.omitted) && (v.omitted as number) >= 0))

@@ -338,6 +338,8 @@ export interface AppState {
   operation?: { kind: 'sync' | 'revert'; startedAt: string; by: string; phase: string };
   /** When this state was computed, ISO 8601. */
   comparedAt?: string;
+  /** The agent replica whose owner Lease holds the app (engine/shard.ts), when agents share the apps. */
+  owner?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -385,6 +387,8 @@ export interface SyncRecord {
   finishedAt: string;
   /** user@host of whoever ran it. */
   by: string;
+  /** The Lease identity of the process that ran it (engine/lease-holder.ts): which console or agent replica. */
+  holder?: string;
   result: SyncResult;
   message: string;
   prune: boolean;
@@ -534,6 +538,11 @@ export interface Snapshot {
   eventCount?: number;
   /** Commits touching each app's path, newest first; loaded on demand. */
   history: Record<string, HistoryEntry[]>;
+  /**
+   * Agent replicas seen live (their heartbeat Leases); `self` is this process's agent id when it is one. Absent
+   * where this process does not look (one-shot commands, a port without shard Leases).
+   */
+  agents?: { live: number; self?: string };
 }
 
 export interface SyncPlanSummary {

@@ -25,6 +25,7 @@ import { Leases } from './lease.js';
 import { listOnce } from './list-once.js';
 import { apiPath, namespaceProblem, parseApiVersion, refused } from './paths.js';
 import { readPodLogs } from './pod-logs.js';
+import { ShardLeases } from './shard-leases.js';
 import { SyncHistoryStore } from './sync-history.js';
 
 /** The manager of the target namespaces driftdeck creates (no app's: never pruned); applies name the app's. */
@@ -52,6 +53,7 @@ export class KubeCluster implements ClusterPort {
   private readonly limit: LimitFunction;
   private readonly leases: Leases;
   private readonly history: SyncHistoryStore;
+  readonly shardLeases: ShardLeases;
 
   private readonly follow: boolean;
   /** Where this cluster's Leases and sync history are kept (driftdeck-system unless told otherwise). */
@@ -79,6 +81,7 @@ export class KubeCluster implements ClusterPort {
     this.stateNamespace = opts.stateNamespace ?? SYSTEM_NAMESPACE;
     this.leases = new Leases(this.conn, this.stateNamespace, count);
     this.history = new SyncHistoryStore(this.conn, this.stateNamespace, count);
+    this.shardLeases = new ShardLeases(this.conn, this.stateNamespace, count);
   }
 
   async resolve(

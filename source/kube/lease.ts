@@ -19,11 +19,11 @@ const RENEW_MS = 10_000;
  */
 const MAX_HONOURED_S = 300;
 
-interface LeaseObject extends KubeObject {
+export interface LeaseObject extends KubeObject {
   spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
 }
 
-const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+export const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 export class Leases {
   private readonly renewals = new Map<string, NodeJS.Timeout>();
@@ -181,13 +181,18 @@ function renewedAt(lease: LeaseObject): number {
 }
 
 export function expired(lease: LeaseObject, now = Date.now()): boolean {
+  return expiresAt(lease, now) < now;
+}
+
+/** When the holder stops counting (ms since the epoch); 0 for a Lease no one holds or no one could have written. */
+export function expiresAt(lease: LeaseObject, now = Date.now()): number {
   const renew = renewedAt(lease);
-  if (Number.isNaN(renew) || !lease.spec?.holderIdentity) return true;
-  if (renew > now + MAX_HONOURED_S * 1000) return true;
+  if (Number.isNaN(renew) || !lease.spec?.holderIdentity) return 0;
+  if (renew > now + MAX_HONOURED_S * 1000) return 0;
   const declared = lease.spec.leaseDurationSeconds;
   const seconds =
     typeof declared === 'number' && declared > 0 ? Math.min(declared, MAX_HONOURED_S) : DURATION_S;
-  return renew + seconds * 1000 < now;
+  return renew + seconds * 1000;
 }
 
 function takeOverNote(lease: LeaseObject): string {

@@ -131,6 +131,8 @@ export interface AutoSyncRun {
   states: Iterable<AppState>;
   head: string | undefined;
   busy: (app: string) => boolean;
+  /** Whether this process may auto-sync the app (an agent replica owns it; a console sees no live agent). */
+  may?: (app: string) => boolean;
   /** The app's sync history, newest first. */
   records: (app: string) => readonly SyncRecord[];
   sync: (app: string, prune: boolean) => Promise<{ result: string }>;
@@ -144,7 +146,7 @@ export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void 
   const states = [...run.states];
   const byName = new Map(states.map((s) => [s.name, s]));
   for (const state of states) {
-    if (run.busy(state.name)) continue;
+    if (run.busy(state.name) || (run.may && !run.may(state.name))) continue;
     const waits = notReady(state, byName, run.busy);
     if (policy.waiting(state.name, waits.length && state.spec.sync.auto ? waits.join(', ') : undefined))
       run.emit({

@@ -50,3 +50,11 @@ export class GitWatch {
     return dir;
   }
 }
+
+/** A poll already running when a revert was pushed may have missed it: asks again, a few times. */
+export async function untilLoaded(watch: GitWatch, sha: string, poll: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; attempt < 5 && watch.head !== sha; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
+    await poll();
+  }
+}

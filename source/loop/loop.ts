@@ -1,7 +1,7 @@
 // The watch loop: polls Git, renders each app at the new revision, keeps the informer cache on the kinds the apps
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
-import { claimIndex, createdCrd, keyString, planSummary, withLiveObjects } from '../engine/index.js';
+import { claimIndex, createdCrd, keyString, withLiveObjects } from '../engine/index.js';
 import type {
   AppTree,
   EventItem,
@@ -32,14 +32,14 @@ import { AutoSyncPolicy, runDueAutoSyncs } from './autosync.js';
 import { CoalescedRun } from './coalesced.js';
 import { type Comparison, compareApp, PredictionCache } from './compare.js';
 import { ClusterNotes } from './connection.js';
-import { GitWatch } from './git-watch.js';
+import { GitWatch, untilLoaded } from './git-watch.js';
 import { LoopInspector } from './inspector.js';
 import { indexLive, liveForApp } from './live-index.js';
 import type { LoopOptions } from './options.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
 import { RolloutTracker } from './rollout.js';
 import { buildSnapshot, comparedState, Publisher } from './snapshot.js';
-import { runSync, syncRefusal, syncTasks } from './sync.js';
+import { runSync, syncPlan, syncRefusal } from './sync.js';
 import { SyncSlots } from './sync-slots.js';
 import { watchTargets } from './targets.js';
 
@@ -87,6 +87,14 @@ export class Loop implements Controller {
 
   /** First poll, render and comparison, then the steady loop. */
   async start(): Promise<void> {
+    const shardLooked = this.opts.shard?.start({
+      apps: () => this.apps.map((a) => a.name),
+      changed: () => {
+        this.publish();
+        this.autoSyncDue();
+      },
+      emit: (e) => this.emit(e),
+    });
     this.unsubscribe = this.opts.cluster.onChange(() => {
       this.noteConnection();
       // A sync changes its objects one after another: comparing meanwhile would dry-run each of them again while
@@ -96,6 +104,7 @@ export class Loop implements Controller {
     });
     await this.poll();
     await this.compareNow();
+    await shardLooked;
     this.pollTimer = setInterval(() => void this.poll(), this.opts.intervalMs);
     this.pollTimer.unref?.();
   }
@@ -109,6 +118,7 @@ export class Loop implements Controller {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.comparing.stop();
     this.unsubscribe?.();
+    void this.opts.shard?.stop();
   }
 
   private readonly notes: ClusterNotes;
@@ -287,6 +297,7 @@ export class Loop implements Controller {
       states: this.states.values(),
       head: this.gitWatch.head,
       busy: (app) => this.busy.has(app) || this.slots.waiting(app),
+      ...(this.opts.shard ? { may: (app: string) => this.opts.shard?.mayAutoSync(app) ?? true } : {}),
       records: (app) => this.records.lastCompared(app),
       sync: (app, prune) =>
         this.slots.run(app, () => this.sync(app, { prune, dryRun: false, forceConflicts: false }, true)),
@@ -320,6 +331,7 @@ export class Loop implements Controller {
       readonly: this.opts.readonly,
       ...(this.opts.readonlyReason ? { readonlyReason: this.opts.readonlyReason } : {}),
       history: this.history,
+      ...(this.opts.shard ? { shard: this.opts.shard.view() } : {}),
     });
   }
 
@@ -349,19 +361,7 @@ export class Loop implements Controller {
 
   planSync(app: string): SyncPlanSummary {
     this.appSpec(app);
-    const cmp = this.comparisons.get(app) ?? {
-      resources: [],
-      hooks: [],
-      prunable: new Map(),
-      desired: new Map(),
-    };
-    return {
-      ...planSummary(cmp.resources, cmp.hooks),
-      tasks: {
-        pruneOff: syncTasks(cmp, app, { prune: false }),
-        pruneOn: syncTasks(cmp, app, { prune: true }),
-      },
-    };
+    return syncPlan(this.comparisons.get(app), app);
   }
 
   async sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {
@@ -378,14 +378,16 @@ export class Loop implements Controller {
       busy: this.busy.has(app),
     });
     if (refusal) throw new Error(refusal);
-    // Compare against the freshest cache first, so the plan applied is the plan shown.
-    await this.compareNow();
-    const comparison = this.comparisons.get(app);
-    if (!comparison || !this.gitWatch.head)
-      throw new Error(`${app} has not been compared yet; try again in a moment`);
+    // Busy before the comparison below: an auto-sync decided meanwhile (at the end of that very comparison, or on
+    // an ownership change) must find the app busy, or this process would run two syncs of it at once.
     this.busy.set(app, { kind: 'sync', startedAt: new Date().toISOString() });
     this.publish();
     try {
+      // Compare against the freshest cache first, so the plan applied is the plan shown.
+      await this.compareNow();
+      const comparison = this.comparisons.get(app);
+      if (!comparison || !this.gitWatch.head)
+        throw new Error(`${app} has not been compared yet; try again in a moment`);
       const record = await runSync({
         cluster: this.opts.cluster,
         app: spec,
@@ -441,21 +443,13 @@ export class Loop implements Controller {
       throw new Error(`auto-sync is on for ${app}: revert alone, and the loop syncs the revert commit`);
     if (this.busy.has(app)) throw new Error(`${app} is being synced; try again when it has finished`);
     const revert = await this.revert(sha);
-    await this.untilLoaded(revert.newSha);
+    await untilLoaded(this.gitWatch, revert.newSha, () => this.poll());
     if (this.gitWatch.head !== revert.newSha)
       throw new Error(
         `the revert ${revert.newSha.slice(0, 7)} is pushed, but the branch is now at ${this.gitWatch.head?.slice(0, 7) ?? 'an unknown commit'}: ${app} was not synced; sync it once you have looked`,
       );
     const record = await this.sync(app, { prune: false, dryRun: false, forceConflicts: false });
     return { revert, sync: record };
-  }
-
-  /** A poll already running when the revert was pushed may have missed it: asks again, a few times. */
-  private async untilLoaded(sha: string): Promise<void> {
-    for (let attempt = 0; attempt < 5 && this.gitWatch.head !== sha; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
-      await this.poll();
-    }
   }
 
   async refresh(hard: boolean): Promise<void> {

@@ -1,6 +1,7 @@
 // What the watch loop is given: its edges, and how it should behave.
 import type { ClusterPort, GitPort } from '../engine/ports.js';
 import type { AppSpec, LocatedError, RenderResult } from '../engine/types.js';
+import type { ShardRole } from './shard-role.js';
 
 /** `notice`: what was found to run, said once (a repository without driftdeck.yaml, discover folders). */
 export type AppsResult = { ok: true; apps: AppSpec[]; notice?: string } | { ok: false; error: LocatedError };
@@ -20,6 +21,8 @@ export interface LoopOptions {
   holder?: string;
   /** Let apps whose policy says so sync by themselves (the console and the agent do; one-shot commands don't). */
   autoSync: boolean;
+  /** Where this process stands among agent replicas (loop/shard-role.ts): which apps it may auto-sync. */
+  shard?: ShardRole;
   /** Auto-syncs run at once (sync-slots.ts); more wait their turn. Syncs a person asks for never wait. */
   concurrentSyncs?: number;
   /**

@@ -11,6 +11,7 @@ import type {
   Snapshot,
   SyncRecord,
 } from '../engine/types.js';
+import type { ShardView } from './shard-role.js';
 
 export interface SnapshotInput {
   version: number;
@@ -29,6 +30,7 @@ export interface SnapshotInput {
   events: RolloutEvent[];
   eventCount: number;
   history: Record<string, HistoryEntry[]>;
+  shard?: ShardView;
 }
 
 export function buildSnapshot(i: SnapshotInput): Snapshot {
@@ -36,7 +38,9 @@ export function buildSnapshot(i: SnapshotInput): Snapshot {
   const apps = i.apps.map((a) => {
     const s = i.states.get(a.name) ?? pendingState(a, i.configError);
     const op = i.busy.get(a.name);
-    return op ? { ...s, operation: { ...op, by: i.by, phase: 'running' } } : s;
+    const owner = i.shard?.owners.get(a.name);
+    const owned = owner ? { ...s, owner } : s;
+    return op ? { ...owned, operation: { ...op, by: i.by, phase: 'running' } } : owned;
   });
   return {
     version: i.version,
@@ -58,6 +62,7 @@ export function buildSnapshot(i: SnapshotInput): Snapshot {
     events: i.events,
     eventCount: i.eventCount,
     history: i.history,
+    ...(i.shard ? { agents: { live: i.shard.live, ...(i.shard.self ? { self: i.shard.self } : {}) } } : {}),
   };
 }
 

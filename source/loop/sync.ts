@@ -2,7 +2,14 @@
 // kind tiers, hooks, prunes), run second (sync-run.ts), with a typed result per task and a record kept in the
 // cluster. A dry-run's record carries its plan.
 import { formatLocatedError } from '../config/errors.js';
-import { isOwnedBy, planSyncTasks, resourceLabel, type SyncTask, selectResources } from '../engine/index.js';
+import {
+  isOwnedBy,
+  planSummary,
+  planSyncTasks,
+  resourceLabel,
+  type SyncTask,
+  selectResources,
+} from '../engine/index.js';
 import type { ClusterPort, LeaseHandle } from '../engine/ports.js';
 import { type ResourceSyncOptions, resourceSyncOptions } from '../engine/resource-options.js';
 import type {
@@ -14,6 +21,7 @@ import type {
   ResourceResult,
   RolloutEvent,
   SyncOptions,
+  SyncPlanSummary,
   SyncRecord,
 } from '../engine/types.js';
 import type { Comparison } from './compare.js';
@@ -119,6 +127,18 @@ export function syncTasks(
   });
 }
 
+/** What a sync of `app` would do, with prune off and on; an app not compared yet plans nothing. */
+export function syncPlan(comparison: Comparison | undefined, app: string): SyncPlanSummary {
+  const cmp = comparison ?? { resources: [], hooks: [], prunable: new Map(), desired: new Map() };
+  return {
+    ...planSummary(cmp.resources, cmp.hooks),
+    tasks: {
+      pruneOff: syncTasks(cmp, app, { prune: false }),
+      pruneOn: syncTasks(cmp, app, { prune: true }),
+    },
+  };
+}
+
 /** Key strings of the prune candidates whose live object carries this app's mark for itself. */
 function ownCandidates(comparison: Pick<Comparison, 'prunable'>, app: string): Set<string> {
   const out = new Set<string>();
@@ -173,6 +193,7 @@ function syncRecord(input: SyncInput, startedAt: string, results: ResourceResult
     startedAt,
     finishedAt: now(),
     by: input.by,
+    ...(input.holder ? { holder: input.holder } : {}),
     result: failed.length ? 'Failed' : options.dryRun ? 'DryRun' : 'Succeeded',
     message: failed.length
       ? `${failed.length} resource(s) failed: ${failed.map((f) => `${resourceLabel(f.key)}: ${f.message}`).join('; ')}`

@@ -54,7 +54,9 @@ function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
         />
       );
     case 'diff':
-      return <DiffView {...common} app={app} diff={view.diff} top={state.diff.top} />;
+      return (
+        <DiffView {...common} app={app} owner={view.selected?.owner} diff={view.diff} top={state.diff.top} />
+      );
     case 'log':
       return (
         <RolloutLog {...common} app={app} lines={view.log} top={state.log.top} follow={state.log.follow} />

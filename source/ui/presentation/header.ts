@@ -25,6 +25,8 @@ export function headerLines(snapshot: Snapshot, now: number, readonly: boolean):
       seg(`connection lost${loop.connectionMessage ? `: ${loop.connectionMessage}` : ''}`, 'bad', true),
     );
   second.push(seg(`  ${loop.watching} objects watched`, 'muted'));
+  const agents = agentsNote(snapshot);
+  if (agents) second.push(seg(`  ${agents}`, 'accent'));
   second.push(seg(`  polled ${pollAge(loop.lastPoll, now)}`, 'muted'));
   if (loop.pollError) second.push(seg(`  git: ${loop.pollError}`, 'bad'));
   if (head) {
@@ -43,4 +45,18 @@ export function pollAge(lastPoll: string | undefined, now: number): string {
   const then = Date.parse(lastPoll);
   if (!Number.isNaN(then) && now - then < 60_000) return 'just now';
   return `${age(lastPoll, now)} ago`;
+}
+
+/**
+ * "agents: 3" while agent replicas are live (they auto-sync then, not this console); nothing when none is, or when
+ * this process cannot see their Leases.
+ */
+export function agentsNote(snapshot: Pick<Snapshot, 'agents'>): string | undefined {
+  const live = snapshot.agents?.live ?? 0;
+  return live > 0 ? `agents: ${live}` : undefined;
+}
+
+/** "  owner web-7d9c-1" beside the app's name in the diff pane's title, when an agent replica owns it. */
+export function ownerNote(owner: string | undefined): string {
+  return owner ? `  owner ${owner}` : '';
 }

@@ -113,4 +113,18 @@ describe('agent metrics', () => {
     assert.equal(s.get('driftdeck_git_poll_duration_seconds_count{result="error"}'), 1);
     assert.equal(s.get('driftdeck_git_poll_errors_total'), 1);
   });
+
+  it('counts the live agents and the apps whose owner Lease this agent holds', async () => {
+    const snap = fixtureSnapshot();
+    const [first, second] = snap.apps;
+    const apps = snap.apps.map((a) =>
+      a === first || a === second ? { ...a, owner: a === first ? 'web-1' : 'web-2' } : a,
+    );
+    const m = new AgentMetrics(source({ ...snap, apps, agents: { live: 2, self: 'web-1' } }));
+    const s = samples(await m.text());
+    assert.equal(s.get('driftdeck_agents_live'), 2);
+    assert.equal(s.get('driftdeck_agent_apps_owned'), 1);
+    assert.equal(s.get(`driftdeck_app_owned{app="${first?.name}"}`), 1);
+    assert.equal(s.get(`driftdeck_app_owned{app="${second?.name}"}`), 0);
+  });
 });

@@ -16,6 +16,14 @@ describe('header', () => {
     );
   });
 
+  it('says how many agents are live (they auto-sync, not this console), and nothing when none is', () => {
+    const snapshot = { ...fixtureSnapshot(), agents: { live: 3 } };
+    const [, second] = headerLines(snapshot, NOW, false).map(lineText);
+    assert.match(second ?? '', /42 objects watched {2}agents: 3 {2}polled/);
+    const none = headerLines({ ...fixtureSnapshot(), agents: { live: 0 } }, NOW, false).map(lineText);
+    assert.doesNotMatch(none[1] ?? '', /agents/);
+  });
+
   it('puts the READ-ONLY badge near the start so 80 columns show it', () => {
     const [first] = headerLines(fixtureSnapshot(), NOW, true).map(lineText);
     assert.ok((first ?? '').indexOf('[READ-ONLY]') < 20);

@@ -1,0 +1,218 @@
+// The Leases agent replicas share the apps by (engine/shard.ts decides, this writes): a heartbeat per agent and an
+// owner per app, in driftdeck's state namespace. Every write is conditional: a create fails with 409 when the Lease
+// appeared meanwhile, and a replace carries the resourceVersion last read, so of two agents claiming one app at
+// once exactly one succeeds. Everything read back is the cluster's and checked: an id or app name that is not what
+// driftdeck writes is ignored, never put into a name or shown as it is.
+import type { ShardLeasePort } from '../engine/ports.js';
+import {
+  agentIdProblem,
+  HEARTBEAT_PREFIX,
+  heartbeatLeaseName,
+  isShardGroup,
+  type LeaseView,
+  ownerLeaseName,
+} from '../engine/shard.js';
+import { ApplyError } from './apply-error.js';
+import type { KubeConnection } from './client.js';
+import { apiFailure } from './errors.js';
+import { expiresAt, type LeaseObject, microTime } from './lease.js';
+import { apiPath } from './paths.js';
+
+/** The label that tells the two kinds of shard Lease apart from the sync Leases and anyone else's. */
+const KIND_LABEL = 'driftdeck.io/lease';
+/** The app an owner Lease is for, in full (its name may be a hash of it). */
+const APP_ANNOTATION = 'driftdeck.io/app';
+/** The repository and branch an agent serves (a hash): it shares apps only with agents of the same group. */
+const GROUP_LABEL = 'driftdeck.io/group';
+/** The most Leases one list returns; more than this many apps or agents is no deployment driftdeck is made for. */
+const LIST_LIMIT = 5000;
+
+interface LeaseList {
+  items?: LeaseObject[];
+  metadata?: { continue?: string };
+}
+
+export class ShardLeases implements ShardLeasePort {
+  /** The Leases as last listed, so a renewal is one conditional write and not a read and a write. */
+  private readonly seen = new Map<string, LeaseObject>();
+
+  constructor(
+    private readonly conn: KubeConnection,
+    private readonly namespace: string,
+    private readonly count: () => void,
+  ) {}
+
+  private get collection() {
+    return apiPath('apis', 'coordination.k8s.io', 'v1', 'namespaces', this.namespace, 'leases');
+  }
+
+  private async list(selector: string): Promise<LeaseObject[]> {
+    this.count();
+    const answer = await this.conn.raw
+      .request<LeaseList>('GET', this.collection, {
+        query: { labelSelector: selector, limit: LIST_LIMIT },
+      })
+      .catch((err: unknown) => {
+        // No namespace yet: no Leases yet either; the first claim creates it.
+        if (apiFailure(err).code === 404) return { items: [] };
+        throw new ApplyError(apiFailure(err));
+      });
+    const items = Array.isArray(answer.items) ? answer.items : [];
+    for (const l of items) if (typeof l?.metadata?.name === 'string') this.seen.set(l.metadata.name, l);
+    return items;
+  }
+
+  async read(group: string): Promise<{ heartbeats: Map<string, LeaseView>; owners: Map<string, LeaseView> }> {
+    if (!isShardGroup(group)) throw new Error(`"${group.slice(0, 40)}" is no agent group`);
+    const now = Date.now();
+    const [agents, owners] = await Promise.all([
+      this.list(`${KIND_LABEL}=agent,${GROUP_LABEL}=${group}`),
+      this.list(`${KIND_LABEL}=owner`),
+    ]);
+    const heartbeats = new Map<string, LeaseView>();
+    for (const l of agents) {
+      const name = l.metadata?.name ?? '';
+      const id = name.slice(HEARTBEAT_PREFIX.length);
+      if (!name.startsWith(HEARTBEAT_PREFIX) || agentIdProblem(id)) continue;
+      heartbeats.set(id, view(l, now));
+    }
+    const byApp = new Map<string, LeaseView>();
+    for (const l of owners) {
+      const app = l.metadata?.annotations?.[APP_ANNOTATION];
+      // The name must be the one driftdeck derives from the app: an annotation alone could claim any app.
+      if (typeof app !== 'string' || ownerLeaseName(app) !== l.metadata.name) continue;
+      const v = view(l, now);
+      // An owner is an agent id; anything else (a hand-made Lease) holds nothing an agent could hand back.
+      byApp.set(app, v.holder && !agentIdProblem(v.holder) ? v : { expiresAt: 0 });
+    }
+    return { heartbeats, owners: byApp };
+  }
+
+  async claimHeartbeat(id: string, processHolder: string, seconds: number, group: string): Promise<boolean> {
+    const problem = agentIdProblem(id);
+    if (problem) throw new Error(problem);
+    if (!isShardGroup(group)) throw new Error(`"${group.slice(0, 40)}" is no agent group`);
+    return this.claim(heartbeatLeaseName(id), processHolder, seconds, { kind: 'agent', group });
+  }
+
+  claimOwner(app: string, agent: string, seconds: number): Promise<boolean> {
+    return this.claim(ownerLeaseName(app), agent, seconds, { kind: 'owner', app });
+  }
+
+  async releaseOwner(app: string, agent: string): Promise<void> {
+    const name = ownerLeaseName(app);
+    const lease = this.seen.get(name);
+    if (!lease || lease.spec?.holderIdentity !== agent) return;
+    this.count();
+    await this.conn.raw
+      .request<LeaseObject>('PUT', this.path(name), {
+        body: { ...lease, spec: { leaseDurationSeconds: lease.spec.leaseDurationSeconds } },
+      })
+      .then(
+        (l) => this.seen.set(name, l),
+        () => this.seen.delete(name),
+      );
+  }
+
+  async dropHeartbeat(id: string, processHolder: string): Promise<void> {
+    const name = heartbeatLeaseName(id);
+    const lease = this.seen.get(name);
+    if (!lease || lease.spec?.holderIdentity !== processHolder) return;
+    this.count();
+    // The precondition makes the delete conditional too: a successor's heartbeat of the same id is left alone.
+    await this.conn.raw
+      .request('DELETE', this.path(name), {
+        body: {
+          kind: 'DeleteOptions',
+          apiVersion: 'v1',
+          preconditions: { resourceVersion: lease.metadata.resourceVersion },
+        },
+      })
+      .catch(() => undefined);
+    this.seen.delete(name);
+  }
+
+  private path(name: string) {
+    return `${this.collection}${apiPath(name)}`;
+  }
+
+  private async claim(
+    name: string,
+    holder: string,
+    seconds: number,
+    what: { kind: 'agent' | 'owner'; app?: string; group?: string },
+  ): Promise<boolean> {
+    const now = microTime();
+    const current = this.seen.get(name);
+    const left = current ? expiresAt(current) - Date.now() : 0;
+    const mine = current?.spec?.holderIdentity === holder && left >= 0;
+    // An owner Lease is renewed a third of the way through: until then a renewal is no write at all.
+    const early = left > (seconds * 1000 * 2) / 3;
+    if (what.kind === 'owner' && mine && current?.spec?.leaseDurationSeconds === seconds && early)
+      return true;
+    // A heartbeat held by another live process is never taken. An owner Lease is taken when the caller judged its
+    // holder dead by its heartbeat (engine/shard.ts ownerOf), though the Lease itself has not expired yet: the
+    // resourceVersion below still makes that a compare-and-swap against anyone who wrote since the list.
+    if (what.kind === 'agent' && current?.spec?.holderIdentity && !mine && left >= 0) return false;
+    const spec = {
+      holderIdentity: holder,
+      leaseDurationSeconds: seconds,
+      acquireTime: mine ? (current?.spec?.acquireTime ?? now) : now,
+      renewTime: now,
+    };
+    const metadata = {
+      name,
+      namespace: this.namespace,
+      labels: {
+        'app.kubernetes.io/managed-by': 'driftdeck',
+        [KIND_LABEL]: what.kind,
+        ...(what.group ? { [GROUP_LABEL]: what.group } : {}),
+      },
+      ...(what.app ? { annotations: { [APP_ANNOTATION]: what.app } } : {}),
+    };
+    const body = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata, spec };
+    try {
+      this.count();
+      const written = current
+        ? await this.conn.raw.request<LeaseObject>('PUT', this.path(name), {
+            body: { ...body, metadata: { ...metadata, resourceVersion: current.metadata.resourceVersion } },
+          })
+        : await this.create(body);
+      this.seen.set(name, written);
+      return true;
+    } catch (err) {
+      const f = apiFailure(err);
+      // Someone else wrote first (409), or it was deleted under us (404): the next list says what is there now.
+      if (f.code === 409 || f.code === 404) {
+        this.seen.delete(name);
+        return false;
+      }
+      throw new ApplyError(f);
+    }
+  }
+
+  private async create(body: { metadata: { name: string } }): Promise<LeaseObject> {
+    const post = () => this.conn.raw.request<LeaseObject>('POST', this.collection, { body });
+    try {
+      return await post();
+    } catch (err) {
+      if (apiFailure(err).code !== 404) throw err;
+      // The namespace is missing (a first agent on this cluster): create it, then the Lease.
+      this.count();
+      await this.conn.raw
+        .request('POST', apiPath('api', 'v1', 'namespaces'), {
+          body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } },
+        })
+        .catch((e: unknown) => {
+          if (apiFailure(e).code !== 409) throw e;
+        });
+      this.count();
+      return post();
+    }
+  }
+}
+
+function view(l: LeaseObject, now: number): LeaseView {
+  const holder = l.spec?.holderIdentity;
+  return { ...(holder ? { holder } : {}), expiresAt: expiresAt(l, now) };
+}

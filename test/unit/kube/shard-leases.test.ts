@@ -1,0 +1,107 @@
+// The agents' heartbeat and owner Leases against a stand-in API server: what is sent, what a conflict means, and
+// what of the cluster's answer is believed.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ownerLeaseName } from '../../../source/engine/shard.js';
+import { startFakeApiServerPerFile } from './fake-api-setup.js';
+
+const { api, adapter } = startFakeApiServerPerFile();
+const G = 'a1b2c3d4e5f60718';
+const LEASES = '/apis/coordination.k8s.io/v1/namespaces/driftdeck-system/leases';
+const soon = () => new Date(Date.now() + 1000).toISOString();
+const lease = (name: string, holder: string | undefined, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'coordination.k8s.io/v1',
+  kind: 'Lease',
+  metadata: { name, namespace: 'driftdeck-system', resourceVersion: '7', ...extra },
+  spec: { ...(holder ? { holderIdentity: holder } : {}), leaseDurationSeconds: 15, renewTime: soon() },
+});
+const conflict = {
+  status: 409,
+  body: { kind: 'Status', code: 409, reason: 'Conflict', message: 'the object has been modified' },
+};
+
+describe('shard Leases in the cluster', () => {
+  it('lists both kinds by label, and believes only what driftdeck could have written', async () => {
+    const cluster = adapter();
+    api.answers.set(`GET ${LEASES}`, {
+      body: {
+        items: [
+          lease('driftdeck-agent-web-1', 'me@pod/agent-1-a'),
+          lease('driftdeck-agent-Bad_Id', 'x'),
+          lease('driftdeck-owner-shop', 'web-1', { annotations: { 'driftdeck.io/app': 'shop' } }),
+          // An annotation naming another app than the Lease's name says: ignored.
+          lease('driftdeck-owner-shop', 'web-1', { annotations: { 'driftdeck.io/app': 'payments' } }),
+          // Held by something that is no agent id: counted as held by no agent.
+          lease('driftdeck-owner-cart', 'Evil\u001b[2J', { annotations: { 'driftdeck.io/app': 'cart' } }),
+        ],
+      },
+    });
+    const read = await cluster.shardLeases.read(G);
+    assert.deepEqual([...read.heartbeats.keys()], ['web-1']);
+    assert.equal(read.owners.get('shop')?.holder, 'web-1');
+    assert.equal(read.owners.has('payments'), false);
+    assert.equal(read.owners.get('cart')?.holder, undefined);
+    assert.ok(
+      api.requests.some((r) =>
+        r.includes(`labelSelector=driftdeck.io%2Flease%3Dagent%2Cdriftdeck.io%2Fgroup%3D${G}`),
+      ),
+      'only the heartbeats of agents of the same repository and branch',
+    );
+    assert.ok(api.requests.some((r) => r.includes('labelSelector=driftdeck.io%2Flease%3Downer')));
+    cluster.close();
+  });
+
+  it('creates an owner Lease with the agent as holder and the app in an annotation', async () => {
+    const cluster = adapter();
+    api.answers.set(`GET ${LEASES}`, { body: { items: [] } });
+    api.answers.set(`POST ${LEASES}`, { status: 201, body: lease(ownerLeaseName('Shop_Front'), 'web-1') });
+    await cluster.shardLeases.read(G);
+    assert.equal(await cluster.shardLeases.claimOwner('Shop_Front', 'web-1', 4), true);
+    const sent = JSON.parse(api.bodies.at(-1) ?? '{}');
+    assert.equal(sent.metadata.name, ownerLeaseName('Shop_Front'));
+    assert.equal(sent.metadata.annotations['driftdeck.io/app'], 'Shop_Front');
+    assert.equal(sent.metadata.labels['driftdeck.io/lease'], 'owner');
+    assert.equal(sent.spec.holderIdentity, 'web-1');
+    assert.equal(sent.spec.leaseDurationSeconds, 4);
+    cluster.close();
+  });
+
+  it('takes an expired Lease over with its resourceVersion, and a 409 (someone was faster) is a lost claim', async () => {
+    const cluster = adapter();
+    const stale = lease('driftdeck-owner-shop', 'web-2', { annotations: { 'driftdeck.io/app': 'shop' } });
+    stale.spec.renewTime = new Date(Date.now() - 60_000).toISOString();
+    api.answers.set(`GET ${LEASES}`, { body: { items: [stale] } });
+    api.answers.set(`PUT ${LEASES}/driftdeck-owner-shop`, conflict);
+    await cluster.shardLeases.read(G);
+    assert.equal(await cluster.shardLeases.claimOwner('shop', 'web-1', 15), false);
+    const sent = JSON.parse(api.bodies.at(-1) ?? '{}');
+    assert.equal(sent.metadata.resourceVersion, '7', 'a compare-and-swap on what was read');
+    cluster.close();
+  });
+
+  it('never takes a heartbeat another live process holds, and renews its own owner Lease only a third of the way through', async () => {
+    const cluster = adapter();
+    const fresh = lease('driftdeck-owner-shop', 'web-1', { annotations: { 'driftdeck.io/app': 'shop' } });
+    fresh.spec.leaseDurationSeconds = 300;
+    fresh.spec.renewTime = new Date().toISOString();
+    api.answers.set(`GET ${LEASES}`, {
+      body: { items: [lease('driftdeck-agent-web-1', 'other/agent-2-b'), fresh] },
+    });
+    await cluster.shardLeases.read(G);
+    const before = api.requests.length;
+    assert.equal(await cluster.shardLeases.claimHeartbeat('web-1', 'me/agent-1-a', 15, G), false);
+    assert.equal(await cluster.shardLeases.claimOwner('shop', 'web-1', 300), true);
+    assert.equal(api.requests.length, before, 'no request for either');
+    cluster.close();
+  });
+
+  it('refuses an agent id that is not a DNS label before any request', async () => {
+    const cluster = adapter();
+    await assert.rejects(
+      cluster.shardLeases.claimHeartbeat('../x', 'me/agent-1-a', 15, G),
+      /not a DNS-1123 label/,
+    );
+    assert.equal(api.requests.length, 0);
+    cluster.close();
+  });
+});
