@@ -1,6 +1,7 @@
 // The fleet's Git repository: `apps` apps of `objects` objects each, spread over a few namespaces, as platform teams
 // lay out many small services. Per app: one Deployment of one replica, two Services, and ConfigMaps for the rest
-// ("mostly ConfigMaps"). Every app auto-syncs, as an agent-run fleet does.
+// ("mostly ConfigMaps"). Every app auto-syncs, as an agent-run fleet does. Services are headless: the local API
+// server's service range is a /24, far from 2,000 ClusterIPs.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BenchRepo, createRepo } from './repo.js';
@@ -38,6 +39,7 @@ kind: Service
 metadata:
   name: ${app}-svc-${n}
 spec:
+  clusterIP: None
   selector: { app: ${app} }
   ports:
     - { name: http, port: ${8080 + n}, targetPort: 8080 }
