@@ -1,10 +1,11 @@
 // What the loop knows of each app's syncs: the sync-history ConfigMaps from the informer cache (asked for once
 // directly, before the cache watches them), and the last sync this process made, shown until the cached history
 // catches up with it. A malformed record is left out and said once in the log.
-import { type ClusterPort, SYSTEM_NAMESPACE } from '../engine/ports.js';
+import { type ClusterPort, historyConfigMapName, SYSTEM_NAMESPACE } from '../engine/ports.js';
+import { type ParsedRecords, parseSyncRecords } from '../engine/sync-records.js';
 import type { KubeObject, RolloutEvent, SyncRecord } from '../engine/types.js';
 import type { ClusterNotes } from './connection.js';
-import { recordsFromCache, withOwnRecord } from './targets.js';
+import { historyOf, recordsFromCache, withOwnRecord } from './targets.js';
 
 export class AppRecords {
   /** The last sync this loop made per app. */
@@ -12,6 +13,8 @@ export class AppRecords {
   /** Each app's records (newest first) as of its last comparison, for the auto-sync policy. */
   private readonly atComparison = new Map<string, SyncRecord[]>();
   private loaded = false;
+  /** Each app's parsed history by the ConfigMap's resourceVersion: parsed again only when it changed. */
+  private readonly parsed = new Map<string, { version: string; parsed: ParsedRecords }>();
 
   constructor(
     private readonly cluster: ClusterPort,
@@ -36,8 +39,8 @@ export class AppRecords {
    * An app's records for a comparison, newest first: the cached history, with this process's last sync in front
    * when it is newer; kept as the app's records until its next comparison.
    */
-  compared(cached: KubeObject[], app: string): SyncRecord[] {
-    const records = withOwnRecord(this.own.get(app), this.cached(cached, app));
+  compared(lookup: (key: string) => KubeObject | undefined, app: string): SyncRecord[] {
+    const records = withOwnRecord(this.own.get(app), this.fromIndex(lookup, app));
     this.atComparison.set(app, records);
     return records;
   }
@@ -49,10 +52,24 @@ export class AppRecords {
   /** An app no longer defined. */
   forget(app: string): void {
     this.atComparison.delete(app);
+    this.parsed.delete(app);
   }
 
   remember(app: string, record: SyncRecord): void {
     this.own.set(app, record);
+  }
+
+  private fromIndex(lookup: (key: string) => KubeObject | undefined, app: string): SyncRecord[] {
+    const cm = historyOf(lookup, app, this.stateNamespace);
+    const version = cm ? `${cm.metadata.uid ?? ''}/${cm.metadata.resourceVersion ?? ''}` : '';
+    let entry = this.parsed.get(app);
+    if (!entry || entry.version !== version || !cm?.metadata.resourceVersion) {
+      const source = `ConfigMap ${this.stateNamespace}/${historyConfigMapName(app)}`;
+      entry = { version, parsed: parseSyncRecords(cm?.data?.records, source) };
+      this.parsed.set(app, entry);
+    }
+    for (const e of this.notes.badRecords(app, entry.parsed.problems)) this.emit(e);
+    return entry.parsed.records;
   }
 
   private cached(cached: KubeObject[], app: string): SyncRecord[] {

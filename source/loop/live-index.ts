@@ -6,16 +6,31 @@ import type { KubeObject, RenderedManifest } from '../engine/types.js';
 export interface LiveIndex {
   byKey: Map<string, KubeObject>;
   byApp: Map<string, KubeObject[]>;
-  pods: KubeObject[];
+  /** Pods by namespace: an app's failing pods are looked for only in the namespaces of its objects. */
+  pods: Map<string, KubeObject[]>;
+}
+
+/** The pods in the namespaces of these resources. */
+export function podsOf(
+  index: LiveIndex,
+  resources: ReadonlyArray<{ key: { namespace: string } }>,
+): KubeObject[] {
+  const namespaces = new Set(resources.map((r) => r.key.namespace));
+  return [...namespaces].flatMap((ns) => index.pods.get(ns) ?? []);
 }
 
 export function indexLive(cached: KubeObject[]): LiveIndex {
   const byKey = new Map<string, KubeObject>();
   const byApp = new Map<string, KubeObject[]>();
-  const pods: KubeObject[] = [];
+  const pods = new Map<string, KubeObject[]>();
   for (const o of cached) {
     byKey.set(keyString(keyOf(o)), o);
-    if (o.kind === 'Pod' && o.apiVersion === 'v1') pods.push(o);
+    if (o.kind === 'Pod' && o.apiVersion === 'v1') {
+      const ns = o.metadata.namespace ?? '';
+      const list = pods.get(ns);
+      if (list) list.push(o);
+      else pods.set(ns, [o]);
+    }
     const app = o.metadata.labels?.[APP_LABEL];
     if (!app) continue;
     const list = byApp.get(app);

@@ -34,7 +34,7 @@ import { type Comparison, compareApp, PredictionCache } from './compare.js';
 import { ClusterNotes } from './connection.js';
 import { GitWatch, untilLoaded } from './git-watch.js';
 import { LoopInspector } from './inspector.js';
-import { indexLive, liveForApp } from './live-index.js';
+import { indexLive, liveForApp, podsOf } from './live-index.js';
 import type { LoopOptions } from './options.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
 import { RolloutTracker } from './rollout.js';
@@ -256,7 +256,7 @@ export class Loop implements Controller {
           skipped: r?.skipped ?? [],
         });
         this.comparisons.set(app.name, cmp);
-        const records = this.records.compared(cached, app.name);
+        const records = this.records.compared((key) => index.byKey.get(key), app.name);
         this.states.set(
           app.name,
           comparedState({
@@ -270,7 +270,12 @@ export class Loop implements Controller {
         );
         if (cmp.resources.every((x) => x.status === 'Synced')) this.auto.settled(app.name);
         this.tracker.progress(app.name, cmp.resources, (res) => live.get(keyString(res.key)));
-        this.tracker.problems(app.name, cmp.resources, cluster.warnings([app.namespace]), index.pods);
+        this.tracker.problems(
+          app.name,
+          cmp.resources,
+          cluster.warnings([app.namespace]),
+          podsOf(index, cmp.resources),
+        );
       }),
     );
     for (const name of [...this.states.keys()])

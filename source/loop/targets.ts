@@ -1,3 +1,4 @@
+import { keyString } from '../engine/keys.js';
 import { historyConfigMapName, SYSTEM_NAMESPACE, type WatchTarget } from '../engine/ports.js';
 import { type ParsedRecords, parseSyncRecords } from '../engine/sync-records.js';
 import type { AppSpec, KubeObject, RenderedManifest, SyncRecord } from '../engine/types.js';
@@ -43,15 +44,34 @@ export function watchTargets(
  * left out and described in `problems` (the ConfigMap is the cluster's to edit: never trusted, never thrown on).
  */
 export function recordsFromCache(
-  cached: KubeObject[],
+  cached: KubeObject[] | ((key: string) => KubeObject | undefined),
   app: string,
   stateNamespace = SYSTEM_NAMESPACE,
 ): ParsedRecords {
+  return parseSyncRecords(
+    historyOf(cached, app, stateNamespace)?.data?.records,
+    historySource(app, stateNamespace),
+  );
+}
+
+const historySource = (app: string, stateNamespace: string) =>
+  `ConfigMap ${stateNamespace}/${historyConfigMapName(app)}`;
+
+/**
+ * The app's history ConfigMap in the cache: looked up by key when given the live index's lookup (a fleet's
+ * comparison asks for every app's, and a scan of the whole cache per app grew with apps times objects).
+ */
+export function historyOf(
+  cached: KubeObject[] | ((key: string) => KubeObject | undefined),
+  app: string,
+  stateNamespace = SYSTEM_NAMESPACE,
+): (KubeObject & { data?: Record<string, unknown> }) | undefined {
   const name = historyConfigMapName(app);
-  const cm = cached.find(
+  if (typeof cached === 'function')
+    return cached(keyString({ group: '', kind: 'ConfigMap', namespace: stateNamespace, name }));
+  return cached.find(
     (o) => o.kind === 'ConfigMap' && o.metadata.namespace === stateNamespace && o.metadata.name === name,
-  ) as (KubeObject & { data?: Record<string, unknown> }) | undefined;
-  return parseSyncRecords(cm?.data?.records, `ConfigMap ${stateNamespace}/${name}`);
+  );
 }
 
 /** The records with `own` (the last sync this loop made) first, until the cached history holds it or something newer. */

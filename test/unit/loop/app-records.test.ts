@@ -1,0 +1,78 @@
+// An app's sync records in a comparison come from its history ConfigMap, found by key in the live index and parsed
+// again only when the ConfigMap changed: a fleet's comparison reads every app's.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { keyOf, keyString } from '../../../source/engine/keys.js';
+import { historyConfigMapName, SYSTEM_NAMESPACE } from '../../../source/engine/ports.js';
+import type { KubeObject, SyncRecord } from '../../../source/engine/types.js';
+import { AppRecords } from '../../../source/loop/app-records.js';
+import { ClusterNotes } from '../../../source/loop/connection.js';
+import { indexLive, podsOf } from '../../../source/loop/live-index.js';
+import { FakeCluster } from '../../support/fake-cluster.js';
+
+const record = (revision: string): SyncRecord => ({
+  app: 'backend',
+  revision,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:01.000Z',
+  by: 'someone@host',
+  result: 'Succeeded',
+  message: '',
+  prune: false,
+  resources: [],
+});
+
+const history = (version: string, revisions: string[]): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: {
+    name: historyConfigMapName('backend'),
+    namespace: SYSTEM_NAMESPACE,
+    uid: 'u1',
+    resourceVersion: version,
+  },
+  data: { records: JSON.stringify(revisions.map(record)) },
+});
+
+const lookup = (objects: KubeObject[]) => {
+  const byKey = new Map(objects.map((o) => [keyString(keyOf(o)), o]));
+  return (key: string) => byKey.get(key);
+};
+
+describe('app records in a comparison', () => {
+  it('finds the history by key, and parses it again only when its resourceVersion changed', () => {
+    const records = new AppRecords(
+      new FakeCluster(),
+      new ClusterNotes(() => SYSTEM_NAMESPACE),
+      () => undefined,
+    );
+    const first = records.compared(lookup([history('7', ['aaa'])]), 'backend');
+    assert.deepEqual(
+      first.map((r) => r.revision),
+      ['aaa'],
+    );
+    const again = records.compared(lookup([history('7', ['aaa'])]), 'backend');
+    assert.equal(again, first, 'the same ConfigMap version is not parsed again');
+    const changed = records.compared(lookup([history('8', ['bbb', 'aaa'])]), 'backend');
+    assert.deepEqual(
+      changed.map((r) => r.revision),
+      ['bbb', 'aaa'],
+    );
+    assert.deepEqual(records.compared(lookup([]), 'backend'), [], 'gone: no records');
+  });
+});
+
+describe('pods by namespace in the live index', () => {
+  it("gives an app the pods of its objects' namespaces only", () => {
+    const pod = (namespace: string, name: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { namespace, name },
+    });
+    const index = indexLive([pod('shop', 'a'), pod('web', 'b'), pod('shop', 'c'), pod('other', 'd')]);
+    const names = podsOf(index, [{ key: { namespace: 'shop' } }, { key: { namespace: 'web' } }])
+      .map((p) => p.metadata.name)
+      .sort();
+    assert.deepEqual(names, ['a', 'b', 'c']);
+  });
+});
