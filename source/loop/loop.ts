@@ -233,9 +233,9 @@ export class Loop implements Controller {
     return this.comparing.now();
   }
 
-  private async compareAll(): Promise<void> {
+  /** What one comparison reads: the cache as it is now, indexed, and every app's claims on it. */
+  private comparisonInputs() {
     const cluster = this.opts.cluster;
-    const complete = cluster.connection().state === 'connected';
     const cached = cluster.cached();
     const index = indexLive(cached);
     // What every app renders now, so that no app prunes what another one needs.
@@ -243,41 +243,58 @@ export class Loop implements Controller {
       claimIndex(this.apps.map((a) => ({ app: a.name, desired: this.rendered.get(a.name)?.claims ?? [] }))),
       cached,
     );
-    await Promise.all(
-      this.apps.map(async (app) => {
-        const r = this.rendered.get(app.name);
-        const desired = r?.desired ?? [];
-        const live = liveForApp(index, app.name, desired);
-        const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
-          diffTexts: this.opts.diffTexts ?? true,
-          claims,
-          ...(r?.pending ? { pending: r.pending } : {}),
-          hooks: r?.hooks ?? [],
-          skipped: r?.skipped ?? [],
-        });
-        this.comparisons.set(app.name, cmp);
-        const records = this.records.compared((key) => index.byKey.get(key), app.name);
-        this.states.set(
-          app.name,
-          comparedState({
-            app,
-            head: this.gitWatch.head,
-            ...(r?.desiredAt ? { desiredAt: r.desiredAt } : {}),
-            resources: cmp.resources,
-            error: this.configError ?? r?.error ?? cmp.error,
-            records,
-          }),
-        );
-        if (cmp.resources.every((x) => x.status === 'Synced')) this.auto.settled(app.name);
-        this.tracker.progress(app.name, cmp.resources, (res) => live.get(keyString(res.key)));
-        this.tracker.problems(
-          app.name,
-          cmp.resources,
-          cluster.warnings([app.namespace]),
-          podsOf(index, cmp.resources),
-        );
+    return { cluster, index, claims };
+  }
+
+  private async compareOne(app: AppSpec, inputs: ReturnType<Loop['comparisonInputs']>): Promise<void> {
+    const { cluster, index, claims } = inputs;
+    const r = this.rendered.get(app.name);
+    const desired = r?.desired ?? [];
+    const live = liveForApp(index, app.name, desired);
+    const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
+      diffTexts: this.opts.diffTexts ?? true,
+      claims,
+      ...(r?.pending ? { pending: r.pending } : {}),
+      hooks: r?.hooks ?? [],
+      skipped: r?.skipped ?? [],
+    });
+    this.comparisons.set(app.name, cmp);
+    const records = this.records.compared((key) => index.byKey.get(key), app.name);
+    this.states.set(
+      app.name,
+      comparedState({
+        app,
+        head: this.gitWatch.head,
+        ...(r?.desiredAt ? { desiredAt: r.desiredAt } : {}),
+        resources: cmp.resources,
+        error: this.configError ?? r?.error ?? cmp.error,
+        records,
       }),
     );
+    if (cmp.resources.every((x) => x.status === 'Synced')) this.auto.settled(app.name);
+    this.tracker.progress(app.name, cmp.resources, (res) => live.get(keyString(res.key)));
+    this.tracker.problems(
+      app.name,
+      cmp.resources,
+      cluster.warnings([app.namespace]),
+      podsOf(index, cmp.resources),
+    );
+  }
+
+  /**
+   * Compares one app against the cache as it is now, for its sync: the plan applied is the plan shown. Not the
+   * whole fleet: with a thousand apps, each sync waiting for a comparison of every app made a fleet's first sync
+   * cost apps squared.
+   */
+  private async compareForSync(name: string): Promise<void> {
+    const app = this.apps.find((a) => a.name === name);
+    if (app) await this.compareOne(app, this.comparisonInputs());
+  }
+
+  private async compareAll(): Promise<void> {
+    const complete = this.opts.cluster.connection().state === 'connected';
+    const inputs = this.comparisonInputs();
+    await Promise.all(this.apps.map((app) => this.compareOne(app, inputs)));
     for (const name of [...this.states.keys()])
       if (!this.apps.some((a) => a.name === name)) {
         this.states.delete(name);
@@ -389,7 +406,7 @@ export class Loop implements Controller {
     this.publish();
     try {
       // Compare against the freshest cache first, so the plan applied is the plan shown.
-      await this.compareNow();
+      await this.compareForSync(app);
       const comparison = this.comparisons.get(app);
       if (!comparison || !this.gitWatch.head)
         throw new Error(`${app} has not been compared yet; try again in a moment`);
