@@ -135,7 +135,8 @@ export interface AutoSyncRun {
   may?: (app: string) => boolean;
   /** The app's sync history, newest first. */
   records: (app: string) => readonly SyncRecord[];
-  sync: (app: string, prune: boolean) => Promise<{ result: string }>;
+  /** Undefined when the sync was no longer due once it could run (see the loop's sync slots). */
+  sync: (app: string, prune: boolean) => Promise<{ result: string } | undefined>;
   emit: (e: Omit<RolloutEvent, 'time'>) => void;
 }
 
@@ -160,7 +161,9 @@ export function runDueAutoSyncs(policy: AutoSyncPolicy, run: AutoSyncRun): void 
     if (!decision) continue;
     run.emit({ app: state.name, level: 'info', type: 'status', message: decision.reason });
     void run.sync(state.name, state.spec.sync.prune).then(
-      (rec) => policy.record(state.name, head, rec.result !== 'Failed'),
+      (rec) => {
+        if (rec) policy.record(state.name, head, rec.result !== 'Failed');
+      },
       (err: Error) => {
         policy.record(state.name, head, false);
         run.emit({ app: state.name, level: 'error', type: 'sync-finished', message: err.message });

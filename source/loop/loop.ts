@@ -321,10 +321,21 @@ export class Loop implements Controller {
       busy: (app) => this.busy.has(app) || this.slots.waiting(app),
       ...(this.opts.shard ? { may: (app: string) => this.opts.shard?.mayAutoSync(app) ?? true } : {}),
       records: (app) => this.records.lastCompared(app),
-      sync: (app, prune) =>
-        this.slots.run(app, () => this.sync(app, { prune, dryRun: false, forceConflicts: false }, true)),
+      sync: (app) => this.slots.run(app, () => this.autoSyncNow(app)),
       emit: (e) => this.emit(e),
     });
+  }
+
+  /**
+   * An auto-sync whose slot has come: decided when it was queued, which may be minutes ago in a fleet. Still due
+   * only if the app still auto-syncs, this process may still sync it (another replica may own it now), and with
+   * the prune its definition says now.
+   */
+  private async autoSyncNow(app: string): Promise<SyncRecord | undefined> {
+    const spec = this.apps.find((a) => a.name === app);
+    if (!spec?.sync.auto || !this.opts.autoSync || this.opts.readonly) return undefined;
+    if (this.opts.shard && !this.opts.shard.mayAutoSync(app)) return undefined;
+    return this.sync(app, { prune: spec.sync.prune, dryRun: false, forceConflicts: false }, true);
   }
 
   // -- Snapshot -------------------------------------------------------------------------------------------------

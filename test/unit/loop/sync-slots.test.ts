@@ -100,4 +100,48 @@ describe('the loop with a fleet coming due at once', () => {
       loop.stop();
     }
   });
+
+  it('an app whose auto-sync was turned off while it waited for a slot is not synced when the slot comes', async () => {
+    const cluster = new SlowCluster();
+    const apps = Array.from({ length: 6 }, (_, i) =>
+      appSpec(`app-${i}`, `ns-${i}`, { sync: { auto: true, prune: false, selfHeal: false } }),
+    );
+    const loop = new Loop({
+      git: fakeGit,
+      cluster,
+      render: async (_dir, app) => ({
+        ok: true,
+        manifests: [
+          {
+            object: {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'settings' },
+              data: { a: app.name },
+            },
+            source: { file: `${app.path}/settings.yaml`, line: 1 },
+          },
+        ],
+      }),
+      loadApps: async () => ({ ok: true, apps }),
+      intervalMs: 60_000,
+      readonly: false,
+      by: 'tester@host',
+      autoSync: true,
+      concurrentSyncs: 1,
+    });
+    try {
+      await loop.start();
+      // The first sync is running (one slot); the other five wait. Two of them are turned off meanwhile.
+      for (let i = 0; i < 200 && cluster.inFlight.size === 0; i++) await tick(2);
+      loop.setAutoSync('app-4', false);
+      loop.setAutoSync('app-5', false);
+      for (let i = 0; i < 500 && cluster.applied.length < 4; i++) await tick(10);
+      await tick(200);
+      const synced = cluster.applied.map((line) => line.split('/')[1]).sort();
+      assert.deepEqual(synced, ['ns-0', 'ns-1', 'ns-2', 'ns-3']);
+    } finally {
+      loop.stop();
+    }
+  });
 });
