@@ -20,6 +20,9 @@ export async function agent(
   out: Out,
   opts: { metricsAddress?: string; webhookSecretFile?: string; id?: string; leaseSeconds?: number } = {},
 ): Promise<number> {
+  // The webhook secret from the environment is taken out of it before anything starts: git, ssh, helm and kustomize
+  // inherit this process's environment, and none of them may see it.
+  const envSecret = takeWebhookSecret(process.env);
   // A bad address, id or lease duration is refused before anything starts.
   if (opts.metricsAddress !== undefined) parseAddress(opts.metricsAddress);
   if (opts.webhookSecretFile !== undefined && opts.metricsAddress === undefined)
@@ -75,7 +78,7 @@ export async function agent(
   };
   loop.subscribe(print);
   let started = false;
-  const secret = webhookSecret(opts.webhookSecretFile, process.env.DRIFTDECK_WEBHOOK_SECRET);
+  const secret = webhookSecret(opts.webhookSecretFile, envSecret);
   const http =
     metrics && opts.metricsAddress !== undefined
       ? await startAgentHttp({
@@ -173,4 +176,11 @@ export function agentInstall(opts: InstallOptions & { export: boolean }, out: Ou
   if (problems.length) throw new UsageError(problems.join('; '));
   out.write(installYaml(opts).trimEnd());
   return 0;
+}
+
+/** DRIFTDECK_WEBHOOK_SECRET, taken out of `env` so that no child process inherits it. */
+export function takeWebhookSecret(env: NodeJS.ProcessEnv): string | undefined {
+  const secret = env.DRIFTDECK_WEBHOOK_SECRET;
+  delete env.DRIFTDECK_WEBHOOK_SECRET;
+  return secret;
 }
