@@ -21,6 +21,7 @@ export type TlsCredentials = Pick<tls.ConnectionOptions, 'ca' | 'cert' | 'key' |
 
 /** How long a request may wait for its answer, over either protocol. */
 export const REQUEST_TIMEOUT_MS = 60_000;
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Sends of a request the server refused (under load, over its stream limit) before the refusal is the answer. */
 const REFUSED_RETRIES = 4;
 
@@ -96,7 +97,15 @@ export class H2Connection {
         ...this.creds,
       });
       socket.once('error', reject);
+      // A server that takes the connection and never finishes the handshake must not hold a request forever
+      // (client-go gives a TLS handshake 10 s too).
+      socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () =>
+        socket.destroy(
+          new Error(`no TLS handshake from the API server within ${HANDSHAKE_TIMEOUT_MS / 1000} s`),
+        ),
+      );
       socket.once('secureConnect', () => {
+        socket.setTimeout(0);
         socket.off('error', reject);
         if (socket.alpnProtocol !== 'h2') {
           this.unsupported = true;

@@ -229,4 +229,22 @@ describe('the API client over TLS', () => {
       server.close();
     }
   });
+
+  it('gives up on a server that takes the connection and never finishes the TLS handshake', {
+    timeout: 45_000,
+  }, async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const server = (await import('node:net')).createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const raw = client((server.address() as AddressInfo).port);
+    try {
+      await assert.rejects(
+        raw.request('GET', '/api/v1/x'),
+        /TLS handshake|timed out|socket hang up|ECONNRESET/,
+      );
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
 });
