@@ -96,8 +96,17 @@ export function send(
   body: Buffer | Buffer[] = Buffer.alloc(0),
   opts: { method?: string; end?: boolean } = {},
 ): Promise<Answer> {
+  const size = (Array.isArray(body) ? body : [body]).reduce((n, b) => n + b.length, 0);
+  // A whole body goes with its length, as forges and curl send it: a server can then refuse a body too large from
+  // the headers alone, before a client waiting on `Expect: 100-continue` sends any of it. Chunked without it, the
+  // body is sent once the server asks, and a refusal part-way cuts the upload off (EPIPE) before the answer is read.
+  const named = Object.keys(headers).map((h) => h.toLowerCase());
+  if (opts.end !== false && !named.includes('content-length') && !named.includes('transfer-encoding'))
+    headers = { ...headers, 'content-length': String(size) };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: opts.method ?? 'POST', headers }, (res) => {
+    // A connection of its own, as a forge delivers each event: a kept-alive socket the server has since closed
+    // would fail the write (EPIPE) before the request is even sent.
+    const req = request(url, { method: opts.method ?? 'POST', headers, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => {
@@ -111,7 +120,10 @@ export function send(
       answered = true;
     });
     req.on('error', (err) => {
-      if (!answered) reject(err);
+      if (!answered)
+        reject(
+          new Error(`${err.message}: ${opts.method ?? 'POST'} of ${size} bytes (${JSON.stringify(headers)})`),
+        );
     });
     // A body sent in parts is written as the socket takes it; `end: false` leaves it unfinished (a slow client).
     const parts = Array.isArray(body) ? [...body] : [body];
