@@ -82,19 +82,24 @@ export interface Stage {
 }
 
 /** A clean cluster and a freshly seeded demo remote. */
-export async function stage(): Promise<Stage> {
-  await cleanCluster();
-  const root = await mkdtemp(join(tmpdir(), 'driftdeck-e2e-'));
-  const demo = await seedDemoRepo({ root });
-  const { kubeconfig, context } = testKubeconfig();
-  const env = {
+/** What the console is started with in a test terminal: the test's Git identity, no prompts, its own cache. */
+export function consoleEnv(cache: string): Record<string, string> {
+  return {
     GIT_AUTHOR_NAME: TEST_IDENTITY.name,
     GIT_AUTHOR_EMAIL: TEST_IDENTITY.email,
     GIT_COMMITTER_NAME: TEST_IDENTITY.name,
     GIT_COMMITTER_EMAIL: TEST_IDENTITY.email,
     GIT_TERMINAL_PROMPT: '0',
-    XDG_CACHE_HOME: join(root, 'cache'),
+    XDG_CACHE_HOME: cache,
   };
+}
+
+export async function stage(): Promise<Stage> {
+  await cleanCluster();
+  const root = await mkdtemp(join(tmpdir(), 'driftdeck-e2e-'));
+  const demo = await seedDemoRepo({ root });
+  const { kubeconfig, context } = testKubeconfig();
+  const env = consoleEnv(join(root, 'cache'));
   const flags = ['--repo', demo.remote, '--kubeconfig', kubeconfig, '--context', context];
   const sessions: TmuxSession[] = [];
   const argv = (extra: string[] = []) => [process.execPath, CLI, ...flags, ...extra];

@@ -14,8 +14,9 @@ import { parseSyncRecords } from '../../source/engine/sync-records.js';
 import type { SyncRecord } from '../../source/engine/types.js';
 import { type AgentProcess, CLI, startAgent } from '../support/cli.js';
 import { createNamespace, eventually, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
-import { appsFile, configMap, makeRepo, TEST_IDENTITY, type TestRepo } from '../support/repo.js';
+import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
 import { appShows } from './screen.js';
+import { consoleEnv } from './stage.js';
 import { TmuxSession } from './tmux.js';
 
 const id = uniqueName('s11');
@@ -113,14 +114,7 @@ test('story 11: agents keep the apps synced; a console beside them shows them an
     ],
     width: 200,
     height: 50,
-    env: {
-      GIT_AUTHOR_NAME: TEST_IDENTITY.name,
-      GIT_AUTHOR_EMAIL: TEST_IDENTITY.email,
-      GIT_COMMITTER_NAME: TEST_IDENTITY.name,
-      GIT_COMMITTER_EMAIL: TEST_IDENTITY.email,
-      GIT_TERMINAL_PROMPT: '0',
-      XDG_CACHE_HOME: join(repo.root, 'cache'),
-    },
+    env: consoleEnv(join(repo.root, 'cache')),
     unset: ['NO_COLOR', 'FORCE_COLOR', 'CI'],
     cwd: repo.root,
   });

@@ -19,9 +19,9 @@ import { ApiextensionsV1Api, BatchV1Api, CoreV1Api } from '@kubernetes/client-no
 import type { AppState, SyncRecord } from '../../source/engine/types.js';
 import { CLI } from '../support/cli.js';
 import { kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
-import { makeRepo, TEST_IDENTITY, type TestRepo } from '../support/repo.js';
+import { makeRepo, type TestRepo } from '../support/repo.js';
 import { appRow, appShows, paneText } from './screen.js';
-import { kubectl } from './stage.js';
+import { consoleEnv, kubectl } from './stage.js';
 import { TmuxSession } from './tmux.js';
 
 const run = promisify(execFile);
@@ -286,14 +286,7 @@ after(async () => {
   await repo?.cleanup();
 });
 
-const env = (root: string) => ({
-  GIT_AUTHOR_NAME: TEST_IDENTITY.name,
-  GIT_AUTHOR_EMAIL: TEST_IDENTITY.email,
-  GIT_COMMITTER_NAME: TEST_IDENTITY.name,
-  GIT_COMMITTER_EMAIL: TEST_IDENTITY.email,
-  GIT_TERMINAL_PROMPT: '0',
-  XDG_CACHE_HOME: join(root, 'cache'),
-});
+const env = (root: string) => consoleEnv(join(root, 'cache'));
 
 const jobsIn = async (namespace: string) =>
   (await kubeConfig().makeApiClient(BatchV1Api).listNamespacedJob({ namespace })).items.filter(

@@ -10,8 +10,9 @@ import { after, before, test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { CLI, driftdeck } from '../support/cli.js';
 import { createNamespace, eventually, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
-import { appsFile, configMap, makeRepo, TEST_IDENTITY, type TestRepo } from '../support/repo.js';
+import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
 import { appShows } from './screen.js';
+import { consoleEnv } from './stage.js';
 import { TmuxSession } from './tmux.js';
 
 const app = uniqueName('uiplan');
@@ -70,12 +71,7 @@ test('the sync dialog names the prune candidate before confirming', { timeout: 1
     width: 130,
     height: 40,
     env: {
-      GIT_AUTHOR_NAME: TEST_IDENTITY.name,
-      GIT_AUTHOR_EMAIL: TEST_IDENTITY.email,
-      GIT_COMMITTER_NAME: TEST_IDENTITY.name,
-      GIT_COMMITTER_EMAIL: TEST_IDENTITY.email,
-      GIT_TERMINAL_PROMPT: '0',
-      XDG_CACHE_HOME: cache,
+      ...consoleEnv(cache),
       NO_COLOR: '1',
     },
     socket: 'driftdeck-uiplan',

@@ -58,36 +58,41 @@ class SlowCluster extends FakeCluster {
   }
 }
 
+/** A loop over `count` auto-sync apps of one ConfigMap each, in namespaces ns-0..., `slots` syncs at a time. */
+function fleetLoop(cluster: FakeCluster, count: number, slots: number): Loop {
+  const apps = Array.from({ length: count }, (_, i) =>
+    appSpec(`app-${i}`, `ns-${i}`, { sync: { auto: true, prune: false, selfHeal: false } }),
+  );
+  return new Loop({
+    git: fakeGit,
+    cluster,
+    render: async (_dir, app) => ({
+      ok: true,
+      manifests: [
+        {
+          object: {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'settings' },
+            data: { a: app.name },
+          },
+          source: { file: `${app.path}/settings.yaml`, line: 1 },
+        },
+      ],
+    }),
+    loadApps: async () => ({ ok: true, apps }),
+    intervalMs: 60_000,
+    readonly: false,
+    by: 'tester@host',
+    autoSync: true,
+    concurrentSyncs: slots,
+  });
+}
+
 describe('the loop with a fleet coming due at once', () => {
   it('syncs 12 auto-sync apps three at a time, each once', async () => {
     const cluster = new SlowCluster();
-    const apps = Array.from({ length: 12 }, (_, i) =>
-      appSpec(`app-${i}`, `ns-${i}`, { sync: { auto: true, prune: false, selfHeal: false } }),
-    );
-    const loop = new Loop({
-      git: fakeGit,
-      cluster,
-      render: async (_dir, app) => ({
-        ok: true,
-        manifests: [
-          {
-            object: {
-              apiVersion: 'v1',
-              kind: 'ConfigMap',
-              metadata: { name: 'settings' },
-              data: { a: app.name },
-            },
-            source: { file: `${app.path}/settings.yaml`, line: 1 },
-          },
-        ],
-      }),
-      loadApps: async () => ({ ok: true, apps }),
-      intervalMs: 60_000,
-      readonly: false,
-      by: 'tester@host',
-      autoSync: true,
-      concurrentSyncs: 3,
-    });
+    const loop = fleetLoop(cluster, 12, 3);
     try {
       await loop.start();
       for (let i = 0; i < 500 && cluster.applied.length < 12; i++) await tick(10);
@@ -103,33 +108,7 @@ describe('the loop with a fleet coming due at once', () => {
 
   it('an app whose auto-sync was turned off while it waited for a slot is not synced when the slot comes', async () => {
     const cluster = new SlowCluster();
-    const apps = Array.from({ length: 6 }, (_, i) =>
-      appSpec(`app-${i}`, `ns-${i}`, { sync: { auto: true, prune: false, selfHeal: false } }),
-    );
-    const loop = new Loop({
-      git: fakeGit,
-      cluster,
-      render: async (_dir, app) => ({
-        ok: true,
-        manifests: [
-          {
-            object: {
-              apiVersion: 'v1',
-              kind: 'ConfigMap',
-              metadata: { name: 'settings' },
-              data: { a: app.name },
-            },
-            source: { file: `${app.path}/settings.yaml`, line: 1 },
-          },
-        ],
-      }),
-      loadApps: async () => ({ ok: true, apps }),
-      intervalMs: 60_000,
-      readonly: false,
-      by: 'tester@host',
-      autoSync: true,
-      concurrentSyncs: 1,
-    });
+    const loop = fleetLoop(cluster, 6, 1);
     try {
       await loop.start();
       // The first sync is running (one slot); the other five wait. Two of them are turned off meanwhile.
