@@ -215,6 +215,12 @@ export interface AppSpec {
   definedBy?: AppDefinition;
   /** A discovered app listed but neither rendered nor synced, and why (at the file and line of its definition). */
   held?: AppHold;
+  /**
+   * The cluster the app is deployed to (`cluster:` in driftdeck.yaml, an Argo CD destination name): a kube context
+   * name for a console, the name an in-cluster agent answers to (`--cluster-name`). Absent: the default cluster
+   * (the first context a console opens, the agent's own cluster).
+   */
+  cluster?: string;
 }
 
 export interface AppDefinition {
@@ -340,6 +346,8 @@ export interface AppState {
   comparedAt?: string;
   /** The agent replica whose owner Lease holds the app (engine/shard.ts), when agents share the apps. */
   owner?: string;
+  /** The kube context (cluster) whose loop holds this app; set by a fleet of several clusters. */
+  cluster?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -543,6 +551,23 @@ export interface Snapshot {
    * where this process does not look (one-shot commands, a port without shard Leases).
    */
   agents?: { live: number; self?: string };
+  /**
+   * A fleet (`--context a,b,c`): every cluster opened, in the order given, each watched by a loop of its own. Absent
+   * with one cluster. `context`, `loop` and `readonly` above then describe the first cluster.
+   */
+  clusters?: ClusterState[];
+}
+
+/** One cluster of a fleet, as its own loop sees it. */
+export interface ClusterState {
+  /** The kube context name, what apps name in `cluster:`. */
+  name: string;
+  loop: LoopState;
+  readonly: boolean;
+  readonlyReason?: string;
+  agents?: { live: number; self?: string };
+  /** Apps destined for this cluster. */
+  apps: number;
 }
 
 export interface SyncPlanSummary {
