@@ -176,19 +176,31 @@ export interface ClusterPort {
 
 /**
  * The Leases agent replicas share the apps by: one heartbeat per agent (`driftdeck-agent-<id>`, held by the agent
- * process's unique identity) and one owner Lease per app (`driftdeck-owner-<app>`, held by an agent id). Every write
+ * process's unique identity) and one owner Lease per app and group (`driftdeck-owner-<app>.<group>`, held by an agent id). Every write
  * is a compare-and-swap on resourceVersion, so two writers never both succeed.
  */
 export interface ShardLeasePort {
-  /** Heartbeats of the agents of `group` (engine/shard.ts shardGroup) by id, owners by app name, as listed now. */
-  read(group: string): Promise<{ heartbeats: Map<string, LeaseView>; owners: Map<string, LeaseView> }>;
+  /** The Leases as listed now (engine/shard.ts shardGroup names the groups). */
+  read(group: string): Promise<ShardLeaseRead>;
   /** Creates or renews; false when another live holder has it or another writer came first. */
   claimHeartbeat(id: string, processHolder: string, seconds: number, group: string): Promise<boolean>;
-  claimOwner(app: string, agent: string, seconds: number): Promise<boolean>;
+  /** Takes the app's owner Lease of `group`; a Lease the agent holds already is not written again. */
+  claimOwner(app: string, agent: string, seconds: number, group: string): Promise<boolean>;
   /** Clears the holder, only while it is still `agent`. */
-  releaseOwner(app: string, agent: string): Promise<void>;
+  releaseOwner(app: string, agent: string, group: string): Promise<void>;
   /** Deletes the heartbeat, only while it is still this process's. */
   dropHeartbeat(id: string, processHolder: string): Promise<void>;
+}
+
+export interface ShardLeaseRead {
+  /** Heartbeats of the agents of the group, by id. */
+  heartbeats: Map<string, LeaseView>;
+  /** Owner Leases of the group, by app name. */
+  owners: Map<string, LeaseView>;
+  /** Heartbeats of agents of other groups (another repository, or this one named by another URL), by id. */
+  otherHeartbeats: Map<string, LeaseView>;
+  /** Owner Leases of other groups, by app name: an app of that name a console must not auto-sync under them. */
+  otherOwners: Map<string, LeaseView>;
 }
 
 export interface GitPort {

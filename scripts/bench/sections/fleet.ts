@@ -67,6 +67,12 @@ export async function fleet(ctx: BenchContext): Promise<void> {
       Math.max(...rest.rss) <= 300e6,
     );
     report.check(SECTION, 'peak RSS <= 600 MB', formatBytes(syncPeak), syncPeak <= 600e6);
+    // With BENCH_AGENT_NODE_ARGS="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=DIR": the agent's heap at rest.
+    if (process.env.BENCH_AGENT_HEAP_SNAPSHOT === '1') {
+      process.kill(agent.pid, 'SIGUSR2');
+      log('asked the agent for a heap snapshot at rest (SIGUSR2)');
+      await sleep(30_000);
+    }
 
     const detect: number[] = [];
     for (let run = 1; run <= 3; run++) detect.push(await commitSeen(agent, repo, shape, run));
