@@ -60,6 +60,14 @@ export async function fleet(ctx: BenchContext): Promise<void> {
     report.add(SECTION, `RSS at rest (${REST_MS / 1000} s, after the sync)`, 'B', rest.rss);
     report.add(SECTION, 'CPU at rest (share of one core)', '%', [rest.cpuPercent]);
     report.add(SECTION, 'API requests at rest', '/s', [rest.requestsPerSecond]);
+    // Where the resident memory is: V8's heap in use and as allocated, and memory outside it (buffers).
+    const m = await agent.metrics();
+    for (const [name, what] of [
+      ['nodejs_heap_size_used_bytes', 'JS heap in use at rest'],
+      ['nodejs_heap_size_total_bytes', 'JS heap allocated at rest'],
+      ['nodejs_external_memory_bytes', 'memory outside the JS heap (buffers) at rest'],
+    ] as const)
+      report.add(SECTION, what, 'B', [m.get(name) ?? Number.NaN]);
     report.check(
       SECTION,
       'RSS at rest <= 300 MB',
