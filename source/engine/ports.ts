@@ -25,6 +25,14 @@ export interface WatchTarget {
   namespace: string;
 }
 
+export interface WatchOptions {
+  /**
+   * Field managers whose managedFields field sets the cache must keep (an ignore rule's managedFieldsManagers); of
+   * every other manager only the name, operation and time are kept.
+   */
+  fieldManagers?: readonly string[];
+}
+
 export interface ClusterConnection {
   state: ConnectionState;
   message?: string;
@@ -101,7 +109,7 @@ export interface ClusterPort {
   /** From memory after `resolve`: true/false, or undefined for a kind never resolved. */
   isNamespaced(group: string, kind: string): boolean | undefined;
   /** Makes the cache hold exactly these collections (starting new informers, stopping unused ones). */
-  watch(targets: WatchTarget[]): Promise<void>;
+  watch(targets: WatchTarget[], opts?: WatchOptions): Promise<void>;
   /**
    * One page of a collection read now from the server (not the cache), at most `limit` items, bounded in time:
    * for what the cache does not hold and only an open view asks for (a resource tree's ReplicaSets, an object's

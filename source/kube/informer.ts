@@ -55,6 +55,8 @@ export interface InformerHooks {
   onRequest: () => void;
   /** An object the server sent that is not of this collection: dropped, and said in words for the operator. */
   onDropped?: (message: string) => void;
+  /** What of each object the cache keeps (kube/slim.ts); the whole object when absent. */
+  slim?: (obj: KubeObject) => KubeObject;
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -133,7 +135,7 @@ export class Informer {
           drops.push(why);
           continue;
         }
-        const obj = { ...item, apiVersion: this.info.apiVersion, kind: this.info.kind };
+        const obj = this.kept({ ...item, apiVersion: this.info.apiVersion, kind: this.info.kind });
         fresh.set(keyOf(obj), obj);
       }
       continueToken = page.metadata?.continue || undefined;
@@ -196,11 +198,15 @@ export class Informer {
       this.reportDropped(why, 1);
       return;
     }
-    const full = { ...obj, apiVersion: this.info.apiVersion, kind: this.info.kind } as KubeObject;
+    const full = this.kept({ ...obj, apiVersion: this.info.apiVersion, kind: this.info.kind } as KubeObject);
     this.resourceVersion = full.metadata.resourceVersion ?? this.resourceVersion;
     if (type === 'DELETED') this.objects.delete(keyOf(full));
     else this.objects.set(keyOf(full), full);
     this.hooks.onChange(type, full);
+  }
+
+  private kept(obj: KubeObject): KubeObject {
+    return this.hooks.slim ? this.hooks.slim(obj) : obj;
   }
 
   /** Tells the operator that the server sent objects that are not of this collection, which were not cached. */

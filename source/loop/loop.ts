@@ -215,7 +215,10 @@ export class Loop implements Controller {
       records,
       this.records.stateNamespace,
     );
-    await this.opts.cluster.watch(this.watched);
+    const fieldManagers = [
+      ...new Set(this.apps.flatMap((a) => a.ignore.flatMap((r) => r.managedFieldsManagers ?? []))),
+    ];
+    await this.opts.cluster.watch(this.watched, { fieldManagers });
   }
 
   private readonly autoOverrides = new Map<string, boolean>();
