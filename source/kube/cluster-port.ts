@@ -83,7 +83,7 @@ export class KubeCluster implements ClusterPort {
     this.stateNamespace = opts.stateNamespace ?? SYSTEM_NAMESPACE;
     this.leases = new Leases(this.conn, this.stateNamespace, count);
     this.history = new SyncHistoryStore(this.conn, this.stateNamespace, count);
-    this.shardLeases = new ShardLeases(this.conn, this.stateNamespace, count);
+    this.shardLeases = new ShardLeases(this.conn, this.stateNamespace, count, this.follow);
   }
 
   async resolve(
@@ -479,6 +479,7 @@ export class KubeCluster implements ClusterPort {
   close(): void {
     for (const inf of this.informers.values()) inf.stop();
     this.informers.clear();
+    this.shardLeases.close();
     this.leases.releaseAll();
   }
 }

@@ -80,6 +80,7 @@ export class Informer {
     private readonly hooks: InformerHooks,
     private readonly fieldSelector?: string,
     private readonly follow = true,
+    private readonly labelSelector?: string,
   ) {
     this.synced = new Promise((resolve) => {
       this.markSynced = resolve;
@@ -127,7 +128,12 @@ export class Informer {
     do {
       this.hooks.onRequest();
       const page = await this.conn.raw.request<ObjectList>('GET', collectionPath(this.info, this.namespace), {
-        query: { limit: 500, continue: continueToken, fieldSelector: this.fieldSelector },
+        query: {
+          limit: 500,
+          continue: continueToken,
+          fieldSelector: this.fieldSelector,
+          labelSelector: this.labelSelector,
+        },
       });
       for (const item of Array.isArray(page.items) ? page.items : []) {
         const why = foreignItem(this.info, this.namespace, item, page);
@@ -166,6 +172,7 @@ export class Informer {
       allowWatchBookmarks: true,
       timeoutSeconds: 240 + Math.floor(Math.random() * 60),
       fieldSelector: this.fieldSelector,
+      labelSelector: this.labelSelector,
     };
     try {
       await this.conn.raw.watch(

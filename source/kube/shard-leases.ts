@@ -2,7 +2,8 @@
 // owner per app, in driftdeck's state namespace. Every write is conditional: a create fails with 409 when the Lease
 // appeared meanwhile, and a replace carries the resourceVersion last read, so of two agents claiming one app at
 // once exactly one succeeds. Everything read back is the cluster's and checked: an id or app name that is not what
-// driftdeck writes is ignored, never put into a name or shown as it is.
+// driftdeck writes is ignored, never put into a name or shown as it is. A watching process reads the Leases through
+// an informer (one list, then a watch): at rest its rounds cost no request but its own heartbeat's renewal.
 import type { ShardLeasePort, ShardLeaseRead } from '../engine/ports.js';
 import {
   agentIdProblem,
@@ -15,6 +16,7 @@ import {
 import { ApplyError } from './apply-error.js';
 import type { KubeConnection } from './client.js';
 import { apiFailure } from './errors.js';
+import { Informer, type InformerState } from './informer.js';
 import { expiresAt, type LeaseObject, microTime } from './lease.js';
 import { apiPath } from './paths.js';
 
@@ -32,15 +34,72 @@ interface LeaseList {
   metadata?: { continue?: string };
 }
 
+const LEASE_INFO = {
+  apiVersion: 'coordination.k8s.io/v1',
+  kind: 'Lease',
+  plural: 'leases',
+  namespaced: true,
+};
+/** How long a read waits for the informer's first list before it says the Leases cannot be read. */
+const FIRST_LIST_MS = 10_000;
+
 export class ShardLeases implements ShardLeasePort {
   /** The Leases as last listed, so a renewal is one conditional write and not a read and a write. */
   private readonly seen = new Map<string, LeaseObject>();
+  private informer?: Informer;
+  private informerState: InformerState = { ok: false, message: 'not listed yet', retryInMs: 0 };
 
   constructor(
     private readonly conn: KubeConnection,
     private readonly namespace: string,
     private readonly count: () => void,
+    /** False: list on every read, never watch (a one-shot command). */
+    private readonly follow = true,
   ) {}
+
+  close(): void {
+    this.informer?.stop();
+    this.informer = undefined;
+  }
+
+  /** Every shard Lease, from the informer's cache (listed once, then watched). */
+  private async watched(): Promise<LeaseObject[]> {
+    if (!this.informer) {
+      this.informer = new Informer(
+        this.conn,
+        LEASE_INFO,
+        this.namespace,
+        {
+          onChange: () => undefined,
+          onState: (state) => {
+            this.informerState = state;
+          },
+          onRequest: this.count,
+        },
+        undefined,
+        true,
+        KIND_LABEL,
+      );
+      this.informer.start();
+    }
+    const timeout = new Promise((r) => setTimeout(r, FIRST_LIST_MS).unref());
+    await Promise.race([this.informer.synced, timeout]);
+    const state = this.informerState;
+    if (!state.ok)
+      throw new ApplyError({
+        code: state.forbidden ? 403 : 0,
+        reason: state.forbidden ? 'Forbidden' : 'Unavailable',
+        message: state.message,
+      });
+    const items = [...this.informer.objects.values()] as LeaseObject[];
+    for (const l of items) {
+      const mine = this.seen.get(l.metadata.name);
+      // A Lease just written here may not have come back through the watch yet: the newer copy is kept. (A wrong
+      // guess costs one refused compare-and-swap and a retry next round, never a second holder.)
+      if (!mine || !newer(mine, l)) this.seen.set(l.metadata.name, l);
+    }
+    return items;
+  }
 
   private get collection() {
     return apiPath('apis', 'coordination.k8s.io', 'v1', 'namespaces', this.namespace, 'leases');
@@ -67,10 +126,11 @@ export class ShardLeases implements ShardLeasePort {
     const now = Date.now();
     // Every group's Leases: a heartbeat of this agent's id left by another group must be seen to be taken over,
     // and an app of the same name held in another group is one a console must not auto-sync.
-    const [agents, owners] = await Promise.all([
-      this.list(`${KIND_LABEL}=agent`),
-      this.list(`${KIND_LABEL}=owner`),
-    ]);
+    const [agents, owners]: [LeaseObject[], LeaseObject[]] = this.follow
+      ? await this.watched().then(
+          (all) => [ofKind(all, 'agent'), ofKind(all, 'owner')] as [LeaseObject[], LeaseObject[]],
+        )
+      : await Promise.all([this.list(`${KIND_LABEL}=agent`), this.list(`${KIND_LABEL}=owner`)]);
     const out: ShardLeaseRead = {
       heartbeats: new Map(),
       owners: new Map(),
@@ -221,6 +281,16 @@ export class ShardLeases implements ShardLeasePort {
       return post();
     }
   }
+}
+
+const ofKind = (leases: LeaseObject[], kind: string) =>
+  leases.filter((l) => l.metadata?.labels?.[KIND_LABEL] === kind);
+
+/** Whether `a` is a later version than `b`: etcd's resourceVersions are increasing integers; anything else is not. */
+function newer(a: LeaseObject, b: LeaseObject): boolean {
+  const x = a.metadata.resourceVersion ?? '';
+  const y = b.metadata.resourceVersion ?? '';
+  return /^\d{1,15}$/.test(x) && /^\d{1,15}$/.test(y) && Number(x) > Number(y);
 }
 
 function view(l: LeaseObject, now: number): LeaseView {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ownerLeaseName } from '../../../source/engine/shard.js';
+import { KubeCluster } from '../../../source/kube/index.js';
 import { startFakeApiServerPerFile } from './fake-api-setup.js';
 
 const { api, adapter } = startFakeApiServerPerFile();
@@ -120,6 +121,34 @@ describe('shard Leases in the cluster', () => {
     assert.equal(sent.metadata.labels['driftdeck.io/group'], G);
     assert.equal(sent.metadata.resourceVersion, '7');
     cluster.close();
+  });
+
+  it('a watching process lists the Leases once, then reads its rounds from the watch; a refusal is a 403', async () => {
+    api.answers.set(`GET ${LEASES}`, {
+      body: { items: [beat('web-1', 'me/agent-1-a'), owner('shop', 'web-1')] },
+    });
+    const cluster = new KubeCluster({ kubeconfig: api.kubeconfig, watch: true });
+    try {
+      await cluster.shardLeases.read(G);
+      const second = await cluster.shardLeases.read(G);
+      assert.equal(second.owners.get('shop')?.holder, 'web-1');
+      assert.deepEqual([...second.heartbeats.keys()], ['web-1']);
+      const lists = api.requests.filter((r) => r.startsWith(`GET ${LEASES}?`) && !r.includes('watch=true'));
+      assert.equal(lists.length, 1, lists.join('\n'));
+      assert.ok(lists[0]?.includes('labelSelector=driftdeck.io%2Flease'), lists[0]);
+    } finally {
+      cluster.close();
+    }
+    api.answers.set(`GET ${LEASES}`, {
+      status: 403,
+      body: { kind: 'Status', code: 403, reason: 'Forbidden', message: 'leases is forbidden' },
+    });
+    const refused = new KubeCluster({ kubeconfig: api.kubeconfig, watch: true });
+    try {
+      await assert.rejects(refused.shardLeases.read(G), (err: { code?: number }) => err.code === 403);
+    } finally {
+      refused.close();
+    }
   });
 
   it('refuses an agent id that is not a DNS label before any request', async () => {
