@@ -46,6 +46,7 @@ const cli = meow(HELP, {
     profile: { type: 'string' },
     manage: { type: 'string', isMultiple: true },
     image: { type: 'string' },
+    clusterName: { type: 'string' },
   },
 });
 
@@ -149,6 +150,7 @@ async function main(): Promise<number> {
             ...(f.manage ? { namespaces: f.manage.flatMap((m) => m.split(',')).filter(Boolean) } : {}),
             ...(f.image !== undefined ? { image: f.image } : {}),
             ...(f.namespace !== undefined ? { namespace: f.namespace } : {}),
+            ...(f.clusterName !== undefined ? { clusterName: f.clusterName } : {}),
           },
           out,
         );
@@ -159,6 +161,7 @@ async function main(): Promise<number> {
         ...(f.webhookSecretFile !== undefined ? { webhookSecretFile: f.webhookSecretFile } : {}),
         ...(f.id !== undefined ? { id: f.id } : {}),
         ...(f.leaseDuration !== undefined ? { leaseSeconds: f.leaseDuration } : {}),
+        ...(f.clusterName !== undefined ? { clusterName: f.clusterName } : {}),
       });
     case 'cluster':
       return clusterCommand(args[0], { name: f.name ?? 'driftdeck-demo', nodes: f.nodes }, out);

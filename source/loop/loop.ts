@@ -21,6 +21,7 @@ import { AppRecords } from './app-records.js';
 import { AutoSyncPolicy } from './autosync.js';
 import { AbsorbingRun, CoalescedRun } from './coalesced.js';
 import { ClusterNotes } from './connection.js';
+import { destinedApps, NoticeOnce, notOpenedNotice } from './destination.js';
 import { DueAutoSyncs } from './due-auto-syncs.js';
 import { GitWatch } from './git-watch.js';
 import { LoopInspector } from './inspector.js';
@@ -84,7 +85,6 @@ export class Loop implements Controller {
 
   private readonly compared: AppComparisons;
   private readonly due: DueAutoSyncs;
-
   private readonly inspector: LoopInspector;
   /** The collections last given to the cache: what the inspector need not list itself. */
   private watched: WatchTarget[] = [];
@@ -131,7 +131,6 @@ export class Loop implements Controller {
 
   private readonly notes: ClusterNotes;
   private readonly records: AppRecords;
-
   /** A lost or regained API connection is an event in the log, not only a badge; so is what the adapter refused. */
   private noteConnection(): void {
     for (const e of this.notes.fromCluster(this.opts.cluster)) this.emit(e);
@@ -176,11 +175,11 @@ export class Loop implements Controller {
       return;
     }
     this.configError = undefined;
-    if (loaded.notice && loaded.notice !== this.notice) {
-      this.notice = loaded.notice;
-      this.emit({ app: '', level: 'info', type: 'discovery', message: loaded.notice });
-    }
-    this.apps = loaded.apps.map((a) => {
+    const discovery = (message: string) => this.emit({ app: '', level: 'info', type: 'discovery', message });
+    this.notice.say(loaded.notice, discovery);
+    const destined = destinedApps(loaded.apps, this.opts.destination);
+    this.elsewhere.say(notOpenedNotice(destined.notOpened, this.opts.notOpenedHint), discovery);
+    this.apps = destined.mine.map((a) => {
       const auto = this.autoOverrides.get(a.name);
       return auto === undefined ? a : { ...a, sync: { ...a.sync, auto } };
     });
@@ -214,8 +213,10 @@ export class Loop implements Controller {
   }
 
   private readonly autoOverrides = new Map<string, boolean>();
-  /** What the app definitions said was found, last time: said again only when it changes. */
-  private notice?: string;
+  /** What the app definitions said was found. */
+  private readonly notice = new NoticeOnce();
+  /** Apps of this repository for clusters this process did not open, said once (and by `status`). */
+  readonly elsewhere = new NoticeOnce();
 
   // -- Compare --------------------------------------------------------------------------------------------------
 
@@ -264,6 +265,7 @@ export class Loop implements Controller {
       readonly: this.opts.readonly,
       ...(this.opts.readonlyReason ? { readonlyReason: this.opts.readonlyReason } : {}),
       history: this.history,
+      ...(this.opts.destination?.cluster ? { clusterName: this.opts.destination.cluster } : {}),
       ...(this.opts.shard ? { shard: this.opts.shard.view() } : {}),
     });
   }
