@@ -29,6 +29,8 @@ export interface SourceFlags {
 export interface ClusterFlags {
   kubeconfig?: string;
   context?: string;
+  /** `--context a,b,c`: several contexts opened together (a fleet); `context` is then the first. */
+  contexts?: string[];
   /** Where sync history and Leases are kept; driftdeck-system when not given. */
   stateNamespace?: string;
 }
@@ -173,6 +175,8 @@ export function manifestCacheFile(source: GitSource): string {
 
 export interface LoopExtras {
   wrapGit?: (git: GitPort) => GitPort;
+  /** The Git source and parse cache of a fleet's loops: one of each, shared (cli/fleet.ts). */
+  shared?: { source: GitSource; cache: ManifestCache };
   /**
    * This process's place among agent replicas, given the cluster and its Lease identity; by default a watch of the
    * agents' Leases that leaves auto-sync to them while any is live (what a console and a one-shot command do).
@@ -181,7 +185,7 @@ export interface LoopExtras {
 }
 
 export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
-  const source = gitSource(flags);
+  const source = extras.shared?.source ?? gitSource(flags);
   const cluster = new KubeCluster({
     kubeconfig: flags.kubeconfig,
     context: flags.context,
@@ -189,7 +193,7 @@ export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
     ...(flags.stateNamespace ? { stateNamespace: flags.stateNamespace } : {}),
   });
   const tools = renderTools();
-  const cache = new ManifestCache(manifestCacheFile(source));
+  const cache = extras.shared?.cache ?? new ManifestCache(manifestCacheFile(source));
   const contextReason = contextReadonlyReason(cluster.context);
   const readonly = flags.readonly || contextReason !== undefined;
   const readonlyReason = flags.readonly ? 'started with --readonly' : contextReason;
