@@ -121,6 +121,11 @@ export interface ClusterPort {
   ): Promise<{ items: KubeObject[]; truncated: boolean }>;
   /** Every object in the cache. No request is made. */
   cached(): KubeObject[];
+  /**
+   * A number that moves whenever what `cached()` returns may have changed (an object, a collection started or
+   * stopped). Optional: without it, a reader cannot tell and reads the cache again each time.
+   */
+  cacheGeneration?(): number;
   /** Called (coalesced by the caller) when any cached object changes or the connection state moves. */
   onChange(listener: () => void): () => void;
   /** Ok even when some collections may not be listed with these credentials: `forbidden` names those. */

@@ -26,8 +26,8 @@ import { Leases } from './lease.js';
 import { listOnce } from './list-once.js';
 import { apiPath, namespaceProblem, parseApiVersion, refused } from './paths.js';
 import { readPodLogs } from './pod-logs.js';
-import { slimObject } from './slim.js';
 import { ShardLeases } from './shard-leases.js';
+import { slimObject } from './slim.js';
 import { SyncHistoryStore } from './sync-history.js';
 
 /** The manager of the target namespaces driftdeck creates (no app's: never pruned); applies name the app's. */
@@ -178,6 +178,7 @@ export class KubeCluster implements ClusterPort {
       if (!wanted.has(id)) {
         inf.stop();
         this.informers.delete(id);
+        this.generation++;
         this.states.delete(id);
       }
     }
@@ -260,7 +261,14 @@ export class KubeCluster implements ClusterPort {
     return () => this.listeners.delete(listener);
   }
 
+  private generation = 0;
+
+  cacheGeneration(): number {
+    return this.generation;
+  }
+
   private emit(): void {
+    this.generation++;
     for (const l of this.listeners) l();
   }
 

@@ -27,6 +27,9 @@ export interface ComparisonSources {
 
 type ComparisonInputs = ReturnType<AppComparisons['inputs']>;
 
+/** Apps compared between two turns of the event loop in a comparison of all of them. */
+const APPS_PER_TURN = 8;
+
 export class AppComparisons {
   readonly comparisons = new Map<string, Comparison>();
   readonly states = new Map<string, AppState>();
@@ -42,7 +45,14 @@ export class AppComparisons {
     const complete = this.from.cluster.connection().state === 'connected';
     const apps = this.from.apps();
     const inputs = this.inputs();
-    await Promise.all(apps.map((app) => this.compareOne(app, inputs)));
+    // Each app's comparison runs synchronously up to its first dry-run: started all in one go, a thousand of them
+    // held the event loop for seconds, and a console's keys waited that long. A turn of the loop every few apps.
+    const pending: Promise<void>[] = [];
+    for (const [i, app] of apps.entries()) {
+      if (i > 0 && i % APPS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+      pending.push(this.compareOne(app, inputs));
+    }
+    await Promise.all(pending);
     for (const name of [...this.states.keys()])
       if (!apps.some((a) => a.name === name)) {
         this.states.delete(name);
@@ -61,18 +71,37 @@ export class AppComparisons {
     if (app) await this.compareOne(app, this.inputs());
   }
 
-  /** What one comparison reads: the cache as it is now, indexed, and every app's claims on it. */
+  /**
+   * What one comparison reads: the cache as it is now, indexed, and every app's claims on it. Each is a pass over
+   * the whole fleet, so it is made again only when its sources moved: the claims of what is rendered when a
+   * revision or the apps changed, the index when the cache changed (by the port's generation, where it has one).
+   */
   private inputs() {
-    const cached = this.from.cluster.cached();
-    const index = indexLive(cached);
+    const apps = this.from.apps();
     const rendered = this.from.rendered();
-    // What every app renders now, so that no app prunes what another one needs.
-    const claims = withLiveObjects(
-      claimIndex(this.from.apps().map((a) => ({ app: a.name, desired: rendered.get(a.name)?.claims ?? [] }))),
-      cached,
-    );
-    return { index, claims };
+    const generation = this.from.cluster.cacheGeneration?.();
+    const memo = this.memo;
+    if (memo && memo.apps === apps && memo.rendered === rendered && generation !== undefined) {
+      if (memo.generation === generation) return memo.inputs;
+    }
+    const renderedClaims =
+      memo && memo.apps === apps && memo.rendered === rendered
+        ? memo.renderedClaims
+        : // What every app renders now, so that no app prunes what another one needs.
+          claimIndex(apps.map((a) => ({ app: a.name, desired: rendered.get(a.name)?.claims ?? [] })));
+    const cached = this.from.cluster.cached();
+    const inputs = { index: indexLive(cached), claims: withLiveObjects(renderedClaims, cached) };
+    this.memo = { apps, rendered, generation, renderedClaims, inputs };
+    return inputs;
   }
+
+  private memo?: {
+    apps: readonly AppSpec[];
+    rendered: ReadonlyMap<string, RenderedApp>;
+    generation: number | undefined;
+    renderedClaims: ReturnType<typeof claimIndex>;
+    inputs: { index: ReturnType<typeof indexLive>; claims: ReturnType<typeof withLiveObjects> };
+  };
 
   private async compareOne(app: AppSpec, inputs: ComparisonInputs): Promise<void> {
     const { cluster, records, tracker } = this.from;

@@ -1,0 +1,73 @@
+// A comparison of a whole fleet in a process that also draws a console: it must leave the event loop to keys every
+// few apps, and the passes over the whole cache a comparison needs are made again only when the cache moved.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AppSpec, KubeObject } from '../../../source/engine/types.js';
+import { appSpec, FakeCluster, fakeLoop } from '../../support/fake-cluster.js';
+
+const APPS: AppSpec[] = Array.from({ length: 64 }, (_, i) => appSpec(`app-${i}`, 'shop'));
+const render = (app: AppSpec) => ({
+  ok: true as const,
+  manifests: [
+    {
+      object: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `${app.name}-settings` },
+        data: { a: '1' },
+      } as KubeObject,
+      source: { file: `apps/${app.name}/settings.yaml`, line: 1 },
+    },
+  ],
+});
+
+/** Counts the apps compared (each comparison asks for its namespaces' warnings) and the reads of the whole cache. */
+class CountingCluster extends FakeCluster {
+  compared = 0;
+  reads = 0;
+  generation = 0;
+  override warnings = (_namespaces: string[]): KubeObject[] => {
+    this.compared++;
+    return [];
+  };
+  override cached = () => {
+    this.reads++;
+    return [...this.live.values()];
+  };
+  cacheGeneration = () => this.generation;
+}
+
+describe('comparing a fleet', () => {
+  it('gives the event loop a turn every few apps, so a key pressed meanwhile is not held for the whole fleet', async () => {
+    const cluster = new CountingCluster();
+    const { loop } = fakeLoop(APPS, render, cluster);
+    await loop.start();
+    cluster.compared = 0;
+    let seenAt: number | undefined;
+    setImmediate(() => {
+      seenAt = cluster.compared;
+    });
+    await loop.compareNow();
+    assert.equal(cluster.compared, APPS.length);
+    assert.ok(
+      seenAt !== undefined && seenAt < APPS.length,
+      `a turn came after ${seenAt} of ${APPS.length} apps`,
+    );
+    loop.stop();
+  });
+
+  it('reads the whole cache again only when its generation moved', async () => {
+    const cluster = new CountingCluster();
+    const { loop } = fakeLoop(APPS, render, cluster);
+    await loop.start();
+    const options = { prune: false, dryRun: true, forceConflicts: false };
+    const before = cluster.reads;
+    await loop.sync('app-1', options);
+    await loop.sync('app-2', options);
+    assert.equal(cluster.reads, before, 'two syncs with the cache unchanged: no new pass over it');
+    cluster.generation++;
+    await loop.sync('app-3', options);
+    assert.equal(cluster.reads, before + 1, 'the cache moved: one pass');
+    loop.stop();
+  });
+});
