@@ -3,6 +3,7 @@
 // Git webhook at /api/webhook once a secret is given.
 import { hostname } from 'node:os';
 import { parseAddress, type Readiness, startAgentHttp } from '../agent/http-server.js';
+import { IdleCollector } from '../agent/idle-collect.js';
 import { type InstallOptions, installProblems, installYaml } from '../agent/install.js';
 import { AgentMetrics } from '../agent/metrics.js';
 import { WEBHOOK_PATH, webhookReceiver } from '../agent/webhook.js';
@@ -92,6 +93,8 @@ export async function agent(
     }
   };
   loop.subscribe(print);
+  const collector = new IdleCollector();
+  loop.subscribe(() => collector.changed(loop.getSnapshot()));
   let started = false;
   const secret = webhookSecret(opts.webhookSecretFile, envSecret);
   const http =
@@ -141,6 +144,7 @@ export async function agent(
     process.once('SIGTERM', resolve);
   });
   clearInterval(keepAlive);
+  collector.stop();
   metrics?.stop();
   await http?.close();
   loop.stop();

@@ -42,6 +42,11 @@ export async function fleet(ctx: BenchContext): Promise<void> {
     apps.every((a) => (agent.status.get(a)?.sync ?? 'Unknown') !== 'Unknown');
   const synced = (agent: BenchAgent) => apps.every((a) => agent.status.get(a)?.sync === 'Synced');
   const { report } = ctx;
+  // BENCH_FLEET_CONSOLE_ONLY=1: only the console during a fleet sync (its first one, from empty), for profiling it.
+  if (process.env.BENCH_FLEET_CONSOLE_ONLY === '1') {
+    await consoleDuringFleetSync(ctx, repo, shape, apps);
+    return;
+  }
 
   let agent = new BenchAgent(ctx.pkg, args, await freePort());
   try {

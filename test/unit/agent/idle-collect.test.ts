@@ -1,0 +1,51 @@
+// The agent's collection when it goes quiet: once after its start, once after each spell of syncs, never while a sync
+// runs, and a poll that finds nothing (a snapshot every interval) neither postpones it nor causes another.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { IdleCollector, v8Collector } from '../../../source/agent/idle-collect.js';
+import type { Snapshot } from '../../../source/engine/types.js';
+import { fixtureSnapshot } from '../ui/fixture-snapshot.js';
+
+const idle = (): Snapshot => {
+  const s = fixtureSnapshot();
+  return { ...s, apps: s.apps.map(({ operation: _, ...a }) => a) };
+};
+const syncing = (): Snapshot => {
+  const s = idle();
+  const [first, ...rest] = s.apps;
+  return {
+    ...s,
+    apps: [{ ...first!, operation: { kind: 'sync', startedAt: '', by: 'x', phase: 'apply' } }, ...rest],
+  };
+};
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('collecting when the agent goes quiet', () => {
+  it('collects once after the start, not while a sync runs, once after it, and not again for polls', async () => {
+    let collected = 0;
+    const c = new IdleCollector({ quietMs: 30, everyMs: 0, collect: () => collected++ });
+    c.changed(idle());
+    await wait(60);
+    assert.equal(collected, 1, 'after the start');
+    c.changed(syncing());
+    await wait(60);
+    assert.equal(collected, 1, 'not while a sync runs');
+    c.changed(idle());
+    for (let i = 0; i < 3; i++) {
+      await wait(15);
+      c.changed(idle());
+    }
+    await wait(60);
+    assert.equal(collected, 2, 'once after the sync, polls meanwhile changing nothing');
+    c.changed(idle());
+    await wait(60);
+    assert.equal(collected, 2, 'no work since: no collection');
+    c.stop();
+  });
+
+  it("V8's own collector can be had without --expose-gc", () => {
+    const gc = v8Collector();
+    assert.equal(typeof gc, 'function');
+    gc();
+  });
+});
