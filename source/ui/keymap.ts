@@ -121,7 +121,7 @@ export const COMMANDS = {
   focusHistory: { keys: ['4'], description: 'History pane', contexts: 'global', group: 'Panes' },
   filter: {
     keys: ['/'],
-    description: 'Filter apps by name or status',
+    description: 'Filter apps by name, cluster, namespace, sync or health (every word must match)',
     contexts: 'global',
     group: 'Actions',
     hint: 'filter',

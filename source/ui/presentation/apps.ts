@@ -5,11 +5,24 @@ import { age, cell, shortSha } from './format.js';
 import { type Line, seg } from './line.js';
 import { appSyncWord, driftCount, healthTone, syncTone } from './status.js';
 
-/** Apps whose name contains the filter, ignoring case; all apps when the filter is empty. */
-export function filterApps(apps: readonly AppState[], filter: string): readonly AppState[] {
-  const needle = filter.trim().toLowerCase();
-  if (!needle) return apps;
-  return apps.filter((app) => app.name.toLowerCase().includes(needle));
+/**
+ * Apps matching the filter, ignoring case: each of its words must be found in the app's name, namespace, sync or
+ * health status, or (in a fleet, given `cluster`) its cluster's name; so `prod degraded` finds prod's Degraded apps.
+ * All apps when the filter is empty.
+ */
+export function filterApps(
+  apps: readonly AppState[],
+  filter: string,
+  cluster?: (app: AppState) => string,
+): readonly AppState[] {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return apps;
+  return apps.filter((app) => {
+    const fields = [app.name, app.spec.namespace, appSyncWord(app), app.sync, app.health.status];
+    if (cluster) fields.push(cluster(app));
+    const text = fields.join('\n').toLowerCase();
+    return words.every((word) => text.includes(word));
+  });
 }
 
 type OptionalColumn = 'health' | 'drift' | 'revision' | 'lastSync';
