@@ -107,6 +107,7 @@ export function Console({
   const context: CommandContext = {
     controller,
     keymap,
+    snapshot: () => snapshot,
     state: () => stateRef.current,
     dispatch,
     view: viewNow,

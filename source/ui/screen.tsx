@@ -1,6 +1,7 @@
 // Composition of the screen for the current layout. Panes get their geometry and data here and nothing else.
 import { Box } from 'ink';
 import type { Snapshot } from '../engine/types.js';
+import { isFleet } from './fleet.js';
 import { activeContext, unavailable } from './input.js';
 import type { InspectView } from './inspect-view.js';
 import type { Keymap } from './keymap.js';
@@ -46,6 +47,8 @@ function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
         <AppList
           {...common}
           apps={view.apps}
+          groups={view.groups}
+          clusters={props.snapshot.clusters}
           total={props.snapshot.apps.length}
           cursor={view.cursor}
           filter={state.filter}
@@ -77,7 +80,14 @@ function ModalView({ props }: { props: ScreenProps }) {
   const modal = state.modal;
   switch (modal?.kind) {
     case 'help':
-      return <HelpOverlay {...size} keymap={props.keymap} top={modal.top} />;
+      return (
+        <HelpOverlay
+          {...size}
+          keymap={props.keymap}
+          hidden={unavailable(state, isFleet(props.snapshot))}
+          top={modal.top}
+        />
+      );
     case 'sync':
       return (
         <SyncConfirm
@@ -162,7 +172,7 @@ export function Screen(props: ScreenProps) {
         context={activeContext(state)}
         width={layout.columns}
         theme={theme}
-        hidden={unavailable(state)}
+        hidden={unavailable(state, isFleet(props.snapshot))}
       />
     </Box>
   );

@@ -1,0 +1,115 @@
+// The console over a fleet of clusters (issue 15), driven by real keys: the app list grouped by cluster with a
+// CLUSTER column, the grouping toggle, the filter, each cluster's connection in the header, `:ctx` narrowing the
+// list to one cluster, read-only per cluster, and the panes naming the app's cluster.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { cleanup } from 'ink-testing-library';
+import { ready, startConsole } from './console-start.js';
+import { FakeController } from './fake-controller.js';
+import { fleetSnapshot } from './fleet-fixture.js';
+import { KEYS, press } from './harness.js';
+
+afterEach(() => cleanup());
+
+async function start() {
+  const app = startConsole({}, new FakeController(fleetSnapshot()));
+  await ready(app.see);
+  return app;
+}
+
+/** The rows of the app list, in order: `[cluster] ...` group rows and `name cluster` app rows. */
+function listRows(frame: string): string[] {
+  const lines = frame.split('\n');
+  const header = lines.findIndex((l) => /^\s+NAME\s+CLUSTER\s+SYNC/.test(l));
+  assert.ok(header >= 0, `no CLUSTER column in:\n${frame}`);
+  const rows: string[] = [];
+  for (const line of lines.slice(header + 1)) {
+    const group = /^\[(\S+)\] (.*?)\s*$/.exec(line);
+    const app = /^[ >] (\S+)\s+(\S+)/.exec(line);
+    if (group) rows.push(`[${group[1]}] ${group[2]}`);
+    else if (app) rows.push(`${app[1]} ${app[2]}`);
+    else break;
+  }
+  return rows;
+}
+
+describe('console over a fleet: the app list', () => {
+  it('groups the apps by cluster in the order given, with a CLUSTER column and each group row saying its state', async () => {
+    const { frame } = await start();
+    assert.deepEqual(listRows(frame() ?? ''), [
+      '[kind-prod] connected, 2 apps',
+      'backend kind-prod',
+      'cart kind-prod',
+      '[kind-stage] connected, read-only, 2 apps',
+      'frontend kind-stage',
+      'search kind-stage',
+      '[kind-dev] LOST, 1 app',
+      'billing kind-dev',
+    ]);
+  });
+
+  it('j and k move over the apps, past the group rows; G and g reach the ends', async () => {
+    const { stdin, see } = await start();
+    await press(stdin, 'j');
+    await see((f) => /^> cart /m.test(f));
+    await press(stdin, 'j');
+    await see((f) => /^> frontend /m.test(f));
+    await press(stdin, 'k');
+    await see((f) => /^> cart /m.test(f));
+    await press(stdin, 'G');
+    await see((f) => /^> billing /m.test(f));
+    await press(stdin, 'g');
+    await see((f) => /^> backend /m.test(f));
+  });
+
+  it('dims the apps of a lost cluster and says (lost) beside them, which reads without colour', async () => {
+    const { frame } = await start();
+    assert.match(frame() ?? '', /^ {2}billing\s+kind-dev \(lost\)\s+Synced\s+Degraded/m);
+    assert.doesNotMatch(frame() ?? '', /kind-prod \(lost\)/);
+  });
+
+  it('c lists the apps as one (snapshot order) and back, the selected app staying selected', async () => {
+    const { stdin, see, frame } = await start();
+    await press(stdin, 'j');
+    await see((f) => /^> cart /m.test(f));
+    await press(stdin, 'c');
+    let shown = await see('apps in one list');
+    assert.deepEqual(listRows(shown), [
+      'backend kind-prod',
+      'frontend kind-stage',
+      'cart kind-prod',
+      'billing kind-dev',
+      'search kind-stage',
+    ]);
+    assert.match(shown, /^> cart /m);
+    await press(stdin, 'j');
+    await see((f) => /^> billing /m.test(f));
+    await press(stdin, 'c');
+    shown = await see('apps grouped by cluster');
+    assert.equal(listRows(shown)[0], '[kind-prod] connected, 2 apps');
+    assert.match(frame() ?? '', /^> billing /m);
+  });
+
+  it('shows the c key in the footer and the help overlay of a fleet', async () => {
+    const { stdin, see, frame } = await start();
+    assert.match(frame() ?? '', /c group/);
+    await press(stdin, '?', KEYS.pageDown);
+    await see('c                 Fleet: group the apps by cluster, or list them as one [apps]');
+  });
+});
+
+describe('console with one cluster: no fleet keys', () => {
+  it('has no CLUSTER column nor group rows, and c does nothing and is not shown', async () => {
+    const app = startConsole();
+    await ready(app.see);
+    const before = app.frame() ?? '';
+    assert.doesNotMatch(before, /CLUSTER|\[kind-|c group/);
+    await press(app.stdin, 'j', 'c', 'j');
+    const after = await app.see((f) => /^> cart /m.test(f));
+    assert.doesNotMatch(after, /grouped|one list|\[kind-/);
+    await press(app.stdin, '?', KEYS.pageDown);
+    const help = await app.see('Keys  (15-');
+    assert.match(help, /4 {17}History pane/);
+    assert.doesNotMatch(help, /Fleet: group/);
+  });
+});
