@@ -98,6 +98,30 @@ describe('console over a fleet: the app list', () => {
   });
 });
 
+describe('console over a fleet: the filter', () => {
+  it('/ matches the cluster too; only the groups with matches stay; Esc clears it', async () => {
+    const { stdin, see } = await start();
+    await press(stdin, '/', ...'stage');
+    let shown = await see('Apps (2/5)  filter: /stage_');
+    assert.deepEqual(listRows(shown), [
+      '[kind-stage] connected, read-only, 2 of 2 apps',
+      'frontend kind-stage',
+      'search kind-stage',
+    ]);
+    await press(stdin, KEYS.esc);
+    shown = await see('Apps (5)');
+    assert.equal(listRows(shown).length, 8);
+  });
+
+  it('every word must match: a cluster and a status narrow to that cluster\'s apps in it', async () => {
+    const { stdin, see } = await start();
+    await press(stdin, '/', ...'prod progress', KEYS.enter);
+    const shown = await see((f) => f.includes('filter: /prod progress') && !f.includes('progress_'));
+    assert.deepEqual(listRows(shown), ['[kind-prod] connected, 1 of 2 apps', 'cart kind-prod']);
+    assert.match(shown, /^> cart /m);
+  });
+});
+
 describe('console with one cluster: no fleet keys', () => {
   it('has no CLUSTER column nor group rows, and c does nothing and is not shown', async () => {
     const app = startConsole();
