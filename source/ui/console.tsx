@@ -4,6 +4,7 @@ import { useApp } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Controller } from '../engine/types.js';
 import { type CommandContext, handleKeypress } from './commands.js';
+import { allReadonly } from './fleet.js';
 import { useClock } from './hooks/use-clock.js';
 import { useHistoryOnDemand, useHistoryStore } from './hooks/use-history.js';
 import { useInspector } from './hooks/use-inspector.js';
@@ -97,7 +98,8 @@ export function Console({
   const inspectedApp = state.inspect ? snapshot.apps.find((a) => a.name === state.inspect?.app) : undefined;
   const inspectView = useInspectView(state.inspect, inspectData, inspectedApp, inspectColumns(layout), now);
 
-  const isReadonly = readonly || snapshot.readonly;
+  // In a fleet, read-only is per cluster (the header marks each); the badge says the whole console is.
+  const isReadonly = readonly || allReadonly(snapshot);
   // Keys that come faster than frames (typed ahead, or several in one read over SSH) act on the state the keys
   // before them left, not on the last frame drawn.
   const viewNow = (): ConsoleView =>

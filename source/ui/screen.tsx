@@ -161,7 +161,13 @@ export function Screen(props: ScreenProps) {
   const command = state.modal?.kind === 'command' ? state.modal.text : undefined;
   return (
     <Box flexDirection="column" width={layout.columns}>
-      <Header snapshot={props.snapshot} now={props.now} readonly={props.readonly} theme={theme} />
+      <Header
+        snapshot={props.snapshot}
+        now={props.now}
+        readonly={props.readonly}
+        narrowed={state.cluster}
+        theme={theme}
+      />
       {layout.mode === 'narrow' ? <TabBar focus={state.focus} theme={theme} /> : null}
       <Box height={layout.bodyHeight} flexDirection="column" overflowY="hidden">
         <Body props={props} />

@@ -113,12 +113,49 @@ describe('console over a fleet: the filter', () => {
     assert.equal(listRows(shown).length, 8);
   });
 
-  it('every word must match: a cluster and a status narrow to that cluster\'s apps in it', async () => {
+  it("every word must match: a cluster and a status narrow to that cluster's apps in it", async () => {
     const { stdin, see } = await start();
     await press(stdin, '/', ...'prod progress', KEYS.enter);
     const shown = await see((f) => f.includes('filter: /prod progress') && !f.includes('progress_'));
     assert.deepEqual(listRows(shown), ['[kind-prod] connected, 1 of 2 apps', 'cart kind-prod']);
     assert.match(shown, /^> cart /m);
+  });
+});
+
+describe('console over a fleet: the header and a lost cluster', () => {
+  it("shows each cluster's connection, a lost one's reason and retry, and its apps as lost while the others update", async () => {
+    const { see, controller, frame } = await start();
+    let shown = frame() ?? '';
+    assert.match(shown, /clusters kind-prod connected, kind-stage connected \(read-only\), kind-dev LOST/);
+    assert.match(
+      shown,
+      /2 of 3 connected; kind-dev lost: dial tcp 10\.0\.0\.9:6443: connect: connection refused; retry/,
+    );
+    // prod syncs backend meanwhile: its row moves on, billing stays as last known and marked.
+    controller.update((s) => ({
+      apps: s.apps.map((a) => (a.name === 'backend' ? { ...a, sync: 'Synced' as const, resources: [] } : a)),
+    }));
+    shown = await see((f) => /^> backend\s+kind-prod\s+Synced/m.test(f));
+    assert.match(shown, /^ {2}billing\s+kind-dev \(lost\)/m);
+    assert.match(shown, /\[kind-dev\] LOST, 1 app/);
+    // dev comes back.
+    controller.update((s) => ({
+      clusters: s.clusters?.map((c) =>
+        c.name === 'kind-dev' ? { ...c, loop: { watching: 4, connection: 'connected' as const } } : c,
+      ),
+    }));
+    shown = await see('3 of 3 connected');
+    assert.match(shown, /\[kind-dev\] connected, 1 app/);
+    assert.doesNotMatch(shown, /\(lost\)|LOST/);
+  });
+
+  it('shows no READ-ONLY badge when only some clusters are read-only, and one when all are', async () => {
+    const { frame } = await start();
+    assert.doesNotMatch(frame() ?? '', /\[READ-ONLY\]/);
+    const snapshot = fleetSnapshot();
+    snapshot.clusters = snapshot.clusters?.map((c) => ({ ...c, readonly: true }));
+    const all = startConsole({}, new FakeController(snapshot));
+    await all.see('[READ-ONLY]');
   });
 });
 

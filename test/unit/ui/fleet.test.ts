@@ -12,8 +12,9 @@ import {
   rowOfApp,
 } from '../../../source/ui/fleet.js';
 import { groupRowLine, groupRowText } from '../../../source/ui/presentation/app-groups.js';
+import { appColumns, appRowLine } from '../../../source/ui/presentation/apps.js';
 import { lineText } from '../../../source/ui/presentation/line.js';
-import { fixtureSnapshot } from './fixture-snapshot.js';
+import { fixtureSnapshot, NOW } from './fixture-snapshot.js';
 import { cluster, fleetSnapshot } from './fleet-fixture.js';
 
 const names = (model: ReturnType<typeof appListModel>) => model.apps.map((a) => a.name);
@@ -101,6 +102,24 @@ describe('the fleet app list', () => {
     assert.equal(lineText(line), '[kind-dev] LOST, 1 app');
     assert.ok(line.every((s) => s.tone === 'bad'));
     assert.equal(lineText(groupRowLine(group, false, [2, 4, 4])), '[kind-dev~');
+  });
+
+  it("dims every cell of a lost cluster's app but the one saying (lost)", () => {
+    const [backend] = fleetSnapshot().apps;
+    assert.ok(backend);
+    const columns = appColumns(100, 20);
+    const live = appRowLine(backend, columns, NOW, { name: 'kind-prod', lost: false });
+    assert.match(lineText(live), /^backend\s+kind-prod\s+OutOfSync\s+Healthy/);
+    assert.ok(
+      live.some((s) => s.tone === 'warn'),
+      'OutOfSync keeps its tone',
+    );
+    const lost = appRowLine(backend, columns, NOW, { name: 'kind-prod', lost: true });
+    assert.match(lineText(lost), /^backend\s+kind-prod \(lost\)\s+OutOfSync/);
+    assert.deepEqual(
+      lost.map((s) => s.tone),
+      lost.map((s) => (s.text.includes('(lost)') ? 'bad' : 'muted')),
+    );
   });
 
   it('puts an app that names no cluster in the first one', () => {
