@@ -3,7 +3,7 @@
 import type { Snapshot } from '../engine/types.js';
 import { parseCommandLine } from './command-line.js';
 import { isFleet } from './fleet.js';
-import { toggleGrouping } from './fleet-commands.js';
+import { narrowView, toggleGrouping } from './fleet-commands.js';
 import { type Keypress, route, unavailable } from './input.js';
 import {
   chooseContainer,
@@ -125,7 +125,10 @@ function runLine(ctx: CommandContext, text: string): void {
       openRevert(ctx, parsed.sha, revertApp(ctx));
       break;
     case 'ctx':
-      switchContext(ctx, parsed.name);
+      // In a fleet every context is open already: `:ctx` narrows the view to one (k9s switches; here none is lost).
+      if (isFleet(ctx.snapshot())) narrowView(ctx, parsed.name);
+      else if (parsed.name) switchContext(ctx, parsed.name);
+      else ctx.dispatch({ type: 'message', message: { level: 'error', text: 'usage: :ctx <name>' } });
       break;
     case 'refresh':
       refresh(ctx, parsed.hard);

@@ -48,6 +48,8 @@ export interface AppListModel {
   apps: readonly AppState[];
   /** The group rows, in a fleet with grouping on; the groups' apps follow each other in `apps`. */
   groups?: readonly AppGroup[];
+  /** Apps before the filter: all of them, or the narrowed cluster's. */
+  total: number;
 }
 
 export interface AppListOptions {
@@ -70,7 +72,7 @@ export function appListModel(snapshot: FleetSnapshot, options: AppListOptions): 
   const narrowed = fleet ? options.narrowed : undefined;
   const base = narrowed === undefined ? snapshot.apps : snapshot.apps.filter((a) => cluster(a) === narrowed);
   const apps = filterApps(base, options.filter, fleet ? cluster : undefined);
-  if (!fleet || !options.grouped) return { apps };
+  if (!fleet || !options.grouped) return { apps, total: base.length };
 
   const names = (snapshot.clusters ?? [])
     .map((c) => c.name)
@@ -98,16 +100,19 @@ export function appListModel(snapshot: FleetSnapshot, options: AppListOptions): 
     });
     ordered.push(...members);
   }
-  return { apps: ordered, groups };
+  return { apps: ordered, groups, total: base.length };
 }
 
+/** What the rows of the list are made of. */
+export type ListRows = Pick<AppListModel, 'apps' | 'groups'>;
+
 /** Rows of the list: one per app and one per group. */
-export function rowCount(model: AppListModel): number {
+export function rowCount(model: ListRows): number {
   return model.apps.length + (model.groups?.length ?? 0);
 }
 
 /** The row of the app at `index`: below its own group row and every group before it. */
-export function rowOfApp(model: AppListModel, index: number): number {
+export function rowOfApp(model: ListRows, index: number): number {
   let row = index;
   for (const group of model.groups ?? []) if (group.start <= index) row++;
   return row;
@@ -116,7 +121,7 @@ export function rowOfApp(model: AppListModel, index: number): number {
 export type ListRow = { kind: 'group'; group: AppGroup } | { kind: 'app'; index: number };
 
 /** What is on row `row`; only the visible rows are ever asked for. */
-export function rowAt(model: AppListModel, row: number): ListRow {
+export function rowAt(model: ListRows, row: number): ListRow {
   const groups = model.groups;
   if (!groups) return { kind: 'app', index: row };
   let at = 0;

@@ -49,7 +49,7 @@ function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
           apps={view.apps}
           groups={view.groups}
           clusters={props.snapshot.clusters}
-          total={props.snapshot.apps.length}
+          total={view.total}
           cursor={view.cursor}
           filter={state.filter}
           editing={state.filterEditing}

@@ -14,6 +14,8 @@ export interface ConsoleView {
   apps: readonly AppState[];
   /** The group rows of a fleet's list, when grouped by cluster. */
   groups?: readonly AppGroup[];
+  /** Apps before the filter: all of them, or (`:ctx` in a fleet) the narrowed cluster's. */
+  total: number;
   /** The app cursor clamped to the filtered list. */
   cursor: number;
   selected: AppState | undefined;
@@ -74,7 +76,7 @@ export function selection(
   loadedHistory: Readonly<Record<string, LoadedHistory>>,
   model: AppListModel = listModel(snapshot, state),
 ): Selection {
-  const { apps, groups } = model;
+  const { apps, groups, total } = model;
   const cursor = selectedIndex(state.apps.cursor, apps.length);
   const selected = apps[cursor];
   const name = selected?.name;
@@ -91,6 +93,7 @@ export function selection(
   return {
     apps,
     ...(groups ? { groups } : {}),
+    total,
     cursor,
     selected,
     history,

@@ -159,8 +159,52 @@ describe('console over a fleet: the header and a lost cluster', () => {
   });
 });
 
+describe('console over a fleet: :ctx narrows the view', () => {
+  it(':ctx <name> lists that cluster only and the header names it; :ctx all and :ctx widen again', async () => {
+    const { stdin, see, controller } = await start();
+    await press(stdin, ':', ...'ctx kind-stage', KEYS.enter);
+    let shown = await see('only kind-stage shown');
+    assert.match(shown, /^driftdeck {2}ctx kind-stage \(of 3\)/m);
+    assert.match(shown, /Apps \(2\)/);
+    assert.deepEqual(listRows(shown), [
+      '[kind-stage] connected, read-only, 2 apps',
+      'frontend kind-stage',
+      'search kind-stage',
+    ]);
+    assert.match(shown, /^> frontend /m);
+    await press(stdin, ':', ...'ctx all', KEYS.enter);
+    shown = await see('every cluster shown: kind-prod, kind-stage, kind-dev');
+    assert.equal(listRows(shown).length, 8);
+    assert.doesNotMatch(shown, /ctx kind-stage/);
+    await press(stdin, ':', ...'ctx kind-dev', KEYS.enter);
+    shown = await see('only kind-dev shown');
+    assert.deepEqual(listRows(shown), ['[kind-dev] LOST, 1 app', 'billing kind-dev']);
+    await press(stdin, ':', ...'ctx', KEYS.enter);
+    shown = await see('every cluster shown');
+    assert.equal(listRows(shown).length, 8);
+    assert.equal(controller.callsTo('switchContext').length, 0, 'nothing is switched in a fleet');
+  });
+
+  it('says clearly when the name is not a cluster of the fleet, and keeps the view', async () => {
+    const { stdin, see } = await start();
+    await press(stdin, ':', ...'ctx kind-qa', KEYS.enter);
+    const shown = await see('no cluster "kind-qa" in this console; it has kind-prod, kind-stage, kind-dev');
+    assert.equal(listRows(shown).length, 8);
+  });
+
+  it('narrowed, the filter and grouping still apply to that cluster', async () => {
+    const { stdin, see } = await start();
+    await press(stdin, ':', ...'ctx kind-prod', KEYS.enter, '/', ...'progress', KEYS.enter);
+    let shown = await see((f) => f.includes('Apps (1/2)  filter: /progress') && !f.includes('progress_'));
+    assert.deepEqual(listRows(shown), ['[kind-prod] connected, 1 of 2 apps', 'cart kind-prod']);
+    await press(stdin, 'c');
+    shown = await see('apps in one list');
+    assert.deepEqual(listRows(shown), ['cart kind-prod']);
+  });
+});
+
 describe('console with one cluster: no fleet keys', () => {
-  it('has no CLUSTER column nor group rows, and c does nothing and is not shown', async () => {
+  it('has no CLUSTER column nor group rows, c does nothing and is not shown, :ctx switches the context', async () => {
     const app = startConsole();
     await ready(app.see);
     const before = app.frame() ?? '';
@@ -168,6 +212,11 @@ describe('console with one cluster: no fleet keys', () => {
     await press(app.stdin, 'j', 'c', 'j');
     const after = await app.see((f) => /^> cart /m.test(f));
     assert.doesNotMatch(after, /grouped|one list|\[kind-/);
+    await press(app.stdin, ':', ...'ctx', KEYS.enter);
+    await app.see('error: usage: :ctx <name>');
+    await press(app.stdin, ':', ...'ctx kind-other', KEYS.enter);
+    await app.see('context kind-other');
+    assert.deepEqual(app.controller.callsTo('switchContext'), [['kind-other']]);
     await press(app.stdin, '?', KEYS.pageDown);
     const help = await app.see('Keys  (15-');
     assert.match(help, /4 {17}History pane/);
