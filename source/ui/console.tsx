@@ -4,7 +4,7 @@ import { useApp } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Controller } from '../engine/types.js';
 import { type CommandContext, handleKeypress } from './commands.js';
-import { allReadonly } from './fleet.js';
+import { allReadonly, readonlyReasonFor } from './fleet.js';
 import { useClock } from './hooks/use-clock.js';
 import { useHistoryOnDemand, useHistoryStore } from './hooks/use-history.js';
 import { useInspector } from './hooks/use-inspector.js';
@@ -117,10 +117,7 @@ export function Console({
     layout: () => layout,
     quit: () => exit(),
     alive: () => alive.current,
-    readonlyReason: () => {
-      if (readonly) return 'started with --readonly';
-      return snapshot.readonly ? (snapshot.readonlyReason ?? 'this context is read-only') : undefined;
-    },
+    readonlyReason: (app) => (readonly ? 'started with --readonly' : readonlyReasonFor(snapshot, app)),
     reloadHistory: (app) => historyStore.load(app, viewNow().historyStamp),
     selectedApp: () => viewNow().selected?.name,
     appExists: (app) => snapshot.apps.some((a) => a.name === app),

@@ -203,6 +203,60 @@ describe('console over a fleet: :ctx narrows the view', () => {
   });
 });
 
+describe('console over a fleet: read-only per cluster', () => {
+  it("refuses sync, auto-sync and revert on a read-only cluster's app with its reason; a writable cluster's acts", async () => {
+    const { stdin, see, controller } = await start();
+    const reason = 'read-only: context kind-stage is marked read-only';
+    await press(stdin, 'j', 'j');
+    await see((f) => /^> frontend /m.test(f));
+    await press(stdin, 's');
+    await see(`${reason}; sync is disabled`);
+    await press(stdin, 'a');
+    await see(`${reason}; auto-sync is disabled`);
+    await press(stdin, ':', ...'sync search', KEYS.enter);
+    await see((f) => f.includes(`${reason}; sync is disabled`) && !f.includes(':sync'));
+    await press(stdin, ':', ...'revert a1b2c3d', KEYS.enter);
+    await see(`${reason}; revert is disabled`);
+    assert.equal(controller.callsTo('planSync').length, 0);
+    assert.equal(controller.callsTo('setAutoSync').length, 0);
+    assert.equal(controller.callsTo('describeRevert').length, 0);
+    // backend is prod's, which is writable: the same keys act.
+    await press(stdin, 'g', 'a');
+    await see('auto-sync on for backend');
+    await press(stdin, 's');
+    await see('Sync backend?');
+    await press(stdin, KEYS.esc, ':', ...'sync cart', KEYS.enter);
+    await see('Sync cart?');
+    assert.deepEqual(controller.callsTo('planSync'), [['backend'], ['cart']]);
+    assert.deepEqual(controller.callsTo('setAutoSync'), [['backend', true]]);
+  });
+
+  it('the first cluster being read-only does not make the others so', async () => {
+    const snapshot = fleetSnapshot();
+    snapshot.readonly = true;
+    snapshot.readonlyReason = 'context kind-prod is marked read-only';
+    snapshot.clusters = snapshot.clusters?.map((c) =>
+      c.name === 'kind-prod'
+        ? { ...c, readonly: true, readonlyReason: 'context kind-prod is marked read-only' }
+        : { ...c, readonly: false },
+    );
+    const { stdin, see } = startConsole({}, new FakeController(snapshot));
+    await ready(see);
+    await press(stdin, 's');
+    await see('read-only: context kind-prod is marked read-only; sync is disabled');
+    await press(stdin, 'j', 'j', 's');
+    await see('Sync frontend?');
+  });
+
+  it('--readonly refuses every cluster', async () => {
+    const { stdin, see } = startConsole({ readonly: true }, new FakeController(fleetSnapshot()));
+    await ready(see);
+    await see('[READ-ONLY]');
+    await press(stdin, 's');
+    await see('read-only: started with --readonly; sync is disabled');
+  });
+});
+
 describe('console with one cluster: no fleet keys', () => {
   it('has no CLUSTER column nor group rows, c does nothing and is not shown, :ctx switches the context', async () => {
     const app = startConsole();

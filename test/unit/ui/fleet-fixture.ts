@@ -39,7 +39,7 @@ export function fleetSnapshot(): Snapshot {
       cluster('kind-stage', {
         apps: 2,
         readonly: true,
-        readonlyReason: 'context kind-stage is marked read-only in ~/.config/driftdeck/config.yaml',
+        readonlyReason: 'context kind-stage is marked read-only',
       }),
       cluster('kind-dev', {
         apps: 1,
