@@ -1,7 +1,7 @@
 // Composition of the screen for the current layout. Panes get their geometry and data here and nothing else.
 import { Box } from 'ink';
 import type { Snapshot } from '../engine/types.js';
-import { isFleet } from './fleet.js';
+import { clusterOf, isFleet } from './fleet.js';
 import { activeContext, unavailable } from './input.js';
 import type { InspectView } from './inspect-view.js';
 import type { Keymap } from './keymap.js';
@@ -41,6 +41,8 @@ function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
     theme,
   };
   const app = view.selected?.name;
+  const { snapshot } = props;
+  const cluster = view.selected && isFleet(snapshot) ? clusterOf(view.selected, snapshot) : undefined;
   switch (pane) {
     case 'apps':
       return (
@@ -58,14 +60,37 @@ function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
       );
     case 'diff':
       return (
-        <DiffView {...common} app={app} owner={view.selected?.owner} diff={view.diff} top={state.diff.top} />
+        <DiffView
+          {...common}
+          app={app}
+          cluster={cluster}
+          owner={view.selected?.owner}
+          diff={view.diff}
+          top={state.diff.top}
+        />
       );
     case 'log':
       return (
-        <RolloutLog {...common} app={app} lines={view.log} top={state.log.top} follow={state.log.follow} />
+        <RolloutLog
+          {...common}
+          app={app}
+          cluster={cluster}
+          lines={view.log}
+          top={state.log.top}
+          follow={state.log.follow}
+        />
       );
     case 'history':
-      return <History {...common} app={app} entries={view.history} cursor={view.historyCursor} now={now} />;
+      return (
+        <History
+          {...common}
+          app={app}
+          cluster={cluster}
+          entries={view.history}
+          cursor={view.historyCursor}
+          now={now}
+        />
+      );
   }
 }
 

@@ -111,6 +111,11 @@ export function agentsNote(snapshot: Pick<Snapshot, 'agents'>): string | undefin
   return live > 0 ? `agents: ${live}` : undefined;
 }
 
+/** "  cluster kind-prod" beside the app's name in the titles of the diff, log and history panes, in a fleet. */
+export function clusterNote(cluster: string | undefined): string {
+  return cluster ? `  cluster ${cluster}` : '';
+}
+
 /** "  owner web-7d9c-1" beside the app's name in the diff pane's title, when an agent replica owns it. */
 export function ownerNote(owner: string | undefined): string {
   return owner ? `  owner ${owner}` : '';

@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { cleanup } from 'ink-testing-library';
+import { Console } from '../../../source/ui/console.js';
 import { ready, startConsole } from './console-start.js';
 import { FakeController } from './fake-controller.js';
 import { fleetSnapshot } from './fleet-fixture.js';
-import { KEYS, press } from './harness.js';
+import { KEYS, press, renderSized, tick, waitFor } from './harness.js';
 
 afterEach(() => cleanup());
 
@@ -254,6 +255,38 @@ describe('console over a fleet: read-only per cluster', () => {
     await see('[READ-ONLY]');
     await press(stdin, 's');
     await see('read-only: started with --readonly; sync is disabled');
+  });
+});
+
+describe("console over a fleet: the panes name the app's cluster", () => {
+  it('in the diff, rollout log and history titles', async () => {
+    const { stdin, see } = await start();
+    await press(stdin, 'j', 'j', '2');
+    await see('Diff: frontend  cluster kind-stage');
+    await press(stdin, '3');
+    await see('Rollout log: frontend  cluster kind-stage  following');
+    await press(stdin, '4');
+    await see('History: frontend  cluster kind-stage');
+    await press(stdin, '1', 'g', 'd');
+    await see('Diff: backend  cluster kind-prod  1 differ');
+  });
+
+  it('and at 160 columns, where the panes sit side by side', async () => {
+    const {
+      lastFrame: frame,
+      stdin,
+      unmount,
+    } = renderSized(<Console controller={new FakeController(fleetSnapshot())} sampleMs={20} />, 160, 40);
+    try {
+      await waitFor(frame, 'Diff: backend  cluster kind-prod');
+      await waitFor(frame, 'Rollout log: backend  cluster kind-prod');
+      await waitFor(frame, 'History: backend  cluster kind-prod');
+      await tick(20);
+      await press(stdin, 'G');
+      await waitFor(frame, 'Diff: billing  cluster kind-dev');
+    } finally {
+      unmount();
+    }
   });
 });
 
