@@ -94,6 +94,12 @@ function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
   }
 }
 
+/** In a fleet, the cluster of the app a dialog acts on. */
+function syncCluster(snapshot: Snapshot, name: string): string | undefined {
+  const app = isFleet(snapshot) ? snapshot.apps.find((a) => a.name === name) : undefined;
+  return app ? clusterOf(app, snapshot) : undefined;
+}
+
 function ModalView({ props }: { props: ScreenProps }) {
   const { layout, state, theme } = props;
   const size = {
@@ -118,6 +124,7 @@ function ModalView({ props }: { props: ScreenProps }) {
         <SyncConfirm
           {...size}
           app={modal.app}
+          cluster={syncCluster(props.snapshot, modal.app)}
           revision={props.snapshot.apps.find((a) => a.name === modal.app)?.targetRevision}
           appState={modal.diff ? props.snapshot.apps.find((a) => a.name === modal.app) : undefined}
           plan={modal.plan}

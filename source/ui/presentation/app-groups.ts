@@ -1,5 +1,6 @@
 // The app list of a fleet: the width of its CLUSTER column and the row that heads each cluster's group, which says
 // the cluster's connection state and how many of its apps are shown.
+import { terminalText } from '../../engine/terminal-text.js';
 import type { ClusterState, ConnectionState } from '../../engine/types.js';
 import type { AppGroup } from '../fleet.js';
 import { plural, truncate } from './format.js';
@@ -14,7 +15,8 @@ const CLUSTER_MAX = 24;
  * columns; long context names (`gke_project_zone_name`) are cut, the group rows and the header say them whole.
  */
 export function clusterColumnWidth(clusters: readonly ClusterState[]): number {
-  const longest = clusters.reduce((max, c) => Math.max(max, c.name.length), 0);
+  // Measured as shown: a control character takes two or six columns once made visible.
+  const longest = clusters.reduce((max, c) => Math.max(max, terminalText(c.name).length), 0);
   return Math.min(Math.max(longest + LOST_MARK.length + 1, CLUSTER_MIN), CLUSTER_MAX);
 }
 

@@ -113,7 +113,8 @@ export function appRowLine(app: AppState, columns: AppColumns, now: number, clus
   let where: Segment | undefined;
   if (columns.cluster && cluster) {
     const text = cluster.lost ? `${cluster.name} (lost)` : cluster.name;
-    where = seg(cell(text, columns.cluster), cluster.lost ? 'bad' : 'muted');
+    // One column kept blank, so a name cut to fit does not run into the status after it.
+    where = seg(`${cell(text, columns.cluster - 1)} `, cluster.lost ? 'bad' : 'muted');
     line.push(where);
   }
   line.push(seg(cell(sync, columns.sync), syncTone(sync)));

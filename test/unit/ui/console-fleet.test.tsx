@@ -225,9 +225,9 @@ describe('console over a fleet: read-only per cluster', () => {
     await press(stdin, 'g', 'a');
     await see('auto-sync on for backend');
     await press(stdin, 's');
-    await see('Sync backend?');
+    await see('Sync backend on kind-prod?');
     await press(stdin, KEYS.esc, ':', ...'sync cart', KEYS.enter);
-    await see('Sync cart?');
+    await see('Sync cart on kind-prod?');
     assert.deepEqual(controller.callsTo('planSync'), [['backend'], ['cart']]);
     assert.deepEqual(controller.callsTo('setAutoSync'), [['backend', true]]);
   });
@@ -246,7 +246,7 @@ describe('console over a fleet: read-only per cluster', () => {
     await press(stdin, 's');
     await see('read-only: context kind-prod is marked read-only; sync is disabled');
     await press(stdin, 'j', 'j', 's');
-    await see('Sync frontend?');
+    await see('Sync frontend on kind-stage?');
   });
 
   it('--readonly refuses every cluster', async () => {
@@ -287,6 +287,24 @@ describe("console over a fleet: the panes name the app's cluster", () => {
     } finally {
       unmount();
     }
+  });
+});
+
+describe('console over a fleet: hostile cluster names', () => {
+  it('shows control characters in a cluster name as text in the list, its group row and the titles', async () => {
+    const snapshot = fleetSnapshot();
+    const evil = 'kind-\x1b[2J\x1b]52;c;QUFB\x07x';
+    snapshot.clusters = snapshot.clusters?.map((c) => (c.name === 'kind-prod' ? { ...c, name: evil } : c));
+    snapshot.apps = snapshot.apps.map((a) => (a.cluster === 'kind-prod' ? { ...a, cluster: evil } : a));
+    const { stdin, see, frame } = startConsole({}, new FakeController(snapshot));
+    await ready(see);
+    const shown = frame() ?? '';
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal
+    assert.doesNotMatch(shown.replace(/\x1b\[[0-9;]*m/g, ''), /[\x00-\x08\x0b-\x1f\x7f]/);
+    assert.match(shown, /^\[kind-\^\[\[2J\^\[\]52;c;QUFB\^Gx\] connected, 2 apps/m);
+    assert.match(shown, /^> backend\s+kind-\^\[\[2J\^\[\]52;c;\S*~ OutOfSync /m);
+    await press(stdin, 'd');
+    await see('Diff: backend  cluster kind-^[[2J^[]52;c;QUFB^Gx');
   });
 });
 
