@@ -28,7 +28,7 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 USER 10001:10001
-ENV NODE_ENV=production HOME=/home/driftdeck XDG_CACHE_HOME=/var/cache/driftdeck
+ENV NODE_ENV=production HOME=/home/driftdeck XDG_CACHE_HOME=/var/cache/driftdeck MALLOC_ARENA_MAX=2
 EXPOSE 9464
 ENTRYPOINT ["node", "/app/dist/cli.js"]
 CMD ["agent", "--help"]

@@ -71,7 +71,11 @@ export class BenchAgent {
         '--metrics-address',
         `127.0.0.1:${metricsPort}`,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // As the agent's Deployment and image run it (source/agent/install.ts): two malloc arenas.
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+      },
     );
     this.child.stderr?.on('data', (c: Buffer) => {
       this.stderr = (this.stderr + c.toString()).slice(-4000);

@@ -17,6 +17,7 @@ export const DEFAULT_INSTALL: Required<Omit<InstallOptions, 'namespaces'>> & { n
   profile: 'cluster',
   namespaces: [],
   namespace: 'driftdeck-system',
+  clusterName: '',
 };
 
 const HEADER =
@@ -69,6 +70,7 @@ const STAND_IN = {
   image: 'helm-stand-in-image',
   namespace: 'helm-stand-in-namespace',
   managed: 'helm-stand-in-managed',
+  clusterName: 'helm-stand-in-cluster-name',
 };
 
 function templated(text: string): string {
@@ -78,7 +80,8 @@ function templated(text: string): string {
     .replaceAll(`"${STAND_IN.interval}"`, '{{ $.Values.interval | toString | quote }}')
     .replaceAll(STAND_IN.image, '{{ $.Values.image | quote }}')
     .replaceAll(STAND_IN.namespace, '{{ $.Values.namespace }}')
-    .replaceAll(STAND_IN.managed, '{{ . }}');
+    .replaceAll(STAND_IN.managed, '{{ . }}')
+    .replaceAll(STAND_IN.clusterName, '{{ $.Values.clusterName | quote }}');
 }
 
 const docs = (objects: KubeObject[]) => objects.map((o) => templated(yamlOf(o)).trimEnd()).join('\n---\n');
@@ -110,6 +113,7 @@ export function helmFiles(version: string): Map<string, string> {
     'values.yaml',
     `${HEADER}# repo: the Git repository the agent pulls from (no credentials in it: see the git credentials Secret).
 # profile: cluster (a ClusterRole over every kind) or namespaced (a Role in each of \`namespaces\` only).
+# clusterName: the cluster name the agent answers to (apps' \`cluster:\`); empty: the default cluster.
 # namespace: where the agent runs and keeps its state; createNamespace: false when \`helm install -n\` makes it.
 ${yamlOf({ ...rest, namespace: ns, createNamespace: true })}`,
   );

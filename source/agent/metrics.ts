@@ -2,7 +2,7 @@
 // from what the loop already publishes: app sync and health from the snapshot, syncs from each app's newest sync
 // record (counted once, when it first appears), API requests from the cluster adapter's counter, and Git polls
 // through a timing wrapper around the Git port. Nothing here asks the cluster or Git for anything.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { GitPort } from '../engine/ports.js';
 import { HEALTH_ORDER, type Snapshot, type SyncRecord } from '../engine/types.js';
 
@@ -28,6 +28,8 @@ export class AgentMetrics {
 
   constructor(private readonly source: MetricsSource) {
     const registers = [this.registry];
+    // The process's own: resident memory, heap used and allocated, CPU, event loop lag, open handles.
+    collectDefaultMetrics({ register: this.registry });
     const snapshot = () => source.getSnapshot();
     new Gauge({
       name: 'driftdeck_app_sync_status',

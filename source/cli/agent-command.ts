@@ -7,6 +7,7 @@ import { type InstallOptions, installProblems, installYaml } from '../agent/inst
 import { AgentMetrics } from '../agent/metrics.js';
 import { WEBHOOK_PATH, webhookReceiver } from '../agent/webhook.js';
 import { webhookSecret } from '../agent/webhook-secret.js';
+import { clusterNameProblem } from '../config/schema.js';
 import { agentIdProblem, DEFAULT_LEASE_SECONDS, defaultAgentId } from '../engine/shard.js';
 import type { Snapshot } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
@@ -18,7 +19,13 @@ import { type LoopFlags, makeLoop, UsageError } from './wire.js';
 export async function agent(
   flags: LoopFlags,
   out: Out,
-  opts: { metricsAddress?: string; webhookSecretFile?: string; id?: string; leaseSeconds?: number } = {},
+  opts: {
+    metricsAddress?: string;
+    webhookSecretFile?: string;
+    id?: string;
+    leaseSeconds?: number;
+    clusterName?: string;
+  } = {},
 ): Promise<number> {
   // The webhook secret from the environment is taken out of it before anything starts: git, ssh, helm and kustomize
   // inherit this process's environment, and none of them may see it.
@@ -28,6 +35,7 @@ export async function agent(
   if (opts.webhookSecretFile !== undefined && opts.metricsAddress === undefined)
     throw new UsageError('--webhook-secret-file needs --metrics-address: the webhook is served there');
   const shardOptions = agentShardOptions(opts);
+  const clusterName = agentClusterName(opts.clusterName, process.env);
   const held: { loop?: Loop; shard?: AgentShard } = {};
   const current = () => {
     if (!held.loop) throw new Error('the agent has not started');
@@ -42,7 +50,14 @@ export async function agent(
         })
       : undefined;
   const loop = makeLoop(
-    { ...flags, autoSync: !flags.readonly, diffTexts: false },
+    {
+      ...flags,
+      autoSync: !flags.readonly,
+      diffTexts: false,
+      // Pull-based: an agent runs the apps of its own cluster only (loop/destination.ts).
+      destination: clusterName ? { cluster: clusterName, takesDefault: false } : { takesDefault: true },
+      notOpenedHint: 'an agent started with --cluster-name <name> in that cluster runs them',
+    },
     {
       wrapGit: (git) => (metrics ? metrics.timedGit(git) : git),
       shard: (cluster, processHolder, group) => {
@@ -133,6 +148,19 @@ export async function agent(
   await held.shard?.stop();
   loop.cluster.close();
   return 0;
+}
+
+/**
+ * The cluster name the agent answers to: --cluster-name, else DRIFTDECK_CLUSTER_NAME (the install's settings, where
+ * empty means none), else none (the default cluster: the apps naming no cluster).
+ */
+export function agentClusterName(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const name = flag ?? (env.DRIFTDECK_CLUSTER_NAME || undefined);
+  if (name === undefined) return undefined;
+  const problem = clusterNameProblem(name);
+  if (problem)
+    throw new UsageError(`${flag !== undefined ? '--cluster-name' : 'DRIFTDECK_CLUSTER_NAME'}: ${problem}`);
+  return name;
 }
 
 /** The agent's id (a DNS label: it names its heartbeat Lease) and lease duration, checked. */

@@ -48,13 +48,13 @@ export async function once<T>(
  * with no apps: an empty table and exit 0 would read as "nothing to do". It fails the command with the message the
  * agent prints for it, as the `git-error` or `render-error` event.
  */
-function repoFailure(snap: Snapshot): void {
+export function repoFailure(snap: Snapshot): void {
   if (!snap.head && snap.loop.pollError) throw new Error(snap.loop.pollError);
   if (snap.configError) throw new Error(formatLocatedError(snap.configError));
 }
 
 /** A comparison against a server we could not reach would call everything Missing: wait, then say so. */
-async function waitConnected(loop: Loop, timeoutMs = 15_000): Promise<void> {
+export async function waitConnected(loop: Loop, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const c = loop.cluster.connection();
@@ -69,12 +69,12 @@ async function waitConnected(loop: Loop, timeoutMs = 15_000): Promise<void> {
 }
 
 /** What was found to run in a repository without driftdeck.yaml (or in its discover folders), said once. */
-function sayDiscovery(loop: Loop, out: Pick<Out, 'error'>): void {
+export function sayDiscovery(loop: Loop, out: Pick<Out, 'error'>): void {
   for (const e of loop.getSnapshot().events.filter((x) => x.type === 'discovery')) out.error(e.message);
 }
 
 /** What driftdeck could not read or write of its own state (history, leases), said once on stderr. */
-function sayClusterState(loop: Loop, out: Pick<Out, 'error'>): void {
+export function sayClusterState(loop: Loop, out: Pick<Out, 'error'>): void {
   const notes = loop.getSnapshot().events.filter((e) => e.type === 'cluster-state');
   for (const e of notes) out.error(`warning: ${e.app ? `${e.app}: ` : ''}${e.message}`);
 }
@@ -92,27 +92,34 @@ export function pickApp(loop: Loop, name: string | undefined): AppState {
 }
 
 export async function status(flags: LoopFlags, out: Out): Promise<number> {
+  if (flags.contexts) return (await import('./fleet-status.js')).fleetStatus(flags, flags.contexts, out);
   return once(
     flags,
     async (loop) => {
       const apps = loop.getSnapshot().apps;
       if (out.json) out.write(JSON.stringify(apps.map(appJson), null, 2));
       else out.write(statusTable(apps));
-      // An app driftdeck lists but does not run (another repository, a feature it lacks) is shown with its reason
-      // and left out of the verdict: otherwise `status` of such a repository could never succeed, and a script
-      // could not tell the apps it runs being in sync from never being.
-      const run = apps.filter((a) => a.sync !== 'Unmanaged');
-      if (apps.length > 0 && run.length === 0) {
-        out.error('no app of this repository is run by driftdeck (every one is Unmanaged: see its message)');
-        return 1;
-      }
-      return run.every((a) => a.sync === 'Synced' && a.health.status === 'Healthy') ? 0 : 1;
+      return statusVerdict(apps, out);
     },
     out,
   );
 }
 
-function appJson(a: AppState) {
+/**
+ * 0 when every app driftdeck runs is Synced and Healthy. An app driftdeck lists but does not run (another
+ * repository, a feature it lacks) is shown with its reason and left out of the verdict: otherwise `status` of such a
+ * repository could never succeed, and a script could not tell the apps it runs being in sync from never being.
+ */
+export function statusVerdict(apps: readonly AppState[], out: Pick<Out, 'error'>): number {
+  const run = apps.filter((a) => a.sync !== 'Unmanaged');
+  if (apps.length > 0 && run.length === 0) {
+    out.error('no app of this repository is run by driftdeck (every one is Unmanaged: see its message)');
+    return 1;
+  }
+  return run.every((a) => a.sync === 'Synced' && a.health.status === 'Healthy') ? 0 : 1;
+}
+
+export function appJson(a: AppState) {
   return {
     name: a.name,
     sync: a.sync,

@@ -4,6 +4,8 @@ import { runConsole } from '../ui/app.js';
 import type { Out } from './commands.js';
 import { status } from './commands.js';
 import { ContextSwitcher } from './context-switcher.js';
+import { makeFleet } from './fleet.js';
+import { FleetController } from './fleet-controller.js';
 import { type LoopFlags, makeLoop } from './wire.js';
 
 export const DEMO_CLUSTER = 'driftdeck-demo';
@@ -11,6 +13,7 @@ export const DEMO_CLUSTER = 'driftdeck-demo';
 /** The console in a terminal; without one (a pipe, CI), the status table and its exit code. */
 export async function openConsole(flags: LoopFlags, out: Out): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) return status(flags, out);
+  if (flags.contexts) return openFleetConsole(flags, flags.contexts, out);
   const controller = new ContextSwitcher(
     makeLoop(flags),
     (context) => makeLoop({ ...flags, context }),
@@ -18,6 +21,23 @@ export async function openConsole(flags: LoopFlags, out: Out): Promise<number> {
   );
   // The first frame comes before any I/O finishes; the loop fills the screen in as Git and the cluster answer.
   // Only --readonly is fixed for the session: a context's own read-only setting comes with its snapshot.
+  try {
+    await runConsole(controller, { readonly: flags.readonly, noColor: noColor() });
+  } finally {
+    controller.close();
+    await Promise.race([controller.started(), new Promise((r) => setTimeout(r, 100))]);
+  }
+  return 0;
+}
+
+/** `--context a,b,c`: one loop per context in one console; each cluster's read-only setting comes with it. */
+async function openFleetConsole(flags: LoopFlags, contexts: string[], out: Out): Promise<number> {
+  const { loops, freshPoll } = makeFleet(flags, contexts);
+  const controller = new FleetController(
+    loops,
+    (err, context) => out.error(`driftdeck: ${context}: ${err.message}`),
+    freshPoll,
+  );
   try {
     await runConsole(controller, { readonly: flags.readonly, noColor: noColor() });
   } finally {

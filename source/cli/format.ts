@@ -28,11 +28,22 @@ export function age(iso: string | undefined, now = Date.now()): string {
 
 const short = (sha?: string) => (sha ? sha.slice(0, 7) : '-');
 
-export function statusTable(apps: AppState[]): string {
+/** One row per app; `clusters`: a CLUSTER column (a fleet's). */
+export function statusTable(apps: AppState[], clusters = false): string {
   return table(
-    ['APP', 'SYNC', 'HEALTH', 'DEPLOYED', 'LAST SYNC', 'OUT OF SYNC', 'MESSAGE'],
+    [
+      'APP',
+      ...(clusters ? ['CLUSTER'] : []),
+      'SYNC',
+      'HEALTH',
+      'DEPLOYED',
+      'LAST SYNC',
+      'OUT OF SYNC',
+      'MESSAGE',
+    ],
     apps.map((a) => [
       a.name,
+      ...(clusters ? [a.cluster ?? '-'] : []),
       a.sync,
       a.health.status,
       short(a.deployedRevision),

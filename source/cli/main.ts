@@ -4,6 +4,7 @@ import { terminalText } from '../engine/terminal-text.js';
 import { agent, agentInstall } from './agent-command.js';
 import { clusterCommand } from './cluster-command.js';
 import { diff, history, type Out, revert, status, sync } from './commands.js';
+import { parseContexts } from './fleet.js';
 import { HELP } from './help.js';
 import { events, logs, tree } from './inspect-commands.js';
 import { type LoopFlags, UsageError } from './wire.js';
@@ -46,6 +47,7 @@ const cli = meow(HELP, {
     profile: { type: 'string' },
     manage: { type: 'string', isMultiple: true },
     image: { type: 'string' },
+    clusterName: { type: 'string' },
   },
 });
 
@@ -62,6 +64,16 @@ const out: Out = {
   error: (text) => process.stderr.write(`${shown(text)}\n`),
 };
 
+// Checked here, refused in main() with the other usage errors.
+let contextsError: Error | undefined;
+const contexts = (() => {
+  try {
+    return parseContexts(f.context);
+  } catch (err) {
+    contextsError = err as Error;
+    return undefined;
+  }
+})();
 const loopFlags: LoopFlags = {
   ...(f.repo ? { repo: f.repo } : {}),
   branch: f.branch,
@@ -69,7 +81,8 @@ const loopFlags: LoopFlags = {
   ...(f.app ? { app: f.app } : {}),
   ...(f.namespace ? { namespace: f.namespace } : {}),
   ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}),
-  ...(f.context ? { context: f.context } : {}),
+  ...(contexts?.[0] !== undefined ? { context: contexts[0] } : {}),
+  ...(contexts && contexts.length > 1 ? { contexts } : {}),
   ...(f.stateNamespace ? { stateNamespace: f.stateNamespace } : {}),
   interval: f.interval,
   ...(f.concurrentSyncs !== undefined ? { concurrentSyncs: f.concurrentSyncs } : {}),
@@ -86,6 +99,12 @@ async function main(): Promise<number> {
   if (f.stateNamespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(f.stateNamespace))
     throw new UsageError(
       `--state-namespace "${f.stateNamespace.replace(/[^\x20-\x7e]/g, '?')}" is not a namespace name (lowercase letters, digits and -, at most 63)`,
+    );
+  if (contextsError) throw contextsError;
+  const several = loopFlags.contexts !== undefined;
+  if (several && !['console', 'status', undefined].includes(command))
+    throw new UsageError(
+      `${safeCommand(command)} works on one cluster at a time: give the app's context alone, --context <name> (driftdeck status --context ${f.context ?? ''} shows each app's cluster)`,
     );
   switch (command) {
     case undefined:
@@ -149,6 +168,7 @@ async function main(): Promise<number> {
             ...(f.manage ? { namespaces: f.manage.flatMap((m) => m.split(',')).filter(Boolean) } : {}),
             ...(f.image !== undefined ? { image: f.image } : {}),
             ...(f.namespace !== undefined ? { namespace: f.namespace } : {}),
+            ...(f.clusterName !== undefined ? { clusterName: f.clusterName } : {}),
           },
           out,
         );
@@ -159,6 +179,7 @@ async function main(): Promise<number> {
         ...(f.webhookSecretFile !== undefined ? { webhookSecretFile: f.webhookSecretFile } : {}),
         ...(f.id !== undefined ? { id: f.id } : {}),
         ...(f.leaseDuration !== undefined ? { leaseSeconds: f.leaseDuration } : {}),
+        ...(f.clusterName !== undefined ? { clusterName: f.clusterName } : {}),
       });
     case 'cluster':
       return clusterCommand(args[0], { name: f.name ?? 'driftdeck-demo', nodes: f.nodes }, out);
@@ -166,6 +187,8 @@ async function main(): Promise<number> {
       throw new UsageError(`unknown command "${command}"; see driftdeck --help`);
   }
 }
+
+const safeCommand = (command: string | undefined) => (command ?? '').replace(/[^\x20-\x7e]/g, '?');
 
 /** Exits once everything written has reached stdout and stderr: a pipe would otherwise lose the tail. */
 function exitAfterFlush(code: number): void {

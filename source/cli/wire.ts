@@ -10,6 +10,7 @@ import { gitCredentialsDir } from '../git/mounted-credentials.js';
 import { KubeCluster } from '../kube/index.js';
 import { cachePaths } from '../localcluster/paths.js';
 import { COMPONENTS } from '../localcluster/versions.js';
+import type { Destination } from '../loop/destination.js';
 import { type AppsResult, Loop } from '../loop/index.js';
 import { ConsoleShardWatch, type ShardRole } from '../loop/shard-role.js';
 import type { RenderTools } from '../render/index.js';
@@ -28,6 +29,8 @@ export interface SourceFlags {
 export interface ClusterFlags {
   kubeconfig?: string;
   context?: string;
+  /** `--context a,b,c`: several contexts opened together (a fleet); `context` is then the first. */
+  contexts?: string[];
   /** Where sync history and Leases are kept; driftdeck-system when not given. */
   stateNamespace?: string;
 }
@@ -44,6 +47,13 @@ export interface LoopFlags extends SourceFlags, ClusterFlags {
   watch?: boolean;
   /** What this process is (console, agent, sync...), written into the Leases it holds. */
   role?: string;
+  /**
+   * The apps this loop runs (loop/destination.ts). Default: those of its kube context and those naming no cluster,
+   * as for a console or a command on one context.
+   */
+  destination?: Destination;
+  /** Said with the apps for clusters not opened: how to open them. */
+  notOpenedHint?: string;
 }
 
 export class UsageError extends Error {}
@@ -165,6 +175,8 @@ export function manifestCacheFile(source: GitSource): string {
 
 export interface LoopExtras {
   wrapGit?: (git: GitPort) => GitPort;
+  /** The Git source and parse cache of a fleet's loops: one of each, shared (cli/fleet.ts). */
+  shared?: { source: GitSource; cache: ManifestCache };
   /**
    * This process's place among agent replicas, given the cluster and its Lease identity; by default a watch of the
    * agents' Leases that leaves auto-sync to them while any is live (what a console and a one-shot command do).
@@ -173,7 +185,7 @@ export interface LoopExtras {
 }
 
 export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
-  const source = gitSource(flags);
+  const source = extras.shared?.source ?? gitSource(flags);
   const cluster = new KubeCluster({
     kubeconfig: flags.kubeconfig,
     context: flags.context,
@@ -181,12 +193,18 @@ export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
     ...(flags.stateNamespace ? { stateNamespace: flags.stateNamespace } : {}),
   });
   const tools = renderTools();
-  const cache = new ManifestCache(manifestCacheFile(source));
+  const cache = extras.shared?.cache ?? new ManifestCache(manifestCacheFile(source));
   const contextReason = contextReadonlyReason(cluster.context);
   const readonly = flags.readonly || contextReason !== undefined;
   const readonlyReason = flags.readonly ? 'started with --readonly' : contextReason;
   const holder = leaseHolder(flags.role ?? 'driftdeck');
-  const group = shardGroup(source.url, source.branch);
+  const destination = flags.destination ?? { cluster: cluster.context, takesDefault: true };
+  // Agents of different destinations are never peers: each serves apps the others do not run. The default
+  // cluster's group is the one agents had before destinations, so an agent named nothing keeps its peers.
+  const group = shardGroup(
+    source.url,
+    destination.takesDefault ? source.branch : `${source.branch}\u0000${destination.cluster ?? ''}`,
+  );
   const shard = extras.shard
     ? extras.shard(cluster, holder, group)
     : cluster.shardLeases && new ConsoleShardWatch(cluster.shardLeases, group);
@@ -204,5 +222,7 @@ export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
     ...(shard ? { shard } : {}),
     ...(flags.concurrentSyncs !== undefined ? { concurrentSyncs: flags.concurrentSyncs } : {}),
     diffTexts: flags.diffTexts ?? true,
+    destination,
+    ...(flags.notOpenedHint ? { notOpenedHint: flags.notOpenedHint } : {}),
   });
 }

@@ -5,6 +5,8 @@ import { appNamespaceProblem, type PolicyRules, readPolicy, resolvePolicy } from
 import { checkRepoPath } from './repo-path.js';
 import {
   APP_KEYS,
+  CLUSTER_NAME_EXPECTED,
+  clusterNameProblem,
   DNS_LABEL_EXPECTED,
   fieldManagerProblem,
   IGNORE_KEYS,
@@ -47,11 +49,24 @@ export function readApp(r: YamlReader, entry: Entry, defaults?: PolicyRules): Ap
   const policy = resolvePolicy(defaults, readPolicy(r, r.field(fields, 'policy', entry)));
   const namespaceProblem = namespace === undefined ? undefined : appNamespaceProblem(namespace, policy);
   if (namespaceProblem) r.error(namespaceEntry, namespaceProblem);
+  const clusterEntry = r.field(fields, 'cluster', entry);
+  const cluster = r.string(clusterEntry, false, CLUSTER_NAME_EXPECTED);
+  const clusterProblem = cluster === undefined ? undefined : clusterNameProblem(cluster);
+  if (clusterProblem) r.error(clusterEntry, clusterProblem);
   const renderer = readRenderer(r, r.field(fields, 'renderer', entry), path?.ok ? path.path : '.');
   const sync = readSync(r, r.field(fields, 'sync', entry));
   const ignore = readIgnore(r, r.field(fields, 'ignore', entry));
   if (r.errors.length > before || !name || !path?.ok || !namespace) return undefined;
-  return { name, path: path.path, namespace, renderer, sync, ignore, ...(policy ? { policy } : {}) };
+  return {
+    name,
+    path: path.path,
+    namespace,
+    renderer,
+    sync,
+    ignore,
+    ...(policy ? { policy } : {}),
+    ...(cluster !== undefined ? { cluster } : {}),
+  };
 }
 
 function readRenderer(r: YamlReader, entry: Entry, appPath: string): RendererOptions {

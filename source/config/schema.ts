@@ -19,6 +19,9 @@
 //       #     libs: [vendor]             # library folders relative to the repo root, must stay inside the repo
 //       #     # values may name Argo CD's build environment: $ARGOCD_APP_NAME, $ARGOCD_APP_NAMESPACE,
 //       #     # $ARGOCD_APP_REVISION(_SHORT, _SHORT_8), $ARGOCD_APP_SOURCE_PATH; $$ is a literal $
+//       cluster: prod-eu                 # optional: the cluster it is deployed to, a kube context name (for a
+//                                        #   console) or the --cluster-name an agent answers to; default: the
+//                                        #   default cluster (a console's first context, an agent without a name)
 //       sync: { auto: false, prune: false, selfHeal: false }   # optional; each key optional, default false
 //       policy:                          # optional; overrides the top-level policy rule by rule
 //         destinations: [web, web-*]     #   namespace globs (`*`, `?`); `!kube-*` refuses what it matches
@@ -49,7 +52,16 @@ import { isDns1123Subdomain } from '../engine/names.js';
 
 export const TOP_LEVEL_KEYS = ['apps', 'policy', 'discover'] as const;
 export const DISCOVER_TYPES = ['argocd', 'flux'] as const;
-export const APP_KEYS = ['name', 'path', 'namespace', 'renderer', 'sync', 'ignore', 'policy'] as const;
+export const APP_KEYS = [
+  'name',
+  'path',
+  'namespace',
+  'cluster',
+  'renderer',
+  'sync',
+  'ignore',
+  'policy',
+] as const;
 export const POLICY_KEYS = ['destinations', 'clusterResources'] as const;
 export const CLUSTER_RESOURCE_KEYS = ['group', 'kind'] as const;
 export const RENDERER_KEYS = ['type', 'releaseName', 'valueFiles', 'values', 'recurse', 'jsonnet'] as const;
@@ -86,6 +98,21 @@ export function fieldManagerProblem(name: string): string | undefined {
   if (name.length > FIELD_MANAGER_MAX)
     return `a field manager name may be at most ${FIELD_MANAGER_MAX} characters`;
   if (/[\p{Cc}\p{Cf}]/u.test(name)) return 'a field manager name may not hold control characters';
+  return undefined;
+}
+
+/** kubeconfig does not bound a context name; this is the longest a Kubernetes object name may be. */
+const CLUSTER_NAME_MAX = 253;
+export const CLUSTER_NAME_EXPECTED = `a cluster name (a kube context name: 1 to ${CLUSTER_NAME_MAX} printable characters, no spaces)`;
+
+/**
+ * A destination cluster as an app, an Argo CD Application or `--cluster-name` names it: a kube context name, which
+ * may hold almost anything (`arn:aws:eks:eu-west-1:1234:cluster/prod`, `gke_project_zone_name`, `user@cluster`),
+ * but never whitespace or control characters: it is shown in the console and compared to what the flags say.
+ */
+export function clusterNameProblem(name: string): string | undefined {
+  if (name.length === 0 || name.length > CLUSTER_NAME_MAX || /[\s\p{C}]/u.test(name))
+    return `expected ${CLUSTER_NAME_EXPECTED}, got ${JSON.stringify(name)}`;
   return undefined;
 }
 export const RENDERER_TYPES = ['auto', 'directory', 'kustomize', 'helm'] as const;

@@ -25,6 +25,14 @@ export interface WatchTarget {
   namespace: string;
 }
 
+export interface WatchOptions {
+  /**
+   * Field managers whose managedFields field sets the cache must keep (an ignore rule's managedFieldsManagers); of
+   * every other manager only the name, operation and time are kept.
+   */
+  fieldManagers?: readonly string[];
+}
+
 export interface ClusterConnection {
   state: ConnectionState;
   message?: string;
@@ -101,7 +109,7 @@ export interface ClusterPort {
   /** From memory after `resolve`: true/false, or undefined for a kind never resolved. */
   isNamespaced(group: string, kind: string): boolean | undefined;
   /** Makes the cache hold exactly these collections (starting new informers, stopping unused ones). */
-  watch(targets: WatchTarget[]): Promise<void>;
+  watch(targets: WatchTarget[], opts?: WatchOptions): Promise<void>;
   /**
    * One page of a collection read now from the server (not the cache), at most `limit` items, bounded in time:
    * for what the cache does not hold and only an open view asks for (a resource tree's ReplicaSets, an object's
@@ -176,19 +184,31 @@ export interface ClusterPort {
 
 /**
  * The Leases agent replicas share the apps by: one heartbeat per agent (`driftdeck-agent-<id>`, held by the agent
- * process's unique identity) and one owner Lease per app (`driftdeck-owner-<app>`, held by an agent id). Every write
+ * process's unique identity) and one owner Lease per app and group (`driftdeck-owner-<app>.<group>`, held by an agent id). Every write
  * is a compare-and-swap on resourceVersion, so two writers never both succeed.
  */
 export interface ShardLeasePort {
-  /** Heartbeats of the agents of `group` (engine/shard.ts shardGroup) by id, owners by app name, as listed now. */
-  read(group: string): Promise<{ heartbeats: Map<string, LeaseView>; owners: Map<string, LeaseView> }>;
+  /** The Leases as listed now (engine/shard.ts shardGroup names the groups). */
+  read(group: string): Promise<ShardLeaseRead>;
   /** Creates or renews; false when another live holder has it or another writer came first. */
   claimHeartbeat(id: string, processHolder: string, seconds: number, group: string): Promise<boolean>;
-  claimOwner(app: string, agent: string, seconds: number): Promise<boolean>;
+  /** Takes the app's owner Lease of `group`; a Lease the agent holds already is not written again. */
+  claimOwner(app: string, agent: string, seconds: number, group: string): Promise<boolean>;
   /** Clears the holder, only while it is still `agent`. */
-  releaseOwner(app: string, agent: string): Promise<void>;
+  releaseOwner(app: string, agent: string, group: string): Promise<void>;
   /** Deletes the heartbeat, only while it is still this process's. */
   dropHeartbeat(id: string, processHolder: string): Promise<void>;
+}
+
+export interface ShardLeaseRead {
+  /** Heartbeats of the agents of the group, by id. */
+  heartbeats: Map<string, LeaseView>;
+  /** Owner Leases of the group, by app name. */
+  owners: Map<string, LeaseView>;
+  /** Heartbeats of agents of other groups (another repository, or this one named by another URL), by id. */
+  otherHeartbeats: Map<string, LeaseView>;
+  /** Owner Leases of other groups, by app name: an app of that name a console must not auto-sync under them. */
+  otherOwners: Map<string, LeaseView>;
 }
 
 export interface GitPort {

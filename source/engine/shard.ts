@@ -7,16 +7,16 @@
 import { createHash } from 'node:crypto';
 import { isDns1123Label, isDns1123Subdomain, SUBDOMAIN_MAX } from './names.js';
 
-/** Per-agent heartbeat Leases are `driftdeck-agent-<id>`; per-app owner Leases `driftdeck-owner-<app>`. */
+/** Per-agent heartbeat Leases are `driftdeck-agent-<id>`; per-app owner Leases `driftdeck-owner-<app>.<group>`. */
 export const HEARTBEAT_PREFIX = 'driftdeck-agent-';
 export const OWNER_PREFIX = 'driftdeck-owner-';
 /** Apps an agent may hold above the even share, so a split stays close to HRW's (and stable) yet fair. */
 export const SHARD_SLACK = 1;
 export const DEFAULT_LEASE_SECONDS = 15;
 /**
- * How long an owner Lease lasts by itself. Its holder's heartbeat is what keeps it: an owner whose heartbeat expired
- * holds nothing, so owner Leases are renewed rarely (a third of this) and 1,000 apps cost a few writes a second,
- * not hundreds. This long is only the backstop for whoever cannot see the holder's heartbeat.
+ * How long an owner Lease lasts by itself. Its holder's heartbeat is what keeps it (ownerOf): while that heartbeat
+ * lives the owner Lease holds without being written again, so 1,000 apps at rest cost no writes at all. This long
+ * is only the backstop for whoever cannot see the holder's heartbeat.
  */
 export const OWNER_LEASE_SECONDS = 300;
 
@@ -55,7 +55,11 @@ export function leaseName(prefix: string, app: string): string {
   return `${prefix}${readable ? `${readable}-` : ''}${digest}`.slice(0, SUBDOMAIN_MAX);
 }
 
-export const ownerLeaseName = (app: string) => leaseName(OWNER_PREFIX, app);
+/**
+ * Owner Leases are per repository and branch (the group) and app: two repositories with an app of the same name
+ * whose agents keep their state in one namespace hold two Leases, never one they would take from each other.
+ */
+export const ownerLeaseName = (app: string, group: string) => leaseName(OWNER_PREFIX, `${app}.${group}`);
 
 /**
  * Agents share apps only with agents of the same repository and branch: an agent of another repository in the same
@@ -117,22 +121,21 @@ export interface LeaseView {
   expiresAt: number;
 }
 
-export const holds = (lease: LeaseView | undefined, now: number): string | undefined =>
-  lease?.holder && lease.expiresAt >= now ? lease.holder : undefined;
-
 /**
- * The agent an owner Lease is held by: none when the Lease expired, or when the holder's heartbeat is among
- * `heartbeats` and expired (it died). A holder whose heartbeat is not listed (another repository's agent, as this
- * process sees them) keeps it until the owner Lease itself expires.
+ * The agent an owner Lease is held by. A holder whose heartbeat is among `heartbeats` holds it exactly as long as
+ * that heartbeat lives, whatever the owner Lease's own renewTime says: owner Leases are written when they change
+ * hands, not renewed. A holder whose heartbeat is not listed keeps it until the owner Lease itself expires.
  */
 export function ownerOf(
   lease: LeaseView | undefined,
   heartbeats: ReadonlyMap<string, LeaseView>,
   now: number,
 ): string | undefined {
-  const holder = holds(lease, now);
-  const beat = holder === undefined ? undefined : heartbeats.get(holder);
-  return beat && beat.expiresAt < now ? undefined : holder;
+  const holder = lease?.holder;
+  if (!holder) return undefined;
+  const beat = heartbeats.get(holder);
+  if (beat) return beat.expiresAt >= now ? holder : undefined;
+  return lease.expiresAt >= now ? holder : undefined;
 }
 
 /** The agents whose heartbeat has not expired, by id, sorted. */

@@ -12,6 +12,7 @@ import {
   type ClusterPort,
   type LeaseHandle,
   SYSTEM_NAMESPACE,
+  type WatchOptions,
   type WatchTarget,
 } from '../engine/ports.js';
 import type { KubeObject, SyncRecord } from '../engine/types.js';
@@ -25,6 +26,7 @@ import { Leases } from './lease.js';
 import { listOnce } from './list-once.js';
 import { apiPath, namespaceProblem, parseApiVersion, refused } from './paths.js';
 import { readPodLogs } from './pod-logs.js';
+import { slimObject } from './slim.js';
 import { ShardLeases } from './shard-leases.js';
 import { SyncHistoryStore } from './sync-history.js';
 
@@ -81,7 +83,7 @@ export class KubeCluster implements ClusterPort {
     this.stateNamespace = opts.stateNamespace ?? SYSTEM_NAMESPACE;
     this.leases = new Leases(this.conn, this.stateNamespace, count);
     this.history = new SyncHistoryStore(this.conn, this.stateNamespace, count);
-    this.shardLeases = new ShardLeases(this.conn, this.stateNamespace, count);
+    this.shardLeases = new ShardLeases(this.conn, this.stateNamespace, count, this.follow);
   }
 
   async resolve(
@@ -145,7 +147,15 @@ export class KubeCluster implements ClusterPort {
     return this.discovery.isNamespaced(group, kind);
   }
 
-  async watch(targets: WatchTarget[]): Promise<void> {
+  /** Managers whose managedFields field sets the cache keeps (an ignore rule names them); see kube/slim.ts. */
+  private keepFieldsOf: ReadonlySet<string> = new Set();
+
+  async watch(targets: WatchTarget[], opts: WatchOptions = {}): Promise<void> {
+    const keep = new Set(opts.fieldManagers ?? []);
+    const gained = [...keep].some((m) => !this.keepFieldsOf.has(m));
+    this.keepFieldsOf = keep;
+    // The cached objects lack the field sets of a manager just named: list them again to have them.
+    if (gained) for (const inf of this.informers.values()) inf.relist();
     const wanted = new Map<
       string,
       { info: NonNullable<Awaited<ReturnType<Discovery['resolve']>>>; ns?: string; field?: string }
@@ -188,6 +198,7 @@ export class KubeCluster implements ClusterPort {
             this.requestCount++;
           },
           onDropped: (message) => this.notice(message),
+          slim: (obj) => slimObject(obj, this.keepFieldsOf),
         },
         w.field,
         this.follow,
@@ -468,6 +479,7 @@ export class KubeCluster implements ClusterPort {
   close(): void {
     for (const inf of this.informers.values()) inf.stop();
     this.informers.clear();
+    this.shardLeases.close();
     this.leases.releaseAll();
   }
 }

@@ -55,6 +55,8 @@ export interface InformerHooks {
   onRequest: () => void;
   /** An object the server sent that is not of this collection: dropped, and said in words for the operator. */
   onDropped?: (message: string) => void;
+  /** What of each object the cache keeps (kube/slim.ts); the whole object when absent. */
+  slim?: (obj: KubeObject) => KubeObject;
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -78,6 +80,7 @@ export class Informer {
     private readonly hooks: InformerHooks,
     private readonly fieldSelector?: string,
     private readonly follow = true,
+    private readonly labelSelector?: string,
   ) {
     this.synced = new Promise((resolve) => {
       this.markSynced = resolve;
@@ -125,7 +128,12 @@ export class Informer {
     do {
       this.hooks.onRequest();
       const page = await this.conn.raw.request<ObjectList>('GET', collectionPath(this.info, this.namespace), {
-        query: { limit: 500, continue: continueToken, fieldSelector: this.fieldSelector },
+        query: {
+          limit: 500,
+          continue: continueToken,
+          fieldSelector: this.fieldSelector,
+          labelSelector: this.labelSelector,
+        },
       });
       for (const item of Array.isArray(page.items) ? page.items : []) {
         const why = foreignItem(this.info, this.namespace, item, page);
@@ -133,7 +141,7 @@ export class Informer {
           drops.push(why);
           continue;
         }
-        const obj = { ...item, apiVersion: this.info.apiVersion, kind: this.info.kind };
+        const obj = this.kept({ ...item, apiVersion: this.info.apiVersion, kind: this.info.kind });
         fresh.set(keyOf(obj), obj);
       }
       continueToken = page.metadata?.continue || undefined;
@@ -164,6 +172,7 @@ export class Informer {
       allowWatchBookmarks: true,
       timeoutSeconds: 240 + Math.floor(Math.random() * 60),
       fieldSelector: this.fieldSelector,
+      labelSelector: this.labelSelector,
     };
     try {
       await this.conn.raw.watch(
@@ -196,11 +205,15 @@ export class Informer {
       this.reportDropped(why, 1);
       return;
     }
-    const full = { ...obj, apiVersion: this.info.apiVersion, kind: this.info.kind } as KubeObject;
+    const full = this.kept({ ...obj, apiVersion: this.info.apiVersion, kind: this.info.kind } as KubeObject);
     this.resourceVersion = full.metadata.resourceVersion ?? this.resourceVersion;
     if (type === 'DELETED') this.objects.delete(keyOf(full));
     else this.objects.set(keyOf(full), full);
     this.hooks.onChange(type, full);
+  }
+
+  private kept(obj: KubeObject): KubeObject {
+    return this.hooks.slim ? this.hooks.slim(obj) : obj;
   }
 
   /** Tells the operator that the server sent objects that are not of this collection, which were not cached. */

@@ -2,8 +2,9 @@
 // owner per app, in driftdeck's state namespace. Every write is conditional: a create fails with 409 when the Lease
 // appeared meanwhile, and a replace carries the resourceVersion last read, so of two agents claiming one app at
 // once exactly one succeeds. Everything read back is the cluster's and checked: an id or app name that is not what
-// driftdeck writes is ignored, never put into a name or shown as it is.
-import type { ShardLeasePort } from '../engine/ports.js';
+// driftdeck writes is ignored, never put into a name or shown as it is. A watching process reads the Leases through
+// an informer (one list, then a watch): at rest its rounds cost no request but its own heartbeat's renewal.
+import type { ShardLeasePort, ShardLeaseRead } from '../engine/ports.js';
 import {
   agentIdProblem,
   HEARTBEAT_PREFIX,
@@ -15,6 +16,7 @@ import {
 import { ApplyError } from './apply-error.js';
 import type { KubeConnection } from './client.js';
 import { apiFailure } from './errors.js';
+import { Informer, type InformerState } from './informer.js';
 import { expiresAt, type LeaseObject, microTime } from './lease.js';
 import { apiPath } from './paths.js';
 
@@ -32,15 +34,72 @@ interface LeaseList {
   metadata?: { continue?: string };
 }
 
+const LEASE_INFO = {
+  apiVersion: 'coordination.k8s.io/v1',
+  kind: 'Lease',
+  plural: 'leases',
+  namespaced: true,
+};
+/** How long a read waits for the informer's first list before it says the Leases cannot be read. */
+const FIRST_LIST_MS = 10_000;
+
 export class ShardLeases implements ShardLeasePort {
   /** The Leases as last listed, so a renewal is one conditional write and not a read and a write. */
   private readonly seen = new Map<string, LeaseObject>();
+  private informer?: Informer;
+  private informerState: InformerState = { ok: false, message: 'not listed yet', retryInMs: 0 };
 
   constructor(
     private readonly conn: KubeConnection,
     private readonly namespace: string,
     private readonly count: () => void,
+    /** False: list on every read, never watch (a one-shot command). */
+    private readonly follow = true,
   ) {}
+
+  close(): void {
+    this.informer?.stop();
+    this.informer = undefined;
+  }
+
+  /** Every shard Lease, from the informer's cache (listed once, then watched). */
+  private async watched(): Promise<LeaseObject[]> {
+    if (!this.informer) {
+      this.informer = new Informer(
+        this.conn,
+        LEASE_INFO,
+        this.namespace,
+        {
+          onChange: () => undefined,
+          onState: (state) => {
+            this.informerState = state;
+          },
+          onRequest: this.count,
+        },
+        undefined,
+        true,
+        KIND_LABEL,
+      );
+      this.informer.start();
+    }
+    const timeout = new Promise((r) => setTimeout(r, FIRST_LIST_MS).unref());
+    await Promise.race([this.informer.synced, timeout]);
+    const state = this.informerState;
+    if (!state.ok)
+      throw new ApplyError({
+        code: state.forbidden ? 403 : 0,
+        reason: state.forbidden ? 'Forbidden' : 'Unavailable',
+        message: state.message,
+      });
+    const items = [...this.informer.objects.values()] as LeaseObject[];
+    for (const l of items) {
+      const mine = this.seen.get(l.metadata.name);
+      // A Lease just written here may not have come back through the watch yet: the newer copy is kept. (A wrong
+      // guess costs one refused compare-and-swap and a retry next round, never a second holder.)
+      if (!mine || !newer(mine, l)) this.seen.set(l.metadata.name, l);
+    }
+    return items;
+  }
 
   private get collection() {
     return apiPath('apis', 'coordination.k8s.io', 'v1', 'namespaces', this.namespace, 'leases');
@@ -62,30 +121,42 @@ export class ShardLeases implements ShardLeasePort {
     return items;
   }
 
-  async read(group: string): Promise<{ heartbeats: Map<string, LeaseView>; owners: Map<string, LeaseView> }> {
+  async read(group: string): Promise<ShardLeaseRead> {
     if (!isShardGroup(group)) throw new Error(`"${group.slice(0, 40)}" is no agent group`);
     const now = Date.now();
-    const [agents, owners] = await Promise.all([
-      this.list(`${KIND_LABEL}=agent,${GROUP_LABEL}=${group}`),
-      this.list(`${KIND_LABEL}=owner`),
-    ]);
-    const heartbeats = new Map<string, LeaseView>();
+    // Every group's Leases: a heartbeat of this agent's id left by another group must be seen to be taken over,
+    // and an app of the same name held in another group is one a console must not auto-sync.
+    const [agents, owners]: [LeaseObject[], LeaseObject[]] = this.follow
+      ? await this.watched().then(
+          (all) => [ofKind(all, 'agent'), ofKind(all, 'owner')] as [LeaseObject[], LeaseObject[]],
+        )
+      : await Promise.all([this.list(`${KIND_LABEL}=agent`), this.list(`${KIND_LABEL}=owner`)]);
+    const out: ShardLeaseRead = {
+      heartbeats: new Map(),
+      owners: new Map(),
+      otherHeartbeats: new Map(),
+      otherOwners: new Map(),
+    };
     for (const l of agents) {
       const name = l.metadata?.name ?? '';
       const id = name.slice(HEARTBEAT_PREFIX.length);
       if (!name.startsWith(HEARTBEAT_PREFIX) || agentIdProblem(id)) continue;
-      heartbeats.set(id, view(l, now));
+      const mine = l.metadata?.labels?.[GROUP_LABEL] === group;
+      (mine ? out.heartbeats : out.otherHeartbeats).set(id, view(l, now));
     }
-    const byApp = new Map<string, LeaseView>();
     for (const l of owners) {
       const app = l.metadata?.annotations?.[APP_ANNOTATION];
-      // The name must be the one driftdeck derives from the app: an annotation alone could claim any app.
-      if (typeof app !== 'string' || ownerLeaseName(app) !== l.metadata.name) continue;
+      const of = l.metadata?.labels?.[GROUP_LABEL];
+      // The name must be the one driftdeck derives from the app and group: an annotation alone could claim any app.
+      if (typeof app !== 'string' || typeof of !== 'string' || !isShardGroup(of)) continue;
+      if (ownerLeaseName(app, of) !== l.metadata.name) continue;
       const v = view(l, now);
       // An owner is an agent id; anything else (a hand-made Lease) holds nothing an agent could hand back.
-      byApp.set(app, v.holder && !agentIdProblem(v.holder) ? v : { expiresAt: 0 });
+      const held = v.holder && !agentIdProblem(v.holder) ? v : { expiresAt: 0 };
+      if (of === group) out.owners.set(app, held);
+      else if (held.holder && !out.otherOwners.get(app)?.holder) out.otherOwners.set(app, held);
     }
-    return { heartbeats, owners: byApp };
+    return out;
   }
 
   async claimHeartbeat(id: string, processHolder: string, seconds: number, group: string): Promise<boolean> {
@@ -95,12 +166,13 @@ export class ShardLeases implements ShardLeasePort {
     return this.claim(heartbeatLeaseName(id), processHolder, seconds, { kind: 'agent', group });
   }
 
-  claimOwner(app: string, agent: string, seconds: number): Promise<boolean> {
-    return this.claim(ownerLeaseName(app), agent, seconds, { kind: 'owner', app });
+  claimOwner(app: string, agent: string, seconds: number, group: string): Promise<boolean> {
+    if (!isShardGroup(group)) throw new Error(`"${group.slice(0, 40)}" is no agent group`);
+    return this.claim(ownerLeaseName(app, group), agent, seconds, { kind: 'owner', app, group });
   }
 
-  async releaseOwner(app: string, agent: string): Promise<void> {
-    const name = ownerLeaseName(app);
+  async releaseOwner(app: string, agent: string, group: string): Promise<void> {
+    const name = ownerLeaseName(app, group);
     const lease = this.seen.get(name);
     if (!lease || lease.spec?.holderIdentity !== agent) return;
     this.count();
@@ -146,10 +218,9 @@ export class ShardLeases implements ShardLeasePort {
     const current = this.seen.get(name);
     const left = current ? expiresAt(current) - Date.now() : 0;
     const mine = current?.spec?.holderIdentity === holder && left >= 0;
-    // An owner Lease is renewed a third of the way through: until then a renewal is no write at all.
-    const early = left > (seconds * 1000 * 2) / 3;
-    if (what.kind === 'owner' && mine && current?.spec?.leaseDurationSeconds === seconds && early)
-      return true;
+    // An owner Lease lasts while its holder's heartbeat does (engine/shard.ts ownerOf): held already, it is not
+    // written again. The list that filled `seen` is this round's, so a Lease taken by another agent is not "held".
+    if (what.kind === 'owner' && current?.spec?.holderIdentity === holder) return true;
     // A heartbeat held by another live process is never taken. An owner Lease is taken when the caller judged its
     // holder dead by its heartbeat (engine/shard.ts ownerOf), though the Lease itself has not expired yet: the
     // resourceVersion below still makes that a compare-and-swap against anyone who wrote since the list.
@@ -210,6 +281,16 @@ export class ShardLeases implements ShardLeasePort {
       return post();
     }
   }
+}
+
+const ofKind = (leases: LeaseObject[], kind: string) =>
+  leases.filter((l) => l.metadata?.labels?.[KIND_LABEL] === kind);
+
+/** Whether `a` is a later version than `b`: etcd's resourceVersions are increasing integers; anything else is not. */
+function newer(a: LeaseObject, b: LeaseObject): boolean {
+  const x = a.metadata.resourceVersion ?? '';
+  const y = b.metadata.resourceVersion ?? '';
+  return /^\d{1,15}$/.test(x) && /^\d{1,15}$/.test(y) && Number(x) > Number(y);
 }
 
 function view(l: LeaseObject, now: number): LeaseView {

@@ -40,3 +40,36 @@ export class CoalescedRun {
     if (this.timer) clearTimeout(this.timer);
   }
 }
+
+/**
+ * A piece of work (a Git poll) where a request while one runs is answered by the run in progress (`run`), or, when
+ * the caller knows the running one may have started too early (a webhook after a push), by one more run after it
+ * (`runAgain`): however many ask meanwhile, that is one more run.
+ */
+export class AbsorbingRun {
+  private running?: Promise<void>;
+  private again = false;
+
+  constructor(private readonly work: () => Promise<void>) {}
+
+  run(): Promise<void> {
+    this.running ??= this.work().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  runAgain(): void {
+    if (!this.running) {
+      void this.run();
+      return;
+    }
+    if (this.again) return;
+    this.again = true;
+    const again = () => {
+      this.again = false;
+      void this.run();
+    };
+    this.running.then(again, again);
+  }
+}

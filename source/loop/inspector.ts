@@ -152,7 +152,10 @@ export class LoopInspector implements Inspector {
   ): Promise<KubeObject | undefined> {
     const read = await this.read(app);
     const node = this.member(read, app, ref);
-    const obj = read.objects.get(objectKey(node.ref));
+    if (!read.objects.has(objectKey(node.ref))) return undefined;
+    // The cache keeps a slim copy (kube/slim.ts: no last-applied annotation, no managedFields field sets): the view
+    // shows the object as the server has it now, one GET.
+    const obj = await this.deps.cluster.read(node.ref);
     if (!obj) return undefined;
     const masked = maskObject(obj);
     const { managedFields, ...metadata } = masked.metadata;

@@ -1,23 +1,12 @@
 // The watch loop: polls Git, renders each app at the new revision, keeps the informer cache on the kinds the apps
 // use, compares, auto-syncs by policy, and publishes immutable snapshots for the console and the headless commands.
 import { formatLocatedError } from '../config/errors.js';
-import { claimIndex, createdCrd, keyString, withLiveObjects } from '../engine/index.js';
-import type {
-  AppTree,
-  EventItem,
-  LiveObjectOptions,
-  LogFollow,
-  LogOptions,
-  LogSink,
-  ObjectRef,
-} from '../engine/inspect.js';
+import type { Inspector } from '../engine/inspect.js';
 import type { ClusterPort, WatchTarget } from '../engine/ports.js';
 import type {
   AppSpec,
-  AppState,
   Controller,
   HistoryEntry,
-  KubeObject,
   LocatedError,
   RevertAndSyncOutcome,
   RevertOutcome,
@@ -27,20 +16,22 @@ import type {
   SyncPlanSummary,
   SyncRecord,
 } from '../engine/types.js';
+import { AppComparisons } from './app-comparisons.js';
 import { AppRecords } from './app-records.js';
-import { AutoSyncPolicy, runDueAutoSyncs } from './autosync.js';
-import { CoalescedRun } from './coalesced.js';
-import { type Comparison, compareApp, PredictionCache } from './compare.js';
+import { AutoSyncPolicy } from './autosync.js';
+import { AbsorbingRun, CoalescedRun } from './coalesced.js';
 import { ClusterNotes } from './connection.js';
-import { GitWatch, untilLoaded } from './git-watch.js';
+import { destinedApps, NoticeOnce, notOpenedNotice } from './destination.js';
+import { DueAutoSyncs } from './due-auto-syncs.js';
+import { GitWatch } from './git-watch.js';
 import { LoopInspector } from './inspector.js';
-import { indexLive, liveForApp, podsOf } from './live-index.js';
 import type { LoopOptions } from './options.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
+import { type RevertContext, revertAndSync, revertCommit } from './revert-commands.js';
 import { RolloutTracker } from './rollout.js';
-import { buildSnapshot, comparedState, Publisher } from './snapshot.js';
-import { runSync, syncPlan, syncRefusal } from './sync.js';
-import { SyncSlots } from './sync-slots.js';
+import { buildSnapshot, Publisher } from './snapshot.js';
+import { syncPlan } from './sync.js';
+import { syncApp } from './sync-command.js';
 import { watchTargets } from './targets.js';
 
 export class Loop implements Controller {
@@ -49,34 +40,51 @@ export class Loop implements Controller {
   private apps: AppSpec[] = [];
   private configError?: LocatedError;
   private rendered = new Map<string, RenderedApp>();
-  private readonly comparisons = new Map<string, Comparison>();
-  private readonly states = new Map<string, AppState>();
   private history: Record<string, HistoryEntry[]> = {};
-  private readonly cache = new PredictionCache();
-  private readonly tracker: RolloutTracker;
-  private readonly auto: AutoSyncPolicy;
+  private readonly tracker = new RolloutTracker((app, e) => this.emit({ ...e, app }));
+  private readonly auto = new AutoSyncPolicy();
   private readonly busy = new Map<string, { kind: 'sync' | 'revert'; startedAt: string }>();
-  private readonly slots: SyncSlots;
   private pollTimer?: NodeJS.Timeout;
   private readonly comparing = new CoalescedRun(() => this.compareAll());
-  private polling?: Promise<void>;
   private unsubscribe?: () => void;
 
   constructor(private readonly opts: LoopOptions) {
-    this.tracker = new RolloutTracker((app, e) => this.emit({ ...e, app }));
-    this.auto = new AutoSyncPolicy();
-    this.slots = new SyncSlots(opts.concurrentSyncs);
     this.gitWatch = new GitWatch(opts.git, (e) => this.emit(e));
-    this.out = new Publisher((parts) => this.build(parts));
     this.notes = new ClusterNotes(() => this.records.stateNamespace);
     this.records = new AppRecords(opts.cluster, this.notes, (e) => this.emit(e));
     this.inspector = new LoopInspector({
       cluster: opts.cluster,
-      app: (name) => ({ spec: this.appSpec(name), comparison: this.comparisons.get(name) }),
+      app: (name) => ({ spec: this.appSpec(name), comparison: this.compared.comparisons.get(name) }),
       watched: () => this.watched,
     });
+    this.compared = new AppComparisons({
+      cluster: opts.cluster,
+      diffTexts: opts.diffTexts ?? true,
+      apps: () => this.apps,
+      rendered: () => this.rendered,
+      head: () => this.gitWatch.head,
+      configError: () => this.configError,
+      records: this.records,
+      auto: this.auto,
+      tracker: this.tracker,
+    });
+    this.due = new DueAutoSyncs({
+      opts,
+      policy: this.auto,
+      records: this.records,
+      apps: () => this.apps,
+      states: () => this.compared.states.values(),
+      head: () => this.gitWatch.head,
+      busy: (app) => this.busy.has(app),
+      sync: (app, options) => this.sync(app, options, true),
+      emit: (e) => this.emit(e),
+    });
+    // Last: the Publisher builds the first snapshot at once, from everything above.
+    this.out = new Publisher((parts) => this.build(parts));
   }
 
+  private readonly compared: AppComparisons;
+  private readonly due: DueAutoSyncs;
   private readonly inspector: LoopInspector;
   /** The collections last given to the cache: what the inspector need not list itself. */
   private watched: WatchTarget[] = [];
@@ -91,7 +99,7 @@ export class Loop implements Controller {
       apps: () => this.apps.map((a) => a.name),
       changed: () => {
         this.publish();
-        this.autoSyncDue();
+        this.due.run();
       },
       emit: (e) => this.emit(e),
     });
@@ -123,7 +131,6 @@ export class Loop implements Controller {
 
   private readonly notes: ClusterNotes;
   private readonly records: AppRecords;
-
   /** A lost or regained API connection is an event in the log, not only a badge; so is what the adapter refused. */
   private noteConnection(): void {
     for (const e of this.notes.fromCluster(this.opts.cluster)) this.emit(e);
@@ -133,10 +140,7 @@ export class Loop implements Controller {
 
   poll(): Promise<void> {
     // A poll still running absorbs the next one rather than overlapping it.
-    this.polling ??= this.pollOnce().finally(() => {
-      this.polling = undefined;
-    });
-    return this.polling;
+    return this.polling.run();
   }
 
   /**
@@ -144,20 +148,10 @@ export class Loop implements Controller {
    * push), once more after it. However many ask meanwhile, that is one poll.
    */
   pollNow(): void {
-    if (!this.polling) {
-      void this.poll();
-      return;
-    }
-    if (this.pollAgain) return;
-    this.pollAgain = true;
-    const again = () => {
-      this.pollAgain = false;
-      void this.poll();
-    };
-    this.polling.then(again, again);
+    this.polling.runAgain();
   }
 
-  private pollAgain = false;
+  private readonly polling = new AbsorbingRun(() => this.pollOnce());
 
   private async pollOnce(): Promise<void> {
     const head = await this.gitWatch.poll();
@@ -166,7 +160,7 @@ export class Loop implements Controller {
       this.publish();
       // A decision put off (a retry's backoff, self-heal letting the cache settle) is due later with nothing
       // changing meanwhile: the poll's tick asks again, on the last comparison.
-      this.autoSyncDue();
+      this.due.run();
     }
   }
 
@@ -181,11 +175,11 @@ export class Loop implements Controller {
       return;
     }
     this.configError = undefined;
-    if (loaded.notice && loaded.notice !== this.notice) {
-      this.notice = loaded.notice;
-      this.emit({ app: '', level: 'info', type: 'discovery', message: loaded.notice });
-    }
-    this.apps = loaded.apps.map((a) => {
+    const discovery = (message: string) => this.emit({ app: '', level: 'info', type: 'discovery', message });
+    this.notice.say(loaded.notice, discovery);
+    const destined = destinedApps(loaded.apps, this.opts.destination);
+    this.elsewhere.say(notOpenedNotice(destined.notOpened, this.opts.notOpenedHint), discovery);
+    this.apps = destined.mine.map((a) => {
       const auto = this.autoOverrides.get(a.name);
       return auto === undefined ? a : { ...a, sync: { ...a.sync, auto } };
     });
@@ -215,12 +209,17 @@ export class Loop implements Controller {
       records,
       this.records.stateNamespace,
     );
-    await this.opts.cluster.watch(this.watched);
+    const fieldManagers = [
+      ...new Set(this.apps.flatMap((a) => a.ignore.flatMap((r) => r.managedFieldsManagers ?? []))),
+    ];
+    await this.opts.cluster.watch(this.watched, { fieldManagers });
   }
 
   private readonly autoOverrides = new Map<string, boolean>();
-  /** What the app definitions said was found, last time: said again only when it changes. */
-  private notice?: string;
+  /** What the app definitions said was found. */
+  private readonly notice = new NoticeOnce();
+  /** Apps of this repository for clusters this process did not open, said once (and by `status`). */
+  readonly elsewhere = new NoticeOnce();
 
   // -- Compare --------------------------------------------------------------------------------------------------
 
@@ -233,109 +232,14 @@ export class Loop implements Controller {
     return this.comparing.now();
   }
 
-  /** What one comparison reads: the cache as it is now, indexed, and every app's claims on it. */
-  private comparisonInputs() {
-    const cluster = this.opts.cluster;
-    const cached = cluster.cached();
-    const index = indexLive(cached);
-    // What every app renders now, so that no app prunes what another one needs.
-    const claims = withLiveObjects(
-      claimIndex(this.apps.map((a) => ({ app: a.name, desired: this.rendered.get(a.name)?.claims ?? [] }))),
-      cached,
-    );
-    return { cluster, index, claims };
-  }
-
-  private async compareOne(app: AppSpec, inputs: ReturnType<Loop['comparisonInputs']>): Promise<void> {
-    const { cluster, index, claims } = inputs;
-    const r = this.rendered.get(app.name);
-    const desired = r?.desired ?? [];
-    const live = liveForApp(index, app.name, desired);
-    const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
-      diffTexts: this.opts.diffTexts ?? true,
-      claims,
-      ...(r?.pending ? { pending: r.pending } : {}),
-      hooks: r?.hooks ?? [],
-      skipped: r?.skipped ?? [],
-    });
-    this.comparisons.set(app.name, cmp);
-    const records = this.records.compared((key) => index.byKey.get(key), app.name);
-    this.states.set(
-      app.name,
-      comparedState({
-        app,
-        head: this.gitWatch.head,
-        ...(r?.desiredAt ? { desiredAt: r.desiredAt } : {}),
-        resources: cmp.resources,
-        error: this.configError ?? r?.error ?? cmp.error,
-        records,
-      }),
-    );
-    if (cmp.resources.every((x) => x.status === 'Synced')) this.auto.settled(app.name);
-    this.tracker.progress(app.name, cmp.resources, (res) => live.get(keyString(res.key)));
-    this.tracker.problems(
-      app.name,
-      cmp.resources,
-      cluster.warnings([app.namespace]),
-      podsOf(index, cmp.resources),
-    );
-  }
-
-  /**
-   * Compares one app against the cache as it is now, for its sync: the plan applied is the plan shown. Not the
-   * whole fleet: with a thousand apps, each sync waiting for a comparison of every app made a fleet's first sync
-   * cost apps squared.
-   */
-  private async compareForSync(name: string): Promise<void> {
-    const app = this.apps.find((a) => a.name === name);
-    if (app) await this.compareOne(app, this.comparisonInputs());
-  }
-
   private async compareAll(): Promise<void> {
-    const complete = this.opts.cluster.connection().state === 'connected';
-    const inputs = this.comparisonInputs();
-    await Promise.all(this.apps.map((app) => this.compareOne(app, inputs)));
-    for (const name of [...this.states.keys()])
-      if (!this.apps.some((a) => a.name === name)) {
-        this.states.delete(name);
-        this.records.forget(name);
-      }
     // Only a comparison made on a cache that holds every collection decides what to sync: on a start, collections
     // arrive one by one, and an app compared before its own objects (or its sync history) were listed looked
     // Missing and never deployed, so every start synced the whole fleet again. Once the last collection is listed
     // (or the connection is back), the cluster's change schedules the comparison that decides.
-    this.comparedComplete = complete;
+    this.due.comparedComplete = await this.compared.compareAll();
     this.publish();
-    this.autoSyncDue();
-  }
-
-  /** The last comparison was made on a cache holding every watched collection. */
-  private comparedComplete = false;
-
-  private autoSyncDue(): void {
-    if (!this.opts.autoSync || this.opts.readonly || !this.comparedComplete) return;
-    if (this.opts.cluster.connection().state !== 'connected') return;
-    runDueAutoSyncs(this.auto, {
-      states: this.states.values(),
-      head: this.gitWatch.head,
-      busy: (app) => this.busy.has(app) || this.slots.waiting(app),
-      ...(this.opts.shard ? { may: (app: string) => this.opts.shard?.mayAutoSync(app) ?? true } : {}),
-      records: (app) => this.records.lastCompared(app),
-      sync: (app) => this.slots.run(app, () => this.autoSyncNow(app)),
-      emit: (e) => this.emit(e),
-    });
-  }
-
-  /**
-   * An auto-sync whose slot has come: decided when it was queued, which may be minutes ago in a fleet. Still due
-   * only if the app still auto-syncs, this process may still sync it (another replica may own it now), and with
-   * the prune its definition says now.
-   */
-  private async autoSyncNow(app: string): Promise<SyncRecord | undefined> {
-    const spec = this.apps.find((a) => a.name === app);
-    if (!spec?.sync.auto || !this.opts.autoSync || this.opts.readonly) return undefined;
-    if (this.opts.shard && !this.opts.shard.mayAutoSync(app)) return undefined;
-    return this.sync(app, { prune: spec.sync.prune, dryRun: false, forceConflicts: false }, true);
+    this.due.run();
   }
 
   // -- Snapshot -------------------------------------------------------------------------------------------------
@@ -354,7 +258,7 @@ export class Loop implements Controller {
       git: this.opts.git,
       cluster: this.opts.cluster,
       apps: this.apps,
-      states: this.states,
+      states: this.compared.states,
       busy: this.busy,
       by: this.opts.by,
       ...(this.configError ? { configError: this.configError } : {}),
@@ -364,6 +268,7 @@ export class Loop implements Controller {
       readonly: this.opts.readonly,
       ...(this.opts.readonlyReason ? { readonlyReason: this.opts.readonlyReason } : {}),
       history: this.history,
+      ...(this.opts.destination?.cluster ? { clusterName: this.opts.destination.cluster } : {}),
       ...(this.opts.shard ? { shard: this.opts.shard.view() } : {}),
     });
   }
@@ -379,10 +284,8 @@ export class Loop implements Controller {
   // -- Commands -------------------------------------------------------------------------------------------------
 
   private refuseReadonly(what: string): void {
-    if (this.opts.readonly)
-      throw new Error(
-        `read-only: ${what} is disabled (${this.opts.readonlyReason ?? 'started with --readonly'})`,
-      );
+    const why = this.opts.readonlyReason ?? 'started with --readonly';
+    if (this.opts.readonly) throw new Error(`read-only: ${what} is disabled (${why})`);
   }
 
   private appSpec(name: string): AppSpec {
@@ -394,100 +297,62 @@ export class Loop implements Controller {
 
   planSync(app: string): SyncPlanSummary {
     this.appSpec(app);
-    return syncPlan(this.comparisons.get(app), app);
+    return syncPlan(this.compared.comparisons.get(app), app);
   }
 
-  async sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {
-    if (!options.dryRun) this.refuseReadonly('sync');
-    const spec = this.appSpec(app);
-    if (spec.held?.kind === 'unmanaged')
-      throw new Error(
-        `not syncing ${app}: driftdeck does not run it: ${formatLocatedError(spec.held.reason)}`,
-      );
-    const refusal = syncRefusal(app, {
-      configError: this.configError,
-      renderError: this.rendered.get(app)?.error,
-      stateError: this.states.get(app)?.error,
-      busy: this.busy.has(app),
-    });
-    if (refusal) throw new Error(refusal);
-    // Busy before the comparison below: an auto-sync decided meanwhile (at the end of that very comparison, or on
-    // an ownership change) must find the app busy, or this process would run two syncs of it at once.
-    this.busy.set(app, { kind: 'sync', startedAt: new Date().toISOString() });
-    this.publish();
-    try {
-      // Compare against the freshest cache first, so the plan applied is the plan shown.
-      await this.compareForSync(app);
-      const comparison = this.comparisons.get(app);
-      if (!comparison || !this.gitWatch.head)
-        throw new Error(`${app} has not been compared yet; try again in a moment`);
-      const record = await runSync({
-        cluster: this.opts.cluster,
-        app: spec,
-        comparison,
-        revision: this.gitWatch.head,
-        by: automatic ? `${this.opts.by} (auto-sync)` : this.opts.by,
-        holder: this.opts.holder ?? this.opts.by,
-        options,
-        emit: (e) => this.emit({ ...e, app }),
-      });
-      if (!options.dryRun) {
-        this.records.remember(app, record);
-        this.cache.clear();
-        for (const r of record.resources)
-          if (r.ok && r.action === 'configured') this.tracker.forget(app, r.key);
-        // Custom resources of a CRD this sync installed were not watched (the kind was unknown): watch them now.
-        if (createdCrd(record)) await this.watchApps();
-      }
-      return record;
-    } finally {
-      this.busy.delete(app);
-      this.scheduleCompare(50);
-      this.publish();
-    }
+  sync(app: string, options: SyncOptions, automatic = false): Promise<SyncRecord> {
+    return syncApp(
+      {
+        opts: this.opts,
+        refuseReadonly: (what) => this.refuseReadonly(what),
+        appSpec: (name) => this.appSpec(name),
+        configError: this.configError,
+        rendered: this.rendered,
+        compared: this.compared,
+        busy: this.busy,
+        head: () => this.gitWatch.head,
+        records: this.records,
+        tracker: this.tracker,
+        watchApps: () => this.watchApps(),
+        compareSoon: () => this.scheduleCompare(50),
+        publish: () => this.publish(),
+        emit: (e) => this.emit(e),
+      },
+      app,
+      options,
+      automatic,
+    );
   }
 
   describeRevert(sha: string) {
     return this.opts.git.describeRevert(sha);
   }
 
-  async revert(sha: string): Promise<RevertOutcome> {
-    this.refuseReadonly('revert');
-    const outcome = await this.opts.git.revert(sha);
-    this.emit({
-      app: '',
-      level: 'info',
-      type: 'revert',
-      message: `reverted ${outcome.revertedSha.slice(0, 7)} as ${outcome.newSha.slice(0, 7)}, pushed to ${outcome.branch}${outcome.retries ? ` after ${outcome.retries} retr${outcome.retries === 1 ? 'y' : 'ies'}` : ''}`,
-    });
-    await this.poll();
-    return outcome;
+  revert(sha: string): Promise<RevertOutcome> {
+    return revertCommit(this.reverting, sha);
   }
 
-  /**
-   * "Revert and sync", for an app whose auto-sync is off: nothing else would roll the revert out. Everything that
-   * can refuse is asked before the push, so a refusal leaves nothing half done; the sync is at the revert commit
-   * itself, never at whatever the branch holds by then.
-   */
-  async revertAndSync(sha: string, app: string): Promise<RevertAndSyncOutcome> {
-    this.refuseReadonly('revert');
-    const spec = this.appSpec(app);
-    if (this.opts.autoSync && spec.sync.auto)
-      throw new Error(`auto-sync is on for ${app}: revert alone, and the loop syncs the revert commit`);
-    if (this.busy.has(app)) throw new Error(`${app} is being synced; try again when it has finished`);
-    const revert = await this.revert(sha);
-    await untilLoaded(this.gitWatch, revert.newSha, () => this.poll());
-    if (this.gitWatch.head !== revert.newSha)
-      throw new Error(
-        `the revert ${revert.newSha.slice(0, 7)} is pushed, but the branch is now at ${this.gitWatch.head?.slice(0, 7) ?? 'an unknown commit'}: ${app} was not synced; sync it once you have looked`,
-      );
-    const record = await this.sync(app, { prune: false, dryRun: false, forceConflicts: false });
-    return { revert, sync: record };
+  revertAndSync(sha: string, app: string): Promise<RevertAndSyncOutcome> {
+    return revertAndSync(this.reverting, sha, app);
+  }
+
+  private get reverting(): RevertContext {
+    return {
+      git: this.opts.git,
+      gitWatch: this.gitWatch,
+      refuseReadonly: (what) => this.refuseReadonly(what),
+      appSpec: (name) => this.appSpec(name),
+      autoSync: this.opts.autoSync,
+      busy: (app) => this.busy.has(app),
+      poll: () => this.poll(),
+      sync: (app) => this.sync(app, { prune: false, dryRun: false, forceConflicts: false }),
+      emit: (e) => this.emit(e),
+    };
   }
 
   async refresh(hard: boolean): Promise<void> {
     if (hard) {
-      this.cache.clear();
+      this.compared.cache.clear();
       this.opts.cluster.relist();
       this.gitWatch.head = undefined;
     }
@@ -500,18 +365,14 @@ export class Loop implements Controller {
     const spec = this.appSpec(app);
     this.autoOverrides.set(app, on);
     this.apps = this.apps.map((a) => (a === spec ? { ...a, sync: { ...a.sync, auto: on } } : a));
-    this.emit({
-      app,
-      level: 'info',
-      type: 'status',
-      message: `auto-sync ${on ? 'on' : 'off'} for this session`,
-    });
+    const message = `auto-sync ${on ? 'on' : 'off'} for this session`;
+    this.emit({ app, level: 'info', type: 'status', message });
     if (on) void this.compareNow();
   }
 
   async loadHistory(app: string): Promise<HistoryEntry[]> {
     const spec = this.appSpec(app);
-    const entries = await this.opts.git.history(spec.path, this.states.get(app)?.deployedRevision);
+    const entries = await this.opts.git.history(spec.path, this.compared.states.get(app)?.deployedRevision);
     this.history = { ...this.history, [app]: entries };
     this.publish();
     return entries;
@@ -519,20 +380,20 @@ export class Loop implements Controller {
 
   // -- What the live objects say (loop/inspector.ts) -------------------------------------------------------
 
-  tree(app: string): Promise<AppTree> {
-    return this.inspector.tree(app);
+  tree(...args: Parameters<Inspector['tree']>) {
+    return this.inspector.tree(...args);
   }
 
-  liveObject(app: string, ref: ObjectRef, opts?: LiveObjectOptions): Promise<KubeObject | undefined> {
-    return this.inspector.liveObject(app, ref, opts);
+  liveObject(...args: Parameters<Inspector['liveObject']>) {
+    return this.inspector.liveObject(...args);
   }
 
-  events(app: string, ref?: ObjectRef): Promise<EventItem[]> {
-    return this.inspector.events(app, ref);
+  events(...args: Parameters<Inspector['events']>) {
+    return this.inspector.events(...args);
   }
 
-  logs(app: string, pod: { namespace: string; name: string }, opts: LogOptions, sink: LogSink): LogFollow {
-    return this.inspector.logs(app, pod, opts, sink);
+  logs(...args: Parameters<Inspector['logs']>) {
+    return this.inspector.logs(...args);
   }
 
   async switchContext(name: string): Promise<void> {

@@ -1,6 +1,7 @@
 // What the watch loop is given: its edges, and how it should behave.
 import type { ClusterPort, GitPort } from '../engine/ports.js';
 import type { AppSpec, LocatedError, RenderResult } from '../engine/types.js';
+import type { Destination } from './destination.js';
 import type { ShardRole } from './shard-role.js';
 
 /** `notice`: what was found to run, said once (a repository without driftdeck.yaml, discover folders). */
@@ -30,4 +31,11 @@ export interface LoopOptions {
    * console and `diff` show it; the other commands need the status alone. Default true.
    */
   diffTexts?: boolean;
+  /**
+   * The cluster this loop deploys to (loop/destination.ts): it runs only the apps destined for it and names the
+   * cluster in each app's state. Absent: every app (a loop built by a test).
+   */
+  destination?: Destination;
+  /** What to tell a person who sees apps for clusters not opened (how to open them). */
+  notOpenedHint?: string;
 }

@@ -2,7 +2,7 @@
 // An agent renews its heartbeat, reads everyone's, and claims, renews or hands back per-app owner Leases as the split
 // says (engine/shard.ts); it auto-syncs only the apps whose owner Lease it holds. A console only looks: while any
 // agent is live it leaves auto-sync and self-heal to them, and shows who owns what.
-import type { ShardLeasePort } from '../engine/ports.js';
+import type { ShardLeasePort, ShardLeaseRead } from '../engine/ports.js';
 import {
   consoleDefers,
   DEFAULT_LEASE_SECONDS,
@@ -51,6 +51,9 @@ abstract class Ticking {
   protected owners = new Map<string, string>();
   /** The last failure said, so a lasting one is said once and its end once. */
   private failure?: string;
+  /** How the last round ended: read the Leases, or was refused them (403), or neither. */
+  protected lastLookOk = false;
+  protected lastLookForbidden = false;
 
   constructor(
     protected readonly port: ShardLeasePort,
@@ -71,11 +74,15 @@ abstract class Ticking {
     this.running ??= this.round()
       .then(
         (moved) => {
+          this.lastLookOk = true;
+          this.lastLookForbidden = false;
           if (this.failure) this.say('info', 'agent Leases readable again');
           this.failure = undefined;
           if (moved) this.hooks?.changed();
         },
         (err: Error) => {
+          this.lastLookOk = false;
+          this.lastLookForbidden = (err as { code?: unknown }).code === 403;
           if (err.message !== this.failure) this.say('warning', `agent Leases: ${err.message}`);
           this.failure = err.message;
         },
@@ -100,6 +107,7 @@ abstract class Ticking {
     heartbeats: ReadonlyMap<string, LeaseView>,
     now: number,
   ): Map<string, string> {
+    // A holder is judged by its heartbeat wherever it is listed (an owner Lease's own expiry is only the backstop).
     const out = new Map<string, string>();
     for (const [app, v] of owners) {
       const h = ownerOf(v, heartbeats, now);
@@ -108,6 +116,10 @@ abstract class Ticking {
     return out;
   }
 }
+
+/** Every agent's heartbeat, of this group and of others: what an owner Lease's holder is judged by. */
+const everyHeartbeat = (read: ShardLeaseRead): Map<string, LeaseView> =>
+  new Map([...read.otherHeartbeats, ...read.heartbeats]);
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
@@ -145,9 +157,13 @@ export class AgentShard extends Ticking implements ShardRole {
 
   protected async round(): Promise<boolean> {
     const { id, processHolder, group } = this.opts;
+    // Taken before the heartbeat is written: peers count this agent dead a lease duration after its last renewTime,
+    // which is no earlier than this, so a slow write never lets it believe it owns apps past that.
+    const startedAt = Date.now();
     const read = await this.port.read(group);
     const beating = await this.port.claimHeartbeat(id, processHolder, this.seconds, group);
     const now = Date.now();
+    const beats = everyHeartbeat(read);
     if (!beating !== this.idTaken)
       this.say(
         beating ? 'info' : 'warning',
@@ -162,27 +178,26 @@ export class AgentShard extends Ticking implements ShardRole {
     // The first round only announces this agent: replicas started together then see each other before any claims,
     // rather than the first one up claiming every app and handing most back a moment later.
     if (beating && this.rounds++ > 0) {
-      const startedAt = Date.now();
       const decision = decideShard({
         self: id,
         live,
         apps: this.hooks?.apps() ?? [],
         owners: read.owners,
-        heartbeats: read.heartbeats,
+        heartbeats: beats,
         now,
       });
       const keep = new Set<string>();
       await Promise.all([
         ...decision.claim.map(async (app) => {
-          if (await this.port.claimOwner(app, id, OWNER_LEASE_SECONDS)) keep.add(app);
+          if (await this.port.claimOwner(app, id, OWNER_LEASE_SECONDS, group)) keep.add(app);
         }),
-        ...decision.release.map((app) => this.port.releaseOwner(app, id)),
+        ...decision.release.map((app) => this.port.releaseOwner(app, id, group)),
       ]);
       this.owned.clear();
       for (const app of keep) this.owned.add(app);
       this.claimedAt = startedAt;
     } else if (!beating) this.owned.clear();
-    const owners = this.ownersFrom(read.owners, read.heartbeats, now);
+    const owners = this.ownersFrom(read.owners, beats, now);
     for (const [app, holder] of owners) if (holder === id && !this.owned.has(app)) owners.delete(app);
     for (const app of this.owned) owners.set(app, id);
     const ownedMoved = !sameList(before, [...this.owned].sort());
@@ -207,11 +222,11 @@ export class AgentShard extends Ticking implements ShardRole {
 
   private async handBack(): Promise<void> {
     await this.halt();
-    const { id, processHolder } = this.opts;
+    const { id, processHolder, group } = this.opts;
     const owned = [...this.owned];
     this.owned.clear();
     await Promise.all([
-      ...owned.map((app) => this.port.releaseOwner(app, id).catch(() => undefined)),
+      ...owned.map((app) => this.port.releaseOwner(app, id, group).catch(() => undefined)),
       this.port.dropHeartbeat(id, processHolder).catch(() => undefined),
     ]);
   }
@@ -230,7 +245,11 @@ export class ConsoleShardWatch extends Ticking implements ShardRole {
     super(port, everyMs);
   }
 
-  /** Nothing auto-syncs before the first look: a console started beside agents must not race them at start. */
+  /**
+   * Nothing auto-syncs before the first look: a console started beside agents must not race them at start. A look
+   * that fails keeps it so (an unreachable server, a timeout), except a 403: credentials that may not read Leases
+   * will never see an agent, and such a console auto-syncs as it did before agents existed.
+   */
   private looked = false;
 
   mayAutoSync(app: string): boolean {
@@ -244,8 +263,13 @@ export class ConsoleShardWatch extends Ticking implements ShardRole {
   protected async round(): Promise<boolean> {
     const read = await this.port.read(this.group);
     const now = Date.now();
+    const beats = everyHeartbeat(read);
     const live = liveAgents(read.heartbeats, now);
-    const owners = this.ownersFrom(read.owners, read.heartbeats, now);
+    // An app of the same name held by a live agent of another group counts too: that agent may serve this very
+    // repository under another URL.
+    const owners = this.ownersFrom(read.owners, beats, now);
+    for (const [app, holder] of this.ownersFrom(read.otherOwners, beats, now))
+      if (!owners.has(app)) owners.set(app, holder);
     if (consoleDefers(live.length) !== consoleDefers(this.live.length))
       this.say(
         'info',
@@ -261,7 +285,7 @@ export class ConsoleShardWatch extends Ticking implements ShardRole {
 
   override tick(): Promise<void> {
     return super.tick().finally(() => {
-      if (this.looked) return;
+      if (this.looked || !(this.lastLookOk || this.lastLookForbidden)) return;
       this.looked = true;
       this.hooks?.changed();
     });

@@ -31,6 +31,8 @@ export interface SnapshotInput {
   eventCount: number;
   history: Record<string, HistoryEntry[]>;
   shard?: ShardView;
+  /** The cluster the loop deploys to, named in every app's state. */
+  clusterName?: string;
 }
 
 export function buildSnapshot(i: SnapshotInput): Snapshot {
@@ -39,7 +41,8 @@ export function buildSnapshot(i: SnapshotInput): Snapshot {
     const s = i.states.get(a.name) ?? pendingState(a, i.configError);
     const op = i.busy.get(a.name);
     const owner = i.shard?.owners.get(a.name);
-    const owned = owner ? { ...s, owner } : s;
+    const placed = i.clusterName !== undefined ? { ...s, cluster: i.clusterName } : s;
+    const owned = owner ? { ...placed, owner } : placed;
     return op ? { ...owned, operation: { ...op, by: i.by, phase: 'running' } } : owned;
   });
   return {

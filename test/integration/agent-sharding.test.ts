@@ -75,19 +75,28 @@ function start(id: string): AgentProcess {
   return agent;
 }
 
-/** Owner Lease holders by app, for the Leases that have not expired. */
+/**
+ * Owner Lease holders by app, as the agents judge them (engine/shard.ts ownerOf): held while the holder's heartbeat
+ * Lease has not expired (owner Leases are not renewed), by the owner Lease's own expiry when no heartbeat is there.
+ */
 async function owners(): Promise<Map<string, string>> {
-  const leases = await kubeConfig()
-    .makeApiClient(CoordinationV1Api)
-    .listNamespacedLease({ namespace: state.name, labelSelector: 'driftdeck.io/lease=owner' });
+  const api = kubeConfig().makeApiClient(CoordinationV1Api);
+  const list = (kind: string) =>
+    api.listNamespacedLease({ namespace: state.name, labelSelector: `driftdeck.io/lease=${kind}` });
+  const [owned, beats] = await Promise.all([list('owner'), list('agent')]);
+  const until = (l: { spec?: { renewTime?: Date | string; leaseDurationSeconds?: number } }) =>
+    (l.spec?.renewTime ? new Date(l.spec.renewTime).getTime() : 0) +
+    (l.spec?.leaseDurationSeconds ?? 0) * 1000;
+  const heartbeat = new Map(
+    beats.items.map((l) => [l.metadata?.name?.slice('driftdeck-agent-'.length), until(l)]),
+  );
   const out = new Map<string, string>();
-  const byName = new Map(APPS.map((app) => [ownerLeaseName(app), app]));
-  for (const l of leases.items) {
-    const app = byName.get(l.metadata?.name ?? '');
+  for (const l of owned.items) {
+    const app = l.metadata?.annotations?.['driftdeck.io/app'] ?? '';
+    const group = l.metadata?.labels?.['driftdeck.io/group'] ?? '';
     const holder = l.spec?.holderIdentity;
-    const renewed = l.spec?.renewTime ? new Date(l.spec.renewTime).getTime() : 0;
-    if (app && holder && renewed + (l.spec?.leaseDurationSeconds ?? 0) * 1000 >= Date.now())
-      out.set(app, holder);
+    if (!APPS.includes(app) || ownerLeaseName(app, group) !== l.metadata?.name || !holder) continue;
+    if ((heartbeat.get(holder) ?? until(l)) >= Date.now()) out.set(app, holder);
   }
   return out;
 }

@@ -2,8 +2,11 @@
 // by default) on the local cluster. From empty: the time to a status for every app and to every object synced, and
 // the peak memory that costs; at rest: memory, CPU and API requests; a commit to one app among them seen OutOfSync;
 // then the agent started again: the time to a status for every app, and the syncs it starts (target 0).
+import { join } from 'node:path';
 import { BenchAgent, freePort, processUsage } from '../agent-process.js';
+import type { LoopConsoleRun } from '../console-loop-run.js';
 import type { BenchContext } from '../context.js';
+import { mustRun } from '../exec.js';
 import {
   createFleetRepo,
   fleetAppFile,
@@ -12,7 +15,7 @@ import {
   fleetNamespaces,
 } from '../fleet-repo.js';
 import { pushFiles } from '../repo.js';
-import { formatBytes, formatMs, now, sleep } from '../stats.js';
+import { formatBytes, formatMs, now, percentile, sleep } from '../stats.js';
 
 /** The agent's default poll interval: the commit-to-OutOfSync target is this plus one second. */
 const INTERVAL_S = 10;
@@ -60,6 +63,14 @@ export async function fleet(ctx: BenchContext): Promise<void> {
     report.add(SECTION, `RSS at rest (${REST_MS / 1000} s, after the sync)`, 'B', rest.rss);
     report.add(SECTION, 'CPU at rest (share of one core)', '%', [rest.cpuPercent]);
     report.add(SECTION, 'API requests at rest', '/s', [rest.requestsPerSecond]);
+    // Where the resident memory is: V8's heap in use and as allocated, and memory outside it (buffers).
+    const m = await agent.metrics();
+    for (const [name, what] of [
+      ['nodejs_heap_size_used_bytes', 'JS heap in use at rest'],
+      ['nodejs_heap_size_total_bytes', 'JS heap allocated at rest'],
+      ['nodejs_external_memory_bytes', 'memory outside the JS heap (buffers) at rest'],
+    ] as const)
+      report.add(SECTION, what, 'B', [m.get(name) ?? Number.NaN]);
     report.check(
       SECTION,
       'RSS at rest <= 300 MB',
@@ -67,6 +78,12 @@ export async function fleet(ctx: BenchContext): Promise<void> {
       Math.max(...rest.rss) <= 300e6,
     );
     report.check(SECTION, 'peak RSS <= 600 MB', formatBytes(syncPeak), syncPeak <= 600e6);
+    // With BENCH_AGENT_NODE_ARGS="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=DIR": the agent's heap at rest.
+    if (process.env.BENCH_AGENT_HEAP_SNAPSHOT === '1') {
+      process.kill(agent.pid, 'SIGUSR2');
+      log('asked the agent for a heap snapshot at rest (SIGUSR2)');
+      await sleep(30_000);
+    }
 
     const detect: number[] = [];
     for (let run = 1; run <= 3; run++) detect.push(await commitSeen(agent, repo, shape, run));
@@ -105,9 +122,59 @@ export async function fleet(ctx: BenchContext): Promise<void> {
   } finally {
     await agent.stop();
   }
+  await consoleDuringFleetSync(ctx, repo, shape, apps);
   report.note(
     `fleet: one local cluster (kwok, ${Math.ceil(shape.apps / 100) + 2} nodes), ${shape.apps} apps x ${shape.objects} objects; the agent's own process measured from /proc`,
   );
+}
+
+/**
+ * A commit that changes every app, with no agent running: a console opened on the repository auto-syncs the whole
+ * fleet itself (10 at a time), and `j` is pressed while those syncs run in the same process.
+ */
+async function consoleDuringFleetSync(
+  ctx: BenchContext,
+  repo: Awaited<ReturnType<typeof createFleetRepo>>,
+  shape: { apps: number; objects: number },
+  apps: string[],
+): Promise<void> {
+  const files = new Map(
+    apps.map((app, i) => [fleetChangeFile(i), fleetAppFile(app, shape.objects, 'fleet-wide')] as const),
+  );
+  await pushFiles(repo, files, 'fleet: every app changed');
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '3' };
+  for (const key of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR']) delete env[key];
+  const script = join(ctx.pkg, 'scripts', 'bench', 'console-loop-run.ts');
+  const r = await mustRun(
+    process.execPath,
+    [
+      // BENCH_CONSOLE_NODE_ARGS reach the console's node alone (`--cpu-prof --cpu-prof-dir=/tmp/prof`).
+      ...(process.env.BENCH_CONSOLE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      import.meta.resolve('tsx'),
+      script,
+      '--repo',
+      repo.remote,
+      '--kubeconfig',
+      ctx.cluster.kubeconfig,
+    ],
+    [0],
+    { env, keepStdout: true },
+  );
+  const run = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as LoopConsoleRun;
+  if (!Array.isArray(run.keyMs))
+    throw new Error(`console-loop-run.ts printed no result: ${r.stderr.slice(-500)}`);
+  log(
+    `console on its own loop: ${run.syncingAtStart} syncs running, ${run.syncsDuringPresses} finished during ${run.keyMs.length} presses; j p95 ${formatMs(percentile(run.keyMs, 95))}`,
+  );
+  ctx.report.add(
+    SECTION,
+    `console: j on the app list of ${run.apps} while its loop syncs the fleet (10 at a time)`,
+    'ms',
+    run.keyMs,
+  );
+  const p95 = percentile(run.keyMs, 95);
+  ctx.report.check(SECTION, 'console keypress p95 during a fleet sync <= 30 ms', formatMs(p95), p95 <= 30);
 }
 
 async function atRest(agent: BenchAgent) {

@@ -1,5 +1,5 @@
-// An Argo CD AppProject (argoproj.io/v1alpha1) as the narrowing of its Applications' policy: its in-cluster
-// destinations and its cluster and namespaced resource white- and blacklists, read as Argo CD reads them
+// An Argo CD AppProject (argoproj.io/v1alpha1) as the narrowing of its Applications' policy: its destinations (on
+// the default cluster, or on the cluster an app names) and its cluster and namespaced resource white- and blacklists, read as Argo CD reads them
 // (IsGroupKindPermitted: no clusterResourceWhitelist allows no cluster-scoped kind; no namespaceResourceWhitelist
 // allows every namespaced kind). It only ever narrows what driftdeck.yaml's policy allows (engine/policy.ts), so a
 // commit adding or widening an AppProject gains no rights. What it restricts that driftdeck does not do (sync
@@ -34,6 +34,8 @@ export interface ProjectRead {
   unsupported: string[];
   /** spec.sourceRepos: the repositories its Applications may come from (globs). */
   sourceRepos: string[];
+  /** Namespace globs of its destinations that name a cluster (`name`, a glob), for apps deployed there. */
+  named: Array<{ cluster: string; namespace: string }>;
 }
 
 export function isAppProject(found: FoundObject): boolean {
@@ -48,21 +50,25 @@ export function readAppProject(found: FoundObject): ProjectRead {
   const sourceRepos = list(spec.sourceRepos).flatMap((r) => (typeof r === 'string' ? [r] : []));
   const problems: string[] = [];
   const destinations: string[] = [];
+  const named: ProjectRead['named'] = [];
   for (const [i, raw] of list(spec.destinations).entries()) {
     const d = obj(raw);
     const server = text(d.server);
     const clusterName = text(d.name);
-    // Entries for other clusters grant nothing here: driftdeck deploys to the cluster of its kube context only.
     const inCluster =
       (server !== undefined && globMatches(server.replace(/\/+$/, ''), IN_CLUSTER_SERVER)) ||
       (clusterName !== undefined && globMatches(clusterName, IN_CLUSTER_NAME));
-    if (!inCluster) continue;
+    // Entries by server URL for other clusters grant nothing: driftdeck knows clusters by name (argocd.ts).
+    if (!inCluster && !clusterName) continue;
     const namespace = text(d.namespace) ?? '';
-    if (DESTINATION.test(namespace)) destinations.push(namespace);
-    else
+    if (!DESTINATION.test(namespace)) {
       problems.push(
         `spec.destinations[${i}].namespace: expected ${DESTINATION_EXPECTED}, got ${said(namespace)}`,
       );
+      continue;
+    }
+    if (inCluster) destinations.push(namespace);
+    if (clusterName) named.push({ cluster: clusterName, namespace });
   }
   const kinds = (field: string): GroupKindGlob[] => {
     const out: GroupKindGlob[] = [];
@@ -90,8 +96,18 @@ export function readAppProject(found: FoundObject): ProjectRead {
     },
   };
   if (problems.length)
-    return { name, at, unsupported, sourceRepos, problem: problems.slice(0, 3).join('; ') };
-  return { name, at, layer, unsupported, sourceRepos };
+    return { name, at, unsupported, sourceRepos, named, problem: problems.slice(0, 3).join('; ') };
+  return { name, at, layer, unsupported, sourceRepos, named };
+}
+
+/**
+ * The namespaces the project lets an app deploy to on its cluster: the in-cluster entries for an app naming none,
+ * else the entries whose `name` glob matches its cluster (Argo CD matches a destination by server or name; driftdeck
+ * knows a named cluster's name only).
+ */
+export function projectDestinations(project: ProjectRead, cluster: string | undefined): string[] {
+  if (cluster === undefined) return project.layer?.destinations ?? [];
+  return project.named.filter((d) => globMatches(d.cluster, cluster)).map((d) => d.namespace);
 }
 
 /**

@@ -5,13 +5,14 @@ import { DEFAULT_POLICY, destinationRefusal } from '../../engine/policy.js';
 import type { AppSpec, IgnoreRule } from '../../engine/types.js';
 import { globProblem } from '../../render/file-globs.js';
 import {
+  clusterNameProblem,
   fieldManagerProblem,
   isReleaseName,
   jqExpressionProblem,
   jsonPointerProblem,
   RELEASE_NAME_EXPECTED,
 } from '../schema.js';
-import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, sourcePermitted } from './appproject.js';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, projectDestinations, sourcePermitted } from './appproject.js';
 import { argoJsonnet } from './argocd-jsonnet.js';
 import { argoKustomize } from './argocd-kustomize.js';
 import {
@@ -146,11 +147,12 @@ function readProject(
     findings.elsewhere(
       `source ${said(repoURL || '(none)')} is not among the sourceRepos of AppProject ${said(name)} at ${project.at.file}:${project.at.line} (Argo CD refuses such an Application)`,
     );
-  spec.policy = { ...DEFAULT_POLICY, narrowedBy: [project.layer] };
-  const refused = destinationRefusal(project.layer.destinations, spec.namespace);
+  const layer = { ...project.layer, destinations: projectDestinations(project, spec.cluster) };
+  spec.policy = { ...DEFAULT_POLICY, narrowedBy: [layer] };
+  const refused = destinationRefusal(layer.destinations, spec.namespace);
   if (refused)
     findings.bad(
-      `destination.namespace ${spec.namespace} ${refused} of ${project.layer.origin} (Argo CD refuses such an Application)`,
+      `destination.namespace ${spec.namespace} ${refused} of ${layer.origin}${spec.cluster ? ` for cluster ${said(spec.cluster)}` : ''} (Argo CD refuses such an Application)`,
     );
 }
 
@@ -192,13 +194,29 @@ function readHelm(helm: Plain, spec: AppSpec, findings: Findings): void {
   spec.renderer.helm = options;
 }
 
+/**
+ * `destination.name` names the cluster (a kube context name for a console, an agent's --cluster-name): the app's
+ * `cluster`. A server URL other than the in-cluster one stays Unmanaged: a console opens clusters by kube context,
+ * and a URL says neither which context (several may point at one server with other users and rights) nor, for an
+ * agent, whether it is the agent's own cluster as the Argo CD that wrote it reached it.
+ */
 function readDestination(destination: Plain, spec: AppSpec, findings: Findings): void {
-  const server = text(destination.server);
+  const server = text(destination.server)?.replace(/\/+$/, '');
   const name = text(destination.name);
-  if ((server && server.replace(/\/+$/, '') !== IN_CLUSTER_SERVER) || (name && name !== IN_CLUSTER_NAME))
-    findings.elsewhere(
-      `destination ${name ? `cluster ${said(name)}` : said(server ?? '')} is another cluster; driftdeck deploys to the cluster of its kube context (Argo CD's in-cluster)`,
+  const otherServer = server !== undefined && server !== '' && server !== IN_CLUSTER_SERVER;
+  if (name && server)
+    findings.bad(
+      `destination names both a cluster (${said(name)}) and a server (${said(server)}); Argo CD refuses an Application with both`,
     );
+  else if (otherServer)
+    findings.elsewhere(
+      `destination ${said(server)} is another cluster by its server URL; driftdeck opens clusters by kube context name: write destination.name: <context> instead`,
+    );
+  else if (name && name !== IN_CLUSTER_NAME) {
+    const problem = clusterNameProblem(name);
+    if (problem) findings.bad(`destination.name: ${problem}`);
+    else spec.cluster = name;
+  }
   // Objects without a namespace go where kubectl would put them when the Application names none.
   spec.namespace = appNamespace(text(destination.namespace) || 'default', 'destination.namespace', findings);
 }

@@ -58,6 +58,8 @@ describe('agent metrics', () => {
       assert.equal(ones.length, 1, `one sync status of ${app.name}`);
     }
     assert.equal(s.get('driftdeck_api_requests_total'), 42);
+    assert.ok((s.get('process_resident_memory_bytes') ?? 0) > 0, 'the process metrics too');
+    assert.ok((s.get('nodejs_heap_size_used_bytes') ?? 0) > 0);
     src.addRequests(8);
     assert.equal(samples(await m.text()).get('driftdeck_api_requests_total'), 50);
   });

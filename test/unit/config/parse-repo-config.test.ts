@@ -110,7 +110,7 @@ describe('parseRepoConfig', () => {
       fixture: 'unknown-key.yaml',
       errors: [
         `driftdeck.yaml:2:5 apps[0].namespace: missing; expected ${DNS}`,
-        'driftdeck.yaml:4:5 apps[0].namepsace: unknown key "namepsace"; expected one of name, path, namespace, renderer, sync, ignore, policy (did you mean "namespace"?)',
+        'driftdeck.yaml:4:5 apps[0].namepsace: unknown key "namepsace"; expected one of name, path, namespace, cluster, renderer, sync, ignore, policy (did you mean "namespace"?)',
         'driftdeck.yaml:6:7 apps[0].sync.atuo: unknown key "atuo"; expected one of auto, prune, selfHeal (did you mean "auto"?)',
         'driftdeck.yaml:9:7 apps[0].renderer.valuesFiles: unknown key "valuesFiles"; expected one of type, releaseName, valueFiles, values, recurse, jsonnet (did you mean "valueFiles"?)',
         'driftdeck.yaml:10:1 extra: unknown key "extra"; expected one of apps, policy, discover',

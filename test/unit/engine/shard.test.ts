@@ -76,13 +76,14 @@ describe('splitting apps among agent replicas (rendezvous hashing with a cap)', 
 });
 
 describe('Lease names', () => {
-  it('uses the app name as it is when the Lease name would be valid', () => {
-    assert.equal(ownerLeaseName('shop'), 'driftdeck-owner-shop');
+  it('uses the app name and the group as they are when the Lease name would be valid', () => {
+    assert.equal(ownerLeaseName('shop', 'a1b2c3d4e5f60718'), 'driftdeck-owner-shop.a1b2c3d4e5f60718');
+    assert.notEqual(ownerLeaseName('shop', 'a1b2c3d4e5f60718'), ownerLeaseName('shop', 'b1b2c3d4e5f60718'));
   });
 
   it('hashes an app name that could not be part of a Lease name into one that can, distinct per app', () => {
     const odd = ['Shop_Front', 'a'.repeat(300), 'café', '..', 'x.Y'];
-    const names = odd.map(ownerLeaseName);
+    const names = odd.map((app) => ownerLeaseName(app, 'a1b2c3d4e5f60718'));
     for (const n of names) assert.ok(isDns1123Subdomain(n), n);
     assert.equal(new Set(names).size, odd.length);
     assert.match(leaseName('driftdeck-owner-', 'Shop_Front'), /^driftdeck-owner-shop-front-[0-9a-f]{16}$/);
@@ -147,7 +148,7 @@ describe('what a replica does each round', () => {
     assert.deepEqual(d.release, [theirs]);
   });
 
-  it("an owner Lease counts while it lasts, and not once its holder's heartbeat expired", () => {
+  it("an owner Lease counts while its holder's heartbeat lives, even past its own expiry, and not once that heartbeat expired", () => {
     const beats = new Map([
       ['a', held('p1')],
       ['dead', held('p3', NOW - 1)],
@@ -155,7 +156,9 @@ describe('what a replica does each round', () => {
     assert.equal(ownerOf(held('a'), beats, NOW), 'a');
     assert.equal(ownerOf(held('dead'), beats, NOW), undefined);
     assert.equal(ownerOf(held('elsewhere'), beats, NOW), 'elsewhere', 'no heartbeat seen: the Lease decides');
-    assert.equal(ownerOf(held('a', NOW - 1), beats, NOW), undefined);
+    assert.equal(ownerOf(held('a', NOW - 1), beats, NOW), 'a', 'not renewed, yet its holder beats');
+    assert.equal(ownerOf(held('elsewhere', NOW - 1), beats, NOW), undefined, 'no heartbeat and expired');
+    assert.equal(ownerOf({ expiresAt: NOW + 1000 }, beats, NOW), undefined, 'released');
     const d = decideShard({
       self: 'a',
       live: ['a'],

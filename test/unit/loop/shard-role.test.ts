@@ -6,9 +6,10 @@ import { shardCap } from '../../../source/engine/shard.js';
 import { Loop } from '../../../source/loop/loop.js';
 import { AgentShard, ConsoleShardWatch, type ShardRole } from '../../../source/loop/shard-role.js';
 import { appSpec, FakeCluster, fakeGit, fakeLoop } from '../../support/fake-cluster.js';
-import { MemoryShardLeases } from '../../support/memory-shard-leases.js';
+import { MEMORY_GROUP, MemoryShardLeases } from '../../support/memory-shard-leases.js';
 
-const G = 'a1b2c3d4e5f60718';
+const G = MEMORY_GROUP;
+const OTHER = 'ffffffffffffffff';
 const APPS = Array.from({ length: 30 }, (_, i) => `app-${i}`);
 /** Every event the agents said, as `message`. */
 const said: string[] = [];
@@ -139,6 +140,40 @@ describe('agent replicas sharing apps', () => {
     await Promise.all([first.stop(), twin.stop()]);
   });
 
+  it('at rest writes no owner Lease: they last while the heartbeat does', async () => {
+    const port = new MemoryShardLeases();
+    const agents = await replicas(port, ['a', 'b']);
+    await rounds(agents, 2);
+    const writes = port.ownerWrites;
+    assert.ok(writes >= APPS.length, `${writes} claims to begin with`);
+    // Long past the owner Leases' own expiry, their holders' heartbeats (renewed every round) still keep them.
+    for (const [app, v] of port.owners) port.owners.set(app, { ...v, expiresAt: Date.now() - 1 });
+    await rounds(agents, 5);
+    assert.equal(port.ownerWrites, writes, 'no owner Lease written in five rounds with nothing moving');
+    assert.equal(agents.flatMap(ownedBy).length, APPS.length, 'and every app still owned');
+    const watch = new ConsoleShardWatch(port, G, 60_000);
+    await watch.start(hooks());
+    assert.equal(watch.view().owners.size, APPS.length, 'a console sees every app owned');
+    await watch.stop();
+    await Promise.all(agents.map((a) => a.stop()));
+  });
+
+  it("shares only its own group's apps: another repository's app of the same name is another Lease", async () => {
+    const port = new MemoryShardLeases();
+    const [a] = await replicas(port, ['a']);
+    const other = new AgentShard(port, {
+      id: 'z',
+      processHolder: 'p/agent-1-z',
+      leaseSeconds: 300,
+      group: OTHER,
+    });
+    await other.start(hooks());
+    await rounds([a!, other], 2);
+    assert.equal(ownedBy(a!).length, APPS.length);
+    assert.equal(ownedBy(other).length, APPS.length, 'the same names, its own Leases');
+    await Promise.all([a!.stop(), other.stop()]);
+  });
+
   it('stops auto-syncing what it cannot renew once a lease duration has passed without a good round', async () => {
     const port = new MemoryShardLeases();
     const a = new AgentShard(port, { id: 'a', processHolder: 'p/agent-1-a', leaseSeconds: 3, group: G });
@@ -199,7 +234,9 @@ describe('a console beside agents', () => {
 
   it('never auto-syncs an app a live agent owns, whatever repository URL that agent was given', async () => {
     const port = new MemoryShardLeases();
-    port.owners.set('backend', { holder: 'agent-9', expiresAt: Date.now() + 60_000 });
+    // Another URL of the same repository is another group: its heartbeat and owner Leases are not this group's.
+    port.heartbeats.set('agent-9', { holder: 'p/agent-1-9', expiresAt: Date.now() + 60_000, group: OTHER });
+    port.ownersOf(OTHER).set('backend', { holder: 'agent-9', expiresAt: Date.now() - 1 });
     const cluster = new FakeCluster();
     const loop = consoleLoop(cluster, new ConsoleShardWatch(port, G, 60_000));
     await loop.start();
@@ -208,6 +245,23 @@ describe('a console beside agents', () => {
     assert.deepEqual(cluster.applied, []);
     assert.equal(loop.getSnapshot().apps[0]?.owner, 'agent-9');
     loop.stop();
+  });
+
+  it('auto-syncs nothing while its first look at the Leases fails, unless it was refused them (403)', async () => {
+    for (const [failure, syncs] of [
+      [Object.assign(new Error('connect ECONNREFUSED'), { code: 0 }), false],
+      [Object.assign(new Error('leases is forbidden'), { code: 403 }), true],
+    ] as const) {
+      const port = new MemoryShardLeases();
+      port.failWith = failure;
+      const cluster = new FakeCluster();
+      const loop = consoleLoop(cluster, new ConsoleShardWatch(port, G, 60_000));
+      await loop.start();
+      await loop.compareNow();
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(cluster.applied.length > 0, syncs, failure.message);
+      loop.stop();
+    }
   });
 
   it('auto-syncs as before when no agent of its repository is live', async () => {

@@ -208,4 +208,29 @@ describe('AppProject', () => {
       /2 AppProjects of that name \(apps\/projects\.yaml:1, apps\/more\.yaml:1\)/,
     );
   });
+
+  it("grants an app deployed to a named cluster the namespaces of that cluster's entries only", () => {
+    const fleet = TEAM.replace(
+      '  clusterResourceWhitelist:',
+      "    - {name: 'prod-*', namespace: 'shop'}\n  clusterResourceWhitelist:",
+    );
+    const named = (namespace: string) =>
+      application('web-shop', 'team', namespace).replace(
+        'destination: {server: https://kubernetes.default.svc,',
+        'destination: {name: prod-eu,',
+      );
+    const [shop] = assemble(['apps/web.yaml', named('shop')], ['apps/projects.yaml', fleet]);
+    assert.equal(shop?.held, undefined);
+    assert.equal(shop?.cluster, 'prod-eu');
+    // web-a is allowed on the default cluster, not on prod-eu.
+    const [web] = assemble(['apps/web.yaml', named('web-a')], ['apps/projects.yaml', fleet]);
+    assert.equal(web?.held?.kind, 'invalid');
+    assert.match(web?.held?.reason.message ?? '', /destination\.namespace web-a .* for cluster prod-eu/);
+    // shop is allowed on prod-eu, not on the default cluster.
+    const [local] = assemble(
+      ['apps/web.yaml', application('web-shop', 'team', 'shop')],
+      ['apps/projects.yaml', fleet],
+    );
+    assert.equal(local?.held?.kind, 'invalid');
+  });
 });

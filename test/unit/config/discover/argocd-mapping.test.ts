@@ -171,6 +171,21 @@ describe('Argo CD Application -> app', () => {
     ]);
   });
 
+  it('deploys an Application whose destination names a cluster to that cluster (its kube context)', () => {
+    const spec = mapOne(app(`${source()}  destination:\n    name: prod-eu\n    namespace: web\n`));
+    assert.equal(spec.held, undefined);
+    assert.equal(spec.cluster, 'prod-eu');
+    assert.equal(spec.namespace, 'web');
+  });
+
+  it('keeps in-cluster (by name or by server) on the default cluster', () => {
+    for (const d of ['name: in-cluster', 'server: https://kubernetes.default.svc/']) {
+      const spec = mapOne(app(`${source()}  destination:\n    ${d}\n    namespace: web\n`));
+      assert.equal(spec.held, undefined, d);
+      assert.equal(spec.cluster, undefined, d);
+    }
+  });
+
   const held: Array<{ case: string; text: string; kind: 'unmanaged' | 'invalid'; message: RegExp }> = [
     {
       case: 'a source in another repository',
@@ -190,13 +205,22 @@ describe('Argo CD Application -> app', () => {
       case: 'another cluster by server',
       text: app(`${source()}${destination('web', 'https://prod.example.test:6443')}`),
       kind: 'unmanaged',
-      message: /^destination https:\/\/prod\.example\.test:6443 is another cluster/,
+      message:
+        /^destination https:\/\/prod\.example\.test:6443 is another cluster by its server URL; .* write destination\.name: <context> instead/,
     },
     {
-      case: 'another cluster by name',
-      text: app(`${source()}  destination:\n    name: prod-eu\n    namespace: web\n`),
-      kind: 'unmanaged',
-      message: /^destination cluster prod-eu is another cluster/,
+      case: 'a destination naming a cluster and a server',
+      text: app(
+        `${source()}  destination:\n    name: prod-eu\n    server: https://prod.example.test\n    namespace: web\n`,
+      ),
+      kind: 'invalid',
+      message: /^destination names both a cluster \(prod-eu\) and a server/,
+    },
+    {
+      case: 'a destination name that is no context name',
+      text: app(`${source()}  destination:\n    name: "prod eu"\n    namespace: web\n`),
+      kind: 'invalid',
+      message: /^destination\.name: expected a cluster name/,
     },
     {
       case: 'a pinned targetRevision',

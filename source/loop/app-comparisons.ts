@@ -1,0 +1,112 @@
+// The loop's comparisons: every app's rendered manifests against the informer cache, as one pass over a cache read
+// once (compareAll), or one app just before its sync (compareForSync). Owns what a comparison leaves behind: each
+// app's Comparison (the sync plan), its AppState (what snapshots show) and the dry-run prediction cache.
+import { claimIndex, keyString, withLiveObjects } from '../engine/index.js';
+import type { ClusterPort } from '../engine/ports.js';
+import type { AppSpec, AppState, LocatedError } from '../engine/types.js';
+import type { AppRecords } from './app-records.js';
+import type { AutoSyncPolicy } from './autosync.js';
+import { type Comparison, compareApp, PredictionCache } from './compare.js';
+import { indexLive, liveForApp, podsOf } from './live-index.js';
+import type { RenderedApp } from './render-revision.js';
+import type { RolloutTracker } from './rollout.js';
+import { comparedState } from './snapshot.js';
+
+/** What a comparison reads of the loop at the moment it runs (the loop replaces these on every revision). */
+export interface ComparisonSources {
+  cluster: ClusterPort;
+  diffTexts: boolean;
+  apps(): readonly AppSpec[];
+  rendered(): ReadonlyMap<string, RenderedApp>;
+  head(): string | undefined;
+  configError(): LocatedError | undefined;
+  records: AppRecords;
+  auto: AutoSyncPolicy;
+  tracker: RolloutTracker;
+}
+
+type ComparisonInputs = ReturnType<AppComparisons['inputs']>;
+
+export class AppComparisons {
+  readonly comparisons = new Map<string, Comparison>();
+  readonly states = new Map<string, AppState>();
+  readonly cache = new PredictionCache();
+
+  constructor(private readonly from: ComparisonSources) {}
+
+  /**
+   * Compares every app; true when the comparison was made on a cache holding every watched collection (the
+   * connection up), the only kind that may decide what to sync.
+   */
+  async compareAll(): Promise<boolean> {
+    const complete = this.from.cluster.connection().state === 'connected';
+    const apps = this.from.apps();
+    const inputs = this.inputs();
+    await Promise.all(apps.map((app) => this.compareOne(app, inputs)));
+    for (const name of [...this.states.keys()])
+      if (!apps.some((a) => a.name === name)) {
+        this.states.delete(name);
+        this.from.records.forget(name);
+      }
+    return complete;
+  }
+
+  /**
+   * Compares one app against the cache as it is now, for its sync: the plan applied is the plan shown. Not the
+   * whole fleet: with a thousand apps, each sync waiting for a comparison of every app made a fleet's first sync
+   * cost apps squared.
+   */
+  async compareForSync(name: string): Promise<void> {
+    const app = this.from.apps().find((a) => a.name === name);
+    if (app) await this.compareOne(app, this.inputs());
+  }
+
+  /** What one comparison reads: the cache as it is now, indexed, and every app's claims on it. */
+  private inputs() {
+    const cached = this.from.cluster.cached();
+    const index = indexLive(cached);
+    const rendered = this.from.rendered();
+    // What every app renders now, so that no app prunes what another one needs.
+    const claims = withLiveObjects(
+      claimIndex(this.from.apps().map((a) => ({ app: a.name, desired: rendered.get(a.name)?.claims ?? [] }))),
+      cached,
+    );
+    return { index, claims };
+  }
+
+  private async compareOne(app: AppSpec, inputs: ComparisonInputs): Promise<void> {
+    const { cluster, records, tracker } = this.from;
+    const { index, claims } = inputs;
+    const r = this.from.rendered().get(app.name);
+    const desired = r?.desired ?? [];
+    const live = liveForApp(index, app.name, desired);
+    const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
+      diffTexts: this.from.diffTexts,
+      claims,
+      ...(r?.pending ? { pending: r.pending } : {}),
+      hooks: r?.hooks ?? [],
+      skipped: r?.skipped ?? [],
+    });
+    this.comparisons.set(app.name, cmp);
+    const seen = records.compared((key) => index.byKey.get(key), app.name);
+    this.states.set(
+      app.name,
+      comparedState({
+        app,
+        head: this.from.head(),
+        ...(r?.desiredAt ? { desiredAt: r.desiredAt } : {}),
+        resources: cmp.resources,
+        error: this.from.configError() ?? r?.error ?? cmp.error,
+        records: seen,
+      }),
+    );
+    if (cmp.resources.every((x) => x.status === 'Synced')) this.from.auto.settled(app.name);
+    tracker.progress(app.name, cmp.resources, (res) => live.get(keyString(res.key)));
+    tracker.problems(
+      app.name,
+      cmp.resources,
+      cluster.warnings([app.namespace]),
+      podsOf(index, cmp.resources),
+    );
+  }
+}
