@@ -94,8 +94,8 @@ function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
   }
 }
 
-/** In a fleet, the cluster of the app a dialog acts on. */
-function syncCluster(snapshot: Snapshot, name: string): string | undefined {
+/** In a fleet, the cluster of the app a dialog or the resources view acts on. */
+function appCluster(snapshot: Snapshot, name: string): string | undefined {
   const app = isFleet(snapshot) ? snapshot.apps.find((a) => a.name === name) : undefined;
   return app ? clusterOf(app, snapshot) : undefined;
 }
@@ -124,7 +124,7 @@ function ModalView({ props }: { props: ScreenProps }) {
         <SyncConfirm
           {...size}
           app={modal.app}
-          cluster={syncCluster(props.snapshot, modal.app)}
+          cluster={appCluster(props.snapshot, modal.app)}
           revision={props.snapshot.apps.find((a) => a.name === modal.app)?.targetRevision}
           appState={modal.diff ? props.snapshot.apps.find((a) => a.name === modal.app) : undefined}
           plan={modal.plan}
@@ -166,6 +166,7 @@ function Body({ props }: { props: ScreenProps }) {
     return (
       <Inspector
         inspect={state.inspect}
+        cluster={appCluster(props.snapshot, state.inspect.app)}
         view={props.inspect}
         geometry={geometry}
         keymap={props.keymap}

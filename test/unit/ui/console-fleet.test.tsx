@@ -9,6 +9,7 @@ import { ready, startConsole } from './console-start.js';
 import { FakeController } from './fake-controller.js';
 import { fleetSnapshot } from './fleet-fixture.js';
 import { KEYS, press, renderSized, tick, waitFor } from './harness.js';
+import { backendTree } from './resource-tree-fixture.js';
 
 afterEach(() => cleanup());
 
@@ -269,6 +270,21 @@ describe("console over a fleet: the panes name the app's cluster", () => {
     await see('History: frontend  cluster kind-stage');
     await press(stdin, '1', 'g', 'd');
     await see('Diff: backend  cluster kind-prod  1 differ');
+  });
+
+  it("in the resources view's title, and its s refuses a read-only cluster's object", async () => {
+    const controller = new FakeController(fleetSnapshot());
+    controller.trees = { backend: backendTree(), frontend: backendTree() };
+    const { stdin, see } = startConsole({ treeMs: 50 }, controller);
+    await ready(see);
+    await press(stdin, KEYS.enter);
+    await see('Resources: backend  cluster kind-prod');
+    await press(stdin, KEYS.esc, 'j', 'j', KEYS.enter);
+    await see('Resources: frontend  cluster kind-stage');
+    await see('Pod/backend-7d9f-crash');
+    await press(stdin, 's');
+    await see('read-only: context kind-stage is marked read-only; sync is disabled');
+    assert.equal(controller.callsTo('planSync').length, 0);
   });
 
   it('and at 160 columns, where the panes sit side by side', async () => {
