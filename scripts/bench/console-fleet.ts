@@ -27,6 +27,28 @@ export function fleet(now = Date.now()): Snapshot {
   return shiftTimes({ ...base, apps }, now - NOW);
 }
 
+/**
+ * The same apps spread over `clusters` clusters as a fleet's snapshot has them (`--context a,b,c`), in blocks so
+ * that the list grouped by cluster keeps snapshot order: `j` still walks app-0000, app-0001, ... (past a group row
+ * at each block's start).
+ */
+export function overClusters(snapshot: Snapshot, clusters: number): Snapshot {
+  const names = Array.from({ length: clusters }, (_, c) => `cluster-${c + 1}`);
+  const clusterOf = (i: number) => names[Math.floor((i * clusters) / snapshot.apps.length)] ?? 'cluster-1';
+  const apps = snapshot.apps.map((app, i) => ({ ...app, cluster: clusterOf(i) }));
+  return {
+    ...snapshot,
+    context: names[0] ?? snapshot.context,
+    apps,
+    clusters: names.map((name) => ({
+      name,
+      loop: { ...snapshot.loop, watching: Math.round(snapshot.loop.watching / clusters) },
+      readonly: false,
+      apps: apps.filter((a) => a.cluster === name).length,
+    })),
+  };
+}
+
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 function shiftTimes(snapshot: Snapshot, byMs: number): Snapshot {

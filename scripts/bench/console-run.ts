@@ -2,6 +2,7 @@
 // React is first imported) and the first frame is drawn cold, as it is for a user. Started by sections/console.ts:
 //
 //   NODE_ENV=production node --import tsx scripts/bench/console-run.ts [--first-frame-only | --tree] [--presses 200]
+//     [--clusters 3 --keys-only]   (the apps spread over a fleet of clusters, grouped; only the keypresses timed)
 //
 // The console is the built one (dist/, as `npm run bench` builds it first) and runs exactly as `driftdeck` runs it
 // (runConsole: Ink's real renderer, no frame cap, default sampling), against a fake controller serving 1,000 apps and
@@ -11,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as ConsoleApp from '../../source/ui/app.js';
 import { FakeController } from '../../test/unit/ui/fake-controller.js';
-import { APPS, appName, fleet, RESOURCES_PER_APP } from './console-fleet.js';
+import { APPS, appName, fleet, overClusters, RESOURCES_PER_APP } from './console-fleet.js';
 import { BenchStdin, BenchStdout, plain } from './console-term.js';
 import { measureTree, type TreeRun } from './console-tree-steps.js';
 import { now, sleep } from './stats.js';
@@ -53,6 +54,8 @@ const { values: args } = parseArgs({
     'idle-seconds': { type: 'string', default: '10' },
     columns: { type: 'string', default: '160' },
     rows: { type: 'string', default: '50' },
+    clusters: { type: 'string', default: '1' },
+    'keys-only': { type: 'boolean', default: false },
   },
 });
 const presses = Number(args.presses);
@@ -60,7 +63,8 @@ const idleMs = Number(args['idle-seconds']) * 1000;
 
 async function main(): Promise<ConsoleRun> {
   if (process.env.NODE_ENV !== 'production') throw new Error('run me with NODE_ENV=production');
-  const controller = new FakeController(fleet());
+  const clusters = Number(args.clusters);
+  const controller = new FakeController(clusters > 1 ? overClusters(fleet(), clusters) : fleet());
   const stdout = new BenchStdout(Number(args.columns), Number(args.rows));
   const stderr = new BenchStdout(stdout.columns, stdout.rows);
   const stdin = new BenchStdin();
@@ -107,6 +111,7 @@ async function main(): Promise<ConsoleRun> {
       run.keyMs.push((await shown) - pressed);
     }
     if (!plain(stdout.last).includes(`> ${appName(presses)}`)) throw new Error('the selection went astray');
+    if (args['keys-only']) return finish(run);
     // What the presses set off (history loads, their snapshots, the last sample) settles before the idle windows.
     await sleep(2000);
     run.idle = await idle(stdout, start, 0, () => undefined);
@@ -116,11 +121,15 @@ async function main(): Promise<ConsoleRun> {
     );
   }
 
-  stdin.write('\x03');
-  await running.catch(() => undefined);
-  if (failed) throw failed;
-  run.stderr = plain(stderr.last);
-  return run;
+  return finish(run);
+
+  async function finish(run: ConsoleRun): Promise<ConsoleRun> {
+    stdin.write('\x03');
+    await running.catch(() => undefined);
+    if (failed) throw failed;
+    run.stderr = plain(stderr.last);
+    return run;
+  }
 }
 
 /** Frames and bytes over one idle window; every `everyMs` (if not 0) `publish` runs, half a period in. */

@@ -3,7 +3,8 @@
 export type ParsedCommand =
   | { kind: 'sync'; app?: string }
   | { kind: 'revert'; sha: string }
-  | { kind: 'ctx'; name: string }
+  /** Without a name: in a fleet, every cluster again (one cluster has nothing to switch to without one). */
+  | { kind: 'ctx'; name?: string }
   | { kind: 'refresh'; hard: boolean }
   | { kind: 'help' }
   | { kind: 'quit' }
@@ -29,7 +30,7 @@ export function parseCommandLine(text: string): ParsedCommand {
       return { kind: 'revert', sha: arg.toLowerCase() };
     case 'ctx':
     case 'context':
-      return arg ? { kind: 'ctx', name: arg } : { kind: 'error', message: 'usage: :ctx <name>' };
+      return arg ? { kind: 'ctx', name: arg } : { kind: 'ctx' };
     case 'refresh':
       if (arg && arg !== 'hard') return { kind: 'error', message: 'usage: :refresh [hard]' };
       return { kind: 'refresh', hard: arg === 'hard' };

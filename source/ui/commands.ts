@@ -1,7 +1,10 @@
 // What each keymap command does. The input owner routes a keypress here; view-only commands become reducer
 // actions, engine commands go through `operations.ts`.
+import type { Snapshot } from '../engine/types.js';
 import { parseCommandLine } from './command-line.js';
-import { type Keypress, route } from './input.js';
+import { isFleet } from './fleet.js';
+import { narrowView, toggleGrouping } from './fleet-commands.js';
+import { type Keypress, route, unavailable } from './input.js';
 import {
   chooseContainer,
   type InspectDeps,
@@ -35,6 +38,8 @@ type SyncModal = Extract<Modal, { kind: 'sync' }>;
 
 export interface CommandContext extends InspectDeps {
   keymap: Keymap;
+  /** The snapshot on screen (sampled), which the view was made from. */
+  snapshot(): Snapshot;
   view(): ConsoleView;
   layout(): Layout;
   quit(): void;
@@ -84,7 +89,12 @@ function move(ctx: CommandContext, by: Movement | 'pageUp' | 'pageDown'): void {
   const page = Math.max(height - 1, 1);
   const amount = by === 'pageDown' ? page : by === 'pageUp' ? -page : by;
   if (help) {
-    ctx.dispatch({ type: 'scrollHelp', by: amount, total: helpLines(ctx.keymap).length, height });
+    ctx.dispatch({
+      type: 'scrollHelp',
+      by: amount,
+      total: helpLines(ctx.keymap, unavailable(state, isFleet(ctx.snapshot()))).length,
+      height,
+    });
     return;
   }
   ctx.dispatch({
@@ -115,7 +125,10 @@ function runLine(ctx: CommandContext, text: string): void {
       openRevert(ctx, parsed.sha, revertApp(ctx));
       break;
     case 'ctx':
-      switchContext(ctx, parsed.name);
+      // In a fleet every context is open already: `:ctx` narrows the view to one (k9s switches; here none is lost).
+      if (isFleet(ctx.snapshot())) narrowView(ctx, parsed.name);
+      else if (parsed.name) switchContext(ctx, parsed.name);
+      else ctx.dispatch({ type: 'message', message: { level: 'error', text: 'usage: :ctx <name>' } });
       break;
     case 'refresh':
       refresh(ctx, parsed.hard);
@@ -180,6 +193,7 @@ export const HANDLERS: Record<CommandId, (ctx: CommandContext) => void> = {
   focusDiff: focus('diff'),
   focusLog: focus('log'),
   focusHistory: focus('history'),
+  groupClusters: toggleGrouping,
   filter: (ctx) => ctx.dispatch({ type: 'filterStart' }),
   sync: (ctx) => openSync(ctx, ctx.view().selected?.name),
   revert: (ctx) => openRevert(ctx, ctx.view().commit?.sha, revertApp(ctx)),
@@ -211,7 +225,7 @@ export const HANDLERS: Record<CommandId, (ctx: CommandContext) => void> = {
 /** One keypress, from routing to effect. */
 export function handleKeypress(press: Keypress, ctx: CommandContext): void {
   const state = ctx.state();
-  const routed = route(state, ctx.keymap, press);
+  const routed = route(state, ctx.keymap, press, isFleet(ctx.snapshot()));
   const modal = state.modal;
   if (routed.kind === 'command') {
     HANDLERS[routed.id](ctx);

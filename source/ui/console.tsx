@@ -4,6 +4,7 @@ import { useApp } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Controller } from '../engine/types.js';
 import { type CommandContext, handleKeypress } from './commands.js';
+import { allReadonly, readonlyReasonFor } from './fleet.js';
 import { useClock } from './hooks/use-clock.js';
 import { useHistoryOnDemand, useHistoryStore } from './hooks/use-history.js';
 import { useInspector } from './hooks/use-inspector.js';
@@ -97,7 +98,8 @@ export function Console({
   const inspectedApp = state.inspect ? snapshot.apps.find((a) => a.name === state.inspect?.app) : undefined;
   const inspectView = useInspectView(state.inspect, inspectData, inspectedApp, inspectColumns(layout), now);
 
-  const isReadonly = readonly || snapshot.readonly;
+  // In a fleet, read-only is per cluster (the header marks each); the badge says the whole console is.
+  const isReadonly = readonly || allReadonly(snapshot);
   // Keys that come faster than frames (typed ahead, or several in one read over SSH) act on the state the keys
   // before them left, not on the last frame drawn.
   const viewNow = (): ConsoleView =>
@@ -107,6 +109,7 @@ export function Console({
   const context: CommandContext = {
     controller,
     keymap,
+    snapshot: () => snapshot,
     state: () => stateRef.current,
     dispatch,
     view: viewNow,
@@ -114,10 +117,7 @@ export function Console({
     layout: () => layout,
     quit: () => exit(),
     alive: () => alive.current,
-    readonlyReason: () => {
-      if (readonly) return 'started with --readonly';
-      return snapshot.readonly ? (snapshot.readonlyReason ?? 'this context is read-only') : undefined;
-    },
+    readonlyReason: (app) => (readonly ? 'started with --readonly' : readonlyReasonFor(snapshot, app)),
     reloadHistory: (app) => historyStore.load(app, viewNow().historyStamp),
     selectedApp: () => viewNow().selected?.name,
     appExists: (app) => snapshot.apps.some((a) => a.name === app),

@@ -9,6 +9,7 @@ import {
   type CommandId,
   type Context,
   commandFor,
+  FLEET_ONLY,
   type InspectContext,
   inspectCommandFor,
   type Keymap,
@@ -57,15 +58,18 @@ export function activeContext(state: ViewState): Context {
 
 const NOTHING_HIDDEN: readonly CommandId[] = [];
 const NO_REVERT_AND_SYNC: readonly CommandId[] = ['revertAndSync'];
+const NO_REVERT_AND_SYNC_ONE_CLUSTER: readonly CommandId[] = ['revertAndSync', ...FLEET_ONLY];
 
 /**
  * Commands of the active context that would do nothing now: neither routed nor shown. "Revert and sync" is there
- * only when the app's auto-sync is off (with it on, the loop rolls the revert out) and the commit is described.
+ * only when the app's auto-sync is off (with it on, the loop rolls the revert out) and the commit is described;
+ * the fleet's commands only in a fleet. The arrays are constants, so a memoised footer sees no change.
  */
-export function unavailable(state: ViewState): readonly CommandId[] {
+export function unavailable(state: ViewState, fleet = false): readonly CommandId[] {
   const modal = state.modal;
-  if (modal?.kind === 'revert' && (!modal.detail || modal.app?.autoSync !== false)) return NO_REVERT_AND_SYNC;
-  return NOTHING_HIDDEN;
+  if (modal?.kind === 'revert' && (!modal.detail || modal.app?.autoSync !== false))
+    return fleet ? NO_REVERT_AND_SYNC : NO_REVERT_AND_SYNC_ONE_CLUSTER;
+  return fleet ? NOTHING_HIDDEN : FLEET_ONLY;
 }
 
 function typed(keymap: Keymap, press: Keypress): Routed {
@@ -81,7 +85,8 @@ function typed(keymap: Keymap, press: Keypress): Routed {
   return NONE;
 }
 
-export function route(state: ViewState, keymap: Keymap, press: Keypress): Routed {
+/** `fleet`: the console shows several clusters, and the fleet's commands are routed. */
+export function route(state: ViewState, keymap: Keymap, press: Keypress, fleet = false): Routed {
   // Ctrl-C always quits, whatever is open: it is how people leave a terminal program they are unsure of.
   if (press.name === 'ctrl-c') return { kind: 'command', id: 'quit' };
   const { modal } = state;
@@ -98,7 +103,8 @@ export function route(state: ViewState, keymap: Keymap, press: Keypress): Routed
   }
   if (!press.name) return NONE;
   if (inspect) return command(inspectCommandFor(keymap, activeContext(state), press.name));
-  return command(commandFor(keymap, state.focus, press.name) ?? commandFor(keymap, 'global', press.name));
+  const id = commandFor(keymap, state.focus, press.name) ?? commandFor(keymap, 'global', press.name);
+  return command(id && (fleet || !FLEET_ONLY.includes(id)) ? id : undefined);
 }
 
 /** What Ink reports for the bracketed-paste markers `ESC [200~` and `ESC [201~` (the escape removed). */

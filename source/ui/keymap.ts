@@ -119,9 +119,17 @@ export const COMMANDS = {
   focusDiff: { keys: ['2'], description: 'Diff pane', contexts: 'global', group: 'Panes' },
   focusLog: { keys: ['3'], description: 'Rollout log pane', contexts: 'global', group: 'Panes' },
   focusHistory: { keys: ['4'], description: 'History pane', contexts: 'global', group: 'Panes' },
+  groupClusters: {
+    // k9s has no grouping to follow; `c` for cluster, free in every context of the list.
+    keys: ['c'],
+    description: 'Fleet: group the apps by cluster, or list them as one',
+    contexts: ['apps'],
+    group: 'Panes',
+    hint: 'group',
+  },
   filter: {
     keys: ['/'],
-    description: 'Filter apps by name or status',
+    description: 'Filter apps by name, cluster, namespace, sync or health (every word must match)',
     contexts: 'global',
     group: 'Actions',
     hint: 'filter',
@@ -310,6 +318,9 @@ export const COMMANDS = {
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandId = keyof typeof COMMANDS;
+
+/** Commands that mean something only in a fleet (`--context a,b,c`): neither shown nor acted on with one cluster. */
+export const FLEET_ONLY: readonly CommandId[] = ['groupClusters'];
 export type Keymap = Record<CommandId, CommandSpec>;
 
 export const COMMAND_IDS = Object.keys(COMMANDS) as CommandId[];

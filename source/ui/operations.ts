@@ -12,8 +12,11 @@ export interface OperationDeps {
   controller: Controller;
   state(): ViewState;
   dispatch(action: Action): void;
-  /** Why changes are refused, or undefined when they are allowed. */
-  readonlyReason(): string | undefined;
+  /**
+   * Why changes to `app` are refused, or undefined when they are allowed: `--readonly`, the context's read-only
+   * mode, and in a fleet the read-only mode of the app's own cluster (fleet.ts `readonlyReasonFor`).
+   */
+  readonlyReason(app: string | undefined): string | undefined;
   /** False once the console is gone, so late answers do not touch unmounted state. */
   alive(): boolean;
   /** Load the app's history again (after a revert moved the branch). */
@@ -33,9 +36,9 @@ function say(deps: OperationDeps, level: StatusMessage['level'], text: string, a
   if (deps.alive()) deps.dispatch({ type: 'message', message: { level, text, ...(app ? { app } : {}) } });
 }
 
-/** True (and a message shown) when read-only mode refuses `what`. */
-function refused(deps: OperationDeps, what: string): boolean {
-  const reason = deps.readonlyReason();
+/** True (and a message shown) when read-only mode refuses `what` on `app`. */
+function refused(deps: OperationDeps, what: string, app: string | undefined): boolean {
+  const reason = deps.readonlyReason(app);
   if (reason === undefined) return false;
   say(deps, 'warning', `read-only: ${reason}; ${what} is disabled`);
   return true;
@@ -49,7 +52,7 @@ export interface SyncTarget {
 
 /** The sync confirmation for `app`, or for `resource` of it alone (the same dialog, saying so). */
 export function openSync(deps: OperationDeps, app: string | undefined, resource?: SyncTarget): void {
-  if (refused(deps, 'sync')) return;
+  if (refused(deps, 'sync', app)) return;
   if (!app) {
     say(deps, 'warning', 'no app selected to sync');
     return;
@@ -149,7 +152,8 @@ export function confirmSync(deps: OperationDeps): void {
 
 /** `app` is the app the revert is made for (the selected one), and whether its auto-sync rolls the revert out. */
 export function openRevert(deps: OperationDeps, sha: string | undefined, app?: RevertApp): void {
-  if (refused(deps, 'revert')) return;
+  // The revert is made for the selected app (whose history holds the commit): its cluster's mode decides.
+  if (refused(deps, 'revert', app?.name)) return;
   if (!sha) {
     say(deps, 'warning', 'no commit selected to revert');
     return;
@@ -227,7 +231,7 @@ export function confirmRevert(deps: OperationDeps, andSync = false): void {
 }
 
 export function toggleAutoSync(deps: OperationDeps, app: string | undefined, on: boolean): void {
-  if (refused(deps, 'auto-sync')) return;
+  if (refused(deps, 'auto-sync', app)) return;
   if (!app) {
     say(deps, 'warning', 'no app selected');
     return;

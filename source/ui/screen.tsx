@@ -1,6 +1,7 @@
 // Composition of the screen for the current layout. Panes get their geometry and data here and nothing else.
 import { Box } from 'ink';
 import type { Snapshot } from '../engine/types.js';
+import { clusterOf, isFleet } from './fleet.js';
 import { activeContext, unavailable } from './input.js';
 import type { InspectView } from './inspect-view.js';
 import type { Keymap } from './keymap.js';
@@ -40,13 +41,17 @@ function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
     theme,
   };
   const app = view.selected?.name;
+  const { snapshot } = props;
+  const cluster = view.selected && isFleet(snapshot) ? clusterOf(view.selected, snapshot) : undefined;
   switch (pane) {
     case 'apps':
       return (
         <AppList
           {...common}
           apps={view.apps}
-          total={props.snapshot.apps.length}
+          groups={view.groups}
+          clusters={props.snapshot.clusters}
+          total={view.total}
           cursor={view.cursor}
           filter={state.filter}
           editing={state.filterEditing}
@@ -55,15 +60,44 @@ function PaneView({ pane, props }: { pane: Pane; props: ScreenProps }) {
       );
     case 'diff':
       return (
-        <DiffView {...common} app={app} owner={view.selected?.owner} diff={view.diff} top={state.diff.top} />
+        <DiffView
+          {...common}
+          app={app}
+          cluster={cluster}
+          owner={view.selected?.owner}
+          diff={view.diff}
+          top={state.diff.top}
+        />
       );
     case 'log':
       return (
-        <RolloutLog {...common} app={app} lines={view.log} top={state.log.top} follow={state.log.follow} />
+        <RolloutLog
+          {...common}
+          app={app}
+          cluster={cluster}
+          lines={view.log}
+          top={state.log.top}
+          follow={state.log.follow}
+        />
       );
     case 'history':
-      return <History {...common} app={app} entries={view.history} cursor={view.historyCursor} now={now} />;
+      return (
+        <History
+          {...common}
+          app={app}
+          cluster={cluster}
+          entries={view.history}
+          cursor={view.historyCursor}
+          now={now}
+        />
+      );
   }
+}
+
+/** In a fleet, the cluster of the app a dialog or the resources view acts on. */
+function appCluster(snapshot: Snapshot, name: string): string | undefined {
+  const app = isFleet(snapshot) ? snapshot.apps.find((a) => a.name === name) : undefined;
+  return app ? clusterOf(app, snapshot) : undefined;
 }
 
 function ModalView({ props }: { props: ScreenProps }) {
@@ -77,12 +111,20 @@ function ModalView({ props }: { props: ScreenProps }) {
   const modal = state.modal;
   switch (modal?.kind) {
     case 'help':
-      return <HelpOverlay {...size} keymap={props.keymap} top={modal.top} />;
+      return (
+        <HelpOverlay
+          {...size}
+          keymap={props.keymap}
+          hidden={unavailable(state, isFleet(props.snapshot))}
+          top={modal.top}
+        />
+      );
     case 'sync':
       return (
         <SyncConfirm
           {...size}
           app={modal.app}
+          cluster={appCluster(props.snapshot, modal.app)}
           revision={props.snapshot.apps.find((a) => a.name === modal.app)?.targetRevision}
           appState={modal.diff ? props.snapshot.apps.find((a) => a.name === modal.app) : undefined}
           plan={modal.plan}
@@ -124,6 +166,7 @@ function Body({ props }: { props: ScreenProps }) {
     return (
       <Inspector
         inspect={state.inspect}
+        cluster={appCluster(props.snapshot, state.inspect.app)}
         view={props.inspect}
         geometry={geometry}
         keymap={props.keymap}
@@ -151,7 +194,13 @@ export function Screen(props: ScreenProps) {
   const command = state.modal?.kind === 'command' ? state.modal.text : undefined;
   return (
     <Box flexDirection="column" width={layout.columns}>
-      <Header snapshot={props.snapshot} now={props.now} readonly={props.readonly} theme={theme} />
+      <Header
+        snapshot={props.snapshot}
+        now={props.now}
+        readonly={props.readonly}
+        narrowed={state.cluster}
+        theme={theme}
+      />
       {layout.mode === 'narrow' ? <TabBar focus={state.focus} theme={theme} /> : null}
       <Box height={layout.bodyHeight} flexDirection="column" overflowY="hidden">
         <Body props={props} />
@@ -162,7 +211,7 @@ export function Screen(props: ScreenProps) {
         context={activeContext(state)}
         width={layout.columns}
         theme={theme}
-        hidden={unavailable(state)}
+        hidden={unavailable(state, isFleet(props.snapshot))}
       />
     </Box>
   );

@@ -73,6 +73,10 @@ export interface ViewState {
   log: { top: number; follow: boolean };
   filter: string;
   filterEditing: boolean;
+  /** In a fleet: the app list grouped by cluster (on by default). */
+  grouped: boolean;
+  /** In a fleet, `:ctx <name>`: only that cluster's apps are listed. */
+  cluster?: string;
   modal?: Modal;
   /** One line under the panes: notices, progress and outcomes. */
   message?: StatusMessage;
@@ -88,6 +92,7 @@ export const initialState: ViewState = {
   log: { top: 0, follow: true },
   filter: '',
   filterEditing: false,
+  grouped: true,
 };
 
 /** How far a movement goes: a number of rows, or an end of the list. */
@@ -104,6 +109,10 @@ export type Action =
   | { type: 'filterErase' }
   | { type: 'filterAccept' }
   | { type: 'filterClear' }
+  /** Grouping by cluster turned on or off; `cursor` is where the selected app is in the list as it now reads. */
+  | { type: 'grouping'; grouped: boolean; cursor: number }
+  /** `:ctx <name>` in a fleet (`undefined`: every cluster again). */
+  | { type: 'narrow'; cluster: string | undefined }
   | { type: 'openModal'; modal: Modal }
   | { type: 'closeModal' }
   | { type: 'scrollHelp'; by: Movement; total: number; height: number }
@@ -201,6 +210,12 @@ export function reducer(state: ViewState, action: Action): ViewState {
     case 'filterClear':
       if (state.inspect) return { ...state, inspect: inspectFilter(state.inspect, 'clear') };
       return withAppCursor({ ...state, filter: '', filterEditing: false }, 0);
+    case 'grouping':
+      return withAppCursor({ ...state, grouped: action.grouped }, action.cursor);
+    case 'narrow': {
+      const { cluster: _wide, ...rest } = state;
+      return withAppCursor(action.cluster === undefined ? rest : { ...rest, cluster: action.cluster }, 0);
+    }
     case 'openModal':
       return { ...state, modal: action.modal };
     case 'closeModal':

@@ -2,16 +2,20 @@
 // it reads, so moving the cursor in a list of a thousand apps recomputes one diff, not the whole screen.
 import { useMemo } from 'react';
 import type { AppState, HistoryEntry, Snapshot } from '../engine/types.js';
+import { type AppGroup, type AppListModel, appListModel } from './fleet.js';
 import { historyStamp, type LoadedHistory } from './hooks/use-history.js';
-import { filterApps } from './presentation/apps.js';
 import { type DiffView, diffView } from './presentation/diff.js';
 import type { Line } from './presentation/line.js';
 import { logLines } from './presentation/log.js';
 import type { ViewState } from './state.js';
 
 export interface ConsoleView {
-  /** Apps that pass the filter, in snapshot order. */
+  /** Apps that pass the filter (and `:ctx` in a fleet), in the order listed: snapshot order, or grouped by cluster. */
   apps: readonly AppState[];
+  /** The group rows of a fleet's list, when grouped by cluster. */
+  groups?: readonly AppGroup[];
+  /** Apps before the filter: all of them, or (`:ctx` in a fleet) the narrowed cluster's. */
+  total: number;
   /** The app cursor clamped to the filtered list. */
   cursor: number;
   selected: AppState | undefined;
@@ -37,8 +41,13 @@ export function useConsoleView(
   state: ViewState,
   loadedHistory: Readonly<Record<string, LoadedHistory>>,
 ): ConsoleView {
-  const apps = useMemo(() => filterApps(snapshot.apps, state.filter), [snapshot.apps, state.filter]);
-  const picked = selection(snapshot, state, loadedHistory, apps);
+  const { filter, cluster: narrowed, grouped } = state;
+  const { apps: all, clusters, context } = snapshot;
+  const model = useMemo(
+    () => appListModel({ apps: all, clusters, context }, { filter, narrowed, grouped }),
+    [all, clusters, context, filter, narrowed, grouped],
+  );
+  const picked = selection(snapshot, state, loadedHistory, model);
   const { selected } = picked;
   const diff = useMemo(() => diffView(selected), [selected]);
   const name = selected?.name;
@@ -47,6 +56,11 @@ export function useConsoleView(
   // biome-ignore lint/correctness/useExhaustiveDependencies: eventCount catches events appended in place
   const log = useMemo(() => logLines(snapshot.events, name), [snapshot.events, eventCount, name]);
   return { ...picked, diff, log };
+}
+
+/** The app list the state asks for (see `appListModel`). */
+export function listModel(snapshot: Snapshot, state: ViewState): AppListModel {
+  return appListModel(snapshot, { filter: state.filter, narrowed: state.cluster, grouped: state.grouped });
 }
 
 export type Selection = Omit<ConsoleView, 'diff' | 'log'>;
@@ -60,8 +74,9 @@ export function selection(
   snapshot: Snapshot,
   state: ViewState,
   loadedHistory: Readonly<Record<string, LoadedHistory>>,
-  apps: readonly AppState[] = filterApps(snapshot.apps, state.filter),
+  model: AppListModel = listModel(snapshot, state),
 ): Selection {
+  const { apps, groups, total } = model;
   const cursor = selectedIndex(state.apps.cursor, apps.length);
   const selected = apps[cursor];
   const name = selected?.name;
@@ -77,6 +92,8 @@ export function selection(
   const commit = history?.[historyCursor];
   return {
     apps,
+    ...(groups ? { groups } : {}),
+    total,
     cursor,
     selected,
     history,

@@ -1,7 +1,9 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
-import type { AppState } from '../../engine/types.js';
+import type { AppState, ClusterState } from '../../engine/types.js';
+import { type AppGroup, clusterOf, rowAt, rowCount, rowOfApp } from '../fleet.js';
 import type { PaneGeometry } from '../layout.js';
+import { clusterColumnWidth, groupRowLine } from '../presentation/app-groups.js';
 import { appCellWidths, appColumns, appHeaderLine, appRowLine, appsTitle } from '../presentation/apps.js';
 import { type Line, seg, selectable } from '../presentation/line.js';
 import { visibleWindow } from '../presentation/window.js';
@@ -21,6 +23,10 @@ export interface AppListProps {
   focused: boolean;
   bordered: boolean;
   theme: Theme;
+  /** A fleet's clusters (Snapshot.clusters): the list gains a CLUSTER column, and dims the apps of a lost one. */
+  clusters?: readonly ClusterState[] | undefined;
+  /** The group rows, when a fleet's list is grouped by cluster (ConsoleView.groups). */
+  groups?: readonly AppGroup[] | undefined;
 }
 
 /**
@@ -60,17 +66,39 @@ function RowColumns({
 }
 
 export const AppList = memo(function AppList(props: AppListProps) {
-  const { apps, cursor, geometry, theme, now } = props;
-  const columns = useMemo(() => appColumns(geometry.columns), [geometry.columns]);
+  const { apps, cursor, geometry, theme, now, clusters, groups } = props;
+  const clusterWidth = clusters ? clusterColumnWidth(clusters) : 0;
+  const columns = useMemo(() => appColumns(geometry.columns, clusterWidth), [geometry.columns, clusterWidth]);
   const widths = useMemo(() => appCellWidths(columns), [columns]);
-  const { start, end } = visibleWindow(apps.length, cursor, geometry.rows);
+  const lost = useMemo(
+    () => new Set(clusters?.filter((c) => c.loop.connection === 'lost').map((c) => c.name)),
+    [clusters],
+  );
+  const model = { apps, groups };
+  const { start, end } = visibleWindow(rowCount(model), rowOfApp(model, cursor), geometry.rows);
   const title = `${props.bordered ? '1 ' : ''}${appsTitle(apps.length, props.total, props.filter, props.editing)}`;
   const empty =
     props.total === 0 ? 'No apps yet: waiting for the first comparison...' : 'No apps match the filter.';
-  const rows = apps
-    .slice(start, end)
-    .map((app, offset) => selectable(appRowLine(app, columns, now), start + offset === cursor));
-  const inverse = props.focused && theme.inverseSelection ? cursor - start : -1;
+  const filtering = props.filter.trim() !== '';
+  // Only the rows on screen are made, group rows among them: a keypress costs the same with a thousand apps.
+  const rows: Line[] = [];
+  const keys: string[] = [];
+  for (let row = start; row < end; row++) {
+    const at = rowAt(model, row);
+    if (at.kind === 'group') {
+      rows.push(groupRowLine(at.group, filtering, widths));
+      keys.push(`cluster ${at.group.name}`);
+      continue;
+    }
+    const app = apps[at.index];
+    if (!app) continue;
+    const name = clusters ? clusterOf(app, { clusters, context: '' }) : undefined;
+    const cluster = name === undefined ? undefined : { name, lost: lost.has(name) };
+    rows.push(selectable(appRowLine(app, columns, now, cluster), at.index === cursor));
+    keys.push(app.name);
+  }
+  const selectedRow = rowOfApp(model, cursor) - start;
+  const inverse = props.focused && theme.inverseSelection && apps.length > 0 ? selectedRow : -1;
   // Every cell but the last is exactly its column's width, so the columns line up as rows would; a pane too narrow
   // for that (never at the supported sizes) gets one truncated line per row instead.
   const fits = widths.reduce((sum, width) => sum + width, 0) <= geometry.columns;
@@ -83,10 +111,10 @@ export const AppList = memo(function AppList(props: AppListProps) {
       ) : (
         rows.map((row, offset) => (
           <LineText
-            key={apps[start + offset]?.name}
+            key={keys[offset]}
             line={row}
             theme={theme}
-            selected={start + offset === cursor && props.focused}
+            selected={offset === selectedRow && apps.length > 0 && props.focused}
           />
         ))
       )}

@@ -15,14 +15,17 @@ export const Header = memo(function Header({
   snapshot,
   now,
   readonly,
+  narrowed,
   theme,
 }: {
   snapshot: Snapshot;
   now: number;
   readonly: boolean;
+  /** The cluster `:ctx` narrowed a fleet's view to. */
+  narrowed?: string | undefined;
   theme: Theme;
 }) {
-  const [first, second] = headerLines(snapshot, now, readonly);
+  const [first, second] = headerLines(snapshot, now, readonly, narrowed);
   return (
     <Box flexDirection="column">
       <LineText line={first} theme={theme} />

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { PaneGeometry } from '../layout.js';
 import type { DiffView as DiffData } from '../presentation/diff.js';
-import { ownerNote } from '../presentation/header.js';
+import { clusterNote, ownerNote } from '../presentation/header.js';
 import { scrollWindow } from '../presentation/window.js';
 import type { Theme } from '../theme.js';
 import { Frame } from './frame.js';
@@ -9,6 +9,8 @@ import { LineText } from './line-text.js';
 
 export interface DiffViewProps {
   app: string | undefined;
+  /** In a fleet, the app's cluster. */
+  cluster?: string | undefined;
   /** The agent replica that owns the app (its owner Lease), when agents share the apps. */
   owner?: string | undefined;
   diff: DiffData;
@@ -21,6 +23,7 @@ export interface DiffViewProps {
 
 export const DiffView = memo(function DiffView({
   app,
+  cluster,
   owner,
   diff,
   top,
@@ -32,7 +35,7 @@ export const DiffView = memo(function DiffView({
   const { start, end } = scrollWindow(diff.lines.length, top, geometry.rows);
   const more = diff.lines.length > geometry.rows ? `  lines ${start + 1}-${end} of ${diff.lines.length}` : '';
   const resources = diff.starts.length > 0 ? `  ${diff.starts.length} differ` : '';
-  const title = `${bordered ? '2 ' : ''}Diff${app ? `: ${app}` : ''}${ownerNote(owner)}${resources}${more}`;
+  const title = `${bordered ? '2 ' : ''}Diff${app ? `: ${app}` : ''}${clusterNote(cluster)}${ownerNote(owner)}${resources}${more}`;
   return (
     <Frame title={title} focused={focused} geometry={geometry} bordered={bordered} theme={theme}>
       {diff.lines.slice(start, end).map((line, offset) => (

@@ -1,4 +1,4 @@
-import type { Keymap } from '../keymap.js';
+import type { CommandId, Keymap } from '../keymap.js';
 import { helpLines } from '../presentation/hints.js';
 import { scrollWindow } from '../presentation/window.js';
 import type { Theme } from '../theme.js';
@@ -7,13 +7,15 @@ import { LineText } from './line-text.js';
 
 export function HelpOverlay(props: {
   keymap: Keymap;
+  /** Commands not shown (see `unavailable`). */
+  hidden: readonly CommandId[];
   top: number;
   width: number;
   height: number;
   rows: number;
   theme: Theme;
 }) {
-  const lines = helpLines(props.keymap);
+  const lines = helpLines(props.keymap, props.hidden);
   const { start, end } = scrollWindow(lines.length, props.top, props.rows);
   const more = lines.length > props.rows ? `  (${start + 1}-${end} of ${lines.length}, j/k scroll)` : '';
   return (

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { HistoryEntry } from '../../engine/types.js';
 import type { PaneGeometry } from '../layout.js';
+import { clusterNote } from '../presentation/header.js';
 import { historyLine, historyPlaceholder } from '../presentation/history.js';
 import { seg, selectable } from '../presentation/line.js';
 import { visibleWindow } from '../presentation/window.js';
@@ -10,6 +11,8 @@ import { LineText } from './line-text.js';
 
 export interface HistoryProps {
   app: string | undefined;
+  /** In a fleet, the app's cluster. */
+  cluster?: string | undefined;
   entries: readonly HistoryEntry[] | undefined;
   cursor: number;
   now: number;
@@ -21,6 +24,7 @@ export interface HistoryProps {
 
 export const History = memo(function History({
   app,
+  cluster,
   entries,
   cursor,
   now,
@@ -29,7 +33,7 @@ export const History = memo(function History({
   bordered,
   theme,
 }: HistoryProps) {
-  const title = `${bordered ? '4 ' : ''}History${app ? `: ${app}` : ''}`;
+  const title = `${bordered ? '4 ' : ''}History${app ? `: ${app}` : ''}${clusterNote(cluster)}`;
   const rows = entries ?? [];
   const { start, end } = visibleWindow(rows.length, cursor, geometry.rows);
   return (

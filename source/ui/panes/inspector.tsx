@@ -6,6 +6,7 @@ import type { InspectView } from '../inspect-view.js';
 import { keyLabel } from '../key-names.js';
 import type { CommandId, Keymap } from '../keymap.js';
 import type { PaneGeometry } from '../layout.js';
+import { clusterNote } from '../presentation/header.js';
 import { containerLine } from '../presentation/inspect-lines.js';
 import { type Line, seg } from '../presentation/line.js';
 import { refName, treeHeaderLine, treeRowLine } from '../presentation/tree.js';
@@ -17,6 +18,8 @@ import { LineText } from './line-text.js';
 export interface InspectorProps {
   inspect: InspectState;
   view: InspectView;
+  /** In a fleet, the cluster of the app whose resources are shown. */
+  cluster?: string | undefined;
   /** The whole body; `rows` are the list's or text's rows under the header line. */
   geometry: PaneGeometry;
   keymap: Keymap;
@@ -37,7 +40,7 @@ function range(start: number, end: number, total: number, height: number): strin
   return total > height ? `  (${start + 1}-${end} of ${total})` : '';
 }
 
-function treeShown({ inspect, view, geometry }: InspectorProps): Shown {
+function treeShown({ inspect, view, geometry, cluster }: InspectorProps): Shown {
   const { rows, cursor } = view;
   const { start, end } = visibleWindow(rows.length, cursor, geometry.rows);
   const lines: Line[] = [];
@@ -54,7 +57,7 @@ function treeShown({ inspect, view, geometry }: InspectorProps): Shown {
       ? `  filter: /${inspect.filter}${inspect.filterEditing ? '_' : ''}`
       : '';
   return {
-    title: `Resources: ${inspect.app}${filter}${range(start, end, rows.length, geometry.rows)}`,
+    title: `Resources: ${inspect.app}${clusterNote(cluster)}${filter}${range(start, end, rows.length, geometry.rows)}`,
     header: treeHeaderLine(geometry.columns),
     lines,
     selected: cursor - start,

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { PaneGeometry } from '../layout.js';
+import { clusterNote } from '../presentation/header.js';
 import type { Line } from '../presentation/line.js';
 import { maxTop, scrollWindow } from '../presentation/window.js';
 import type { Theme } from '../theme.js';
@@ -8,6 +9,8 @@ import { LineText } from './line-text.js';
 
 export interface RolloutLogProps {
   app: string | undefined;
+  /** In a fleet, the app's cluster. */
+  cluster?: string | undefined;
   lines: Line[];
   top: number;
   /** Keep the newest line in view; turned off by scrolling up, back on with G. */
@@ -20,6 +23,7 @@ export interface RolloutLogProps {
 
 export const RolloutLog = memo(function RolloutLog({
   app,
+  cluster,
   lines,
   top,
   follow,
@@ -31,7 +35,7 @@ export const RolloutLog = memo(function RolloutLog({
   const from = follow ? maxTop(lines.length, geometry.rows) : top;
   const { start, end } = scrollWindow(lines.length, from, geometry.rows);
   const mode = follow ? '  following' : '  paused (G follows)';
-  const title = `${bordered ? '3 ' : ''}Rollout log${app ? `: ${app}` : ''}${mode}`;
+  const title = `${bordered ? '3 ' : ''}Rollout log${app ? `: ${app}` : ''}${clusterNote(cluster)}${mode}`;
   return (
     <Frame title={title} focused={focused} geometry={geometry} bordered={bordered} theme={theme}>
       {lines.slice(start, end).map((line, offset) => (

@@ -22,6 +22,8 @@ import { LineText } from './line-text.js';
 
 export interface SyncConfirmProps {
   app: string;
+  /** In a fleet, the cluster the app is synced to: said in the title, so nobody syncs prod thinking of stage. */
+  cluster?: string | undefined;
   /** The commit the sync applies (the app's target revision). */
   revision: string | undefined;
   plan: SyncPlanSummary;
@@ -74,6 +76,8 @@ export function syncHeadLines({
     ],
   ];
 }
+
+const onCluster = (cluster: string | undefined) => (cluster ? ` on ${cluster}` : '');
 
 /** What the dialog syncs, as its title and keys say it: the app, or one resource of it. */
 export function syncSubject(app: string, resource: { label: string } | undefined): string {
@@ -130,7 +134,7 @@ function PlanList(props: SyncConfirmProps & { rows: number }) {
   ].slice(0, rows);
   return (
     <Dialog
-      title={`Sync ${syncSubject(props.app, props.resource)}?${where}`}
+      title={`Sync ${syncSubject(props.app, props.resource)}${onCluster(props.cluster)}?${where}`}
       width={props.width}
       height={props.height}
       theme={theme}
@@ -155,7 +159,7 @@ function LineDiff(props: SyncConfirmProps & { top: number }) {
   const lines = [...all.slice(start, end), keysLine(props.keymap, props.app, props.dryRun, true)];
   return (
     <Dialog
-      title={`Sync ${syncSubject(props.app, props.resource)}: diff of ${name}${where}`}
+      title={`Sync ${syncSubject(props.app, props.resource)}${onCluster(props.cluster)}: diff of ${name}${where}`}
       width={props.width}
       height={props.height}
       theme={theme}

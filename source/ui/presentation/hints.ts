@@ -83,15 +83,18 @@ export function footerHints(
 
 const GROUPS: CommandGroup[] = ['Move', 'Panes', 'Resources', 'Actions', 'Dialogs'];
 
-/** Every command with its keys and where it applies, grouped, for the help overlay. */
-export function helpLines(keymap: Keymap): Line[] {
+/**
+ * Every command with its keys and where it applies, grouped, for the help overlay; `hidden` are left out (the fleet's
+ * commands with one cluster, see `unavailable`).
+ */
+export function helpLines(keymap: Keymap, hidden: readonly CommandId[] = []): Line[] {
   const lines: Line[] = [];
   const ids = Object.keys(keymap) as CommandId[];
   for (const group of GROUPS) {
     lines.push([seg(group, 'accent', true)]);
     for (const id of ids) {
       const spec = keymap[id];
-      if (spec.group !== group) continue;
+      if (spec.group !== group || hidden.includes(id)) continue;
       const keys = spec.keys.map(keyLabel).join(', ');
       const contexts = spec.contexts;
       const everywhere = contexts === 'global' || PANES.every((pane) => contexts.includes(pane));

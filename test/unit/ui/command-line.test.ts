@@ -12,7 +12,7 @@ describe('command line', () => {
     ['revert', /usage: :revert <sha>/],
     ['revert main', /not a commit sha/],
     ['ctx kind-prod', { kind: 'ctx', name: 'kind-prod' }],
-    ['ctx', /usage: :ctx <name>/],
+    ['ctx', { kind: 'ctx' }],
     ['refresh', { kind: 'refresh', hard: false }],
     ['refresh hard', { kind: 'refresh', hard: true }],
     ['q', { kind: 'quit' }],

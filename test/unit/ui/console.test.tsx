@@ -50,6 +50,18 @@ describe('console: app list', () => {
     frame = await see('frontend');
     assert.match(frame, /Apps \(3\)/);
   });
+
+  it('the filter matches sync and health words as well as names', async () => {
+    const { stdin, see } = start();
+    await ready(see);
+    await press(stdin, '/', ...'progressing');
+    const frame = await see('filter: /progressing_');
+    assert.match(frame, /Apps \(1\/3\)/);
+    assert.match(frame, /> cart/);
+    assert.doesNotMatch(frame, /^[ >]+(backend|frontend) /m);
+    await press(stdin, KEYS.esc);
+    await see((f) => f.includes('frontend') && f.includes('Apps (3)'));
+  });
 });
 
 describe('console: panes', () => {

@@ -5,6 +5,7 @@ import { headerLines, pollAge } from '../../../source/ui/presentation/header.js'
 import { footerHints, helpLines } from '../../../source/ui/presentation/hints.js';
 import { lineText } from '../../../source/ui/presentation/line.js';
 import { fixtureSnapshot, NOW } from './fake-controller.js';
+import { fleetSnapshot, LOST_MESSAGE } from './fleet-fixture.js';
 
 describe('header', () => {
   it('names context, branch, repo, connection, objects, poll and head', () => {
@@ -42,6 +43,57 @@ describe('header', () => {
       second ?? '',
       /^connection lost: retrying in 5s {2}0 objects watched {2}polled not yet {2}git: remote unreachable/,
     );
+  });
+});
+
+describe('header of a fleet', () => {
+  it('names every cluster with its connection, and why a lost one is lost with its retry', () => {
+    const [first, second] = headerLines(fleetSnapshot(), NOW, false).map(lineText);
+    assert.equal(
+      first,
+      'driftdeck  clusters kind-prod connected, kind-stage connected (read-only), kind-dev LOST  branch main  repo file:///tmp/gadgetgrove.git',
+    );
+    assert.equal(
+      second,
+      `2 of 3 connected; kind-dev lost: ${LOST_MESSAGE}  20 objects watched  polled just now  head f00dbab backend: v1.0.1-security-patch`,
+    );
+  });
+
+  it('says connecting, and all connected once they are', () => {
+    const snapshot = fleetSnapshot();
+    const [prod, stage, dev] = snapshot.clusters ?? [];
+    assert.ok(prod && stage && dev);
+    dev.loop = { watching: 0, connection: 'connecting' };
+    let [first, second] = headerLines(snapshot, NOW, false).map(lineText);
+    assert.match(first ?? '', /kind-dev connecting\.\.\./);
+    assert.match(second ?? '', /^2 of 3 connected {2}20 objects/);
+    dev.loop = { watching: 5, connection: 'connected' };
+    [first, second] = headerLines(snapshot, NOW, false).map(lineText);
+    assert.match(first ?? '', /kind-dev connected {2}branch/);
+    assert.match(second ?? '', /^3 of 3 connected {2}25 objects/);
+  });
+
+  it('names the cluster :ctx narrowed the view to, and counts its objects only', () => {
+    const [first, second] = headerLines(fleetSnapshot(), NOW, false, 'kind-stage').map(lineText);
+    assert.match(first ?? '', /^driftdeck {2}ctx kind-stage \(of 3\) {2}clusters kind-prod connected/);
+    assert.match(second ?? '', /connection refused; retry in 8s {2}10 objects watched/);
+  });
+
+  it('shows control characters in cluster names and messages as text, never as escapes', () => {
+    const snapshot = fleetSnapshot();
+    const [prod, , dev] = snapshot.clusters ?? [];
+    assert.ok(prod && dev);
+    prod.name = 'evil\x1b[2Jctx';
+    dev.loop = {
+      watching: 0,
+      connection: 'lost',
+      connectionMessage: 'refused\x1b]52;c;AAAA\x07 retry in 5s\r\n',
+    };
+    const text = headerLines(snapshot, NOW, false).map(lineText).join('\n');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal
+    assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f]/);
+    assert.match(text, /evil\^\[\[2Jctx connected/);
+    assert.match(text, /kind-dev lost: refused\^\[\]52;c;AAAA\^G retry in 5s/);
   });
 });
 

@@ -51,3 +51,38 @@ describe('performance with 1,000 apps and 10,000 resources', () => {
     assert.ok(rows.length < 40, `${rows.length} app rows drawn`);
   });
 });
+
+describe('performance with 1,000 apps over three clusters, grouped', () => {
+  const clusters = ['kind-a', 'kind-b', 'kind-c'];
+  const base = fleet();
+  const snapshot: Snapshot = {
+    ...base,
+    apps: base.apps.map((a, i) => ({ ...a, cluster: clusters[i % 3] })),
+    clusters: clusters.map((name) => ({
+      name,
+      loop: { watching: 3000, connection: 'connected' },
+      readonly: false,
+      apps: 334,
+    })),
+  };
+  const app = renderSized(<Console controller={new FakeController(snapshot)} sampleMs={250} />, 160, 50);
+  after(() => app.unmount());
+
+  it('moves through the first group one key at a time, drawing only the visible rows', async () => {
+    await waitFor(app.lastFrame, '[kind-a] connected, 334 apps');
+    await tick(30);
+    // Grouped, kind-a's apps are every third one: app-0000, app-0003, ...
+    for (let i = 1; i <= 40; i++) {
+      app.stdin.write('j');
+      await waitFor(app.lastFrame, `> app-${String(i * 3).padStart(4, '0')}`);
+    }
+    const rows = plain(app.lastFrame())
+      .split('\n')
+      .filter((line) => /app-\d{4}/.test(line));
+    assert.ok(rows.length < 40, `${rows.length} app rows drawn`);
+    assert.ok(
+      !plain(app.lastFrame()).includes('[kind-a]'),
+      'the group row scrolled away with its first apps',
+    );
+  });
+});

@@ -2,6 +2,7 @@ process.env.TZ = 'UTC';
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AppState } from '../../../source/engine/types.js';
 import {
   appColumns,
   appHeaderLine,
@@ -50,6 +51,19 @@ describe('app list rows', () => {
     );
     assert.equal(filterApps(snapshot.apps, '').length, 3);
     assert.equal(filterApps(snapshot.apps, 'zzz').length, 0);
+  });
+
+  it('filters by namespace, sync and health words too, every word matching', () => {
+    const names = (filter: string, cluster?: (a: AppState) => string) =>
+      filterApps(snapshot.apps, filter, cluster).map((a) => a.name);
+    assert.deepEqual(names('outofsync'), ['backend', 'cart']);
+    assert.deepEqual(names('PROGRESS'), ['cart']);
+    assert.deepEqual(names('shop synced'), ['frontend']);
+    assert.deepEqual(names('outofsync healthy'), ['backend']);
+    assert.deepEqual(names('prod'), [], 'no cluster to match outside a fleet');
+    const cluster = (a: AppState) => (a.name === 'cart' ? 'kind-prod' : 'kind-stage');
+    assert.deepEqual(names('prod', cluster), ['cart']);
+    assert.deepEqual(names('stage outofsync', cluster), ['backend']);
   });
 
   it('shows name, sync, health, drift, deployed sha and last sync', () => {
