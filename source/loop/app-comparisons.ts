@@ -11,6 +11,7 @@ import { indexLive, liveForApp, podsOf } from './live-index.js';
 import type { RenderedApp } from './render-revision.js';
 import type { RolloutTracker } from './rollout.js';
 import { comparedState } from './snapshot.js';
+import { turns } from './turns.js';
 
 /** What a comparison reads of the loop at the moment it runs (the loop replaces these on every revision). */
 export interface ComparisonSources {
@@ -26,9 +27,6 @@ export interface ComparisonSources {
 }
 
 type ComparisonInputs = ReturnType<AppComparisons['inputs']>;
-
-/** Apps compared between two turns of the event loop in a comparison of all of them. */
-const APPS_PER_TURN = 8;
 
 export class AppComparisons {
   readonly comparisons = new Map<string, Comparison>();
@@ -46,10 +44,10 @@ export class AppComparisons {
     const apps = this.from.apps();
     const inputs = this.inputs();
     // Each app's comparison runs synchronously up to its first dry-run: started all in one go, a thousand of them
-    // held the event loop for seconds, and a console's keys waited that long. A turn of the loop every few apps.
+    // held the event loop for seconds, and a console's keys waited that long. They take turns (loop/turns.ts).
     const pending: Promise<void>[] = [];
-    for (const [i, app] of apps.entries()) {
-      if (i > 0 && i % APPS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+    for (const app of apps) {
+      await turns.take();
       pending.push(this.compareOne(app, inputs));
     }
     await Promise.all(pending);

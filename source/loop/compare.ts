@@ -49,6 +49,7 @@ import { type JqPaths, sharedJqPaths } from '../jq/jq-paths.js';
 import { predictWrite } from './apply-options.js';
 import type { Prediction } from './conflicts.js';
 import { resolveIgnore } from './ignore-paths.js';
+import { turns } from './turns.js';
 
 interface CacheEntry {
   desiredHash: string;
@@ -184,6 +185,8 @@ export async function compareApp(
       const id = keyString(pair.key);
       const ignoreSet = ignoreSetFor(app.ignore, pair.key);
       const jq = () => opts.jq ?? sharedJqPaths();
+      // Each resource's diff is its own piece of work: a console's keys get a turn between them (loop/turns.ts).
+      await turns.take();
       const base = {
         key: pair.key,
         apiVersion: pair.desired?.object.apiVersion ?? pair.live?.apiVersion ?? '',

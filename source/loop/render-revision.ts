@@ -20,6 +20,7 @@ import type { ClusterPort } from '../engine/ports.js';
 import { resourceSyncOptions } from '../engine/resource-options.js';
 import type { AppSpec, LocatedError, RenderedManifest, RenderResult, RolloutEvent } from '../engine/types.js';
 import { hookKey, prepareDesired, prepareHooks } from './compare.js';
+import { turns } from './turns.js';
 
 export interface RenderedApp {
   revision: string;
@@ -54,7 +55,13 @@ export async function renderRevision(
   const events: Array<Omit<RolloutEvent, 'time'>> = [];
   // A held app (a discovered definition driftdeck does not run) is not rendered: its reason is its error.
   const results = await Promise.all(
-    apps.filter((app) => !app.held).map(async (app) => [app, await input.render(dir, app, sha)] as const),
+    apps
+      .filter((app) => !app.held)
+      .map(async (app) => {
+        // Parsing an app's manifests is its own piece of work: a console's keys get a turn between apps.
+        await turns.take();
+        return [app, await input.render(dir, app, sha)] as const;
+      }),
   );
   const rendered = new Map<string, RenderedApp>();
   for (const app of apps) {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AppSpec, KubeObject } from '../../../source/engine/types.js';
+import { Turns } from '../../../source/loop/turns.js';
 import { appSpec, FakeCluster, fakeLoop } from '../../support/fake-cluster.js';
 
 const APPS: AppSpec[] = Array.from({ length: 64 }, (_, i) => appSpec(`app-${i}`, 'shop'));
@@ -26,8 +27,12 @@ class CountingCluster extends FakeCluster {
   compared = 0;
   reads = 0;
   generation = 0;
+  /** Milliseconds of CPU each app's comparison costs here (as diffs of many resources do for real). */
+  busyMs = 0;
   override warnings = (_namespaces: string[]): KubeObject[] => {
     this.compared++;
+    const until = performance.now() + this.busyMs;
+    while (performance.now() < until);
     return [];
   };
   override cached = () => {
@@ -37,12 +42,32 @@ class CountingCluster extends FakeCluster {
   cacheGeneration = () => this.generation;
 }
 
+describe('taking turns', () => {
+  it('lets the event loop in once a budget of work is spent, then goes on', async () => {
+    const t = new Turns(5);
+    let pieces = 0;
+    let seenAt: number | undefined;
+    setImmediate(() => {
+      seenAt = pieces;
+    });
+    for (let i = 0; i < 20; i++) {
+      await t.take();
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      pieces++;
+    }
+    assert.equal(pieces, 20);
+    assert.ok(seenAt !== undefined && seenAt < 20, `the event loop's turn came after ${seenAt} of 20 pieces`);
+  });
+});
+
 describe('comparing a fleet', () => {
   it('gives the event loop a turn every few apps, so a key pressed meanwhile is not held for the whole fleet', async () => {
     const cluster = new CountingCluster();
     const { loop } = fakeLoop(APPS, render, cluster);
     await loop.start();
     cluster.compared = 0;
+    cluster.busyMs = 2;
     let seenAt: number | undefined;
     setImmediate(() => {
       seenAt = cluster.compared;
