@@ -21,13 +21,12 @@ import { type ConnectOptions, connect, type KubeConnection } from './client.js';
 import { collectionPath, Discovery, groupOf, objectPath } from './discovery.js';
 import { apiFailure, describeFailure } from './errors.js';
 import { getOrUndefined } from './http.js';
-import { Informer, type InformerState } from './informer.js';
+import { InformerSet } from './informer-set.js';
 import { Leases } from './lease.js';
 import { listOnce } from './list-once.js';
 import { apiPath, namespaceProblem, parseApiVersion, refused } from './paths.js';
 import { readPodLogs } from './pod-logs.js';
 import { ShardLeases } from './shard-leases.js';
-import { slimObject } from './slim.js';
 import { SyncHistoryStore } from './sync-history.js';
 
 /** The manager of the target namespaces driftdeck creates (no app's: never pruned); applies name the app's. */
@@ -48,9 +47,7 @@ export class KubeCluster implements ClusterPort {
   readonly server: string;
   private readonly conn: KubeConnection;
   private readonly discovery: Discovery;
-  private readonly informers = new Map<string, Informer>();
-  private readonly states = new Map<string, InformerState>();
-  private readonly listeners = new Set<() => void>();
+  private readonly cache: InformerSet;
   private requestCount = 0;
   private readonly limit: LimitFunction;
   private readonly leases: Leases;
@@ -84,6 +81,10 @@ export class KubeCluster implements ClusterPort {
     this.leases = new Leases(this.conn, this.stateNamespace, count);
     this.history = new SyncHistoryStore(this.conn, this.stateNamespace, count);
     this.shardLeases = new ShardLeases(this.conn, this.stateNamespace, count, this.follow);
+    this.cache = new InformerSet(this.conn, this.discovery, this.follow, {
+      count,
+      notice: (message: string) => this.notice(message),
+    });
   }
 
   async resolve(
@@ -113,7 +114,7 @@ export class KubeCluster implements ClusterPort {
     if (this.noticed.has(message)) return;
     this.noticed.add(message);
     this.notices.push(message);
-    this.emit();
+    this.cache.emit();
   }
 
   takeNotices(): string[] {
@@ -147,72 +148,8 @@ export class KubeCluster implements ClusterPort {
     return this.discovery.isNamespaced(group, kind);
   }
 
-  /** Managers whose managedFields field sets the cache keeps (an ignore rule names them); see kube/slim.ts. */
-  private keepFieldsOf: ReadonlySet<string> = new Set();
-
-  async watch(targets: WatchTarget[], opts: WatchOptions = {}): Promise<void> {
-    const keep = new Set(opts.fieldManagers ?? []);
-    const gained = [...keep].some((m) => !this.keepFieldsOf.has(m));
-    this.keepFieldsOf = keep;
-    // The cached objects lack the field sets of a manager just named: list them again to have them.
-    if (gained) for (const inf of this.informers.values()) inf.relist();
-    const wanted = new Map<
-      string,
-      { info: NonNullable<Awaited<ReturnType<Discovery['resolve']>>>; ns?: string; field?: string }
-    >();
-    for (const t of targets) {
-      const info = await this.discovery.resolve(t.apiVersion, t.kind);
-      if (!info) continue;
-      const ns = info.namespaced && t.namespace !== '*' ? t.namespace : undefined;
-      const problem = ns ? namespaceProblem(ns) : undefined;
-      if (problem) {
-        this.notice(
-          `not watching ${t.apiVersion} ${t.kind} in namespace ${JSON.stringify(ns)}: the namespace ${problem}`,
-        );
-        continue;
-      }
-      const field = t.kind === 'Event' && groupOf(t.apiVersion) === '' ? 'type=Warning' : undefined;
-      wanted.set(`${t.apiVersion}/${t.kind}/${ns ?? ''}`, { info, ns, field });
-    }
-    for (const [id, inf] of this.informers) {
-      if (!wanted.has(id)) {
-        inf.stop();
-        this.informers.delete(id);
-        this.generation++;
-        this.states.delete(id);
-      }
-    }
-    const fresh: Informer[] = [];
-    for (const [id, w] of wanted) {
-      if (this.informers.has(id)) continue;
-      const inf = new Informer(
-        this.conn,
-        w.info,
-        w.ns,
-        {
-          onChange: () => this.emit(),
-          onState: (s) => {
-            this.states.set(id, s);
-            this.emit();
-          },
-          onRequest: () => {
-            this.requestCount++;
-          },
-          onDropped: (message) => this.notice(message),
-          slim: (obj) => slimObject(obj, this.keepFieldsOf),
-        },
-        w.field,
-        this.follow,
-      );
-      this.informers.set(id, inf);
-      inf.start();
-      fresh.push(inf);
-    }
-    // The first list of new collections, bounded in time so an unreachable server is shown rather than waited on.
-    await Promise.race([
-      Promise.all(fresh.map((i) => i.synced)),
-      new Promise((r) => setTimeout(r, 10_000).unref()),
-    ]);
+  watch(targets: WatchTarget[], opts: WatchOptions = {}): Promise<void> {
+    return this.cache.watch(targets, opts);
   }
 
   async list(
@@ -234,64 +171,33 @@ export class KubeCluster implements ClusterPort {
   }
 
   cached(): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const inf of this.informers.values()) {
-      if (inf.info.kind === 'Event') continue;
-      for (const o of inf.objects.values()) out.push(o);
-    }
-    return out;
+    return this.cache.cached();
   }
 
   warnings(namespaces: string[]): KubeObject[] {
-    const set = new Set(namespaces);
-    const out: KubeObject[] = [];
-    for (const inf of this.informers.values()) {
-      if (inf.info.kind !== 'Event') continue;
-      for (const e of inf.objects.values()) if (set.has(e.metadata.namespace ?? '')) out.push(e);
-    }
-    const at = (e: KubeObject) =>
-      String(
-        (e as { lastTimestamp?: string }).lastTimestamp ?? (e as { eventTime?: string }).eventTime ?? '',
-      );
-    return out.sort((a, b) => at(a).localeCompare(at(b)));
+    return this.cache.warnings(namespaces);
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.cache.onChange(listener);
   }
-
-  private generation = 0;
 
   cacheGeneration(): number {
-    return this.generation;
-  }
-
-  private emit(): void {
-    this.generation++;
-    for (const l of this.listeners) l();
+    return this.cache.cacheGeneration();
   }
 
   connection(): ClusterConnection {
-    for (const s of this.states.values()) {
-      // A collection these credentials may not list is no outage: forbidden() says which.
-      if (!s.ok && !s.forbidden)
-        return { state: 'lost', message: `${s.message}; retrying in ${Math.round(s.retryInMs / 1000)}s` };
-    }
-    if (this.informers.size && this.states.size < this.informers.size) return { state: 'connecting' };
-    return { state: 'connected' };
+    return this.cache.connection();
   }
 
   /** The collections these credentials may not list, in words ("forbidden: cannot list ..."). */
   forbidden(): string[] {
-    const out = new Set<string>();
-    for (const s of this.states.values()) if (!s.ok && s.forbidden) out.add(s.message);
-    return [...out].sort();
+    return this.cache.forbidden();
   }
 
   relist(): void {
     this.discovery.reset();
-    for (const inf of this.informers.values()) inf.relist();
+    this.cache.relist();
   }
 
   private async pathOf(obj: KubeObject): Promise<string> {
@@ -485,8 +391,7 @@ export class KubeCluster implements ClusterPort {
   }
 
   close(): void {
-    for (const inf of this.informers.values()) inf.stop();
-    this.informers.clear();
+    this.cache.stop();
     this.shardLeases.close();
     this.leases.releaseAll();
   }
