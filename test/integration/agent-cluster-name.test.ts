@@ -69,7 +69,9 @@ async function live(): Promise<Set<string>> {
 
 const statusApps = (a: AgentProcess) =>
   new Set(
-    a.lines.filter((l) => l.type === 'status' && typeof l.app === 'string' && l.app !== '').map((l) => l.app as string),
+    a.lines
+      .filter((l) => l.type === 'status' && typeof l.app === 'string' && l.app !== '')
+      .map((l) => l.app as string),
   );
 
 test('an agent with --cluster-name syncs only the apps naming its cluster, one without only those naming none', async () => {
