@@ -140,11 +140,17 @@ async function main(): Promise<number> {
     return failed + counted(1);
   }
   let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+  // A second cluster, for the fleet tests (apps on two clusters, one stopped mid-run): started beside the first,
+  // from the same cache, it adds seconds. Only the integration phase uses it.
+  const nameB = `${name}-b`;
+  const withB = wanted('integration');
+  let clusterB: typeof cluster;
   const cleanup = async () => {
     step('removing the local cluster');
-    await stopCluster(name, tools, { onProgress: (line) => console.log(`  ${line}`) }).catch((err: Error) =>
-      console.error(`  could not remove cluster ${name}: ${err.message}`),
-    );
+    for (const n of withB ? [name, nameB] : [name])
+      await stopCluster(n, tools, { onProgress: (line) => console.log(`  ${line}`) }).catch((err: Error) =>
+        console.error(`  could not remove cluster ${n}: ${err.message}`),
+      );
   };
   const onSignal = () => {
     void cleanup().finally(() => process.exit(130));
@@ -153,7 +159,11 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
   try {
     try {
-      cluster = await startCluster({ name, tools, nodes: 3, onProgress: (line) => console.log(`  ${line}`) });
+      const progress = (line: string) => console.log(`  ${line}`);
+      [cluster, clusterB] = await Promise.all([
+        startCluster({ name, tools, nodes: 3, onProgress: progress }),
+        withB ? startCluster({ name: nameB, tools, nodes: 1, onProgress: progress }) : undefined,
+      ]);
     } catch (err) {
       counted(1);
       throw err;
@@ -163,6 +173,9 @@ async function main(): Promise<number> {
       ...process.env,
       DRIFTDECK_TEST_KUBECONFIG: cluster.kubeconfig,
       DRIFTDECK_TEST_CONTEXT: cluster.context,
+      ...(clusterB
+        ? { DRIFTDECK_TEST_KUBECONFIG_B: clusterB.kubeconfig, DRIFTDECK_TEST_CONTEXT_B: clusterB.context }
+        : {}),
       DRIFTDECK_TOOLS_BIN: tools.binDir,
       PATH: `${tools.binDir}:${process.env.PATH ?? ''}`,
     };

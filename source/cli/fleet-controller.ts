@@ -23,8 +23,17 @@ export interface FleetMember extends Controller {
   cluster: { context: string; close(): void };
 }
 
-/** Events every loop says alike (the shared Git source, the repository's definitions): heard from the first only. */
-const SHARED_EVENTS: ReadonlySet<RolloutEvent['type']> = new Set(['git', 'git-error', 'discovery', 'revert']);
+/**
+ * Events of no app that every loop says alike (the shared Git source, the repository's definitions and their
+ * errors): heard from the first only.
+ */
+const SHARED_EVENTS: ReadonlySet<RolloutEvent['type']> = new Set([
+  'git',
+  'git-error',
+  'discovery',
+  'render-error',
+  'revert',
+]);
 
 export class FleetController implements Controller {
   private readonly out: Publisher;

@@ -5,7 +5,9 @@ export const HELP = `
     $ driftdeck [console] --repo <url> [--context <ctx>]   open the console (status table when not a terminal)
     $ driftdeck demo                                       local cluster + sample shop repo, then the console
     $ driftdeck status  [--repo <url>]                     sync and health of every app (exit 1 unless all
-                                                           good; Unmanaged apps are not counted)
+                                                           good; Unmanaged apps are not counted; with
+                                                           --context a,b a CLUSTER column, exit 2 when a
+                                                           cluster cannot be reached)
     $ driftdeck diff    <app>                              desired vs live, Secret values masked (exit 1 on changes)
     $ driftdeck sync    <app> [--prune] [--dry-run] [--resource kind/name] [--force-conflicts] [--no-wait]
     $ driftdeck history <app>                              commits touching the app, * marks the deployed one
@@ -25,6 +27,9 @@ export const HELP = `
                                                            (secret also from DRIFTDECK_WEBHOOK_SECRET)
       [--id <dns-label>] [--lease-duration <s>]            replicas share the apps by Leases: this one's id
                                                            (default host-pid), lease duration (default 15)
+      [--cluster-name <name>]                              run only the apps naming this cluster (default: those
+                                                           naming none); also DRIFTDECK_CLUSTER_NAME and
+                                                           \`agent install --export --cluster-name\`
     $ driftdeck cluster up|down|status|tools [--name n]    the local kwok cluster built from Go modules
 
   Source
@@ -40,7 +45,8 @@ export const HELP = `
 
   Cluster
     --kubeconfig <file>  kubeconfig (default $KUBECONFIG or ~/.kube/config)
-    --context <name>     kubeconfig context
+    --context <name>     kubeconfig context; a comma list (a,b,c) opens several clusters in one console
+                         (and \`status\`), the first being the default cluster for apps naming no \`cluster:\`
     --state-namespace <ns>  where sync history and leases are kept (default driftdeck-system); one you may
                          write, when your rights end at your team's namespace
 
@@ -54,6 +60,7 @@ export const HELP = `
     $ driftdeck demo
     $ driftdeck --repo git@github.com:acme/deploy.git --context prod --readonly
     $ driftdeck status --repo ./deploy -o json
+    $ driftdeck --repo ./deploy --context prod-eu,prod-us
     $ driftdeck diff backend --repo ./deploy
     $ driftdeck sync backend --repo ./deploy --prune --dry-run
     $ driftdeck sync backend --repo ./deploy --resource Deployment/backend

@@ -123,7 +123,7 @@ function pidAlive(pid: number): boolean {
 async function removeStale(tools: Tools, sink: ProgressSink): Promise<void> {
   const clusters = await listClusters(tools);
   for (const c of clusters) {
-    const pid = /^driftdeck-test-(\d+)$/.exec(c)?.[1];
+    const pid = /^driftdeck-test-(\d+)(-b)?$/.exec(c)?.[1];
     if (pid && Number(pid) !== process.pid && !pidAlive(Number(pid))) {
       sink(`removing cluster ${c} left by a run that is gone`);
       await deleteCluster(tools, c);

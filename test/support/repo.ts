@@ -84,12 +84,14 @@ export function appsFile(
     auto?: boolean;
     prune?: boolean;
     selfHeal?: boolean;
+    /** The app's destination cluster (`cluster:`); absent: the default cluster. */
+    cluster?: string;
   }>,
 ): string {
   return `apps:\n${apps
     .map(
       (a) =>
-        `  - name: ${a.name}\n    path: ${a.path}\n    namespace: ${a.namespace}\n    sync: { auto: ${a.auto ?? false}, prune: ${a.prune ?? false}, selfHeal: ${a.selfHeal ?? false} }\n`,
+        `  - name: ${a.name}\n    path: ${a.path}\n    namespace: ${a.namespace}\n${a.cluster ? `    cluster: ${a.cluster}\n` : ''}    sync: { auto: ${a.auto ?? false}, prune: ${a.prune ?? false}, selfHeal: ${a.selfHeal ?? false} }\n`,
     )
     .join('')}`;
 }

@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { FleetController, type FleetMember } from '../../../source/cli/fleet-controller.js';
 import type { ClusterConnection } from '../../../source/engine/ports.js';
 import type { AppSpec, RenderResult, Snapshot } from '../../../source/engine/types.js';
-import { appSpec, FakeCluster, fakeLoop } from '../../support/fake-cluster.js';
+import { Loop } from '../../../source/loop/index.js';
+import { appSpec, FakeCluster, fakeGit, fakeLoop } from '../../support/fake-cluster.js';
 
 class NamedCluster extends FakeCluster {
   constructor(name: string) {
@@ -197,5 +198,36 @@ describe('FleetController', () => {
     await controller.describeRevert('abc');
     await controller.revert('abc');
     assert.deepEqual(calls, ['eu describe abc', 'eu revert abc']);
+  });
+
+  it("says the repository's broken definitions once, not once per cluster", async () => {
+    const broken = (context: string, i: number) =>
+      new Loop({
+        git: fakeGit,
+        cluster: new NamedCluster(context),
+        render: async () => ({ ok: true, manifests: [] }),
+        loadApps: async () => ({
+          ok: false,
+          error: { file: 'driftdeck.yaml', line: 3, message: 'apps: expected a list' },
+        }),
+        intervalMs: 60_000,
+        readonly: false,
+        by: 'tester@host',
+        autoSync: false,
+        destination: { cluster: context, takesDefault: i === 0 },
+      });
+    const controller = new FleetController([broken('eu', 0), broken('us', 1)]);
+    await controller.started();
+    await changed(controller, () => controller.getSnapshot().events.some((e) => e.type === 'render-error'));
+    try {
+      const errors = controller.getSnapshot().events.filter((e) => e.type === 'render-error');
+      assert.deepEqual(
+        errors.map((e) => e.message),
+        ['driftdeck.yaml:3: apps: expected a list'],
+      );
+      assert.equal(controller.getSnapshot().configError?.line, 3);
+    } finally {
+      controller.close();
+    }
   });
 });

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseContexts, SharedPoll } from '../../../source/cli/fleet.js';
-import { fakeGit } from '../../support/fake-cluster.js';
+import { statusTable } from '../../../source/cli/format.js';
+import type { AppState } from '../../../source/engine/types.js';
+import { appSpec, fakeGit } from '../../support/fake-cluster.js';
 
 describe('--context a,b,c', () => {
   it('reads a list, or one name as a list of one', () => {
@@ -64,5 +66,25 @@ describe('SharedPoll', () => {
     await assert.rejects(shared.port.poll(), /remote unreachable/);
     await assert.rejects(shared.port.poll(), /remote unreachable/);
     assert.equal(polls, 1);
+  });
+});
+
+describe('the status table of a fleet', () => {
+  const app = (name: string, cluster?: string): AppState => ({
+    name,
+    spec: { ...appSpec(name, name), ...(cluster ? { cluster } : {}) },
+    sync: 'Synced',
+    health: { status: 'Healthy' },
+    resources: [],
+    ...(cluster ? { cluster } : {}),
+  });
+
+  it('has a CLUSTER column after APP, only for a fleet', () => {
+    const apps = [app('web', 'prod-eu'), app('api', 'prod-us')];
+    const lines = statusTable(apps, true).split('\n');
+    assert.match(lines[0] ?? '', /^APP\s+CLUSTER\s+SYNC\s+HEALTH/);
+    assert.match(lines[1] ?? '', /^web\s+prod-eu\s+Synced\s+Healthy/);
+    assert.match(lines[2] ?? '', /^api\s+prod-us\s+Synced\s+Healthy/);
+    assert.doesNotMatch(statusTable(apps), /CLUSTER|prod-eu/);
   });
 });
