@@ -22,6 +22,7 @@ export class AgentMetrics {
   private readonly pollSeconds: Histogram<'result'>;
   private readonly pollErrors: Counter;
   private readonly webhooks: Counter<'forge' | 'result'>;
+  private readonly idleCollections: Counter;
   /** The newest sync record counted per app (its start and end), so a record is counted once. */
   private readonly counted = new Map<string, string>();
   private unsubscribe?: () => void;
@@ -135,9 +136,19 @@ export class AgentMetrics {
       labelNames: ['forge', 'result'] as const,
       registers,
     });
+    this.idleCollections = new Counter({
+      name: 'driftdeck_idle_collections_total',
+      help: 'Full garbage collections asked for when the agent went quiet after its start or a spell of syncs',
+      registers,
+    });
   }
 
   /** One webhook request answered; the labels are the receiver's own words, never the request's. */
+  /** One full collection asked for when the agent went quiet (agent/idle-collect.ts). */
+  countIdleCollection(): void {
+    this.idleCollections.inc();
+  }
+
   countWebhook(forge: string, result: string): void {
     this.webhooks.inc({ forge, result });
   }

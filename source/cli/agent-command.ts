@@ -93,7 +93,7 @@ export async function agent(
     }
   };
   loop.subscribe(print);
-  const collector = new IdleCollector();
+  const collector = new IdleCollector({ collected: () => metrics?.countIdleCollection() });
   loop.subscribe(() => collector.changed(loop.getSnapshot()));
   let started = false;
   const secret = webhookSecret(opts.webhookSecretFile, envSecret);

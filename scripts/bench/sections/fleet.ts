@@ -74,8 +74,9 @@ export async function fleet(ctx: BenchContext): Promise<void> {
       ['nodejs_heap_size_used_bytes', 'JS heap in use at rest'],
       ['nodejs_heap_size_total_bytes', 'JS heap allocated at rest'],
       ['nodejs_external_memory_bytes', 'memory outside the JS heap (buffers) at rest'],
+      ['driftdeck_idle_collections_total', 'full collections the agent asked for when quiet, so far'],
     ] as const)
-      report.add(SECTION, what, 'B', [m.get(name) ?? Number.NaN]);
+      report.add(SECTION, what, name.endsWith('_total') ? 'requests' : 'B', [m.get(name) ?? Number.NaN]);
     report.check(
       SECTION,
       'RSS at rest <= 300 MB',

@@ -23,7 +23,13 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('collecting when the agent goes quiet', () => {
   it('collects once after the start, not while a sync runs, once after it, and not again for polls', async () => {
     let collected = 0;
-    const c = new IdleCollector({ quietMs: 30, everyMs: 0, collect: () => collected++ });
+    let told = 0;
+    const c = new IdleCollector({
+      quietMs: 30,
+      everyMs: 0,
+      collect: () => collected++,
+      collected: () => told++,
+    });
     c.changed(idle());
     await wait(60);
     assert.equal(collected, 1, 'after the start');
@@ -40,6 +46,7 @@ describe('collecting when the agent goes quiet', () => {
     c.changed(idle());
     await wait(60);
     assert.equal(collected, 2, 'no work since: no collection');
+    assert.equal(told, 2, 'each collection told');
     c.stop();
   });
 

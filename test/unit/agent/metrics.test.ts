@@ -60,6 +60,8 @@ describe('agent metrics', () => {
     assert.equal(s.get('driftdeck_api_requests_total'), 42);
     assert.ok((s.get('process_resident_memory_bytes') ?? 0) > 0, 'the process metrics too');
     assert.ok((s.get('nodejs_heap_size_used_bytes') ?? 0) > 0);
+    m.countIdleCollection();
+    assert.equal(samples(await m.text()).get('driftdeck_idle_collections_total'), 1);
     src.addRequests(8);
     assert.equal(samples(await m.text()).get('driftdeck_api_requests_total'), 50);
   });
