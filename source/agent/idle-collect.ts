@@ -20,10 +20,23 @@ export interface IdleCollectOptions {
   collected?: () => void;
 }
 
-/** V8's full garbage collection, without starting node with --expose-gc. */
+/**
+ * V8's full garbage collection, compacting, without starting node with --expose-gc. Compaction is what gives the
+ * memory back: after a fleet sync the survivors are spread thinly over hundreds of megabytes of pages, and a plain
+ * full collection frees the dead objects but keeps nearly every page (measured: 57 MB live in 549 MB of heap; with
+ * compaction 59 MB). Compacting is turned on for this collection only.
+ */
 export function v8Collector(): () => void {
   setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  const gc = runInNewContext('gc') as () => void;
+  return () => {
+    setFlagsFromString('--compact-on-every-full-gc');
+    try {
+      gc();
+    } finally {
+      setFlagsFromString('--no-compact-on-every-full-gc');
+    }
+  };
 }
 
 export class IdleCollector {
