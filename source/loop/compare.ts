@@ -185,8 +185,6 @@ export async function compareApp(
       const id = keyString(pair.key);
       const ignoreSet = ignoreSetFor(app.ignore, pair.key);
       const jq = () => opts.jq ?? sharedJqPaths();
-      // Each resource's diff is its own piece of work: a console's keys get a turn between them (loop/turns.ts).
-      await turns.take();
       const base = {
         key: pair.key,
         apiVersion: pair.desired?.object.apiVersion ?? pair.live?.apiVersion ?? '',
@@ -199,6 +197,8 @@ export async function compareApp(
         const ignored = opts.diffTexts
           ? await resolveIgnore(ignoreSet, { live: pair.live }, jq())
           : undefined;
+        // Each resource's diff is its own piece of work: a console's keys get a turn between them (loop/turns.ts).
+        if (ignored) await turns.take();
         const diff = ignored ? resourceDiff({ key: pair.key, live: pair.live, ...ignored.ignore }).diff : '';
         const neverPruned = pair.live && pruneRefusal(pair.live);
         const message = joinNotes(pair.kept, neverPruned, optionWarnings(pair.live));
@@ -253,6 +253,7 @@ export async function compareApp(
         const ignored = opts.diffTexts
           ? await resolveIgnore(ignoreSet, { desired: manifest }, jq())
           : undefined;
+        if (ignored) await turns.take();
         const diff = ignored
           ? cache.diff(id, desiredHash, '', ignored.cacheKey, () =>
               resourceDiff({ key: pair.key, predicted: manifest, ...ignored.ignore }),
@@ -275,6 +276,7 @@ export async function compareApp(
       const diffMode: DiffMode = prediction.object ? 'server-side' : 'client-side';
       const predicted = prediction.object ?? pair.desired.object;
       const ignored = await resolveIgnore(ignoreSet, { live: pair.live, desired: predicted }, jq());
+      await turns.take();
       const d = cache.diff(id, desiredHash, liveVersion, ignored.cacheKey, () =>
         resourceDiff({ key: pair.key, live: pair.live, predicted, ...ignored.ignore }),
       );

@@ -6,10 +6,23 @@
 export class Turns {
   private since = performance.now();
   private next?: Promise<void>;
+  /** Takers in the order they asked: each is let go only after the one before it, so checks never bunch up. */
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly budgetMs: number) {}
 
-  async take(): Promise<void> {
+  /**
+   * Resolves when the caller may do its next piece of work. Call it right before the work: takers are let go one
+   * after another, each after the previous one's work has run (up to its next await), and each checks the budget
+   * when its own turn comes, not when it asked.
+   */
+  take(): Promise<void> {
+    const mine = this.chain.then(() => this.wait());
+    this.chain = mine;
+    return mine;
+  }
+
+  private async wait(): Promise<void> {
     while (performance.now() - this.since > this.budgetMs) {
       this.next ??= new Promise<void>((resolve) =>
         setImmediate(() => {

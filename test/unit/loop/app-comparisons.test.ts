@@ -61,6 +61,28 @@ describe('taking turns', () => {
   });
 });
 
+describe('taking turns, many at once', () => {
+  it('takers that all asked at the same moment are let go one by one, each checking the budget in its turn', async () => {
+    const t = new Turns(5);
+    let done = 0;
+    let seenAt: number | undefined;
+    setImmediate(() => {
+      seenAt = done;
+    });
+    // As a comparison's resources do: all start together, each awaits its turn, then works for a while.
+    await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        await t.take();
+        const until = performance.now() + 1;
+        while (performance.now() < until);
+        done++;
+      }),
+    );
+    assert.equal(done, 30);
+    assert.ok(seenAt !== undefined && seenAt < 30, `the event loop's turn came after ${seenAt} of 30`);
+  });
+});
+
 describe('comparing a fleet', () => {
   it('gives the event loop a turn every few apps, so a key pressed meanwhile is not held for the whole fleet', async () => {
     const cluster = new CountingCluster();
