@@ -26,15 +26,20 @@ export interface ClaimIndex {
  */
 export function withLiveObjects(index: ClaimIndex, live: Iterable<KubeObject>): ClaimIndex {
   const liveByNamespace = new Map<string, Set<string>>();
+  addLiveUsers(liveByNamespace, live);
+  return { ...index, liveByNamespace };
+}
+
+/** Adds the apps whose mark these live objects carry to `byNamespace` (see withLiveObjects). */
+export function addLiveUsers(byNamespace: Map<string, Set<string>>, live: Iterable<KubeObject>): void {
   for (const o of live) {
     const app = appLabelOf(o);
     const ns = o.metadata?.namespace;
     if (!app || !ns) continue;
-    const users = liveByNamespace.get(ns) ?? new Set<string>();
+    const users = byNamespace.get(ns) ?? new Set<string>();
     users.add(app);
-    liveByNamespace.set(ns, users);
+    byNamespace.set(ns, users);
   }
-  return { ...index, liveByNamespace };
 }
 
 /** Indexes what each app renders now (namespaces defaulted); a list may be an app's last good render. */

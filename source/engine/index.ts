@@ -2,6 +2,7 @@
 
 export { appliedUnchanged, DESIRED_HASH_ANNOTATION, isSubset, withDesiredHash } from './applied.js';
 export {
+  addLiveUsers,
   type Claim,
   type ClaimIndex,
   claimIndex,

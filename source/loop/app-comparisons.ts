@@ -1,13 +1,13 @@
 // The loop's comparisons: every app's rendered manifests against the informer cache, as one pass over a cache read
 // once (compareAll), or one app just before its sync (compareForSync). Owns what a comparison leaves behind: each
 // app's Comparison (the sync plan), its AppState (what snapshots show) and the dry-run prediction cache.
-import { claimIndex, keyString, withLiveObjects } from '../engine/index.js';
+import { addLiveUsers, type ClaimIndex, claimIndex, keyString } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type { AppSpec, AppState, LocatedError } from '../engine/types.js';
 import type { AppRecords } from './app-records.js';
 import type { AutoSyncPolicy } from './autosync.js';
 import { type Comparison, compareApp, PredictionCache } from './compare.js';
-import { indexLive, liveForApp, podsOf } from './live-index.js';
+import { addToLiveIndex, type LiveIndex, liveForApp, podsOf } from './live-index.js';
 import type { RenderedApp } from './render-revision.js';
 import type { RolloutTracker } from './rollout.js';
 import { comparedState } from './snapshot.js';
@@ -26,7 +26,14 @@ export interface ComparisonSources {
   tracker: RolloutTracker;
 }
 
-type ComparisonInputs = ReturnType<AppComparisons['inputs']>;
+interface Inputs {
+  index: LiveIndex;
+  claims: ClaimIndex;
+}
+type ComparisonInputs = Inputs;
+
+/** Objects indexed between two turns of the event loop. */
+const INDEX_PIECE = 2_000;
 
 export class AppComparisons {
   readonly comparisons = new Map<string, Comparison>();
@@ -42,7 +49,7 @@ export class AppComparisons {
   async compareAll(): Promise<boolean> {
     const complete = this.from.cluster.connection().state === 'connected';
     const apps = this.from.apps();
-    const inputs = this.inputs();
+    const inputs = await this.inputs();
     // Each app's comparison runs synchronously up to its first dry-run: started all in one go, a thousand of them
     // held the event loop for seconds, and a console's keys waited that long. They take turns (loop/turns.ts).
     const pending: Promise<void>[] = [];
@@ -66,7 +73,7 @@ export class AppComparisons {
    */
   async compareForSync(name: string): Promise<void> {
     const app = this.from.apps().find((a) => a.name === name);
-    if (app) await this.compareOne(app, this.inputs());
+    if (app) await this.compareOne(app, await this.inputs());
   }
 
   /**
@@ -74,21 +81,30 @@ export class AppComparisons {
    * the whole fleet, so it is made again only when its sources moved: the claims of what is rendered when a
    * revision or the apps changed, the index when the cache changed (by the port's generation, where it has one).
    */
-  private inputs() {
+  private async inputs(): Promise<Inputs> {
     const apps = this.from.apps();
     const rendered = this.from.rendered();
     const generation = this.from.cluster.cacheGeneration?.();
     const memo = this.memo;
-    if (memo && memo.apps === apps && memo.rendered === rendered && generation !== undefined) {
-      if (memo.generation === generation) return memo.inputs;
-    }
-    const renderedClaims =
-      memo && memo.apps === apps && memo.rendered === rendered
-        ? memo.renderedClaims
-        : // What every app renders now, so that no app prunes what another one needs.
-          claimIndex(apps.map((a) => ({ app: a.name, desired: rendered.get(a.name)?.claims ?? [] })));
-    const cached = this.from.cluster.cached();
-    const inputs = { index: indexLive(cached), claims: withLiveObjects(renderedClaims, cached) };
+    const sameRender = memo !== undefined && memo.apps === apps && memo.rendered === rendered;
+    if (sameRender && generation !== undefined && memo.generation === generation) return memo.inputs;
+    const renderedClaims = sameRender
+      ? memo.renderedClaims
+      : // What every app renders now, so that no app prunes what another one needs.
+        claimIndex(apps.map((a) => ({ app: a.name, desired: rendered.get(a.name)?.claims ?? [] })));
+    const inputs = (async () => {
+      // The whole cache, a piece at a time: tens of thousands of objects indexed in one go held a console's keys.
+      const cached = this.from.cluster.cached();
+      const index: LiveIndex = { byKey: new Map(), byApp: new Map(), pods: new Map() };
+      const users = new Map<string, Set<string>>();
+      for (let i = 0; i < cached.length; i += INDEX_PIECE) {
+        if (i > 0) await turns.take();
+        const piece = cached.slice(i, i + INDEX_PIECE);
+        addToLiveIndex(index, piece);
+        addLiveUsers(users, piece);
+      }
+      return { index, claims: { ...renderedClaims, liveByNamespace: users } };
+    })();
     this.memo = { apps, rendered, generation, renderedClaims, inputs };
     return inputs;
   }
@@ -98,7 +114,8 @@ export class AppComparisons {
     rendered: ReadonlyMap<string, RenderedApp>;
     generation: number | undefined;
     renderedClaims: ReturnType<typeof claimIndex>;
-    inputs: { index: ReturnType<typeof indexLive>; claims: ReturnType<typeof withLiveObjects> };
+    /** In flight or made: two comparisons asking at once share one pass. */
+    inputs: Promise<Inputs>;
   };
 
   private async compareOne(app: AppSpec, inputs: ComparisonInputs): Promise<void> {

@@ -19,11 +19,16 @@ export function podsOf(
   return [...namespaces].flatMap((ns) => index.pods.get(ns) ?? []);
 }
 
-export function indexLive(cached: KubeObject[]): LiveIndex {
-  const byKey = new Map<string, KubeObject>();
-  const byApp = new Map<string, KubeObject[]>();
-  const pods = new Map<string, KubeObject[]>();
-  for (const o of cached) {
+export function indexLive(cached: Iterable<KubeObject>): LiveIndex {
+  const index: LiveIndex = { byKey: new Map(), byApp: new Map(), pods: new Map() };
+  addToLiveIndex(index, cached);
+  return index;
+}
+
+/** Adds objects to an index (a comparison of a fleet indexes its cache a piece at a time, taking turns). */
+export function addToLiveIndex(index: LiveIndex, objects: Iterable<KubeObject>): void {
+  const { byKey, byApp, pods } = index;
+  for (const o of objects) {
     byKey.set(keyString(keyOf(o)), o);
     if (o.kind === 'Pod' && o.apiVersion === 'v1') {
       const ns = o.metadata.namespace ?? '';
@@ -37,7 +42,6 @@ export function indexLive(cached: KubeObject[]): LiveIndex {
     if (list) list.push(o);
     else byApp.set(app, [o]);
   }
-  return { byKey, byApp, pods };
 }
 
 /** Live objects of one app by key string. */
