@@ -106,15 +106,21 @@ export interface RowCluster {
   lost: boolean;
 }
 
+const LOST_MARK = ' (lost)';
+
 /** One app as a row (without the selection marker). An app of a lost cluster is dimmed, and its cluster says so. */
 export function appRowLine(app: AppState, columns: AppColumns, now: number, cluster?: RowCluster): Line {
   const sync = appSyncWord(app);
   const line: Line = [seg(cell(app.name, columns.name), undefined, true)];
   let where: Segment | undefined;
   if (columns.cluster && cluster) {
-    const text = cluster.lost ? `${cluster.name} (lost)` : cluster.name;
-    // One column kept blank, so a name cut to fit does not run into the status after it.
-    where = seg(`${cell(text, columns.cluster - 1)} `, cluster.lost ? 'bad' : 'muted');
+    // One column kept blank, so a name cut to fit does not run into the status after it. A long name is cut, never
+    // the mark of a lost cluster.
+    const width = columns.cluster - 1;
+    const text = cluster.lost
+      ? `${cell(cluster.name, Math.max(1, width - LOST_MARK.length)).trimEnd()}${LOST_MARK}`
+      : cluster.name;
+    where = seg(`${cell(text, width)} `, cluster.lost ? 'bad' : 'muted');
     line.push(where);
   }
   line.push(seg(cell(sync, columns.sync), syncTone(sync)));

@@ -116,6 +116,9 @@ describe('the fleet app list', () => {
     );
     const lost = appRowLine(backend, columns, NOW, { name: 'kind-prod', lost: true });
     assert.match(lineText(lost), /^backend\s+kind-prod \(lost\)\s+OutOfSync/);
+    // A name too long for the column is cut; the mark is not.
+    const long = appRowLine(backend, columns, NOW, { name: 'kwok-driftdeck-test-13057-b', lost: true });
+    assert.match(lineText(long), /^backend\s+kwok-\S*~ \(lost\)\s+OutOfSync/);
     assert.deepEqual(
       lost.map((s) => s.tone),
       lost.map((s) => (s.text.includes('(lost)') ? 'bad' : 'muted')),
