@@ -163,7 +163,9 @@ async function main(): Promise<number> {
       // One after the other: two kwokctl runs at once may both take the same free port, and one cluster never
       // comes up (seen in a CI rehearsal).
       cluster = await startCluster({ name, tools, nodes: 3, onProgress: progress });
-      clusterB = withB ? await startCluster({ name: nameB, tools, nodes: 1, onProgress: progress }) : undefined;
+      clusterB = withB
+        ? await startCluster({ name: nameB, tools, nodes: 1, onProgress: progress })
+        : undefined;
     } catch (err) {
       counted(1);
       throw err;
