@@ -1,4 +1,5 @@
 import { demoCacheDir, seedDemoRepo } from '../demo/index.js';
+import type { Controller } from '../engine/types.js';
 import { ensureTools, startCluster } from '../localcluster/index.js';
 import { runConsole } from '../ui/app.js';
 import type { Out } from './commands.js';
@@ -21,13 +22,7 @@ export async function openConsole(flags: LoopFlags, out: Out): Promise<number> {
   );
   // The first frame comes before any I/O finishes; the loop fills the screen in as Git and the cluster answer.
   // Only --readonly is fixed for the session: a context's own read-only setting comes with its snapshot.
-  try {
-    await runConsole(controller, { readonly: flags.readonly, noColor: noColor() });
-  } finally {
-    controller.close();
-    await Promise.race([controller.started(), new Promise((r) => setTimeout(r, 100))]);
-  }
-  return 0;
+  return runUntilQuit(controller, flags);
 }
 
 /** `--context a,b,c`: one loop per context in one console; each cluster's read-only setting comes with it. */
@@ -38,6 +33,14 @@ async function openFleetConsole(flags: LoopFlags, contexts: string[], out: Out):
     (err, context) => out.error(`driftdeck: ${context}: ${err.message}`),
     freshPoll,
   );
+  return runUntilQuit(controller, flags);
+}
+
+/** The console until the person quits, then the loops closed (their first start given a moment to settle). */
+async function runUntilQuit(
+  controller: Controller & { close(): void; started(): Promise<void> },
+  flags: LoopFlags,
+): Promise<number> {
   try {
     await runConsole(controller, { readonly: flags.readonly, noColor: noColor() });
   } finally {

@@ -32,7 +32,7 @@ import { RolloutTracker } from './rollout.js';
 import { buildSnapshot, Publisher } from './snapshot.js';
 import { syncPlan } from './sync.js';
 import { syncApp } from './sync-command.js';
-import { watchTargets } from './targets.js';
+import { fieldManagersOf, watchTargets } from './targets.js';
 
 export class Loop implements Controller {
   private readonly out: Publisher;
@@ -209,10 +209,7 @@ export class Loop implements Controller {
       records,
       this.records.stateNamespace,
     );
-    const fieldManagers = [
-      ...new Set(this.apps.flatMap((a) => a.ignore.flatMap((r) => r.managedFieldsManagers ?? []))),
-    ];
-    await this.opts.cluster.watch(this.watched, { fieldManagers });
+    await this.opts.cluster.watch(this.watched, { fieldManagers: fieldManagersOf(this.apps) });
   }
 
   private readonly autoOverrides = new Map<string, boolean>();

@@ -79,3 +79,8 @@ export function withOwnRecord(own: SyncRecord | undefined, records: SyncRecord[]
   if (!own || records.some((r) => r.startedAt === own.startedAt && r.by === own.by)) return records;
   return (records[0]?.finishedAt ?? '') > own.finishedAt ? records : [own, ...records];
 }
+
+/** The field managers the apps' ignore rules name: the cache keeps their managedFields field sets (kube/slim.ts). */
+export function fieldManagersOf(apps: readonly AppSpec[]): string[] {
+  return [...new Set(apps.flatMap((a) => a.ignore.flatMap((r) => r.managedFieldsManagers ?? [])))];
+}
