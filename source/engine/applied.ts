@@ -5,7 +5,7 @@
 // writes differently, such as `0.5` for `500m`) falls back to the dry-run.
 import { createHash } from 'node:crypto';
 import { sortKeysDeep } from './diff.js';
-import { cloneJson, isRecord } from './fields.js';
+import { cloneJson, isRecord, settled } from './fields.js';
 import type { KubeObject } from './types.js';
 
 export const DESIRED_HASH_ANNOTATION = 'driftdeck.io/desired-hash';
@@ -20,7 +20,8 @@ export function withDesiredHash(obj: KubeObject): KubeObject {
     .update(JSON.stringify(sortKeysDeep(copy)))
     .digest('base64url')
     .slice(0, 22);
-  copy.metadata.annotations = { ...annotations, [DESIRED_HASH_ANNOTATION]: hash };
+  // Kept for every manifest of every app: `settled`, so that they share one hidden class.
+  copy.metadata.annotations = settled({ ...annotations, [DESIRED_HASH_ANNOTATION]: hash });
   return copy;
 }
 

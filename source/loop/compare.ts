@@ -3,6 +3,7 @@
 // comparison where nothing changed makes no request at all; the diff text made from it is kept with it, so such a
 // comparison does not print 1,000 objects to YAML again either.
 
+import { settled } from '../engine/fields.js';
 import type { RenderedHook } from '../engine/hooks.js';
 import {
   appliedUnchanged,
@@ -290,7 +291,8 @@ export async function compareApp(
       return { ...base, status, diff: d.diff, diffMode, ...(message ? { message } : {}) };
     }),
   );
-  return { resources, desired: byKey, prunable, live: liveByKey, hooks, skipped };
+  // Every resource's state is kept until its app is compared again: `settled`, so that they share hidden classes.
+  return { resources: resources.map(settled), desired: byKey, prunable, live: liveByKey, hooks, skipped };
 }
 
 const joinNotes = (...notes: Array<string | undefined | false>) =>
