@@ -3,7 +3,7 @@
 // Git webhook at /api/webhook once a secret is given.
 import { hostname } from 'node:os';
 import { parseAddress, type Readiness, startAgentHttp } from '../agent/http-server.js';
-import { IdleCollector } from '../agent/idle-collect.js';
+import { boundHeapGrowth, IdleCollector } from '../agent/idle-collect.js';
 import { type InstallOptions, installProblems, installYaml } from '../agent/install.js';
 import { AgentMetrics } from '../agent/metrics.js';
 import { WEBHOOK_PATH, webhookReceiver } from '../agent/webhook.js';
@@ -93,6 +93,7 @@ export async function agent(
     }
   };
   loop.subscribe(print);
+  boundHeapGrowth();
   const collector = new IdleCollector({ collected: () => metrics?.countIdleCollection() });
   loop.subscribe(() => collector.changed(loop.getSnapshot()));
   let started = false;
