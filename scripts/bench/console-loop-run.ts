@@ -7,6 +7,7 @@
 //
 // Prints one JSON line (LoopConsoleRun) on stdout.
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as Wire from '../../source/cli/wire.js';
@@ -21,6 +22,8 @@ export interface LoopConsoleRun {
   syncingAtStart: number;
   syncsDuringPresses: number;
   apps: number;
+  /** V8's collections while the presses went on: each one's pause of the main thread, ms. */
+  gcPausesMs: number[];
 }
 
 const { values: args } = parseArgs({
@@ -83,7 +86,13 @@ async function main(): Promise<LoopConsoleRun> {
     syncingAtStart: syncing(),
     syncsDuringPresses: 0,
     apps: loop.getSnapshot().apps.length,
+    gcPausesMs: [],
   };
+  // Every collection pauses the thread that draws: the presses' worst times line up with the longest of them.
+  const gcs = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) run.gcPausesMs.push(entry.duration);
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const before = lastSyncs();
   for (let i = 0; i < Number(args.presses); i++) {
     const was = selected(stdout.last);
@@ -97,6 +106,7 @@ async function main(): Promise<LoopConsoleRun> {
     run.keyMs.push((await shown) - pressed);
     await sleep(Number(args['gap-ms']));
   }
+  gcs.disconnect();
   run.syncsDuringPresses = [...lastSyncs()].filter(([app, at]) => at !== before.get(app)).length;
   stdin.write('\x03');
   await running.catch(() => undefined);

@@ -173,6 +173,11 @@ async function consoleDuringFleetSync(
   log(
     `console on its own loop: ${run.syncingAtStart} syncs running, ${run.syncsDuringPresses} finished during ${run.keyMs.length} presses; j p95 ${formatMs(percentile(run.keyMs, 95))}`,
   );
+  const gc = run.gcPausesMs ?? [];
+  log(
+    `console: ${gc.length} collections during the presses, ${formatMs(gc.reduce((a, b) => a + b, 0))} in all, longest ${formatMs(Math.max(0, ...gc))}`,
+  );
+  ctx.report.add(SECTION, 'console: collection pauses during the presses', 'ms', gc.length > 0 ? gc : [0]);
   ctx.report.add(
     SECTION,
     `console: j on the app list of ${run.apps} while its loop syncs the fleet (10 at a time)`,
