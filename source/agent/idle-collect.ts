@@ -16,6 +16,10 @@ export interface IdleCollectOptions {
   everyMs?: number;
   /** The collector; V8's own by default (exposed for this alone). */
   collect?: () => void;
+  /** A plain full collection made `settleMs` before `collect`; V8's own by default. */
+  sweep?: () => void;
+  /** How long after the sweep the compacting collection comes (V8 hands the emptied pages back meanwhile). */
+  settleMs?: number;
   /** Told after each collection (the metrics count them). */
   collected?: () => void;
 }
@@ -27,8 +31,7 @@ export interface IdleCollectOptions {
  * compaction 59 MB). Compacting is turned on for this collection only.
  */
 export function v8Collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
+  const gc = v8Gc();
   return () => {
     setFlagsFromString('--compact-on-every-full-gc');
     try {
@@ -37,6 +40,12 @@ export function v8Collector(): () => void {
       setFlagsFromString('--no-compact-on-every-full-gc');
     }
   };
+}
+
+/** V8's plain full collection (the dead freed, pages left where they are), without --expose-gc. */
+export function v8Gc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }
 
 /**
@@ -62,6 +71,8 @@ export class IdleCollector {
   private readonly quietMs: number;
   private readonly everyMs: number;
   private readonly collect: () => void;
+  private readonly sweep: () => void;
+  private readonly settleMs: number;
   private readonly collected: () => void;
   /** Collections made, for tests and the log. */
   count = 0;
@@ -70,6 +81,8 @@ export class IdleCollector {
     this.quietMs = opts.quietMs ?? 5_000;
     this.everyMs = opts.everyMs ?? 30_000;
     this.collect = opts.collect ?? v8Collector();
+    this.sweep = opts.sweep ?? v8Gc();
+    this.settleMs = opts.settleMs ?? 3_000;
     this.collected = opts.collected ?? (() => undefined);
   }
 
@@ -87,13 +100,24 @@ export class IdleCollector {
     this.timer.unref?.();
   }
 
+  /**
+   * A plain collection first, the compacting one `settleMs` later. Compaction copies every survivor to fresh pages
+   * before the old ones go back, so done alone right after a fleet sync it added the whole live heap on top of the
+   * sync's garbage (measured at 1,000 apps: 531 -> 738 MB of peak). After the plain one the emptied pages are back
+   * with the system and the copy lands on a smaller process. Work starting in between (a sync) cancels the second
+   * step: the next quiet spell starts over.
+   */
   private run(): void {
-    this.timer = undefined;
     this.worked = false;
-    this.last = Date.now();
-    this.count++;
-    this.collect();
-    this.collected();
+    this.sweep();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.last = Date.now();
+      this.count++;
+      this.collect();
+      this.collected();
+    }, this.settleMs);
+    this.timer.unref?.();
   }
 
   stop(): void {

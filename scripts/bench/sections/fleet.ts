@@ -66,6 +66,9 @@ export async function fleet(ctx: BenchContext): Promise<void> {
     await sleep(20_000);
     const rest = await atRest(agent);
     report.add(SECTION, `RSS at rest (${REST_MS / 1000} s, after the sync)`, 'B', rest.rss);
+    // The quiet-time collection after the sync (agent/idle-collect.ts) copies the survivors: its peak counts too.
+    const quietPeak = processUsage(agent.pid).peakBytes;
+    report.add(SECTION, 'peak RSS, including the collection once the sync is over', 'B', [quietPeak]);
     report.add(SECTION, 'CPU at rest (share of one core)', '%', [rest.cpuPercent]);
     report.add(SECTION, 'API requests at rest', '/s', [rest.requestsPerSecond]);
     // Where the resident memory is: V8's heap in use and as allocated, and memory outside it (buffers).
@@ -83,7 +86,7 @@ export async function fleet(ctx: BenchContext): Promise<void> {
       formatBytes(Math.max(...rest.rss)),
       Math.max(...rest.rss) <= 300e6,
     );
-    report.check(SECTION, 'peak RSS <= 600 MB', formatBytes(syncPeak), syncPeak <= 600e6);
+    report.check(SECTION, 'peak RSS <= 600 MB', formatBytes(quietPeak), quietPeak <= 600e6);
     // With BENCH_AGENT_NODE_ARGS="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=DIR": the agent's heap at rest.
     if (process.env.BENCH_AGENT_HEAP_SNAPSHOT === '1') {
       process.kill(agent.pid, 'SIGUSR2');

@@ -25,10 +25,16 @@ describe('collecting when the agent goes quiet', () => {
   it('collects once after the start, not while a sync runs, once after it, and not again for polls', async () => {
     let collected = 0;
     let told = 0;
+    let swept = 0;
     const c = new IdleCollector({
       quietMs: 30,
       everyMs: 0,
-      collect: () => collected++,
+      settleMs: 10,
+      sweep: () => swept++,
+      collect: () => {
+        assert.equal(swept, collected + 1, 'a plain collection before each compacting one');
+        collected++;
+      },
       collected: () => told++,
     });
     c.changed(idle());
@@ -48,6 +54,27 @@ describe('collecting when the agent goes quiet', () => {
     await wait(60);
     assert.equal(collected, 2, 'no work since: no collection');
     assert.equal(told, 2, 'each collection told');
+    c.stop();
+  });
+
+  it('compacts only after the plain collection has settled, and not when a sync starts in between', async () => {
+    const order: string[] = [];
+    const c = new IdleCollector({
+      quietMs: 10,
+      everyMs: 0,
+      settleMs: 60,
+      sweep: () => order.push('sweep'),
+      collect: () => order.push('compact'),
+    });
+    c.changed(idle());
+    await wait(30);
+    assert.deepEqual(order, ['sweep'], 'the compaction waits for the sweep to settle');
+    c.changed(syncing());
+    await wait(80);
+    assert.deepEqual(order, ['sweep'], 'a sync started meanwhile: no compaction under it');
+    c.changed(idle());
+    await wait(100);
+    assert.deepEqual(order, ['sweep', 'sweep', 'compact'], 'the next quiet spell starts over');
     c.stop();
   });
 
