@@ -58,9 +58,24 @@ export function v8Gc(): () => void {
  */
 export const HEAP_GROWING_PERCENT = 30;
 
+/**
+ * The bound DRIFTDECK_HEAP_GROWING_PERCENT asks for (memory against collector time, as GOGC in Go): a whole number
+ * from 10 to 400; 0 leaves V8 its own choice; unset, HEAP_GROWING_PERCENT. Anything else is refused, saying why.
+ */
+export function heapGrowingPercent(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return HEAP_GROWING_PERCENT;
+  const n = /^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (n === 0) return undefined;
+  if (!(n >= 10 && n <= 400))
+    throw new Error(
+      `DRIFTDECK_HEAP_GROWING_PERCENT: expected a whole number from 10 to 400 (or 0 for V8's own choice), got "${value}"`,
+    );
+  return n;
+}
+
 /** Sets V8's heap growing factor for this process (read at each full collection, so it takes effect at once). */
-export function boundHeapGrowth(percent = HEAP_GROWING_PERCENT): void {
-  setFlagsFromString(`--heap-growing-percent=${percent}`);
+export function boundHeapGrowth(percent: number | undefined = HEAP_GROWING_PERCENT): void {
+  if (percent !== undefined) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
 export class IdleCollector {

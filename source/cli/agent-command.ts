@@ -3,7 +3,7 @@
 // Git webhook at /api/webhook once a secret is given.
 import { hostname } from 'node:os';
 import { parseAddress, type Readiness, startAgentHttp } from '../agent/http-server.js';
-import { boundHeapGrowth, IdleCollector } from '../agent/idle-collect.js';
+import { boundHeapGrowth, heapGrowingPercent, IdleCollector } from '../agent/idle-collect.js';
 import { type InstallOptions, installProblems, installYaml } from '../agent/install.js';
 import { AgentMetrics } from '../agent/metrics.js';
 import { WEBHOOK_PATH, webhookReceiver } from '../agent/webhook.js';
@@ -37,6 +37,7 @@ export async function agent(
     throw new UsageError('--webhook-secret-file needs --metrics-address: the webhook is served there');
   const shardOptions = agentShardOptions(opts);
   const clusterName = agentClusterName(opts.clusterName, process.env);
+  const heapGrowth = attempt(() => heapGrowingPercent(process.env.DRIFTDECK_HEAP_GROWING_PERCENT));
   const held: { loop?: Loop; shard?: AgentShard } = {};
   const current = () => {
     if (!held.loop) throw new Error('the agent has not started');
@@ -93,7 +94,7 @@ export async function agent(
     }
   };
   loop.subscribe(print);
-  boundHeapGrowth();
+  boundHeapGrowth(heapGrowth);
   const collector = new IdleCollector({ collected: () => metrics?.countIdleCollection() });
   loop.subscribe(() => collector.changed(loop.getSnapshot()));
   let started = false;
@@ -216,4 +217,13 @@ export function takeWebhookSecret(env: NodeJS.ProcessEnv): string | undefined {
   const secret = env.DRIFTDECK_WEBHOOK_SECRET;
   delete env.DRIFTDECK_WEBHOOK_SECRET;
   return secret;
+}
+
+/** `read()`, its error a usage error (exit 2) with the same message. */
+function attempt<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }

@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runInNewContext } from 'node:vm';
-import { IdleCollector, v8Collector } from '../../../source/agent/idle-collect.js';
+import {
+  HEAP_GROWING_PERCENT,
+  heapGrowingPercent,
+  IdleCollector,
+  v8Collector,
+} from '../../../source/agent/idle-collect.js';
 import type { Snapshot } from '../../../source/engine/types.js';
 import { fixtureSnapshot } from '../ui/fixture-snapshot.js';
 
@@ -93,5 +98,21 @@ describe('collecting when the agent goes quiet', () => {
     const after = process.memoryUsage().heapTotal;
     assert.equal(survivors.length, 200_000);
     assert.ok(after < before * 0.5, `heap ${Math.round(before / 1e6)} MB -> ${Math.round(after / 1e6)} MB`);
+  });
+});
+
+describe('DRIFTDECK_HEAP_GROWING_PERCENT', () => {
+  it('defaults to the bound, takes 10 to 400, 0 for V8 alone, and refuses anything else by name', () => {
+    assert.equal(heapGrowingPercent(undefined), HEAP_GROWING_PERCENT);
+    assert.equal(heapGrowingPercent(''), HEAP_GROWING_PERCENT);
+    assert.equal(heapGrowingPercent('50'), 50);
+    assert.equal(heapGrowingPercent(' 100 '), 100);
+    assert.equal(heapGrowingPercent('0'), undefined);
+    for (const bad of ['5', '401', '-1', '1e2', 'fifty', '30%', '33.5'])
+      assert.throws(
+        () => heapGrowingPercent(bad),
+        /DRIFTDECK_HEAP_GROWING_PERCENT: expected a whole number/,
+        bad,
+      );
   });
 });
