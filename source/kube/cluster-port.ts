@@ -3,8 +3,6 @@
 
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { LogFollow, LogOptions, LogSink } from '../engine/inspect.js';
-import { holdsSecret } from '../engine/mask.js';
-import { maskServerText } from '../engine/mask-message.js';
 import { nameProblem, nameRuleOf } from '../engine/names.js';
 import {
   type ApplyOptions,
@@ -26,6 +24,7 @@ import { Leases } from './lease.js';
 import { listOnce } from './list-once.js';
 import { apiPath, namespaceProblem, parseApiVersion, refused } from './paths.js';
 import { readPodLogs } from './pod-logs.js';
+import { failureAbout, warningsAbout, writeBody } from './request-body.js';
 import { ShardLeases } from './shard-leases.js';
 import { SyncHistoryStore } from './sync-history.js';
 
@@ -395,36 +394,6 @@ export class KubeCluster implements ClusterPort {
     this.shardLeases.close();
     this.leases.releaseAll();
   }
-}
-
-/** What Git says, without the fields the server owns; a PUT names the version it replaces. */
-function writeBody(obj: KubeObject, resourceVersion?: string): KubeObject {
-  const body = { ...obj, metadata: { ...obj.metadata } } as KubeObject;
-  delete body.metadata.uid;
-  delete body.metadata.managedFields;
-  delete body.metadata.resourceVersion;
-  delete (body as { status?: unknown }).status;
-  if (resourceVersion) body.metadata.resourceVersion = resourceVersion;
-  return body;
-}
-
-/**
- * The server's refusal of a request about this object. About a Secret, or an object carrying one, the server's text
- * may quote a value: it is rewritten from value-free parts before anything can show or record it.
- */
-function failureAbout(obj: KubeObject, err: unknown): ApplyError {
-  const f = apiFailure(err);
-  if (!f.code) return new ApplyError(f);
-  return new ApplyError({ code: f.code, ...maskServerText(obj, f) });
-}
-
-/** The server's warnings about a request, masked as its errors are when the object is or carries a Secret. */
-function warningsAbout(obj: KubeObject, onWarnings: (w: string[]) => void): (w: string[]) => void {
-  if (!holdsSecret(obj)) return onWarnings;
-  return (warnings) =>
-    onWarnings(
-      warnings.map((message) => maskServerText(obj, { reason: 'Warning', message }, 'warned about').message),
-    );
 }
 
 export { describeFailure };
