@@ -3,7 +3,7 @@
 // app's Comparison (the sync plan), its AppState (what snapshots show) and the dry-run prediction cache.
 import { addLiveUsers, type ClaimIndex, claimIndex, keyString } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
-import type { AppSpec, AppState, LocatedError } from '../engine/types.js';
+import type { AppSpec, AppState, KubeObject, LocatedError, SyncRecord } from '../engine/types.js';
 import type { AppRecords } from './app-records.js';
 import type { AutoSyncPolicy } from './autosync.js';
 import { type Comparison, compareApp, PredictionCache } from './compare.js';
@@ -39,6 +39,8 @@ export class AppComparisons {
   readonly comparisons = new Map<string, Comparison>();
   readonly states = new Map<string, AppState>();
   readonly cache = new PredictionCache();
+  /** What each app's last comparison read, to know when comparing it again would find the same. */
+  private readonly read = new Map<string, ComparedInputs>();
 
   constructor(private readonly from: ComparisonSources) {}
 
@@ -61,6 +63,7 @@ export class AppComparisons {
     for (const name of [...this.states.keys()])
       if (!apps.some((a) => a.name === name)) {
         this.states.delete(name);
+        this.read.delete(name);
         this.from.records.forget(name);
       }
     return complete;
@@ -73,7 +76,8 @@ export class AppComparisons {
    */
   async compareForSync(name: string): Promise<void> {
     const app = this.from.apps().find((a) => a.name === name);
-    if (app) await this.compareOne(app, await this.inputs());
+    // Afresh, whatever the last comparison saw: the plan a sync applies is never one remembered.
+    if (app) await this.compareOne(app, await this.inputs(), true);
   }
 
   /**
@@ -118,12 +122,38 @@ export class AppComparisons {
     inputs: Promise<Inputs>;
   };
 
-  private async compareOne(app: AppSpec, inputs: ComparisonInputs): Promise<void> {
+  private async compareOne(app: AppSpec, inputs: ComparisonInputs, fresh = false): Promise<void> {
     const { cluster, records, tracker } = this.from;
     const { index, claims } = inputs;
     const r = this.from.rendered().get(app.name);
     const desired = r?.desired ?? [];
     const live = liveForApp(index, app.name, desired);
+    const seen = records.compared((key) => index.byKey.get(key), app.name);
+    const read: ComparedInputs = {
+      app,
+      rendered: r,
+      live: [...live.values()],
+      claims: [claims.byKey, claims.byNamespace],
+      records: seen,
+      head: this.from.head(),
+      configError: this.from.configError(),
+      connected: cluster.connection().state === 'connected',
+    };
+    const before = this.read.get(app.name);
+    const cmpBefore = this.comparisons.get(app.name);
+    if (!fresh && before && cmpBefore && sameInputs(before, read) && settledComparison(cmpBefore, r)) {
+      // Nothing it reads moved since its last comparison: that one stands (and its state keeps its identity, so
+      // the console redraws nothing for it). Only the cluster's warnings and the pods, read by nothing above, are
+      // looked at again.
+      tracker.problems(
+        app.name,
+        cmpBefore.resources,
+        cluster.warnings([app.namespace]),
+        podsOf(index, cmpBefore.resources),
+      );
+      return;
+    }
+    this.read.set(app.name, read);
     const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
       diffTexts: this.from.diffTexts,
       claims,
@@ -132,7 +162,6 @@ export class AppComparisons {
       skipped: r?.skipped ?? [],
     });
     this.comparisons.set(app.name, cmp);
-    const seen = records.compared((key) => index.byKey.get(key), app.name);
     this.states.set(
       app.name,
       comparedState({
@@ -153,4 +182,49 @@ export class AppComparisons {
       podsOf(index, cmp.resources),
     );
   }
+}
+
+/** Everything a comparison of one app reads, by identity (the informer replaces an object when it changes). */
+interface ComparedInputs {
+  app: AppSpec;
+  rendered: RenderedApp | undefined;
+  live: KubeObject[];
+  /** What every app renders, by key and by namespace (the same maps while the revision and the apps stand). */
+  claims: readonly unknown[];
+  records: readonly SyncRecord[];
+  head: string | undefined;
+  configError: LocatedError | undefined;
+  connected: boolean;
+}
+
+const sameList = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+function sameInputs(a: ComparedInputs, b: ComparedInputs): boolean {
+  return (
+    a.app === b.app &&
+    a.rendered === b.rendered &&
+    a.head === b.head &&
+    a.configError === b.configError &&
+    a.connected &&
+    b.connected &&
+    sameList(a.live, b.live) &&
+    sameList(a.claims, b.claims) &&
+    sameList(a.records, b.records)
+  );
+}
+
+/**
+ * A comparison whose answer depends on nothing but its inputs: no resource failed or waits on the cluster (a kind
+ * not served yet, a dry-run that could not be made: those are asked again), and no Namespace among its objects
+ * (whether one may be pruned depends on every app's live objects in it, not read above).
+ */
+function settledComparison(cmp: Comparison, r: RenderedApp | undefined): boolean {
+  if (cmp.error || r?.pending) return false;
+  return cmp.resources.every(
+    (x) =>
+      x.status !== 'Error' &&
+      (x.status === 'Synced' || x.message === undefined) &&
+      !(x.key.group === '' && x.key.kind === 'Namespace'),
+  );
 }

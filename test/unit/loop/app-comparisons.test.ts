@@ -117,4 +117,44 @@ describe('comparing a fleet', () => {
     assert.equal(cluster.reads, before + 1, 'the cache moved: one pass');
     loop.stop();
   });
+
+  it('compares again only the apps whose inputs moved; a sync compares its app afresh', async () => {
+    const cluster = new CountingCluster();
+    const { loop } = fakeLoop(APPS, render, cluster);
+    await loop.start();
+    const state = (app: string) => loop.getSnapshot().apps.find((a) => a.name === app);
+    // Every app's object exists, as rendered: Synced or OutOfSync, nothing waiting on the cluster.
+    for (const app of APPS)
+      cluster.put({
+        ...render(app).manifests[0]!.object,
+        metadata: { name: `${app.name}-settings`, namespace: 'shop' },
+      });
+    cluster.generation++;
+    await loop.compareNow();
+    const first = new Map(APPS.map((a) => [a.name, state(a.name)]));
+    assert.equal(first.get('app-5')?.resources.length, 1);
+
+    cluster.generation++;
+    await loop.compareNow();
+    assert.ok(
+      APPS.every((a) => state(a.name) === first.get(a.name)),
+      'the cache moved but no object of any app: every state stands',
+    );
+
+    cluster.put({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'app-5-settings', namespace: 'shop' },
+      data: { a: 'changed by hand' },
+    });
+    cluster.generation++;
+    await loop.compareNow();
+    assert.notEqual(state('app-5'), first.get('app-5'), "app-5's object changed: compared again");
+    assert.equal(state('app-5')?.sync, 'OutOfSync');
+    assert.equal(state('app-6'), first.get('app-6'), 'app-6 untouched: its state stands');
+
+    await loop.sync('app-6', { prune: false, dryRun: true, forceConflicts: false });
+    assert.notEqual(state('app-6'), first.get('app-6'), 'a sync compares its app afresh');
+    loop.stop();
+  });
 });
