@@ -153,7 +153,6 @@ export class AppComparisons {
       );
       return;
     }
-    this.read.set(app.name, read);
     const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
       diffTexts: this.from.diffTexts,
       claims,
@@ -162,6 +161,8 @@ export class AppComparisons {
       skipped: r?.skipped ?? [],
     });
     this.comparisons.set(app.name, cmp);
+    // Remembered with the comparison it gave, never before it is made (one that threw leaves nothing to stand).
+    this.read.set(app.name, read);
     this.states.set(
       app.name,
       comparedState({
