@@ -1,7 +1,8 @@
 // `npm run screenshots`: a local cluster of its own (`driftdeck-shots`, always deleted at the end), the demo seeded
 // in a temp folder, the built console driven in tmux, and every screen rendered to screenshots/*.png.
-// Three sessions: the wide console (scenes.ts), the same at 80x24 without colour, and the broken release
-// (broken-release.ts: the resources tree, a pod's events and logs).
+// Four sessions: the wide console (scenes.ts), the same at 80x24 without colour, the broken release
+// (broken-release.ts: the resources tree, a pod's events and logs), and the fleet (fleet.ts: one console over this
+// cluster and a second one, `driftdeck-shots-b`, started for it and deleted at the end too).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { ensureTools, startCluster, stopCluster } from '../../source/localcluste
 import { TmuxSession } from '../../test/e2e/tmux.js';
 import { playBrokenRelease } from './broken-release.js';
 import { makeCamera } from './camera.js';
+import { mergeKubeconfigs, playFleet, pushFleetChanges } from './fleet.js';
 import { checkRenderer, makeRenderer } from './png.js';
 import { playNarrow, playWide } from './scenes.js';
 
@@ -19,6 +21,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const OUT = join(ROOT, 'screenshots');
 const CLUSTER = 'driftdeck-shots';
+const CLUSTER_B = 'driftdeck-shots-b';
 export const EXPECTED = [
   '01-app-list',
   '02-diff',
@@ -31,6 +34,7 @@ export const EXPECTED = [
   '09-resource-tree',
   '10-pod-logs',
   '11-events',
+  '12-fleet',
 ];
 
 /** Values of the demo Secret long enough to be recognised, in clear and in base64: none may be on a screenshot. */
@@ -58,10 +62,12 @@ export async function main(): Promise<number> {
   const tools = await ensureTools({ onProgress: (line) => log(`  ${line}`) });
   process.env.PATH = `${tools.binDir}:${process.env.PATH ?? ''}`;
   let stopping: Promise<void> | undefined;
-  const cleanup = () => {
-    stopping ??= stopCluster(CLUSTER, tools, { onProgress: (line) => log(`  ${line}`) }).catch((err: Error) =>
-      console.error(`could not delete cluster ${CLUSTER}: ${err.message}`),
+  const stop = (name: string) =>
+    stopCluster(name, tools, { onProgress: (line) => log(`  ${line}`) }).catch((err: Error) =>
+      console.error(`could not delete cluster ${name}: ${err.message}`),
     );
+  const cleanup = () => {
+    stopping ??= Promise.all([stop(CLUSTER), stop(CLUSTER_B)]).then(() => undefined);
     return stopping;
   };
   const onSignal = () => void cleanup().finally(() => process.exit(130));
@@ -96,9 +102,9 @@ export async function main(): Promise<number> {
       GIT_COMMITTER_EMAIL: 'dev@gadgetgrove.example',
       XDG_CACHE_HOME: join(temp, 'cache'),
     };
-    const open = async (width: number, height: number, extra: Record<string, string>) => {
+    const open = async (width: number, height: number, extra: Record<string, string>, args = argv) => {
       const session = await TmuxSession.start({
-        argv,
+        argv: args,
         width,
         height,
         env: { ...env, ...extra },
@@ -122,6 +128,18 @@ export async function main(): Promise<number> {
     const broken = await open(160, 45, {});
     await playBrokenRelease(broken, camera, demo.workdir);
     await broken.kill();
+    log(`the fleet: ${CLUSTER} and ${CLUSTER_B} in one console (160x45)`);
+    const second = await startCluster({ name: CLUSTER_B, tools, nodes: 1, onProgress: (l) => log(`  ${l}`) });
+    await pushFleetChanges(demo.workdir, second.context);
+    const kubeconfig = join(temp, 'kubeconfig-fleet');
+    await mergeKubeconfigs(cluster, second, kubeconfig);
+    const contexts = `${cluster.context},${second.context}`;
+    const fleet = await open(160, 45, {}, [
+      ...[process.execPath, CLI, '--repo', demo.remote, '--kubeconfig', kubeconfig],
+      ...['--context', contexts, '--interval', '1'],
+    ]);
+    await playFleet(fleet, camera, cluster.context, second.context);
+    await fleet.kill();
 
     const missing = EXPECTED.filter((name) => !camera.shots.some((s) => s.name === name));
     if (missing.length > 0) throw new Error(`no screenshot taken of ${missing.join(', ')}`);
