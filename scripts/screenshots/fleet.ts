@@ -4,10 +4,10 @@
 // with both contexts in one kubeconfig, shows the apps grouped under a row per cluster.
 import { readFile, writeFile as writeText } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { pushChange, writeFile } from '../../source/demo/index.js';
 import { appRow, paneText } from '../../test/e2e/screen.js';
 import type { TmuxSession } from '../../test/e2e/tmux.js';
+import { mergedKubeconfig } from '../../test/support/cluster.js';
 import type { Camera } from './camera.js';
 
 export interface ClusterRef {
@@ -68,19 +68,7 @@ export async function pushFleetChanges(workdir: string, second: string): Promise
 
 /** Both clusters' contexts in one kubeconfig file, as a person with several clusters has them. */
 export async function mergeKubeconfigs(first: ClusterRef, second: ClusterRef, file: string): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(first.kubeconfig);
-  const other = new KubeConfig();
-  other.loadFromFile(second.kubeconfig);
-  const ctx = other.getContextObject(second.context);
-  const cluster = ctx && other.getCluster(ctx.cluster);
-  const user = ctx && other.getUser(ctx.user);
-  if (!ctx || !cluster || !user)
-    throw new Error(`no complete context ${second.context} in ${second.kubeconfig}`);
-  kc.addCluster(cluster);
-  kc.addUser(user);
-  kc.addContext(ctx);
-  await writeText(file, kc.exportConfig(), { mode: 0o600 });
+  await writeText(file, mergedKubeconfig(first, second).exportConfig(), { mode: 0o600 });
 }
 
 /** The app's row reads `<app> <cluster> <sync> <health>`. */

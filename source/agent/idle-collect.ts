@@ -53,7 +53,7 @@ export function v8Gc(): () => void {
  * V8 picks a factor between 1.1 and 4 by its own measure of speed; at a fleet's sync (most allocations dead within a
  * request) it grows the heap to two or three times the live objects. Like Go's GOGC, a bound trades collector time
  * for memory: measured at 1,000 apps x 50 objects (npm run bench -- --only fleet), 30 % took the peak of a first
- * sync from 1,080 MB to about 550 MB and a restart's from 804 MB to 450 MB, the sync no slower (28.1 s against
+ * sync from 1,080 MB to 467 to 499 MB and a restart's from 804 MB to 440 to 506 MB, the sync no slower (28.1 s against
  * 28.5 s at 200 apps). A soft bound: unlike --max-old-space-size the heap still grows as far as the live objects need.
  */
 export const HEAP_GROWING_PERCENT = 30;

@@ -63,7 +63,6 @@ export function conditionOf(obj: unknown, type: string): Condition | undefined {
   return conditionsOf(obj).find((c) => c.type === type);
 }
 
-/** A deep copy of plain JSON data (objects from YAML or the API never hold functions or cycles). */
 /**
  * The same properties in a new object whose hidden class V8 shares with every other object of these keys. On Node 20
  * (V8 11.3) an object spread that adds a property (`{ ...base, status }`, `{ ...annotations, [key]: value }`) gives
@@ -76,6 +75,7 @@ export function settled<T extends object>(value: T): T {
   return Object.assign({}, value);
 }
 
+/** A deep copy of plain JSON data (objects from YAML or the API never hold functions or cycles). */
 export function cloneJson<T>(value: T): T {
   return structuredClone(value);
 }

@@ -153,7 +153,7 @@ export class AppComparisons {
       );
       return;
     }
-    const cmp = await compareApp(app, desired, [...live.values()], cluster, this.cache, {
+    const cmp = await compareApp(app, desired, read.live, cluster, this.cache, {
       diffTexts: this.from.diffTexts,
       claims,
       ...(r?.pending ? { pending: r.pending } : {}),

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ensureTools, startCluster, stopCluster } from '../../source/localcluster/index.js';
 import { CLI } from '../support/cli.js';
-import { eventually, testKubeconfig, uniqueName } from '../support/cluster.js';
+import { eventually, mergedKubeconfig, testKubeconfig, uniqueName } from '../support/cluster.js';
 import { configMap, makeRepo, type TestRepo } from '../support/repo.js';
 import { appRow } from './screen.js';
 import { consoleEnv } from './stage.js';
@@ -29,19 +29,8 @@ let repo: TestRepo;
 let tmp = '';
 let tty: TmuxSession | undefined;
 
-/** Both clusters' contexts in one kubeconfig, as a person with several clusters has them. */
-function merged(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(a.kubeconfig);
-  const other = new KubeConfig();
-  other.loadFromFile(b.kubeconfig);
-  const ctx = other.getContextObject(b.context);
-  if (!ctx) throw new Error(`no context ${b.context} in ${b.kubeconfig}`);
-  kc.addCluster(other.getCluster(ctx.cluster)!);
-  kc.addUser(other.getUser(ctx.user)!);
-  kc.addContext(ctx);
-  return kc;
-}
+/** Both clusters' contexts in one kubeconfig. */
+const merged = () => mergedKubeconfig(a, b);
 
 async function settingsOn(kc: KubeConfig, context: string, name: string) {
   const one = new KubeConfig();

@@ -14,7 +14,7 @@ import { FleetController } from '../../source/cli/fleet-controller.js';
 import type { LoopFlags } from '../../source/cli/wire.js';
 import { ensureTools, stopCluster } from '../../source/localcluster/index.js';
 import { driftdeck } from '../support/cli.js';
-import { eventually, testKubeconfig, uniqueName } from '../support/cluster.js';
+import { eventually, mergedKubeconfig, testKubeconfig, uniqueName } from '../support/cluster.js';
 import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
 
 function secondCluster(): { kubeconfig: string; context: string } {
@@ -38,18 +38,8 @@ let tmp = '';
 let kubeconfig = '';
 let flags: LoopFlags;
 
-/** Both clusters' contexts in one kubeconfig, as a person with several clusters has them. */
-function merged(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(a.kubeconfig);
-  const other = new KubeConfig();
-  other.loadFromFile(b.kubeconfig);
-  const ctx = other.getContextObject(b.context)!;
-  kc.addCluster(other.getCluster(ctx.cluster)!);
-  kc.addUser(other.getUser(ctx.user)!);
-  kc.addContext(ctx);
-  return kc;
-}
+/** Both clusters' contexts in one kubeconfig. */
+const merged = () => mergedKubeconfig(a, b);
 
 let both: KubeConfig | undefined;
 

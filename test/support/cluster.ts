@@ -22,6 +22,29 @@ export function kubeConfig(): KubeConfig {
   return kc;
 }
 
+/**
+ * Both clusters' contexts in one kubeconfig, as a person with several clusters has them: `first`'s file with
+ * `second`'s context, cluster and user added.
+ */
+export function mergedKubeconfig(
+  first: { kubeconfig: string },
+  second: { kubeconfig: string; context: string },
+): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(first.kubeconfig);
+  const other = new KubeConfig();
+  other.loadFromFile(second.kubeconfig);
+  const ctx = other.getContextObject(second.context);
+  const cluster = ctx && other.getCluster(ctx.cluster);
+  const user = ctx && other.getUser(ctx.user);
+  if (!ctx || !cluster || !user)
+    throw new Error(`no complete context ${second.context} in ${second.kubeconfig}`);
+  kc.addCluster(cluster);
+  kc.addUser(user);
+  kc.addContext(ctx);
+  return kc;
+}
+
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }

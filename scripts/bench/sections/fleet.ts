@@ -176,7 +176,7 @@ async function consoleDuringFleetSync(
   log(
     `console on its own loop: ${run.syncingAtStart} syncs running, ${run.syncsDuringPresses} finished during ${run.keyMs.length} presses; j p95 ${formatMs(percentile(run.keyMs, 95))}`,
   );
-  const gc = run.gcPausesMs ?? [];
+  const gc = run.gcPausesMs;
   log(
     `console: ${gc.length} collections during the presses, ${formatMs(gc.reduce((a, b) => a + b, 0))} in all, longest ${formatMs(Math.max(0, ...gc))}`,
   );
