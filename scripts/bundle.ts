@@ -1,4 +1,5 @@
-// Bundles the command-line program into dist/cli.js (replacing tsc's two-line entry) plus chunks in dist/chunks.
+// Bundles the command-line program into dist/cli.js (replacing tsc's two-line entry) plus chunks in dist/chunks, and
+// the console's loop thread into dist/console-thread-worker.js.
 // One file to load instead of some 900 modules: a headless command starts in about a third of the time. The console
 // (Ink, React) stays in chunks of its own, loaded only when the console opens, after cli.js has chosen React's
 // production build. tsc's per-module output stays in dist/ for the benchmark and the tests that import modules.
@@ -13,7 +14,11 @@ const root = join(import.meta.dirname, '..');
 // Chunk names carry a content hash: clear the last build's.
 await rm(join(root, 'dist', 'chunks'), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: join(root, 'source', 'cli.ts') },
+  entryPoints: {
+    cli: join(root, 'source', 'cli.ts'),
+    // The console's watch loop runs in a worker thread started from this file (cli/console-thread.ts).
+    'console-thread-worker': join(root, 'source', 'cli', 'console-thread-worker.ts'),
+  },
   outdir: join(root, 'dist'),
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

@@ -1,16 +1,21 @@
 // The console on its real watch loop while that loop syncs a fleet: the built console (dist/) with the loop
 // `driftdeck` itself builds (cli/wire.ts makeLoop: Git, the cluster's informers, auto-sync), in a fake terminal.
+// The loop runs in its own thread, as `driftdeck` runs it (cli/console-thread.ts); `--same-thread` runs it in the
+// console's thread instead, as before that, for comparison.
 // It waits until the loop has auto-syncs running, then presses `j` (and `k` back) and times each press to the frame that shows the
 // selection moved, while the syncs go on in the same process. Started by sections/fleet.ts:
 //
 //   NODE_ENV=production node --import tsx scripts/bench/console-loop-run.ts --repo R --kubeconfig K [--presses 100]
+//     [--same-thread]
 //
 // Prints one JSON line (LoopConsoleRun) on stdout.
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type * as ConsoleThread from '../../source/cli/console-thread.js';
 import type * as Wire from '../../source/cli/wire.js';
+import type { Controller } from '../../source/engine/types.js';
 import type * as ConsoleApp from '../../source/ui/app.js';
 import { BenchStdin, BenchStdout, plain } from './console-term.js';
 import { now, sleep } from './stats.js';
@@ -22,8 +27,10 @@ export interface LoopConsoleRun {
   syncingAtStart: number;
   syncsDuringPresses: number;
   apps: number;
-  /** V8's collections while the presses went on: each one's pause of the main thread, ms. */
+  /** V8's collections while the presses went on: each one's pause of the console's thread, ms. */
   gcPausesMs: number[];
+  /** Where the loop ran: its own thread (as `driftdeck` runs it) or the console's. */
+  loopThread: 'own' | 'console';
 }
 
 const { values: args } = parseArgs({
@@ -32,6 +39,7 @@ const { values: args } = parseArgs({
     kubeconfig: { type: 'string' },
     presses: { type: 'string', default: '100' },
     'gap-ms': { type: 'string', default: '50' },
+    'same-thread': { type: 'boolean', default: false },
   },
 });
 
@@ -43,8 +51,9 @@ async function main(): Promise<LoopConsoleRun> {
   if (!args.repo || !args.kubeconfig) throw new Error('--repo and --kubeconfig are required');
   const dist = (...p: string[]) => pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', ...p)).href;
   const { makeLoop } = (await import(dist('cli', 'wire.js'))) as typeof Wire;
+  const { ThreadController } = (await import(dist('cli', 'console-thread.js'))) as typeof ConsoleThread;
   const { runConsole } = (await import(dist('ui', 'app.js'))) as typeof ConsoleApp;
-  const loop = makeLoop({
+  const flags = {
     repo: args.repo,
     branch: 'main',
     kubeconfig: args.kubeconfig,
@@ -52,7 +61,24 @@ async function main(): Promise<LoopConsoleRun> {
     readonly: false,
     autoSync: true,
     role: 'console',
-  });
+  };
+  let loop: Controller & { start?(): Promise<void> };
+  let close: () => Promise<void>;
+  if (args['same-thread']) {
+    const inThread = makeLoop(flags);
+    loop = inThread;
+    close = async () => {
+      inThread.stop();
+      inThread.cluster.close();
+    };
+  } else {
+    const threaded = await ThreadController.open(flags, (line) => process.stderr.write(`${line}\n`));
+    loop = threaded;
+    close = async () => {
+      threaded.close();
+      await threaded.closed();
+    };
+  }
   const stdout = new BenchStdout(160, 50);
   const stderr = new BenchStdout(160, 50);
   const stdin = new BenchStdin();
@@ -69,7 +95,7 @@ async function main(): Promise<LoopConsoleRun> {
   running.catch((err: unknown) => {
     failed = err;
   });
-  void loop.start().catch((err: unknown) => {
+  void loop.start?.().catch((err: unknown) => {
     failed = err;
   });
 
@@ -87,6 +113,7 @@ async function main(): Promise<LoopConsoleRun> {
     syncsDuringPresses: 0,
     apps: loop.getSnapshot().apps.length,
     gcPausesMs: [],
+    loopThread: args['same-thread'] ? 'console' : 'own',
   };
   // Every collection pauses the thread that draws: the presses' worst times line up with the longest of them.
   const gcs = new PerformanceObserver((list) => {
@@ -110,8 +137,7 @@ async function main(): Promise<LoopConsoleRun> {
   run.syncsDuringPresses = [...lastSyncs()].filter(([app, at]) => at !== before.get(app)).length;
   stdin.write('\x03');
   await running.catch(() => undefined);
-  loop.stop();
-  loop.cluster.close();
+  await close();
   if (failed) throw failed;
   return run;
 }

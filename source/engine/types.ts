@@ -330,7 +330,8 @@ export interface Controller extends Inspector {
   getSnapshot(): Snapshot;
   /** Called after every snapshot change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
-  planSync(app: string): SyncPlanSummary;
+  /** The loop answers at once; a loop in another thread (cli/console-thread.ts) answers with a promise. */
+  planSync(app: string): SyncPlanSummary | Promise<SyncPlanSummary>;
   sync(app: string, options: SyncOptions): Promise<SyncRecord>;
   /** Commit to revert, with the branch and message it would push, for the confirmation. */
   describeRevert(sha: string): Promise<{ commit: Commit; branch: string; message: string }>;
@@ -339,7 +340,7 @@ export interface Controller extends Inspector {
   revertAndSync(sha: string, app: string): Promise<RevertAndSyncOutcome>;
   /** Poll Git now; `hard` also relists the cluster and drops the diff cache. */
   refresh(hard: boolean): Promise<void>;
-  setAutoSync(app: string, on: boolean): void;
+  setAutoSync(app: string, on: boolean): void | Promise<void>;
   loadHistory(app: string): Promise<HistoryEntry[]>;
   switchContext(name: string): Promise<void>;
 }

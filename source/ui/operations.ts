@@ -61,25 +61,26 @@ export function openSync(deps: OperationDeps, app: string | undefined, resource?
     say(deps, 'error', `no app named "${app}"`);
     return;
   }
-  try {
-    const whole = deps.controller.planSync(app);
-    const key = resource ? parseKeyString(resource.selector) : undefined;
-    const plan = key ? planForResource(whole, key) : whole;
-    deps.dispatch({
-      type: 'openModal',
-      modal: {
-        kind: 'sync',
-        app,
-        plan,
-        prune: false,
-        dryRun: false,
-        cursor: 0,
-        ...(resource ? { resource } : {}),
-      },
-    });
-  } catch (error) {
-    say(deps, 'error', `cannot plan a sync of ${app}: ${errorText(error)}`);
-  }
+  answered(
+    () => deps.controller.planSync(app),
+    (whole) => {
+      const key = resource ? parseKeyString(resource.selector) : undefined;
+      const plan = key ? planForResource(whole, key) : whole;
+      deps.dispatch({
+        type: 'openModal',
+        modal: {
+          kind: 'sync',
+          app,
+          plan,
+          prune: false,
+          dryRun: false,
+          cursor: 0,
+          ...(resource ? { resource } : {}),
+        },
+      });
+    },
+    (error) => say(deps, 'error', `cannot plan a sync of ${app}: ${errorText(error)}`),
+  );
 }
 
 /** Actions that changed (or, in a dry-run, would change) the cluster. */
@@ -236,12 +237,31 @@ export function toggleAutoSync(deps: OperationDeps, app: string | undefined, on:
     say(deps, 'warning', 'no app selected');
     return;
   }
+  answered(
+    () => deps.controller.setAutoSync(app, on),
+    () => say(deps, 'info', `auto-sync ${on ? 'on' : 'off'} for ${app}`),
+    (error) => say(deps, 'error', `cannot change auto-sync of ${app}: ${errorText(error)}`),
+  );
+}
+
+/**
+ * `ok` with what `ask` gave, or `failed` with what it threw: at once when it answers at once (a loop in this
+ * thread), when its promise settles when it does not (the loop in its own thread).
+ */
+function answered<T>(
+  ask: () => T | Promise<T>,
+  ok: (value: T) => void,
+  failed: (error: unknown) => void,
+): void {
+  let value: T | Promise<T>;
   try {
-    deps.controller.setAutoSync(app, on);
-    say(deps, 'info', `auto-sync ${on ? 'on' : 'off'} for ${app}`);
+    value = ask();
   } catch (error) {
-    say(deps, 'error', `cannot change auto-sync of ${app}: ${errorText(error)}`);
+    failed(error);
+    return;
   }
+  if (value instanceof Promise) value.then(ok, failed);
+  else ok(value);
 }
 
 export function refresh(deps: OperationDeps, hard: boolean): void {

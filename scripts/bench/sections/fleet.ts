@@ -166,6 +166,8 @@ async function consoleDuringFleetSync(
       repo.remote,
       '--kubeconfig',
       ctx.cluster.kubeconfig,
+      // BENCH_CONSOLE_SAME_THREAD=1: the loop in the console's thread, as before it had one of its own.
+      ...(process.env.BENCH_CONSOLE_SAME_THREAD === '1' ? ['--same-thread'] : []),
     ],
     [0],
     { env, keepStdout: true },
@@ -174,11 +176,11 @@ async function consoleDuringFleetSync(
   if (!Array.isArray(run.keyMs))
     throw new Error(`console-loop-run.ts printed no result: ${r.stderr.slice(-500)}`);
   log(
-    `console on its own loop: ${run.syncingAtStart} syncs running, ${run.syncsDuringPresses} finished during ${run.keyMs.length} presses; j p95 ${formatMs(percentile(run.keyMs, 95))}`,
+    `console on its own loop (loop in ${run.loopThread === 'own' ? 'its own thread' : "the console's thread"}): ${run.syncingAtStart} syncs running, ${run.syncsDuringPresses} finished during ${run.keyMs.length} presses; j p95 ${formatMs(percentile(run.keyMs, 95))}`,
   );
   const gc = run.gcPausesMs;
   log(
-    `console: ${gc.length} collections during the presses, ${formatMs(gc.reduce((a, b) => a + b, 0))} in all, longest ${formatMs(Math.max(0, ...gc))}`,
+    `console's thread: ${gc.length} collections during the presses, ${formatMs(gc.reduce((a, b) => a + b, 0))} in all, longest ${formatMs(Math.max(0, ...gc))}`,
   );
   ctx.report.add(SECTION, 'console: collection pauses during the presses', 'ms', gc.length > 0 ? gc : [0]);
   ctx.report.add(

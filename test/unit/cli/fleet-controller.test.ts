@@ -113,7 +113,7 @@ describe('FleetController', () => {
         usCluster?.applied.map((l) => l.split(' ')[1]),
         ['ConfigMap/us-web/us-web-cm'],
       );
-      assert.equal(controller.planSync('eu-web').create, 1);
+      assert.equal((await controller.planSync('eu-web')).create, 1);
       assert.equal((await controller.tree('us-web')).app, 'us-web');
       await assert.rejects(
         controller.sync('ap-web', NO_PRUNE),

@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { cleanup } from 'ink-testing-library';
 import type { ConsoleProps } from '../../../source/ui/console.js';
 import { ready, startConsole } from './console-start.js';
-import { FakeController } from './fake-controller.js';
+import { FakeController, PLAN } from './fake-controller.js';
 import { KEYS, press, tick, waitFor } from './harness.js';
 
 async function start(props: Partial<ConsoleProps> = {}, controller = new FakeController()) {
@@ -290,6 +290,25 @@ describe('console: other actions', () => {
     await press(stdin, 'a');
     await see('auto-sync on for backend');
     assert.deepEqual(controller.callsTo('setAutoSync'), [['backend', true]]);
+  });
+
+  it('a plan and an auto-sync answered later, as the loop in its own thread answers, and refusals said', async () => {
+    const controller = new FakeController();
+    controller.planAnswer = (app) =>
+      app === 'backend'
+        ? new Promise((resolve) => setTimeout(() => resolve(PLAN), 20))
+        : Promise.reject(new Error(`no app named "${app}"`));
+    controller.autoSyncAnswer = () => Promise.reject(new Error('read-only: the loop says no'));
+    const { stdin, see } = await start({}, controller);
+    await press(stdin, 's');
+    const frame = await see('Sync backend?');
+    assert.match(frame, /create 0 {2}update 1 {2}prune 1 {2}unchanged 3/);
+    await press(stdin, KEYS.esc);
+    await press(stdin, 'a');
+    await see('cannot change auto-sync of backend: read-only: the loop says no');
+    await press(stdin, 'j');
+    await press(stdin, 's');
+    await see((f) => /cannot plan a sync of \w+: no app named/.test(f));
   });
 
   it('r refreshes and R hard-refreshes', async () => {

@@ -66,7 +66,9 @@ export class FakeController implements Controller {
       message: `Revert "${entry.subject}"\n\nThis reverts commit ${entry.sha}.`,
     });
   };
-  planAnswer: (app: string) => SyncPlanSummary = () => PLAN;
+  /** A promise when the loop answers from its own thread (cli/console-thread.ts). */
+  planAnswer: (app: string) => SyncPlanSummary | Promise<SyncPlanSummary> = () => PLAN;
+  autoSyncAnswer: (app: string, on: boolean) => void | Promise<void> = () => undefined;
   /** What the inspector answers; a test sets these (an app missing from `trees` is refused as unknown). */
   trees: Record<string, AppTree> = {};
   liveObjects: Record<string, KubeObject> = {};
@@ -99,7 +101,7 @@ export class FakeController implements Controller {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  planSync(app: string): SyncPlanSummary {
+  planSync(app: string): SyncPlanSummary | Promise<SyncPlanSummary> {
     this.calls.push({ method: 'planSync', args: [app] });
     return this.planAnswer(app);
   }
@@ -126,8 +128,9 @@ export class FakeController implements Controller {
     this.calls.push({ method: 'refresh', args: [hard] });
     return Promise.resolve();
   }
-  setAutoSync(app: string, on: boolean): void {
+  setAutoSync(app: string, on: boolean): void | Promise<void> {
     this.calls.push({ method: 'setAutoSync', args: [app, on] });
+    return this.autoSyncAnswer(app, on);
   }
   loadHistory(app: string): Promise<HistoryEntry[]> {
     this.calls.push({ method: 'loadHistory', args: [app] });

@@ -1,0 +1,94 @@
+// The console's loop in its own thread (cli/console-thread.ts), on the real cluster and a real Git remote: the
+// snapshots arrive in the console's thread, commands and their refusals cross both ways, a log read is refused
+// for a pod outside the app, and a loop that cannot be made fails the open as it would in one thread.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { ThreadController } from '../../source/cli/console-thread.js';
+import { type LoopFlags, UsageError } from '../../source/cli/wire.js';
+import { createNamespace, eventually, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
+import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
+
+let ns: Awaited<ReturnType<typeof createNamespace>>;
+let repo: TestRepo;
+let flags: LoopFlags;
+const app = uniqueName('thread');
+
+before(async () => {
+  ns = await createNamespace('console-thread');
+  repo = await makeRepo({
+    'driftdeck.yaml': appsFile([{ name: app, path: 'cfg', namespace: ns.name }]),
+    'cfg/settings.yaml': configMap('settings', { mode: 'blue' }),
+  });
+  const { kubeconfig, context } = testKubeconfig();
+  flags = {
+    repo: repo.remote,
+    branch: 'main',
+    kubeconfig,
+    context,
+    interval: 60,
+    readonly: false,
+    autoSync: false,
+  };
+});
+after(async () => {
+  await ns?.remove();
+  await repo?.cleanup();
+});
+
+test('the loop runs in its own thread; the console reads its snapshots and sends it commands', async () => {
+  const said: string[] = [];
+  const controller = await ThreadController.open({ ...flags, role: 'console' }, (line) => said.push(line));
+  try {
+    const state = () => controller.getSnapshot().apps.find((a) => a.name === app);
+    await eventually('the app compared, out of sync', () => state()?.sync === 'OutOfSync' || undefined);
+    assert.ok(controller.getSnapshot().loop.watching > 0);
+
+    const plan = await controller.planSync(app);
+    assert.equal(plan.create, 1);
+    const record = await controller.sync(app, { prune: false, dryRun: false, forceConflicts: false });
+    assert.equal(record.result, 'Succeeded', record.message);
+    await eventually('the snapshot says Synced', () => state()?.sync === 'Synced' || undefined);
+    const live = await kubeConfig()
+      .makeApiClient(CoreV1Api)
+      .readNamespacedConfigMap({ name: 'settings', namespace: ns.name });
+    assert.equal(live.data?.mode, 'blue');
+
+    const tree = await controller.tree(app);
+    assert.equal(tree.app, app);
+    // A refusal in the loop's thread arrives as an error with its message; a UsageError stays one.
+    await assert.rejects(
+      controller.sync('no-such-app', { prune: false, dryRun: false, forceConflicts: false }),
+      /no app named "no-such-app"/,
+    );
+    await controller.setAutoSync(app, true);
+    await eventually('auto-sync on in the snapshot', () => state()?.spec.sync.auto === true || undefined);
+
+    const ended = await new Promise<Error | undefined>((resolve) => {
+      controller.logs(
+        app,
+        { namespace: ns.name, name: 'not-of-this-app' },
+        {},
+        { line: () => undefined, end: resolve },
+      );
+    });
+    assert.match(String(ended?.message), /not-of-this-app/);
+  } finally {
+    controller.close();
+    await controller.closed();
+  }
+  await assert.rejects(controller.refresh(false), /closing/);
+  assert.deepEqual(said, []);
+});
+
+test('a loop that cannot be made fails the open, a usage error as one', async () => {
+  const { repo: _none, ...noRepo } = flags;
+  await assert.rejects(
+    ThreadController.open(noRepo, () => undefined),
+    (err) => {
+      assert.ok(err instanceof UsageError, String(err));
+      assert.match(err.message, /no Git repository/);
+      return true;
+    },
+  );
+});
