@@ -9,8 +9,10 @@
 //     [--same-thread]
 //
 // Prints one JSON line (LoopConsoleRun) on stdout.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as ConsoleThread from '../../source/cli/console-thread.js';
@@ -31,6 +33,44 @@ export interface LoopConsoleRun {
   gcPausesMs: number[];
   /** Where the loop ran: its own thread (as `driftdeck` runs it) or the console's. */
   loopThread: 'own' | 'console';
+  /** Each press's slowest part: the collection pauses inside it, ms (0 when none), in press order. */
+  gcInPressMs: number[];
+  /** The collections that were major ones (mark-compact), ms. */
+  majorGcMs: number[];
+  /** Per press, from the kernel (/proc/thread-self/schedstat): ms the console's thread ran, and ms it was ready to
+   * run but waited for a core. */
+  runMs: number[];
+  waitMs: number[];
+  /** Per press, snapshots the console received while it waited for the frame. */
+  snapshotsInPress: number[];
+}
+
+/** Starts V8's CPU profiler on this thread; the function returned stops it and gives the profile. */
+async function startProfile(): Promise<() => Promise<object>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    session.disconnect();
+    return profile;
+  };
+}
+
+/** This thread's time on a core and waiting for one, ns (Linux; zeros elsewhere). */
+function schedstat(): [number, number] {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return [run ?? 0, wait ?? 0];
+  } catch {
+    return [0, 0];
+  }
 }
 
 const { values: args } = parseArgs({
@@ -113,27 +153,60 @@ async function main(): Promise<LoopConsoleRun> {
     syncsDuringPresses: 0,
     apps: loop.getSnapshot().apps.length,
     gcPausesMs: [],
+    gcInPressMs: [],
+    majorGcMs: [],
+    runMs: [],
+    waitMs: [],
+    snapshotsInPress: [],
     loopThread: args['same-thread'] ? 'console' : 'own',
   };
   // Every collection pauses the thread that draws: the presses' worst times line up with the longest of them.
+  const pauses: Array<{ start: number; end: number }> = [];
   const gcs = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) run.gcPausesMs.push(entry.duration);
+    for (const entry of list.getEntries()) {
+      run.gcPausesMs.push(entry.duration);
+      pauses.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) run.majorGcMs.push(entry.duration);
+    }
   });
   gcs.observe({ entryTypes: ['gc'] });
+  // BENCH_PRESS_PROFILE=<file>: a CPU profile of the console's thread during the presses alone.
+  const profiling = process.env.BENCH_PRESS_PROFILE ? await startProfile() : undefined;
   const before = lastSyncs();
+  const windows: Array<{ start: number; end: number }> = [];
+  let heard = 0;
+  loop.subscribe(() => {
+    heard++;
+  });
   for (let i = 0; i < Number(args.presses); i++) {
     const was = selected(stdout.last);
     const shown = stdout.nextFrame((text) => {
       const s = SELECTED.exec(text)?.[1];
       return s !== undefined && s !== was;
     }, 10_000);
+    const [run0, wait0] = schedstat();
+    const heardBefore = heard;
     const pressed = now();
     // Down for the first half, back up for the second: the list is never left at an end where a key moves nothing.
     stdin.write(i < Number(args.presses) / 2 ? 'j' : 'k');
-    run.keyMs.push((await shown) - pressed);
+    const at = await shown;
+    const [run1, wait1] = schedstat();
+    run.runMs.push((run1 - run0) / 1e6);
+    run.waitMs.push((wait1 - wait0) / 1e6);
+    run.snapshotsInPress.push(heard - heardBefore);
+    run.keyMs.push(at - pressed);
+    windows.push({ start: pressed, end: at });
     await sleep(Number(args['gap-ms']));
   }
+  // The observer hears of a collection a moment after it: wait for the last ones.
+  await sleep(100);
   gcs.disconnect();
+  run.gcInPressMs = windows.map((w) =>
+    pauses.reduce((sum, p) => sum + Math.max(0, Math.min(w.end, p.end) - Math.max(w.start, p.start)), 0),
+  );
+  if (profiling && process.env.BENCH_PRESS_PROFILE)
+    writeFileSync(process.env.BENCH_PRESS_PROFILE, JSON.stringify(await profiling()));
   run.syncsDuringPresses = [...lastSyncs()].filter(([app, at]) => at !== before.get(app)).length;
   stdin.write('\x03');
   await running.catch(() => undefined);

@@ -1,5 +1,7 @@
 // The loop's side of cli/console-thread.ts: builds the console's controller from the flags it was started with,
 // sends a snapshot (what moved) after every change, answers commands and streams the logs asked for.
+import { readdirSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogFollow } from '../engine/inspect.js';
 import type { Controller } from '../engine/types.js';
@@ -13,6 +15,22 @@ import {
 } from './console-thread.js';
 import { SnapshotEncoder } from './snapshot-wire.js';
 import type { LoopFlags } from './wire.js';
+
+/**
+ * Every thread of the process but the one that draws yields the CPU to it: this one, V8's helpers that collect its
+ * garbage, libuv's pool. On a busy machine (a fleet sync, a small bastion) the kernel then runs a keypress's frame
+ * before more of the loop's work. Linux gives each thread a nice value of its own (threads started later by this
+ * one, and the tools it runs, inherit it); elsewhere, or when refused, the threads keep their priority.
+ */
+const BACKGROUND_NICE = 10;
+try {
+  for (const tid of readdirSync('/proc/self/task').map(Number)) {
+    if (tid === process.pid || !Number.isInteger(tid)) continue;
+    setPriority(tid, Math.max(getPriority(tid), BACKGROUND_NICE));
+  }
+} catch {
+  // Not Linux, or not allowed: the loop runs at the console's priority.
+}
 
 const port = parentPort;
 if (!port) throw new Error('console-thread-worker runs only as the console loop thread');
@@ -31,18 +49,37 @@ try {
 }
 
 const encoder = new SnapshotEncoder();
+/**
+ * At most one snapshot every 100 ms: during a fleet sync the loop changes a hundred times a second, and each snapshot
+ * costs the console's thread a decoding and a frame. A command's answer is sent after the snapshot it left behind.
+ */
+const SNAPSHOT_GAP_MS = 100;
 let sentVersion = -1;
+let sentAt = 0;
+let timer: NodeJS.Timeout | undefined;
 const sendSnapshot = (kind: 'ready' | 'snapshot') => {
+  clearTimeout(timer);
+  timer = undefined;
   const snapshot = controller.getSnapshot();
+  // A fleet's merged snapshot and a loop's may tell of one change twice; the version says whether it moved.
+  if (kind === 'snapshot' && snapshot.version === sentVersion) return;
   sentVersion = snapshot.version;
+  sentAt = performance.now();
   send({ t: kind, snapshot: encoder.encode(snapshot) } as FromLoop);
 };
 sendSnapshot('ready');
 controller.subscribe(() => {
-  // A fleet's merged snapshot and a loop's may tell of one change twice; the version says whether it moved.
-  if (controller.getSnapshot().version !== sentVersion) sendSnapshot('snapshot');
+  if (timer) return;
+  const wait = sentAt + SNAPSHOT_GAP_MS - performance.now();
+  if (wait <= 0) sendSnapshot('snapshot');
+  else timer = setTimeout(() => sendSnapshot('snapshot'), wait);
 });
 void controller.started().then(() => send({ t: 'started' }));
+/** What a command answered, after the snapshot as it left it. */
+const answer = (message: FromLoop) => {
+  sendSnapshot('snapshot');
+  send(message);
+};
 
 const follows = new Map<number, LogFollow>();
 
@@ -57,8 +94,8 @@ port.on('message', (message: ToLoop) => {
       Promise.resolve()
         .then(() => method.apply(controller as Controller, message.args))
         .then(
-          (value) => send({ t: 'result', id: message.id, ok: true, value }),
-          (error: unknown) => send({ t: 'result', id: message.id, ok: false, error: toWireError(error) }),
+          (value) => answer({ t: 'result', id: message.id, ok: true, value }),
+          (error: unknown) => answer({ t: 'result', id: message.id, ok: false, error: toWireError(error) }),
         );
       return;
     }

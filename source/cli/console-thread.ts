@@ -6,6 +6,7 @@
 // line. What would stop the console in one thread stops it here too: an error the loop's thread did not catch is
 // rethrown in this one.
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { LiveObjectOptions, LogFollow, LogOptions, LogSink, ObjectRef } from '../engine/inspect.js';
 import type { Controller, HistoryEntry, Snapshot, SyncOptions, SyncPlanSummary } from '../engine/types.js';
@@ -105,6 +106,10 @@ export class ThreadController implements Controller {
    * outside its snapshots (a start that failed, its thread's stdout and stderr).
    */
   static async open(flags: LoopFlags, say: (line: string) => void): Promise<ThreadController> {
+    // V8's helper threads run at the loop thread's lower priority (console-thread-worker.ts); a young-generation
+    // collection of this thread shared with them would wait for them. This thread's young generation is small: it
+    // collects it alone (the loop's thread too: it is not the one a person waits on).
+    setFlagsFromString('--no-parallel-scavenge');
     const worker = loopThread({
       name: 'driftdeck-loop',
       workerData: { flags },

@@ -2,6 +2,7 @@
 // snapshots arrive in the console's thread, commands and their refusals cross both ways, a log read is refused
 // for a pod outside the app, and a loop that cannot be made fails the open as it would in one thread.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ThreadController } from '../../source/cli/console-thread.js';
@@ -13,6 +14,13 @@ let ns: Awaited<ReturnType<typeof createNamespace>>;
 let repo: TestRepo;
 let flags: LoopFlags;
 const app = uniqueName('thread');
+
+/** A thread's nice value, from /proc (field 19 of its stat). */
+function threadNice(tid: number): number {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+const processThreadNices = () => readdirSync('/proc/self/task').map((tid) => threadNice(Number(tid)));
 
 before(async () => {
   ns = await createNamespace('console-thread');
@@ -43,6 +51,9 @@ test('the loop runs in its own thread; the console reads its snapshots and sends
     const state = () => controller.getSnapshot().apps.find((a) => a.name === app);
     await eventually('the app compared, out of sync', () => state()?.sync === 'OutOfSync' || undefined);
     assert.ok(controller.getSnapshot().loop.watching > 0);
+    // The loop's thread runs at a lower priority (nice 10) than this one, the thread that draws.
+    assert.equal(threadNice(process.pid), 0);
+    assert.ok(processThreadNices().includes(10), `threads' nice values: ${processThreadNices().join(' ')}`);
 
     const plan = await controller.planSync(app);
     assert.equal(plan.create, 1);
@@ -61,8 +72,17 @@ test('the loop runs in its own thread; the console reads its snapshots and sends
       controller.sync('no-such-app', { prune: false, dryRun: false, forceConflicts: false }),
       /no app named "no-such-app"/,
     );
+    // An answer comes after the snapshot its command left: the loop's event is in the snapshot as soon as it resolves.
     await controller.setAutoSync(app, true);
-    await eventually('auto-sync on in the snapshot', () => state()?.spec.sync.auto === true || undefined);
+    const heard = controller
+      .getSnapshot()
+      .events.filter((e) => e.app === app)
+      .map((e) => e.message);
+    assert.ok(heard.includes('auto-sync on for this session'), heard.join('\n'));
+    await eventually(
+      'auto-sync on in the compared state',
+      () => state()?.spec.sync.auto === true || undefined,
+    );
 
     const ended = await new Promise<Error | undefined>((resolve) => {
       controller.logs(

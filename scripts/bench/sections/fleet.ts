@@ -182,6 +182,22 @@ async function consoleDuringFleetSync(
   log(
     `console's thread: ${gc.length} collections during the presses, ${formatMs(gc.reduce((a, b) => a + b, 0))} in all, longest ${formatMs(Math.max(0, ...gc))}`,
   );
+  const slow = run.keyMs
+    .map((ms, i) => ({
+      ms,
+      gc: run.gcInPressMs[i] ?? 0,
+      run: run.runMs[i] ?? 0,
+      wait: run.waitMs[i] ?? 0,
+      snaps: run.snapshotsInPress[i] ?? 0,
+    }))
+    .filter((p) => p.ms > 30);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  log(
+    `console's thread: ${slow.length} presses over 30 ms, ${slow.filter((p) => p.gc > 0).length} with a collection inside (${formatMs(sum(slow.map((p) => p.gc)))} of their ${formatMs(sum(slow.map((p) => p.ms)))}); ${run.majorGcMs.length} major collections, longest ${formatMs(Math.max(0, ...run.majorGcMs))}`,
+  );
+  log(
+    `console's thread, all presses: ran ${formatMs(percentile(run.runMs, 50))} median, waited for a core ${formatMs(percentile(run.waitMs, 50))} median; the presses over 30 ms: ran ${formatMs(sum(slow.map((p) => p.run)))}, waited ${formatMs(sum(slow.map((p) => p.wait)))}, ${sum(slow.map((p) => p.snaps))} snapshots received during them`,
+  );
   ctx.report.add(SECTION, 'console: collection pauses during the presses', 'ms', gc.length > 0 ? gc : [0]);
   ctx.report.add(
     SECTION,
