@@ -43,6 +43,9 @@ export interface LoopConsoleRun {
   waitMs: number[];
   /** Per press, snapshots the console received while it waited for the frame. */
   snapshotsInPress: number[];
+  /** After the presses: the process's RSS, and the JS heap in use of the console's thread, MB. */
+  rssMb: number;
+  drawingHeapMb: number;
 }
 
 /** Starts V8's CPU profiler on this thread; the function returned stops it and gives the profile. */
@@ -158,6 +161,8 @@ async function main(): Promise<LoopConsoleRun> {
     runMs: [],
     waitMs: [],
     snapshotsInPress: [],
+    rssMb: 0,
+    drawingHeapMb: 0,
     loopThread: args['same-thread'] ? 'console' : 'own',
   };
   // Every collection pauses the thread that draws: the presses' worst times line up with the longest of them.
@@ -207,6 +212,9 @@ async function main(): Promise<LoopConsoleRun> {
   );
   if (profiling && process.env.BENCH_PRESS_PROFILE)
     writeFileSync(process.env.BENCH_PRESS_PROFILE, JSON.stringify(await profiling()));
+  const memory = process.memoryUsage();
+  run.rssMb = memory.rss / 2 ** 20;
+  run.drawingHeapMb = memory.heapUsed / 2 ** 20;
   run.syncsDuringPresses = [...lastSyncs()].filter(([app, at]) => at !== before.get(app)).length;
   stdin.write('\x03');
   await running.catch(() => undefined);

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogFollow } from '../engine/inspect.js';
-import type { Controller } from '../engine/types.js';
+import type { Controller, Snapshot } from '../engine/types.js';
 import { type ConsoleController, makeConsoleController } from './console-loops.js';
 import {
   type FromLoop,
@@ -54,16 +54,17 @@ const encoder = new SnapshotEncoder();
  * costs the console's thread a decoding and a frame. A command's answer is sent after the snapshot it left behind.
  */
 const SNAPSHOT_GAP_MS = 100;
-let sentVersion = -1;
+let sent: Snapshot | undefined;
 let sentAt = 0;
 let timer: NodeJS.Timeout | undefined;
 const sendSnapshot = (kind: 'ready' | 'snapshot') => {
   clearTimeout(timer);
   timer = undefined;
   const snapshot = controller.getSnapshot();
-  // A fleet's merged snapshot and a loop's may tell of one change twice; the version says whether it moved.
-  if (kind === 'snapshot' && snapshot.version === sentVersion) return;
-  sentVersion = snapshot.version;
+  // A fleet's merged snapshot and a loop's may tell of one change twice; a snapshot is a new object when it moved
+  // (not its version: after `:ctx` the new loop counts from 1 again).
+  if (kind === 'snapshot' && snapshot === sent) return;
+  sent = snapshot;
   sentAt = performance.now();
   send({ t: kind, snapshot: encoder.encode(snapshot) } as FromLoop);
 };

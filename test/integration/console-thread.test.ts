@@ -3,8 +3,11 @@
 // for a pod outside the app, and a loop that cannot be made fails the open as it would in one thread.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ThreadController } from '../../source/cli/console-thread.js';
 import { type LoopFlags, UsageError } from '../../source/cli/wire.js';
 import { createNamespace, eventually, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
@@ -99,6 +102,36 @@ test('the loop runs in its own thread; the console reads its snapshots and sends
   }
   await assert.rejects(controller.refresh(false), /closing/);
   assert.deepEqual(said, []);
+});
+
+test(':ctx through the thread: the new context is on screen when the switch answers; unknown ones are refused', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'driftdeck-thread-ctx-'));
+  const kc = new KubeConfig();
+  kc.loadFromFile(flags.kubeconfig ?? '');
+  const base = kc.getContextObject(flags.context ?? '')!;
+  kc.addContext({ name: 'staging', cluster: base.cluster, user: base.user });
+  kc.addContext({ name: 'prod-eu', cluster: base.cluster, user: base.user });
+  const kubeconfig = join(dir, 'kubeconfig.yaml');
+  await writeFile(kubeconfig, kc.exportConfig());
+  const controller = await ThreadController.open(
+    { ...flags, kubeconfig, context: 'staging' },
+    () => undefined,
+  );
+  try {
+    await controller.started();
+    assert.equal(controller.getSnapshot().context, 'staging');
+    await assert.rejects(
+      controller.switchContext('nowhere'),
+      /no context "nowhere"; known contexts: .*prod-eu/,
+    );
+    await controller.switchContext('prod-eu');
+    assert.equal(controller.getSnapshot().context, 'prod-eu');
+    assert.ok(controller.getSnapshot().apps.some((a) => a.name === app && a.resources.length > 0));
+  } finally {
+    controller.close();
+    await controller.closed();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a loop that cannot be made fails the open, a usage error as one', async () => {

@@ -198,6 +198,9 @@ async function consoleDuringFleetSync(
   log(
     `console's thread, all presses: ran ${formatMs(percentile(run.runMs, 50))} median, waited for a core ${formatMs(percentile(run.waitMs, 50))} median; the presses over 30 ms: ran ${formatMs(sum(slow.map((p) => p.run)))}, waited ${formatMs(sum(slow.map((p) => p.wait)))}, ${sum(slow.map((p) => p.snaps))} snapshots received during them`,
   );
+  log(
+    `console after the presses: RSS ${run.rssMb.toFixed(0)} MB (both threads), heap in use of the thread that draws ${run.drawingHeapMb.toFixed(0)} MB`,
+  );
   ctx.report.add(SECTION, 'console: collection pauses during the presses', 'ms', gc.length > 0 ? gc : [0]);
   ctx.report.add(
     SECTION,
