@@ -29,15 +29,13 @@ import type { LoopOptions } from './options.js';
 import { type RenderedApp, renderRevision } from './render-revision.js';
 import { type RevertContext, revertAndSync, revertCommit } from './revert-commands.js';
 import { RolloutTracker } from './rollout.js';
-import { buildSnapshot, type PlacedStates, Publisher } from './snapshot.js';
+import { buildSnapshot, Publisher } from './snapshot.js';
 import { syncPlan } from './sync.js';
 import { syncApp } from './sync-command.js';
 import { fieldManagersOf, watchTargets } from './targets.js';
 
 export class Loop implements Controller {
   private readonly out: Publisher;
-  /** Each compared state's app as the last snapshot placed it (loop/snapshot.ts), so that it stays one object. */
-  private readonly placed: PlacedStates = new WeakMap();
   private readonly gitWatch: GitWatch;
   private apps: AppSpec[] = [];
   private configError?: LocatedError;
@@ -269,7 +267,6 @@ export class Loop implements Controller {
       history: this.history,
       ...(this.opts.destination?.cluster ? { clusterName: this.opts.destination.cluster } : {}),
       ...(this.opts.shard ? { shard: this.opts.shard.view() } : {}),
-      placed: this.placed,
     });
   }
 

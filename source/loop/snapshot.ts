@@ -33,7 +33,7 @@ export interface SnapshotInput {
   shard?: ShardView;
   /** The cluster the loop deploys to, named in every app's state. */
   clusterName?: string;
-  /** The states built from each compared state last time, kept by the loop: see `buildSnapshot`. */
+  /** The apps placed from each compared state last time (see `buildSnapshot`); one for the process by default. */
   placed?: PlacedStates;
 }
 
@@ -48,23 +48,27 @@ export type PlacedStates = WeakMap<
   }
 >;
 
+/** Keyed by compared states, which are each one loop's own: every loop of the process can share it. */
+const PLACED: PlacedStates = new WeakMap();
+
 /**
  * The snapshot of the loop's state. An app whose compared state, cluster, owner and operation are those of the last
- * snapshot is the same object as in it (with `placed`): a view redraws, and the console's thread is sent (see
+ * snapshot is the same object as in it: a view redraws, and the console's thread is sent (see
  * cli/snapshot-wire.ts), only the apps that moved, not 1,000 copies made anew at every change.
  */
 export function buildSnapshot(i: SnapshotInput): Snapshot {
   const conn = i.cluster.connection();
+  const placedStates = i.placed ?? PLACED;
   const apps = i.apps.map((a) => {
     const s = i.states.get(a.name) ?? pendingState(a, i.configError);
     const op = i.busy.get(a.name);
     const owner = i.shard?.owners.get(a.name);
-    const last = i.placed?.get(s);
+    const last = placedStates.get(s);
     if (last && last.cluster === i.clusterName && last.owner === owner && last.op === op) return last.out;
     const placed = i.clusterName !== undefined ? { ...s, cluster: i.clusterName } : s;
     const owned = owner ? { ...placed, owner } : placed;
     const out = op ? { ...owned, operation: { ...op, by: i.by, phase: 'running' } } : owned;
-    i.placed?.set(s, { cluster: i.clusterName, owner, op, out });
+    placedStates.set(s, { cluster: i.clusterName, owner, op, out });
     return out;
   });
   return {

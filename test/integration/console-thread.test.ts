@@ -3,14 +3,21 @@
 // for a pod outside the app, and a loop that cannot be made fails the open as it would in one thread.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { ThreadController } from '../../source/cli/console-thread.js';
 import { type LoopFlags, UsageError } from '../../source/cli/wire.js';
-import { createNamespace, eventually, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
+import {
+  createNamespace,
+  eventually,
+  kubeConfig,
+  kubeconfigWithAliases,
+  testKubeconfig,
+  uniqueName,
+} from '../support/cluster.js';
 import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
 
 let ns: Awaited<ReturnType<typeof createNamespace>>;
@@ -106,13 +113,7 @@ test('the loop runs in its own thread; the console reads its snapshots and sends
 
 test(':ctx through the thread: the new context is on screen when the switch answers; unknown ones are refused', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'driftdeck-thread-ctx-'));
-  const kc = new KubeConfig();
-  kc.loadFromFile(flags.kubeconfig ?? '');
-  const base = kc.getContextObject(flags.context ?? '')!;
-  kc.addContext({ name: 'staging', cluster: base.cluster, user: base.user });
-  kc.addContext({ name: 'prod-eu', cluster: base.cluster, user: base.user });
-  const kubeconfig = join(dir, 'kubeconfig.yaml');
-  await writeFile(kubeconfig, kc.exportConfig());
+  const kubeconfig = await kubeconfigWithAliases(join(dir, 'kubeconfig.yaml'), ['staging', 'prod-eu']);
   const controller = await ThreadController.open(
     { ...flags, kubeconfig, context: 'staging' },
     () => undefined,

@@ -5,10 +5,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { ContextSwitcher } from '../../source/cli/context-switcher.js';
 import { type LoopFlags, makeLoop } from '../../source/cli/wire.js';
-import { createNamespace, eventually, kubeConfig, testKubeconfig, uniqueName } from '../support/cluster.js';
+import {
+  createNamespace,
+  eventually,
+  kubeConfig,
+  kubeconfigWithAliases,
+  uniqueName,
+} from '../support/cluster.js';
 import { appsFile, configMap, makeRepo, type TestRepo } from '../support/repo.js';
 
 let ns: Awaited<ReturnType<typeof createNamespace>>;
@@ -24,14 +30,7 @@ before(async () => {
     'cfg/settings.yaml': configMap('settings', { mode: 'blue' }),
   });
   tmp = await mkdtemp(join(tmpdir(), 'driftdeck-ctx-'));
-  const { kubeconfig, context } = testKubeconfig();
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const base = kc.getContextObject(context)!;
-  kc.addContext({ name: 'staging', cluster: base.cluster, user: base.user });
-  kc.addContext({ name: 'prod-eu', cluster: base.cluster, user: base.user });
-  const file = join(tmp, 'kubeconfig.yaml');
-  await writeFile(file, kc.exportConfig());
+  const file = await kubeconfigWithAliases(join(tmp, 'kubeconfig.yaml'), ['staging', 'prod-eu']);
   // The user's own settings: prod-eu is read-only whatever the flags say.
   process.env.XDG_CONFIG_HOME = join(tmp, 'config');
   await mkdir(join(tmp, 'config', 'driftdeck'), { recursive: true });

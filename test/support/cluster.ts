@@ -1,6 +1,7 @@
 // What integration tests need from the local cluster that `npm test` brought up: its kubeconfig, and a fresh
 // namespace per test so test files running in parallel never touch each other's objects.
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 
@@ -43,6 +44,18 @@ export function mergedKubeconfig(
   kc.addUser(user);
   kc.addContext(ctx);
   return kc;
+}
+
+/** The test cluster's kubeconfig with more contexts naming the same cluster and user, written to `file`. */
+export async function kubeconfigWithAliases(file: string, aliases: readonly string[]): Promise<string> {
+  const { kubeconfig, context } = testKubeconfig();
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const base = kc.getContextObject(context);
+  if (!base) throw new Error(`no context ${context} in ${kubeconfig}`);
+  for (const name of aliases) kc.addContext({ name, cluster: base.cluster, user: base.user });
+  await writeFile(file, kc.exportConfig());
+  return file;
 }
 
 export function uniqueName(prefix: string): string {
