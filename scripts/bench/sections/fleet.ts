@@ -3,7 +3,7 @@
 // the peak memory that costs; at rest: memory, CPU and API requests; a commit to one app among them seen OutOfSync;
 // then the agent started again: the time to a status for every app, and the syncs it starts (target 0).
 import { join } from 'node:path';
-import { BenchAgent, freePort, processUsage } from '../agent-process.js';
+import { type AgentLine, BenchAgent, freePort, processUsage } from '../agent-process.js';
 import type { LoopConsoleRun } from '../console-loop-run.js';
 import type { BenchContext } from '../context.js';
 import { mustRun } from '../exec.js';
@@ -247,17 +247,25 @@ async function commitSeen(
     `fleet: ${app} change ${run}`,
   );
   const pushed = now();
+  const pushedAt = Date.now();
+  const isSeen = (l: AgentLine) =>
+    l.app === app && ((l.type === 'status' && l.sync === 'OutOfSync') || l.type === 'sync-started');
   const seen = await agent.until(
     `${app} OutOfSync after its commit`,
-    () =>
-      agent.lines
-        .slice(from)
-        .some(
-          (l) =>
-            l.app === app && ((l.type === 'status' && l.sync === 'OutOfSync') || l.type === 'sync-started'),
-        ),
+    () => agent.lines.slice(from).some(isSeen),
     120_000,
   );
-  log(`run ${run}: ${app} OutOfSync ${formatMs(seen - pushed)} after the push`);
+  // The agent's own clock splits it: the poll that saw the commit (its tree written out), then the revision's
+  // apps rendered and compared.
+  const lines = agent.lines.slice(from);
+  const loaded = Date.parse(
+    lines.find((l) => l.type === 'git' && /^new commit/.test(l.message ?? ''))?.time ?? '',
+  );
+  const said = Date.parse(lines.find(isSeen)?.time ?? '');
+  const split =
+    Number.isFinite(loaded) && Number.isFinite(said)
+      ? ` (the poll and the tree ${formatMs(loaded - pushedAt)}, then rendering and comparing ${formatMs(said - loaded)})`
+      : '';
+  log(`run ${run}: ${app} OutOfSync ${formatMs(seen - pushed)} after the push${split}`);
   return seen - pushed;
 }
