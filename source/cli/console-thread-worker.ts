@@ -124,9 +124,9 @@ port.on('message', (message: ToLoop) => {
     case 'close':
       for (const follow of follows.values()) follow.stop();
       controller.close();
-      // The first start given a moment to settle, as a console in one thread does; then the thread ends.
+      // The first start given a moment to settle, as a console in one thread does; then the thread ends (the
+      // console hears its exit).
       void Promise.race([controller.started(), new Promise((r) => setTimeout(r, 100))]).then(() => {
-        send({ t: 'closed' });
         port.close();
         process.exit(0);
       });

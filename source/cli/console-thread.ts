@@ -51,8 +51,7 @@ export type FromLoop =
   | { t: 'log-line'; id: number; text: string }
   | { t: 'log-end'; id: number; error?: WireError }
   | { t: 'said'; line: string }
-  | { t: 'started' }
-  | { t: 'closed' };
+  | { t: 'started' };
 
 export function toWireError(error: unknown): WireError {
   if (error instanceof UsageError) return { message: error.message, usage: true };
