@@ -1,11 +1,12 @@
 // What the loop knows of each app's syncs: the sync-history ConfigMaps from the informer cache (asked for once
 // directly, before the cache watches them), and the last sync this process made, shown until the cached history
 // catches up with it. A malformed record is left out and said once in the log.
+import { keyString } from '../engine/index.js';
 import { type ClusterPort, historyConfigMapName, SYSTEM_NAMESPACE } from '../engine/ports.js';
 import { type ParsedRecords, parseSyncRecords } from '../engine/sync-records.js';
 import type { KubeObject, RolloutEvent, SyncRecord } from '../engine/types.js';
 import type { ClusterNotes } from './connection.js';
-import { historyOf, recordsFromCache, withOwnRecord } from './targets.js';
+import { historyOf, withOwnRecord } from './targets.js';
 
 export class AppRecords {
   /** The last sync this loop made per app. */
@@ -26,10 +27,20 @@ export class AppRecords {
     return this.cluster.stateNamespace ?? SYSTEM_NAMESPACE;
   }
 
-  /** Sync records of every app: from the cache once it watches them, asked for once before that. */
+  /**
+   * Sync records of every app: from the cache once it watches them, asked for once before that. The history
+   * ConfigMaps are picked out of the cache in one pass (found app by app, a fleet's 1,000 apps scanned 50,000
+   * objects each), and a history already parsed at its resourceVersion is not parsed again.
+   */
   async known(apps: readonly string[]): Promise<SyncRecord[]> {
-    const cached = this.cluster.cached();
-    if (this.loaded) return apps.flatMap((app) => this.cached(cached, app));
+    if (this.loaded) {
+      const ns = this.stateNamespace;
+      const histories = new Map<string, KubeObject>();
+      for (const o of this.cluster.cached())
+        if (o.kind === 'ConfigMap' && o.metadata.namespace === ns)
+          histories.set(historyKey(o.metadata.name, ns), o);
+      return apps.flatMap((app) => this.fromIndex((key) => histories.get(key), app));
+    }
     this.loaded = true;
     const lists = await Promise.all(apps.map((app) => this.cluster.syncHistory(app).catch(() => [])));
     return lists.flat();
@@ -71,10 +82,8 @@ export class AppRecords {
     for (const e of this.notes.badRecords(app, entry.parsed.problems)) this.emit(e);
     return entry.parsed.records;
   }
-
-  private cached(cached: KubeObject[], app: string): SyncRecord[] {
-    const { records, problems } = recordsFromCache(cached, app, this.stateNamespace);
-    for (const e of this.notes.badRecords(app, problems)) this.emit(e);
-    return records;
-  }
 }
+
+/** The cache key a history ConfigMap is found under (the live index's, for `historyOf`). */
+const historyKey = (name: string, namespace: string) =>
+  keyString({ group: '', kind: 'ConfigMap', namespace, name });

@@ -145,7 +145,7 @@ export class FakeCluster implements ClusterPort {
   warnings = (_namespaces: string[]): KubeObject[] => [];
   acquireLease = async (): Promise<LeaseHandle> => ({ release: async () => undefined });
   leaseHolder = async () => undefined;
-  syncHistory = async () => [];
+  syncHistory = async (_app: string): Promise<SyncRecord[]> => [];
   recordSync = async (r: SyncRecord) => {
     this.records.push(r);
   };

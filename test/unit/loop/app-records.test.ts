@@ -62,6 +62,37 @@ describe('app records in a comparison', () => {
   });
 });
 
+describe("every app's records for the watch", () => {
+  it("asks the cluster once, then reads each app's history from the cache, in the state namespace only", async () => {
+    const cluster = new FakeCluster();
+    const asked: string[] = [];
+    cluster.syncHistory = async (app: string) => {
+      asked.push(app);
+      return [record('from-api')];
+    };
+    const records = new AppRecords(cluster, new ClusterNotes(() => SYSTEM_NAMESPACE), () => undefined);
+    const first = await records.known(['backend', 'frontend']);
+    assert.deepEqual(asked, ['backend', 'frontend']);
+    assert.deepEqual(
+      first.map((r) => r.revision),
+      ['from-api', 'from-api'],
+    );
+    cluster.put(history('7', ['aaa', 'bbb']));
+    // The same name outside the state namespace is not a history of driftdeck's.
+    const elsewhere = history('9', ['zzz']);
+    cluster.put({
+      ...elsewhere,
+      metadata: { ...elsewhere.metadata, name: historyConfigMapName('frontend'), namespace: 'shop' },
+    });
+    const cached = await records.known(['backend', 'frontend']);
+    assert.deepEqual(asked, ['backend', 'frontend'], 'not asked again');
+    assert.deepEqual(
+      cached.map((r) => r.revision),
+      ['aaa', 'bbb'],
+    );
+  });
+});
+
 describe('pods by namespace in the live index', () => {
   it("gives an app the pods of its objects' namespaces only", () => {
     const pod = (namespace: string, name: string): KubeObject => ({
