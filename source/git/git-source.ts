@@ -197,9 +197,12 @@ export class GitSource {
     this.pendingTrees.set(pending, (this.pendingTrees.get(pending) ?? 0) + 1);
     try {
       const dir = await materializeTree(this.paths.mirror, this.paths.trees, sha, await this.run());
-      await runExclusive(`prune:${this.paths.trees}`, () =>
-        pruneTrees(this.paths.trees, this.keepTrees, new Set(this.pendingTrees.keys())),
-      );
+      // Older trees are removed after the caller has its own: removing a thousand files (a fleet's repository) is
+      // not on the way from a commit to its render. A prune that fails is tried again at the next checkout.
+      const pinned = new Set(this.pendingTrees.keys());
+      this.pruning = runExclusive(`prune:${this.paths.trees}`, () =>
+        pruneTrees(this.paths.trees, this.keepTrees, pinned),
+      ).catch(() => undefined);
       return dir;
     } finally {
       const left = (this.pendingTrees.get(pending) ?? 1) - 1;
@@ -207,6 +210,32 @@ export class GitSource {
       else this.pendingTrees.delete(pending);
     }
   }
+
+  /**
+   * The paths that differ between the trees of two revisions of the cache (added, deleted, modified, a file made a
+   * symlink): a rename is its old path and its new one. Undefined when either revision is unknown here.
+   */
+  async changedPaths(from: string, to: string): Promise<string[] | undefined> {
+    const run = await this.run();
+    const [a, b] = await Promise.all([
+      resolveCommit(this.paths.mirror, from, run),
+      resolveCommit(this.paths.mirror, to, run),
+    ]);
+    if (a === undefined || b === undefined) return undefined;
+    const out = await git(
+      this.paths.mirror,
+      ['diff-tree', '-r', '-z', '--no-renames', '--name-only', a, b],
+      run,
+    );
+    return out.split('\0').filter((path) => path !== '');
+  }
+
+  /** Settles when the trees the last checkout left over are removed. */
+  prunedTrees(): Promise<void> {
+    return this.pruning;
+  }
+
+  private pruning: Promise<void> = Promise.resolve();
 
   /** Commits that touched `appPath` (the repository root when empty or `.`), newest first. */
   async log(appPath: string, opts: { limit?: number; rev?: string } = {}): Promise<Commit[]> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { pathExists } from '../path-exists.js';
 import { type GitRunOptions, git } from './git-runner.js';
 import { shareInFlight } from './single-flight.js';
@@ -80,24 +81,49 @@ export async function pruneTrees(treesDir: string, keep: number, pinned: Readonl
 
 /** Removes a tree made read-only by `materializeTree`. */
 export async function removeTree(dir: string): Promise<void> {
-  await setWritable(dir, true).catch(() => undefined);
-  await fs.rm(dir, { recursive: true, force: true });
+  // Out of its revision's name first, in one step: a removal cut short (the process stopped) leaves a stale
+  // temporary that a later prune removes, never a half tree that a checkout of that revision would hand out.
+  let doomed = dir;
+  if (!path.basename(dir).startsWith('.tmp-')) {
+    doomed = path.join(path.dirname(dir), `.tmp-removed-${randomBytes(4).toString('hex')}`);
+    await fs.chmod(dir, 0o755).catch(() => undefined);
+    await fs.rename(dir, doomed).catch(() => {
+      doomed = dir;
+    });
+  }
+  await setWritable(doomed, true).catch(() => undefined);
+  await fs.rm(doomed, { recursive: true, force: true });
 }
 
+/** chmods in flight at once: a tree of thousands of files is locked (and unlocked to remove it) in parallel. */
+const CHMODS_AT_ONCE = 32;
+
 async function setWritable(dir: string, writable: boolean): Promise<void> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  if (writable) await fs.chmod(dir, 0o755);
-  for (const entry of entries) {
-    const child = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      await setWritable(child, writable);
-    } else if (entry.isFile()) {
-      const { mode } = await fs.stat(child);
-      const executable = (mode & 0o111) !== 0;
-      await fs.chmod(child, writable ? (executable ? 0o755 : 0o644) : executable ? 0o555 : 0o444);
+  const folders: string[] = [];
+  const files: string[] = [];
+  const walk = async (folder: string): Promise<void> => {
+    folders.push(folder);
+    const entries = await fs.readdir(folder, { withFileTypes: true });
+    const below: Promise<void>[] = [];
+    for (const entry of entries) {
+      const child = path.join(folder, entry.name);
+      if (entry.isDirectory()) below.push(walk(child));
+      else if (entry.isFile()) files.push(child);
     }
-  }
-  if (!writable) await fs.chmod(dir, 0o555);
+    await Promise.all(below);
+  };
+  await walk(dir);
+  const limit = pLimit(CHMODS_AT_ONCE);
+  const folderMode = writable ? 0o755 : 0o555;
+  await Promise.all([
+    ...files.map((file) =>
+      limit(async () => {
+        const executable = ((await fs.stat(file)).mode & 0o111) !== 0;
+        await fs.chmod(file, writable ? (executable ? 0o755 : 0o644) : executable ? 0o555 : 0o444);
+      }),
+    ),
+    ...folders.map((folder) => limit(() => fs.chmod(folder, folderMode))),
+  ]);
 }
 
 async function touch(dir: string): Promise<void> {

@@ -76,6 +76,7 @@ test('checkout keeps only the most recently used trees', async (t) => {
   });
   const dirs: string[] = [];
   for (const sha of [shas.web1, shas.api1, shas.web2, shas.docs]) dirs.push(await source.checkout(sha));
+  await source.prunedTrees();
   const kept = (await fs.readdir(source.paths.trees)).sort();
   assert.deepEqual(kept, [shas.web2, shas.docs].sort());
   assert.equal(await fs.readFile(path.join(dirs[3]!, 'README.md'), 'utf8'), 'hello\n');
