@@ -106,6 +106,7 @@ export function gitPort(source: GitSource): GitPort {
     history: (path, deployed) => source.history(path, deployed, { limit: 200 }),
     describeRevert: (sha) => source.describeRevert(sha),
     revert: (sha) => source.revert(sha),
+    changedPaths: (from, to) => source.changedPaths(from, to),
   };
 }
 

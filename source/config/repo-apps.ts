@@ -13,6 +13,14 @@ export type RepoAppsResult =
   | { ok: true; apps: AppSpec[]; notice?: string }
   | { ok: false; error: LocatedError };
 
+/** The last driftdeck.yaml parsed: most commits leave it as it was, and a thousand apps take 150 ms to parse. */
+let lastParsed: { text: string; parsed: ReturnType<typeof parseRepoConfig> } | undefined;
+
+function parseOnce(text: string): ReturnType<typeof parseRepoConfig> {
+  if (lastParsed?.text !== text) lastParsed = { text, parsed: parseRepoConfig(text, 'driftdeck.yaml') };
+  return lastParsed.parsed;
+}
+
 export async function loadRepoApps(dir: string, opts: DiscoverOptions): Promise<RepoAppsResult> {
   let text: string;
   try {
@@ -28,7 +36,7 @@ export async function loadRepoApps(dir: string, opts: DiscoverOptions): Promise<
       },
     };
   }
-  const parsed = parseRepoConfig(text, 'driftdeck.yaml');
+  const parsed = parseOnce(text);
   if (!parsed.ok) {
     const [first, ...rest] = parsed.errors;
     return {

@@ -227,6 +227,9 @@ export interface GitPort {
   history(path: string, deployedRevision?: string): Promise<HistoryEntry[]>;
   describeRevert(sha: string): Promise<{ commit: Commit; branch: string; message: string }>;
   revert(sha: string): Promise<RevertOutcome>;
-  /** True when `path` changed between the two revisions (to skip re-rendering untouched apps). */
-  changed?(from: string, to: string, path: string): Promise<boolean>;
+  /**
+   * The paths (from the repository root) whose content differs between two revisions, or undefined when that
+   * cannot be told (a revision unknown): apps whose render read none of them are not rendered again.
+   */
+  changedPaths?(from: string, to: string): Promise<string[] | undefined>;
 }

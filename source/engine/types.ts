@@ -72,7 +72,17 @@ export interface RenderedManifest {
   source: SourceLocation;
 }
 
-export type RenderResult = { ok: true; manifests: RenderedManifest[] } | { ok: false; error: LocatedError };
+export type RenderResult =
+  | {
+      ok: true;
+      manifests: RenderedManifest[];
+      /**
+       * What the render read of the repository, when that is known completely (render/render-inputs.ts): a
+       * revision that changes none of it renders the same.
+       */
+      inputs?: string[];
+    }
+  | { ok: false; error: LocatedError };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Status and health

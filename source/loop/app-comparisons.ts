@@ -10,6 +10,7 @@ import { type Comparison, compareApp, PredictionCache } from './compare.js';
 import { addToLiveIndex, type LiveIndex, liveForApp, podsOf } from './live-index.js';
 import type { RenderedApp } from './render-revision.js';
 import type { RolloutTracker } from './rollout.js';
+import { sameList } from './same-list.js';
 import { comparedState } from './snapshot.js';
 import { turns } from './turns.js';
 
@@ -141,7 +142,8 @@ export class AppComparisons {
     };
     const before = this.read.get(app.name);
     const cmpBefore = this.comparisons.get(app.name);
-    if (!fresh && before && cmpBefore && sameInputs(before, read) && settledComparison(cmpBefore, r)) {
+    const stands = !fresh && before && cmpBefore ? comparisonStands(before, read, cmpBefore, r) : undefined;
+    if (stands === 'same' && cmpBefore) {
       // Nothing it reads moved since its last comparison: that one stands (and its state keeps its identity, so
       // the console redraws nothing for it). Only the cluster's warnings and the pods, read by nothing above, are
       // looked at again.
@@ -153,13 +155,18 @@ export class AppComparisons {
       );
       return;
     }
-    const cmp = await compareApp(app, desired, read.live, cluster, this.cache, {
-      diffTexts: this.from.diffTexts,
-      claims,
-      ...(r?.pending ? { pending: r.pending } : {}),
-      hooks: r?.hooks ?? [],
-      skipped: r?.skipped ?? [],
-    });
+    // A new revision that left this app's render as it was (loop/render-revision.ts) moves only the revision its
+    // state names: the comparison stands (a fleet's commit to one app compared the thousand again).
+    const cmp =
+      stands === 'revision' && cmpBefore
+        ? cmpBefore
+        : await compareApp(app, desired, read.live, cluster, this.cache, {
+            diffTexts: this.from.diffTexts,
+            claims,
+            ...(r?.pending ? { pending: r.pending } : {}),
+            hooks: r?.hooks ?? [],
+            skipped: r?.skipped ?? [],
+          });
     this.comparisons.set(app.name, cmp);
     // Remembered with the comparison it gave, never before it is made (one that threw leaves nothing to stand).
     this.read.set(app.name, read);
@@ -167,10 +174,10 @@ export class AppComparisons {
       app.name,
       comparedState({
         app,
-        head: this.from.head(),
+        head: read.head,
         ...(r?.desiredAt ? { desiredAt: r.desiredAt } : {}),
         resources: cmp.resources,
-        error: this.from.configError() ?? r?.error ?? cmp.error,
+        error: read.configError ?? r?.error ?? cmp.error,
         records: seen,
       }),
     );
@@ -198,21 +205,43 @@ interface ComparedInputs {
   connected: boolean;
 }
 
-const sameList = (a: readonly unknown[], b: readonly unknown[]) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
-
-function sameInputs(a: ComparedInputs, b: ComparedInputs): boolean {
+/** The same render: the same object, or one kept from the last revision (loop/render-revision.ts) with its parts. */
+function sameRender(a: RenderedApp | undefined, b: RenderedApp | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
   return (
+    a.desired === b.desired &&
+    a.hooks === b.hooks &&
+    a.skipped === b.skipped &&
+    a.pending === b.pending &&
+    a.error === b.error &&
+    a.desiredAt === b.desiredAt
+  );
+}
+
+/**
+ * Whether an app's last comparison stands: 'same' when nothing it read moved; 'revision' when only the revision
+ * moved (its state names the new one); undefined when it must be compared again. Other apps' claims are read only
+ * for live objects the app no longer renders (Extraneous): without any, their moving changes nothing.
+ */
+function comparisonStands(
+  a: ComparedInputs,
+  b: ComparedInputs,
+  cmp: Comparison,
+  r: RenderedApp | undefined,
+): 'same' | 'revision' | undefined {
+  const stands =
+    settledComparison(cmp, r) &&
     a.app === b.app &&
-    a.rendered === b.rendered &&
-    a.head === b.head &&
+    sameRender(a.rendered, b.rendered) &&
     a.configError === b.configError &&
     a.connected &&
     b.connected &&
     sameList(a.live, b.live) &&
-    sameList(a.claims, b.claims) &&
-    sameList(a.records, b.records)
-  );
+    sameList(a.records, b.records) &&
+    (sameList(a.claims, b.claims) || cmp.resources.every((x) => x.status !== 'Extraneous'));
+  if (!stands) return undefined;
+  return a.head === b.head ? 'same' : 'revision';
 }
 
 /**

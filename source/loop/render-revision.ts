@@ -1,6 +1,7 @@
 // Rendering every app of one revision. An app that fails to render keeps the objects it last rendered (nothing is
 // applied from a broken revision) and carries the error, with file and line, for the screen and the sync refusal.
 
+import { isDeepStrictEqual } from 'node:util';
 import { formatLocatedError } from '../config/errors.js';
 import {
   checkPolicy,
@@ -17,6 +18,7 @@ import {
   splitHooks,
 } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
+import { touchesInputs } from '../engine/render-inputs.js';
 import { resourceSyncOptions } from '../engine/resource-options.js';
 import type { AppSpec, LocatedError, RenderedManifest, RenderResult, RolloutEvent } from '../engine/types.js';
 import { hookKey, prepareDesired, prepareHooks } from './compare.js';
@@ -37,6 +39,9 @@ export interface RenderedApp {
   skipped: SkippedManifest[];
   /** Custom resources of a kind the cluster does not serve yet, by key string: the app's CRD that defines them. */
   pending?: Record<string, string>;
+  /** The definition rendered, and what the render read of the repository when that is known (a plain folder). */
+  spec?: AppSpec;
+  inputs?: string[];
 }
 
 export interface RenderRevisionInput {
@@ -46,6 +51,8 @@ export interface RenderRevisionInput {
   render: (dir: string, app: AppSpec, revision: string) => Promise<RenderResult>;
   cluster: ClusterPort;
   previous: Map<string, RenderedApp>;
+  /** The paths changed between an earlier revision and this one (undefined when unknown: every app is rendered). */
+  changedSince?: (from: string) => Promise<string[] | undefined>;
 }
 
 export async function renderRevision(
@@ -53,10 +60,11 @@ export async function renderRevision(
 ): Promise<{ rendered: Map<string, RenderedApp>; events: Array<Omit<RolloutEvent, 'time'>> }> {
   const { sha, dir, apps, cluster, previous } = input;
   const events: Array<Omit<RolloutEvent, 'time'>> = [];
+  const kept = await keptRenders(input);
   // A held app (a discovered definition driftdeck does not run) is not rendered: its reason is its error.
   const results = await Promise.all(
     apps
-      .filter((app) => !app.held)
+      .filter((app) => !app.held && !kept.has(app.name))
       .map(async (app) => {
         // Parsing an app's manifests is its own piece of work: a console's keys get a turn between apps.
         await turns.take();
@@ -87,11 +95,13 @@ export async function renderRevision(
   const { unknown, invalid = {} } = await cluster
     .resolve(kinds)
     .catch(() => ({ unknown: [] as string[], invalid: undefined }));
-  const crdsByApp = new Map(
-    results.flatMap(([app, r]) =>
+  const crdsByApp = new Map([
+    ...results.flatMap(([app, r]) =>
       r.ok ? [[app.name, crdDefinitions(r.manifests.map((m) => m.object))] as const] : [],
     ),
-  );
+    ...[...kept].map(([name, r]) => [name, crdDefinitions(r.desired.map((m) => m.object))] as const),
+  ]);
+  for (const [name, r] of kept) rendered.set(name, { ...r, revision: sha });
   for (const [app, r] of results) {
     const before = previous.get(app.name);
     const fail = (error: LocatedError, claims = before?.claims ?? []) => {
@@ -186,6 +196,8 @@ export async function renderRevision(
         events.push({ app: app.name, level: 'warning', type: 'status', message });
     rendered.set(app.name, {
       revision: sha,
+      spec: app,
+      ...(r.inputs ? { inputs: r.inputs } : {}),
       desired,
       claims: desired,
       hooks,
@@ -218,4 +230,42 @@ export async function renderRevision(
       events.push({ app: app.name, level: 'info', type: 'status', message: 'renders again' });
   }
   return { rendered, events };
+}
+
+/**
+ * The apps whose last render stands at this revision: rendered cleanly from the same definition, reading only
+ * paths the revisions in between did not change. Their objects are the same objects (compared without a copy).
+ */
+async function keptRenders(input: RenderRevisionInput): Promise<Map<string, RenderedApp>> {
+  const kept = new Map<string, RenderedApp>();
+  const from = input.previous.values().next().value?.revision;
+  if (from === undefined || from === input.sha || !input.changedSince) return kept;
+  const changed = await input.changedSince(from).catch(() => undefined);
+  if (!changed) return kept;
+  for (const app of input.apps) {
+    const before = input.previous.get(app.name);
+    if (
+      !app.held &&
+      before?.inputs &&
+      !before.error &&
+      !before.pending &&
+      !before.desiredAt &&
+      isDeepStrictEqual(before.spec, app) &&
+      !touchesInputs(changed, before.inputs)
+    )
+      kept.set(app.name, before);
+  }
+  return kept;
+}
+
+/**
+ * The new revision's app definitions, where one equals the last one, as the last one's object: what a comparison
+ * read is told apart by identity, and an app whose definition and render stand is not compared again.
+ */
+export function keepSpecIdentity(before: readonly AppSpec[], after: AppSpec[]): AppSpec[] {
+  const byName = new Map(before.map((a) => [a.name, a]));
+  return after.map((a) => {
+    const last = byName.get(a.name);
+    return last && isDeepStrictEqual(last, a) ? last : a;
+  });
 }

@@ -2,6 +2,7 @@
 // events about the app's objects, and failing pods (ImagePullBackOff, CrashLoopBackOff). Each line is emitted once.
 import { podFailureOf, workloadProgress } from '../engine/index.js';
 import type { KubeObject, ResourceState, RolloutEvent } from '../engine/types.js';
+import { sameList } from './same-list.js';
 
 const WORKLOADS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet']);
 
@@ -25,6 +26,11 @@ export class RolloutTracker {
   private readonly lastProgress = new Map<string, string>();
   private readonly seenWarnings = new Set<string>();
   private readonly seenPodFailures = new Map<string, string>();
+  /** What each app's problems were last looked for in: the same again finds nothing new. */
+  private readonly lastLooked = new Map<
+    string,
+    { resources: ResourceState[]; warnings: KubeObject[]; pods: KubeObject[] }
+  >();
 
   constructor(private readonly emit: Emit) {}
 
@@ -59,6 +65,17 @@ export class RolloutTracker {
 
   /** Warning events and failing pods that belong to the app's objects (or the pods and replica sets they own). */
   problems(app: string, resources: ResourceState[], warnings: KubeObject[], pods: KubeObject[]): void {
+    // Every line below is said once: the same resources, warnings and pods (the informer replaces an object that
+    // changes) say nothing new, and a fleet's comparison looked at every app's pods again for nothing.
+    const last = this.lastLooked.get(app);
+    if (
+      last &&
+      last.resources === resources &&
+      sameList(last.warnings, warnings) &&
+      sameList(last.pods, pods)
+    )
+      return;
+    this.lastLooked.set(app, { resources, warnings, pods });
     const names = new Set(resources.map((r) => `${r.key.namespace}/${r.key.name}`));
     const prefixes = resources
       .filter((r) => WORKLOADS.has(`${r.key.group}/${r.key.kind}`))

@@ -13,6 +13,7 @@ import {
   ownerOf,
 } from '../engine/shard.js';
 import type { RolloutEvent } from '../engine/types.js';
+import { sameList } from './same-list.js';
 
 export interface ShardView {
   /** Live agents (heartbeats not expired). */
@@ -121,8 +122,6 @@ abstract class Ticking {
 const everyHeartbeat = (read: ShardLeaseRead): Map<string, LeaseView> =>
   new Map([...read.otherHeartbeats, ...read.heartbeats]);
 
-const sameList = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
 const sameMap = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>) =>
   a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 

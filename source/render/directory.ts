@@ -28,10 +28,12 @@ export async function renderDirectory(
   options: RenderOptions = {},
 ): Promise<RenderedManifest[]> {
   const recurse = app.renderer.recurse ?? true;
+  const folders: string[] = [];
   const found = await walkConfined(root, dir.abs, {
     recurse,
     include: (name) => MANIFEST_FILE.test(name) || JSONNET_FILE.test(name),
     exclude: NOT_MANIFESTS,
+    folders,
   });
   // Argo CD's include and exclude choose among the files it reads, by their path under the app folder.
   const { include, exclude } = app.renderer;
@@ -58,6 +60,8 @@ export async function renderDirectory(
     manifests.push(...parseRendered(texts[i]!, { file: file.rel, ...origin }, options));
   });
   if (files.length === 0) await refuseNothingToRender(root, dir, recurse);
+  // Jsonnet imports read past the folders walked: only a folder without Jsonnet knows everything it read.
+  if (jsonnetFiles.length === 0) options.readFolders?.push(...folders);
   return manifests;
 }
 

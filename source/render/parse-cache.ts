@@ -212,6 +212,8 @@ export interface RenderOptions extends ToolOptions {
   revision?: string;
   /** Filled while rendering: the texts parsed, in order, for the cache to remember the render by. */
   record?: [string, string][];
+  /** Filled by a plain folder's render with the folders it read, when they are everything it read. */
+  readFolders?: string[];
 }
 
 /** parseManifests through the cache when the caller keeps one. */

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { folderInputs } from '../engine/render-inputs.js';
 import type { AppSpec, RenderResult } from '../engine/types.js';
-import { confinePath, repoRoot } from './confine.js';
+import { confinePath, relativeToRoot, repoRoot } from './confine.js';
 import { chooseRenderer } from './detect.js';
 import { renderDirectory } from './directory.js';
 import { renderHelm } from './helm.js';
@@ -73,7 +75,11 @@ async function renderFresh(
     }
     const choice = await chooseRenderer(app, dir);
     if (choice.kind === 'directory') {
-      return { ok: true, manifests: await renderDirectory(root, app, dir, tools, options) };
+      const readFolders: string[] = [];
+      const manifests = await renderDirectory(root, app, dir, tools, { ...options, readFolders });
+      if (readFolders.length === 0) return { ok: true, manifests };
+      const written = relativeToRoot(root, join(root, app.path));
+      return { ok: true, manifests, inputs: folderInputs(written, readFolders) };
     }
     // Helm and kustomize read the folder themselves and follow symlinks, dot-folders included; refuse any that
     // leaves the repo first, and for kustomize, any folder its kustomizations reach (helm.ts checks subcharts).

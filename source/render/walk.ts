@@ -15,6 +15,8 @@ export interface WalkOptions {
    * kustomize read what is there (`{{ .Files.Get ".data/config" }}`), so their checks must not.
    */
   hidden?: boolean;
+  /** Filled with every real folder the walk read, relative to the repo root (`.` for the root). */
+  folders?: string[];
 }
 
 export interface WalkedFile {
@@ -42,6 +44,7 @@ export async function walkConfined(
   const visit = async (dir: string, prefix: string): Promise<void> => {
     if (visited.has(dir)) return;
     visited.add(dir);
+    options.folders?.push(relativeToRoot(root, dir));
     let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
