@@ -316,10 +316,16 @@ export class GitSource {
   }
 
   private async ensureFetched(): Promise<GitRunOptions> {
-    await this.ensureClone();
-    if ((await this.localHead()) === undefined) await this.poll();
+    // Once the cache held the branch, it holds it: not asked again before every read (a git process each).
+    if (!this.fetchedOnce) {
+      await this.ensureClone();
+      if ((await this.localHead()) === undefined) await this.poll();
+      this.fetchedOnce = (await this.localHead()) !== undefined;
+    }
     return this.run();
   }
+
+  private fetchedOnce = false;
 
   /** Full sha of `rev`, fetching once when the cache does not know it yet. */
   private async resolve(rev: string): Promise<string> {

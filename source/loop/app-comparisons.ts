@@ -1,14 +1,14 @@
 // The loop's comparisons: every app's rendered manifests against the informer cache, as one pass over a cache read
 // once (compareAll), or one app just before its sync (compareForSync). Owns what a comparison leaves behind: each
 // app's Comparison (the sync plan), its AppState (what snapshots show) and the dry-run prediction cache.
-import { addLiveUsers, type ClaimIndex, claimIndex, keyString } from '../engine/index.js';
+import { addLiveUsers, type ClaimIndex, keyString } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import type { AppSpec, AppState, KubeObject, LocatedError, SyncRecord } from '../engine/types.js';
 import type { AppRecords } from './app-records.js';
 import type { AutoSyncPolicy } from './autosync.js';
 import { type Comparison, compareApp, PredictionCache } from './compare.js';
 import { addToLiveIndex, type LiveIndex, liveForApp, podsOf } from './live-index.js';
-import type { RenderedApp } from './render-revision.js';
+import { type RenderedApp, renderedClaims } from './render-revision.js';
 import type { RolloutTracker } from './rollout.js';
 import { sameList } from './same-list.js';
 import { comparedState } from './snapshot.js';
@@ -90,37 +90,36 @@ export class AppComparisons {
     const apps = this.from.apps();
     const rendered = this.from.rendered();
     const generation = this.from.cluster.cacheGeneration?.();
-    const memo = this.memo;
-    const sameRender = memo !== undefined && memo.apps === apps && memo.rendered === rendered;
-    if (sameRender && generation !== undefined && memo.generation === generation) return memo.inputs;
-    const renderedClaims = sameRender
-      ? memo.renderedClaims
-      : // What every app renders now, so that no app prunes what another one needs.
-        claimIndex(apps.map((a) => ({ app: a.name, desired: rendered.get(a.name)?.claims ?? [] })));
-    const inputs = (async () => {
-      // The whole cache, a piece at a time: tens of thousands of objects indexed in one go held a console's keys.
-      const cached = this.from.cluster.cached();
-      const index: LiveIndex = { byKey: new Map(), byApp: new Map(), pods: new Map() };
-      const users = new Map<string, Set<string>>();
-      for (let i = 0; i < cached.length; i += INDEX_PIECE) {
-        if (i > 0) await turns.take();
-        const piece = cached.slice(i, i + INDEX_PIECE);
-        addToLiveIndex(index, piece);
-        addLiveUsers(users, piece);
-      }
-      return { index, claims: { ...renderedClaims, liveByNamespace: users } };
-    })();
-    this.memo = { apps, rendered, generation, renderedClaims, inputs };
-    return inputs;
+    // What every app renders now, so that no app prunes what another one needs (made once per revision).
+    const claims = renderedClaims(apps, rendered);
+    // The cache's index does not depend on what is rendered: a new revision reads the one it has.
+    let cache = this.cacheMemo;
+    if (cache === undefined || generation === undefined || cache.generation !== generation) {
+      cache = { generation, indexed: this.indexCache() };
+      this.cacheMemo = cache;
+    }
+    const { index, users } = await cache.indexed;
+    return { index, claims: { ...claims, liveByNamespace: users } };
   }
 
-  private memo?: {
-    apps: readonly AppSpec[];
-    rendered: ReadonlyMap<string, RenderedApp>;
+  /** The whole cache, a piece at a time: tens of thousands of objects indexed in one go held a console's keys. */
+  private async indexCache(): Promise<{ index: LiveIndex; users: Map<string, Set<string>> }> {
+    const cached = this.from.cluster.cached();
+    const index: LiveIndex = { byKey: new Map(), byApp: new Map(), pods: new Map() };
+    const users = new Map<string, Set<string>>();
+    for (let i = 0; i < cached.length; i += INDEX_PIECE) {
+      if (i > 0) await turns.take();
+      const piece = cached.slice(i, i + INDEX_PIECE);
+      addToLiveIndex(index, piece);
+      addLiveUsers(users, piece);
+    }
+    return { index, users };
+  }
+
+  /** In flight or made: two comparisons asking at once share one pass. */
+  private cacheMemo?: {
     generation: number | undefined;
-    renderedClaims: ReturnType<typeof claimIndex>;
-    /** In flight or made: two comparisons asking at once share one pass. */
-    inputs: Promise<Inputs>;
+    indexed: Promise<{ index: LiveIndex; users: Map<string, Set<string>> }>;
   };
 
   private async compareOne(app: AppSpec, inputs: ComparisonInputs, fresh = false): Promise<void> {

@@ -37,8 +37,11 @@ export class GitWatch {
 
   /** Checks out `sha`, makes it the loaded head and says so; returns the folder holding its tree. */
   async enter(sha: string): Promise<string> {
-    const dir = await this.git.checkout(sha);
-    const commit = await this.git.commit(sha).catch(() => undefined);
+    // The commit's subject is read while its tree is written out: both are on the way from a push to its render.
+    const [dir, commit] = await Promise.all([
+      this.git.checkout(sha),
+      this.git.commit(sha).catch(() => undefined),
+    ]);
     this.emit({
       app: '',
       level: 'info',

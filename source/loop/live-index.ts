@@ -5,7 +5,8 @@ import type { KubeObject, RenderedManifest } from '../engine/types.js';
 
 export interface LiveIndex {
   byKey: Map<string, KubeObject>;
-  byApp: Map<string, KubeObject[]>;
+  /** The objects labelled for each app, by key string. */
+  byApp: Map<string, Map<string, KubeObject>>;
   /** Pods by namespace: an app's failing pods are looked for only in the namespaces of its objects. */
   pods: Map<string, KubeObject[]>;
 }
@@ -29,7 +30,8 @@ export function indexLive(cached: Iterable<KubeObject>): LiveIndex {
 export function addToLiveIndex(index: LiveIndex, objects: Iterable<KubeObject>): void {
   const { byKey, byApp, pods } = index;
   for (const o of objects) {
-    byKey.set(keyString(keyOf(o)), o);
+    const id = keyString(keyOf(o));
+    byKey.set(id, o);
     if (o.kind === 'Pod' && o.apiVersion === 'v1') {
       const ns = o.metadata.namespace ?? '';
       const list = pods.get(ns);
@@ -38,9 +40,9 @@ export function addToLiveIndex(index: LiveIndex, objects: Iterable<KubeObject>):
     }
     const app = o.metadata.labels?.[APP_LABEL];
     if (!app) continue;
-    const list = byApp.get(app);
-    if (list) list.push(o);
-    else byApp.set(app, [o]);
+    const labelled = byApp.get(app);
+    if (labelled) labelled.set(id, o);
+    else byApp.set(app, new Map([[id, o]]));
   }
 }
 
@@ -50,12 +52,22 @@ export function liveForApp(
   app: string,
   desired: RenderedManifest[],
 ): Map<string, KubeObject> {
-  const live = new Map<string, KubeObject>();
-  for (const o of index.byApp.get(app) ?? []) live.set(keyString(keyOf(o)), o);
-  for (const d of desired) {
-    const id = keyString(keyOf(d.object));
+  const live = new Map<string, KubeObject>(index.byApp.get(app));
+  for (const id of desiredKeys(desired)) {
     const o = index.byKey.get(id);
     if (o) live.set(id, o);
   }
   return live;
+}
+
+/** Key strings of a render's objects, worked out once per render (a fleet's comparison reads 50,000 of them). */
+const KEYS = new WeakMap<readonly RenderedManifest[], string[]>();
+
+function desiredKeys(desired: readonly RenderedManifest[]): string[] {
+  let keys = KEYS.get(desired);
+  if (!keys) {
+    keys = desired.map((d) => keyString(keyOf(d.object)));
+    KEYS.set(desired, keys);
+  }
+  return keys;
 }

@@ -210,9 +210,7 @@ export async function renderRevision(
     });
   }
   // An object two apps render is refused for both, each at its own file and line.
-  const shared = sharedKeyErrors(
-    claimIndex(apps.map((a) => ({ app: a.name, desired: rendered.get(a.name)?.claims ?? [] }))),
-  );
+  const shared = sharedKeyErrors(renderedClaims(apps, rendered));
   for (const [name, error] of shared) {
     const r = rendered.get(name);
     if (!r || r.error) continue;
@@ -268,4 +266,24 @@ export function keepSpecIdentity(before: readonly AppSpec[], after: AppSpec[]): 
     const last = byName.get(a.name);
     return last && isDeepStrictEqual(last, a) ? last : a;
   });
+}
+
+const CLAIMS = new WeakMap<
+  ReadonlyMap<string, RenderedApp>,
+  { apps: readonly AppSpec[]; index: ReturnType<typeof claimIndex> }
+>();
+
+/**
+ * What every app renders, by key and namespace: made once per revision's renders and apps (the render checks it
+ * for objects two apps render; every comparison reads it so that no app prunes what another one needs).
+ */
+export function renderedClaims(
+  apps: readonly AppSpec[],
+  rendered: ReadonlyMap<string, RenderedApp>,
+): ReturnType<typeof claimIndex> {
+  const known = CLAIMS.get(rendered);
+  if (known?.apps === apps) return known.index;
+  const index = claimIndex(apps.map((a) => ({ app: a.name, desired: rendered.get(a.name)?.claims ?? [] })));
+  CLAIMS.set(rendered, { apps, index });
+  return index;
 }
