@@ -23,12 +23,33 @@ export function slimObject(obj: KubeObject, keepFieldsOf: ReadonlySet<string>): 
     annotations !== null && typeof annotations === 'object' && LAST_APPLIED_ANNOTATION in annotations;
   if (!dropAnnotation && !Array.isArray(entries)) return obj;
   const slim = { ...meta };
+  if (typeof meta.namespace === 'string') slim.namespace = intern(meta.namespace);
+  if (typeof meta.creationTimestamp === 'string') slim.creationTimestamp = intern(meta.creationTimestamp);
   if (dropAnnotation) {
     const { [LAST_APPLIED_ANNOTATION]: _, ...rest } = annotations as Record<string, string>;
     slim.annotations = rest;
   }
   if (Array.isArray(entries)) slim.managedFields = entries.map((e) => slimEntry(e, keepFieldsOf));
-  return { ...obj, metadata: slim };
+  return { ...obj, apiVersion: intern(obj.apiVersion), kind: intern(obj.kind), metadata: slim };
+}
+
+/**
+ * One copy of the short strings that tens of thousands of cached objects repeat: apiVersion, kind, namespace, and
+ * the managers, operations and times of their managedFields (objects a sync applied in the same second share the
+ * time). Each object parsed from the API came with its own copy (about 11 MB at 50,000 objects). Bounded: the table
+ * starts over when full.
+ */
+const INTERNED = new Map<string, string>();
+const MAX_INTERNED = 20_000;
+const MAX_INTERNED_LENGTH = 100;
+
+function intern<T>(value: T): T {
+  if (typeof value !== 'string' || value.length > MAX_INTERNED_LENGTH) return value;
+  const known = INTERNED.get(value);
+  if (known !== undefined) return known as T;
+  if (INTERNED.size >= MAX_INTERNED) INTERNED.clear();
+  INTERNED.set(value, value);
+  return value;
 }
 
 function slimEntry(entry: unknown, keepFieldsOf: ReadonlySet<string>): unknown {
@@ -36,6 +57,6 @@ function slimEntry(entry: unknown, keepFieldsOf: ReadonlySet<string>): unknown {
   const e = entry as Record<string, unknown>;
   if (typeof e.manager === 'string' && keepFieldsOf.has(e.manager)) return e;
   const out: Record<string, unknown> = {};
-  for (const k of ENTRY_KEYS) if (e[k] !== undefined) out[k] = e[k];
+  for (const k of ENTRY_KEYS) if (e[k] !== undefined) out[k] = intern(e[k]);
   return out;
 }
