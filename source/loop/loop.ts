@@ -26,7 +26,7 @@ import { DueAutoSyncs } from './due-auto-syncs.js';
 import { GitWatch } from './git-watch.js';
 import { LoopInspector } from './inspector.js';
 import type { LoopOptions } from './options.js';
-import { keepSpecIdentity, type RenderedApp, renderRevision } from './render-revision.js';
+import { type RenderedApp, renderRevision, revisionSpecs } from './render-revision.js';
 import { type RevertContext, revertAndSync, revertCommit } from './revert-commands.js';
 import { RolloutTracker } from './rollout.js';
 import { buildSnapshot, Publisher } from './snapshot.js';
@@ -179,13 +179,7 @@ export class Loop implements Controller {
     this.notice.say(loaded.notice, discovery);
     const destined = destinedApps(loaded.apps, this.opts.destination);
     this.elsewhere.say(notOpenedNotice(destined.notOpened, this.opts.notOpenedHint), discovery);
-    this.apps = keepSpecIdentity(
-      this.apps,
-      destined.mine.map((a) => {
-        const auto = this.autoOverrides.get(a.name);
-        return auto === undefined ? a : { ...a, sync: { ...a.sync, auto } };
-      }),
-    );
+    this.apps = revisionSpecs(this.apps, destined.mine, this.autoOverrides);
     const { rendered, events } = await renderRevision({
       sha,
       dir,

@@ -257,14 +257,21 @@ async function keptRenders(input: RenderRevisionInput): Promise<Map<string, Rend
 }
 
 /**
- * The new revision's app definitions, where one equals the last one, as the last one's object: what a comparison
- * read is told apart by identity, and an app whose definition and render stand is not compared again.
+ * The new revision's app definitions, with the auto-sync a person set from the console; one equal to the last
+ * revision's is the last one's object: what a comparison read is told apart by identity, and an app whose
+ * definition and render stand is not compared again.
  */
-export function keepSpecIdentity(before: readonly AppSpec[], after: AppSpec[]): AppSpec[] {
+export function revisionSpecs(
+  before: readonly AppSpec[],
+  defined: readonly AppSpec[],
+  autoOverrides: ReadonlyMap<string, boolean>,
+): AppSpec[] {
   const byName = new Map(before.map((a) => [a.name, a]));
-  return after.map((a) => {
+  return defined.map((a) => {
+    const auto = autoOverrides.get(a.name);
+    const spec = auto === undefined ? a : { ...a, sync: { ...a.sync, auto } };
     const last = byName.get(a.name);
-    return last && isDeepStrictEqual(last, a) ? last : a;
+    return last && isDeepStrictEqual(last, spec) ? last : spec;
   });
 }
 
