@@ -51,7 +51,12 @@ export class AppRecords {
    * when it is newer; kept as the app's records until its next comparison.
    */
   compared(lookup: (key: string) => KubeObject | undefined, app: string): SyncRecord[] {
-    const records = withOwnRecord(this.own.get(app), this.fromIndex(lookup, app));
+    const cached = this.fromIndex(lookup, app);
+    const own = this.own.get(app);
+    // Once the cluster's history holds this process's last sync, the record is the history's: a second copy of
+    // every app's last sync (a resource list each) stayed here for good.
+    if (own && cached.some((r) => r.startedAt === own.startedAt && r.by === own.by)) this.own.delete(app);
+    const records = withOwnRecord(this.own.get(app), cached);
     this.atComparison.set(app, records);
     return records;
   }

@@ -62,6 +62,38 @@ describe('app records in a comparison', () => {
   });
 });
 
+describe('the last sync this process made', () => {
+  it('is shown first until the cached history holds it, and then no longer kept apart', () => {
+    const records = new AppRecords(
+      new FakeCluster(),
+      new ClusterNotes(() => SYSTEM_NAMESPACE),
+      () => undefined,
+    );
+    const own = {
+      ...record('mine'),
+      startedAt: '2026-01-02T00:00:00.000Z',
+      finishedAt: '2026-01-02T00:00:05.000Z',
+    };
+    records.remember('backend', own);
+    assert.deepEqual(
+      records.compared(lookup([history('7', ['aaa'])]), 'backend').map((r) => r.revision),
+      ['mine', 'aaa'],
+      'the cache has not caught up',
+    );
+    const caught = history('8', []);
+    caught.data = { records: JSON.stringify([own, record('aaa')]) };
+    assert.deepEqual(
+      records.compared(lookup([caught]), 'backend').map((r) => r.revision),
+      ['mine', 'aaa'],
+    );
+    // The history is the cluster's from then on: a history without it (trimmed, replaced) is what is shown.
+    assert.deepEqual(
+      records.compared(lookup([history('9', ['bbb'])]), 'backend').map((r) => r.revision),
+      ['bbb'],
+    );
+  });
+});
+
 describe("every app's records for the watch", () => {
   it("asks the cluster once, then reads each app's history from the cache, in the state namespace only", async () => {
     const cluster = new FakeCluster();
