@@ -6,7 +6,7 @@ import { appPathspec, COMMIT_FORMAT, parseCommitLog } from './commit-log.js';
 import { resolveCommit } from './commit-queries.js';
 import { settleGitEnv } from './git-env.js';
 import { GitError, summarizeGitOutput } from './git-error.js';
-import { type GitRunOptions, git } from './git-runner.js';
+import { type GitRunOptions, git, gitResult } from './git-runner.js';
 import { requireIdentity } from './identity.js';
 import { parseLsRemote } from './ls-remote.js';
 import { cloneMirror, fetchBranch } from './mirror-clone.js';
@@ -49,6 +49,9 @@ export interface GitSourceOptions {
    */
   credentialsDir?: string;
 }
+
+/** A commit's full object name (SHA-1 or SHA-256): nothing else reaches `changedPaths`'s command line. */
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** How often, at most, the mounted credentials are read again (a Secret's update reaches its mount in a minute). */
 const CREDENTIALS_REREAD_MS = 10_000;
@@ -213,21 +216,15 @@ export class GitSource {
 
   /**
    * The paths that differ between the trees of two revisions of the cache (added, deleted, modified, a file made a
-   * symlink): a rename is its old path and its new one. Undefined when either revision is unknown here.
+   * symlink): a rename is its old path and its new one. Undefined when either is not a full object name the cache
+   * holds. One git process: it is on the way from every commit to its render.
    */
   async changedPaths(from: string, to: string): Promise<string[] | undefined> {
-    const run = await this.run();
-    const [a, b] = await Promise.all([
-      resolveCommit(this.paths.mirror, from, run),
-      resolveCommit(this.paths.mirror, to, run),
-    ]);
-    if (a === undefined || b === undefined) return undefined;
-    const out = await git(
-      this.paths.mirror,
-      ['diff-tree', '-r', '-z', '--no-renames', '--name-only', a, b],
-      run,
-    );
-    return out.split('\0').filter((path) => path !== '');
+    if (!FULL_SHA.test(from) || !FULL_SHA.test(to)) return undefined;
+    const args = ['diff-tree', '-r', '-z', '--no-renames', '--name-only', from, to];
+    const result = await gitResult(this.paths.mirror, args, await this.run());
+    if (result.exitCode !== 0) return undefined;
+    return result.stdout.split('\0').filter((path) => path !== '');
   }
 
   /** Settles when the trees the last checkout left over are removed. */

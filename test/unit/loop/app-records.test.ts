@@ -34,6 +34,10 @@ const history = (version: string, revisions: string[]): KubeObject => ({
   data: { records: JSON.stringify(revisions.map(record)) },
 });
 
+/** An app's records over a cluster (a fake one), its problems said nowhere. */
+const appRecords = (cluster = new FakeCluster()) =>
+  new AppRecords(cluster, new ClusterNotes(() => SYSTEM_NAMESPACE), () => undefined);
+
 const lookup = (objects: KubeObject[]) => {
   const byKey = new Map(objects.map((o) => [keyString(keyOf(o)), o]));
   return (key: string) => byKey.get(key);
@@ -41,11 +45,7 @@ const lookup = (objects: KubeObject[]) => {
 
 describe('app records in a comparison', () => {
   it('finds the history by key, and parses it again only when its resourceVersion changed', () => {
-    const records = new AppRecords(
-      new FakeCluster(),
-      new ClusterNotes(() => SYSTEM_NAMESPACE),
-      () => undefined,
-    );
+    const records = appRecords();
     const first = records.compared(lookup([history('7', ['aaa'])]), 'backend');
     assert.deepEqual(
       first.map((r) => r.revision),
@@ -64,11 +64,7 @@ describe('app records in a comparison', () => {
 
 describe('the last sync this process made', () => {
   it('is shown first until the cached history holds it, and then no longer kept apart', () => {
-    const records = new AppRecords(
-      new FakeCluster(),
-      new ClusterNotes(() => SYSTEM_NAMESPACE),
-      () => undefined,
-    );
+    const records = appRecords();
     const own = {
       ...record('mine'),
       startedAt: '2026-01-02T00:00:00.000Z',
@@ -102,7 +98,7 @@ describe("every app's records for the watch", () => {
       asked.push(app);
       return [record('from-api')];
     };
-    const records = new AppRecords(cluster, new ClusterNotes(() => SYSTEM_NAMESPACE), () => undefined);
+    const records = appRecords(cluster);
     const first = await records.known(['backend', 'frontend']);
     assert.deepEqual(asked, ['backend', 'frontend']);
     assert.deepEqual(
