@@ -83,6 +83,7 @@ export class KubeCluster implements ClusterPort {
     this.cache = new InformerSet(this.conn, this.discovery, this.follow, {
       count,
       notice: (message: string) => this.notice(message),
+      stateNamespace: this.stateNamespace,
     });
   }
 

@@ -8,6 +8,7 @@ import { type Discovery, groupOf } from './discovery.js';
 import { Informer, type InformerState } from './informer.js';
 import { namespaceProblem } from './paths.js';
 import { slimObject } from './slim.js';
+import { cachedHistory } from './sync-history.js';
 
 export class InformerSet {
   private readonly informers = new Map<string, Informer>();
@@ -18,7 +19,12 @@ export class InformerSet {
     private readonly conn: KubeConnection,
     private readonly discovery: Discovery,
     private readonly follow: boolean,
-    private readonly hooks: { count: () => void; notice: (message: string) => void },
+    private readonly hooks: {
+      count: () => void;
+      notice: (message: string) => void;
+      /** Where the sync histories are: their records are kept parsed, not as text (kube/sync-history.ts). */
+      stateNamespace?: string;
+    },
   ) {}
 
   /** Managers whose managedFields field sets the cache keeps (an ignore rule names them); see kube/slim.ts. */
@@ -71,7 +77,7 @@ export class InformerSet {
           },
           onRequest: this.hooks.count,
           onDropped: (message) => this.hooks.notice(message),
-          slim: (obj) => slimObject(obj, this.keepFieldsOf),
+          slim: (obj) => cachedHistory(slimObject(obj, this.keepFieldsOf), this.hooks.stateNamespace),
         },
         w.field,
         this.follow,

@@ -1,6 +1,6 @@
 // Sync history lives in the cluster (one ConfigMap per app), so every operator and the agent see the same record.
 import { historyConfigMapName } from '../engine/ports.js';
-import { parseSyncRecords } from '../engine/sync-records.js';
+import { parseSyncRecords, withoutRecordsText } from '../engine/sync-records.js';
 import type { KubeObject, SyncRecord } from '../engine/types.js';
 import { ApplyError } from './apply-error.js';
 import type { KubeConnection } from './client.js';
@@ -13,6 +13,28 @@ export { compact };
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
+}
+
+const HISTORY_OF = 'driftdeck.io/history-of';
+
+/**
+ * What the informer cache keeps of an app's history ConfigMap in the state namespace: its records parsed, without
+ * the text (engine/sync-records.ts `historyRecords` answers them). Any other object, a ConfigMap elsewhere with the
+ * same label (an app may render one) included, is kept as it is.
+ */
+export function cachedHistory(obj: KubeObject, stateNamespace: string | undefined): KubeObject {
+  const app = obj.metadata?.labels?.[HISTORY_OF];
+  if (
+    stateNamespace === undefined ||
+    obj.kind !== 'ConfigMap' ||
+    obj.apiVersion !== 'v1' ||
+    typeof app !== 'string' ||
+    obj.metadata.namespace !== stateNamespace ||
+    obj.metadata.name !== historyConfigMapName(app) ||
+    typeof (obj as ConfigMap).data?.records !== 'string'
+  )
+    return obj;
+  return withoutRecordsText(obj as ConfigMap);
 }
 
 export class SyncHistoryStore {
@@ -29,7 +51,7 @@ export class SyncHistoryStore {
       metadata: {
         name: historyConfigMapName(app),
         namespace: this.namespace,
-        labels: { 'app.kubernetes.io/managed-by': 'driftdeck', 'driftdeck.io/history-of': app },
+        labels: { 'app.kubernetes.io/managed-by': 'driftdeck', [HISTORY_OF]: app },
       },
     };
   }

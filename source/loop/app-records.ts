@@ -3,7 +3,7 @@
 // catches up with it. A malformed record is left out and said once in the log.
 import { keyString } from '../engine/index.js';
 import { type ClusterPort, historyConfigMapName, SYSTEM_NAMESPACE } from '../engine/ports.js';
-import { type ParsedRecords, parseSyncRecords } from '../engine/sync-records.js';
+import { historyRecords, type ParsedRecords } from '../engine/sync-records.js';
 import type { KubeObject, RolloutEvent, SyncRecord } from '../engine/types.js';
 import type { ClusterNotes } from './connection.js';
 import { historyOf, withOwnRecord } from './targets.js';
@@ -81,7 +81,7 @@ export class AppRecords {
     let entry = this.parsed.get(app);
     if (!entry || entry.version !== version || !cm?.metadata.resourceVersion) {
       const source = `ConfigMap ${this.stateNamespace}/${historyConfigMapName(app)}`;
-      entry = { version, parsed: parseSyncRecords(cm?.data?.records, source) };
+      entry = { version, parsed: historyRecords(cm, source) };
       this.parsed.set(app, entry);
     }
     for (const e of this.notes.badRecords(app, entry.parsed.problems)) this.emit(e);

@@ -1,6 +1,6 @@
 import { keyString } from '../engine/keys.js';
 import { historyConfigMapName, SYSTEM_NAMESPACE, type WatchTarget } from '../engine/ports.js';
-import { type ParsedRecords, parseSyncRecords } from '../engine/sync-records.js';
+import { historyRecords, type ParsedRecords } from '../engine/sync-records.js';
 import type { AppSpec, KubeObject, RenderedManifest, SyncRecord } from '../engine/types.js';
 
 /**
@@ -48,10 +48,7 @@ export function recordsFromCache(
   app: string,
   stateNamespace = SYSTEM_NAMESPACE,
 ): ParsedRecords {
-  return parseSyncRecords(
-    historyOf(cached, app, stateNamespace)?.data?.records,
-    historySource(app, stateNamespace),
-  );
+  return historyRecords(historyOf(cached, app, stateNamespace), historySource(app, stateNamespace));
 }
 
 const historySource = (app: string, stateNamespace: string) =>

@@ -4,8 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LAST_APPLIED_ANNOTATION } from '../../../source/engine/normalize.js';
+import { historyConfigMapName, SYSTEM_NAMESPACE } from '../../../source/engine/ports.js';
+import { historyRecords } from '../../../source/engine/sync-records.js';
 import type { KubeObject } from '../../../source/engine/types.js';
 import { slimObject } from '../../../source/kube/slim.js';
+import { cachedHistory } from '../../../source/kube/sync-history.js';
 import { startFakeApiServerPerFile } from './fake-api-setup.js';
 
 const { api, adapter } = startFakeApiServerPerFile();
@@ -63,6 +66,72 @@ describe('the slim copy the cache keeps', () => {
   it('returns an object with nothing to leave out as it is', () => {
     const plain: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } };
     assert.equal(slimObject(plain, new Set()), plain);
+  });
+});
+
+const records = JSON.stringify([
+  {
+    app: 'shop',
+    revision: 'a'.repeat(40),
+    startedAt: '2026-12-03T09:00:00.000Z',
+    finishedAt: '2026-12-03T09:00:01.000Z',
+    by: 'ops@bastion',
+    result: 'Succeeded',
+    message: '',
+    prune: false,
+    resources: [
+      {
+        key: { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'settings' },
+        apiVersion: 'v1',
+        phase: 'Sync',
+        action: 'configured',
+        ok: true,
+      },
+    ],
+  },
+]);
+
+/** A ConfigMap labelled as the sync history of `shop`, named and placed as given. */
+type ConfigMap = KubeObject & { data: Record<string, string> };
+
+const historyMap = (namespace: string, name = historyConfigMapName('shop')): ConfigMap => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: {
+    name,
+    namespace,
+    resourceVersion: '3',
+    labels: { 'app.kubernetes.io/managed-by': 'driftdeck', 'driftdeck.io/history-of': 'shop' },
+  },
+  data: { records, other: 'kept' },
+});
+
+describe('a sync history in the cache', () => {
+  const where = `ConfigMap ${SYSTEM_NAMESPACE}/${historyConfigMapName('shop')}`;
+
+  it('keeps its records parsed, not their text, and reads the same records as the text gives', () => {
+    const input = historyMap(SYSTEM_NAMESPACE);
+    const cached = cachedHistory(input, SYSTEM_NAMESPACE) as ConfigMap;
+    assert.deepEqual(cached.data, { other: 'kept' }, 'the records text is left out');
+    assert.ok(input.data.records, 'the object given is not changed');
+    const parsed = historyRecords(cached, where);
+    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(parsed, historyRecords(input, where));
+    assert.deepEqual(
+      parsed.records.map((r) => r.by),
+      ['ops@bastion'],
+    );
+    assert.equal(historyRecords(cached, where), parsed, 'parsed once, when it entered the cache');
+  });
+
+  it('leaves alone a lookalike: another namespace (an app may render one), another name, or no state namespace', () => {
+    for (const [obj, ns] of [
+      [historyMap('shop'), SYSTEM_NAMESPACE],
+      [historyMap(SYSTEM_NAMESPACE, 'driftdeck-history-other'), SYSTEM_NAMESPACE],
+      [historyMap(SYSTEM_NAMESPACE), undefined],
+    ] as const) {
+      assert.equal(cachedHistory(obj, ns), obj, `${obj.metadata.namespace}/${obj.metadata.name} in ${ns}`);
+    }
   });
 });
 
