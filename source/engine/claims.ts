@@ -2,7 +2,7 @@
 // overwriting it, and the first to drop it would prune it from under the other (with a Namespace, everything the
 // other app keeps in it). So a key rendered by two apps is refused for both, and a prune candidate that another app
 // renders, or a Namespace another app renders objects into, is kept.
-import { keyOf, keyString, parseKeyString } from './keys.js';
+import { keyOf, keyString, manifestKeys, parseKeyString } from './keys.js';
 import { appLabelOf } from './ownership.js';
 import type { KubeObject, LocatedError, RenderedManifest, ResourceKey, SourceLocation } from './types.js';
 
@@ -47,9 +47,10 @@ export function claimIndex(apps: Array<{ app: string; desired: RenderedManifest[
   const byKey = new Map<string, Claim[]>();
   const byNamespace = new Map<string, Set<string>>();
   for (const { app, desired } of apps) {
-    for (const m of desired) {
+    const ids = manifestKeys(desired);
+    for (const [i, m] of desired.entries()) {
       const key = keyOf(m.object);
-      const id = keyString(key);
+      const id = ids[i]!;
       const claims = byKey.get(id) ?? [];
       // Twice in one app is the app's own error (reconcile reports it with both places).
       if (!claims.some((c) => c.app === app)) claims.push({ app, source: m.source });

@@ -50,6 +50,7 @@ export {
   isValidSelector,
   keyOf,
   keyString,
+  manifestKeys,
   matchesSelector,
   parseKeyString,
   resourceLabel,

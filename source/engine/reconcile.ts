@@ -1,11 +1,13 @@
 // Pairing what Git wants with what the cluster holds, by the one join key.
 import { hasHookAnnotation } from './hooks.js';
-import { compareKeys, keyOf, keyString, resourceLabel } from './keys.js';
+import { compareKeys, keyOf, keyString, manifestKeys, resourceLabel } from './keys.js';
 import { isOwnedBy } from './ownership.js';
 import type { KubeObject, LocatedError, RenderedManifest, ResourceKey } from './types.js';
 
 export interface ResourcePair {
   key: ResourceKey;
+  /** keyString(key), the render's own string for a desired resource (engine/keys.ts manifestKeys). */
+  id: string;
   desired?: RenderedManifest;
   live?: KubeObject;
   /** No desired twin, the live object carries this app's mark for itself, and nothing else needs it: it may be
@@ -35,17 +37,18 @@ export function reconcile(
 
   const pairs: ResourcePair[] = [];
   const seen = new Map<string, RenderedManifest>();
-  for (const manifest of desired) {
+  const ids = manifestKeys(desired);
+  for (const [i, manifest] of desired.entries()) {
     const key = keyOf(manifest.object);
-    const id = keyString(key);
+    const id = ids[i]!;
     const first = seen.get(id);
     if (first) return { ok: false, error: duplicateError(key, first, manifest) };
     seen.set(id, manifest);
     const twin = liveByKey.get(id);
     pairs.push(
       twin
-        ? { key, desired: manifest, live: twin, prunable: false }
-        : { key, desired: manifest, prunable: false },
+        ? { key, id, desired: manifest, live: twin, prunable: false }
+        : { key, id, desired: manifest, prunable: false },
     );
   }
 
@@ -58,7 +61,7 @@ export function reconcile(
     if (!isOwnedBy(obj, app)) continue;
     const key = keyOf(obj);
     const kept = keep(key);
-    extra.push(kept ? { key, live: obj, prunable: false, kept } : { key, live: obj, prunable: true });
+    extra.push(kept ? { key, id, live: obj, prunable: false, kept } : { key, id, live: obj, prunable: true });
   }
   extra.sort((a, b) => compareKeys(a.key, b.key));
   return { ok: true, pairs: [...pairs, ...extra] };

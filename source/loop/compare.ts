@@ -15,7 +15,6 @@ import {
   type IsNamespaced,
   ignoreSetFor,
   keyOf,
-  keyString,
   liveHealth,
   markOwned,
   pruneKeptFor,
@@ -183,7 +182,7 @@ export async function compareApp(
     return { resources: [], error: paired.error, desired: byKey, prunable, live: liveByKey, hooks, skipped };
   const resources = await Promise.all(
     paired.pairs.map(async (pair): Promise<ResourceState> => {
-      const id = keyString(pair.key);
+      const id = pair.id;
       const ignoreSet = ignoreSetFor(app.ignore, pair.key);
       const jq = () => opts.jq ?? sharedJqPaths();
       const base = {

@@ -1,6 +1,6 @@
 // The informer cache indexed once per comparison: by key, and by the app label. An app's live objects are those
 // carrying its label (prune candidates among them) plus whatever exists under the keys Git wants (adoption).
-import { APP_LABEL, keyOf, keyString } from '../engine/index.js';
+import { APP_LABEL, keyOf, keyString, manifestKeys } from '../engine/index.js';
 import type { KubeObject, RenderedManifest } from '../engine/types.js';
 
 export interface LiveIndex {
@@ -53,21 +53,9 @@ export function liveForApp(
   desired: RenderedManifest[],
 ): Map<string, KubeObject> {
   const live = new Map<string, KubeObject>(index.byApp.get(app));
-  for (const id of desiredKeys(desired)) {
+  for (const id of manifestKeys(desired)) {
     const o = index.byKey.get(id);
     if (o) live.set(id, o);
   }
   return live;
-}
-
-/** Key strings of a render's objects, worked out once per render (a fleet's comparison reads 50,000 of them). */
-const KEYS = new WeakMap<readonly RenderedManifest[], string[]>();
-
-function desiredKeys(desired: readonly RenderedManifest[]): string[] {
-  let keys = KEYS.get(desired);
-  if (!keys) {
-    keys = desired.map((d) => keyString(keyOf(d.object)));
-    KEYS.set(desired, keys);
-  }
-  return keys;
 }

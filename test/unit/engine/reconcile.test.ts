@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { keyOf, keyString } from '../../../source/engine/keys.js';
+import { keyOf, keyString, manifestKeys } from '../../../source/engine/keys.js';
 import { markOwned } from '../../../source/engine/ownership.js';
 import { reconcile } from '../../../source/engine/reconcile.js';
 import type { KubeObject, RenderedManifest } from '../../../source/engine/types.js';
@@ -151,4 +151,23 @@ test('a key defined twice is an error naming both places', () => {
   );
   assert.equal(result.error.file, 'apps/backend/b.yaml');
   assert.equal(result.error.line, 12);
+});
+
+describe('the key strings of a pairing', () => {
+  test("name every pair by its key; a desired pair's is the render's own string, worked out once per list", () => {
+    const desired = [manifest(deployment), manifest(config, 'apps/backend/all.yaml', 9)];
+    const result = reconcile(desired, [ours(oldConfig), config], 'backend');
+    assert.ok(result.ok);
+    for (const p of result.pairs) assert.equal(p.id, keyString(p.key));
+    assert.deepEqual(
+      result.pairs.map((p) => p.id),
+      ['apps/Deployment/shop/backend', '/ConfigMap/shop/settings', '/ConfigMap/shop/old-settings'],
+    );
+    const keys = manifestKeys(desired);
+    assert.equal(manifestKeys(desired), keys, 'the same list gives the same strings');
+    assert.deepEqual(
+      keys,
+      result.pairs.slice(0, 2).map((p) => p.id),
+    );
+  });
 });
