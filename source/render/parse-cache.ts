@@ -2,7 +2,8 @@
 // folder costs (about half a second for a thousand files), and between two renders almost every file is unchanged:
 // a commit that edits ten files re-parses ten. Kept in memory for the watch loop and, when given a file, on disk
 // beside the Git cache, so that one-shot commands (diff, sync, status) share it as Argo CD's repo server shares its
-// manifest cache. Entries hold JSON text, so every hit hands out fresh objects that callers may change freely.
+// manifest cache. Entries hold JSON text (deflated in memory), so every hit hands out fresh objects that callers may
+// change freely.
 // Texts that fail to parse are never cached: their error is worked out again, with its file and line, every time.
 //
 // Rendered Secrets stay cached (a render answered whole from the cache is what saves running helm again, and charts
@@ -12,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { KubeObject, RenderedManifest } from '../engine/types.js';
 import { type ParseContext, parseManifests } from './manifests.js';
 import type { ToolOptions } from './run-tool.js';
@@ -56,7 +58,8 @@ async function tighten(file: string): Promise<void> {
 }
 
 export class ManifestCache {
-  private readonly entries = new Map<string, string>();
+  /** Text key to the JSON of its Parsed[], deflated (see `pack`). */
+  private readonly entries = new Map<string, Buffer>();
   private readonly renders = new Map<string, [string, string][]>();
   private loaded: Promise<void> | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -98,7 +101,7 @@ export class ManifestCache {
         for (const [key, value] of data.entries) {
           if (typeof key !== 'string' || typeof value !== 'string' || this.entries.has(key)) continue;
           const text = isSealed(value) ? sealKey && unseal(sealKey, value) : value;
-          if (text !== undefined) this.entries.set(key, text);
+          if (text !== undefined) this.entries.set(key, pack(text));
         }
         for (const [key, texts] of data.renders ?? []) {
           if (typeof key === 'string' && Array.isArray(texts) && !this.renders.has(key))
@@ -117,9 +120,11 @@ export class ManifestCache {
    */
   parse(text: string, context: ParseContext, record?: [string, string][]): RenderedManifest[] {
     const key = createHash('sha256').update(FORMAT).update('\0').update(text).digest('base64url');
-    let json = this.entries.get(key);
-    if (json !== undefined) {
+    const packed = this.entries.get(key);
+    let json: string;
+    if (packed !== undefined) {
       this.hits++;
+      json = unpack(packed);
       // Most recently used last, so trimming drops the oldest.
       this.entries.delete(key);
     } else {
@@ -131,7 +136,7 @@ export class ManifestCache {
       json = JSON.stringify(parsed);
       this.dirty = true;
     }
-    this.entries.set(key, json);
+    this.entries.set(key, packed ?? pack(json));
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     record?.push([context.file, key]);
     return fromJson(json, context.file);
@@ -146,9 +151,9 @@ export class ManifestCache {
     if (!texts) return undefined;
     const out: RenderedManifest[] = [];
     for (const [file, textKey] of texts) {
-      const json = this.entries.get(textKey);
-      if (json === undefined) return undefined;
-      out.push(...fromJson(json, file));
+      const packed = this.entries.get(textKey);
+      if (packed === undefined) return undefined;
+      out.push(...fromJson(unpack(packed), file));
     }
     this.renderHits++;
     return out;
@@ -174,9 +179,10 @@ export class ManifestCache {
     this.pending ??= this.saving.then(async () => {
       this.pending = undefined;
       this.dirty = false;
-      const secrets = [...this.entries.values()].some(holdsSecret) ? await this.key() : undefined;
+      const texts = [...this.entries].map(([key, packed]): [string, string] => [key, unpack(packed)]);
+      const secrets = texts.some(([, text]) => holdsSecret(text)) ? await this.key() : undefined;
       const entries: [string, string][] = [];
-      for (const [key, text] of this.entries) {
+      for (const [key, text] of texts) {
         if (!holdsSecret(text)) entries.push([key, text]);
         else if (secrets) entries.push([key, seal(secrets, text)]);
       }
@@ -196,6 +202,19 @@ export class ManifestCache {
     this.saving = this.pending;
     return this.saving;
   }
+}
+
+/**
+ * An entry as kept in memory: deflated (fastest level). The JSON of parsed manifests shrinks about ten times, and the
+ * agent keeps every text it parsed (a fleet's were 8.6 MB of its heap at rest); a hit inflates ~8 KB in ~20 µs. Copied
+ * out of zlib's output chunk, which is 16 KB whatever the size of the result.
+ */
+function pack(json: string): Buffer {
+  return Buffer.from(deflateRawSync(json, { level: 1 }));
+}
+
+function unpack(packed: Buffer): string {
+  return inflateRawSync(packed).toString('utf8');
 }
 
 function fromJson(json: string, file: string): RenderedManifest[] {
