@@ -1,5 +1,5 @@
 // Bundles the command-line program into dist/cli.js (replacing tsc's two-line entry) plus chunks in dist/chunks, and
-// the console's loop thread into dist/console-thread-worker.js.
+// the console's loop thread into dist/console-thread-worker.js, the parse threads into dist/parse-worker.js.
 // One file to load instead of some 900 modules: a headless command starts in about a third of the time. The console
 // (Ink, React) stays in chunks of its own, loaded only when the console opens, after cli.js has chosen React's
 // production build. tsc's per-module output stays in dist/ for the benchmark and the tests that import modules.
@@ -18,6 +18,8 @@ await build({
     cli: join(root, 'source', 'cli.ts'),
     // The console's watch loop runs in a worker thread started from this file (cli/console-thread.ts).
     'console-thread-worker': join(root, 'source', 'cli', 'console-thread-worker.ts'),
+    // The render's YAML parse threads (render/parse-pool.ts).
+    'parse-worker': join(root, 'source', 'render', 'parse-worker.ts'),
   },
   outdir: join(root, 'dist'),
   chunkNames: 'chunks/[name]-[hash]',

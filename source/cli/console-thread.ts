@@ -5,11 +5,11 @@
 // Commands go to the loop as messages and their answers come back the same way; a log followed comes back line by
 // line. What would stop the console in one thread stops it here too: an error the loop's thread did not catch is
 // rethrown in this one.
-import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { LiveObjectOptions, LogFollow, LogOptions, LogSink, ObjectRef } from '../engine/inspect.js';
 import type { Controller, HistoryEntry, Snapshot, SyncOptions, SyncPlanSummary } from '../engine/types.js';
+import { startWorker } from '../worker-file.js';
 import { SnapshotDecoder, type SnapshotMessage } from './snapshot-wire.js';
 import { type LoopFlags, UsageError } from './wire.js';
 
@@ -67,19 +67,8 @@ export function fromWireError(error: WireError): Error {
  * or the bundle's entry (dist/console-thread-worker.js).
  */
 function loopThread(options: WorkerOptions): Worker {
-  for (const candidate of [
-    './console-thread-worker.js',
-    './console-thread-worker.ts',
-    '../console-thread-worker.js',
-  ]) {
-    const url = new URL(candidate, import.meta.url);
-    if (!existsSync(url)) continue;
-    if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
-    // Node 20 does not carry tsx's loader into a worker's entry module: the sources are imported through it.
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const code = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(import.meta.url)}))`;
-    return new Worker(code, { ...options, eval: true, execArgv: [] });
-  }
+  const worker = startWorker('console-thread-worker', import.meta.url, options);
+  if (worker) return worker;
   throw new Error(
     'the console loop thread (console-thread-worker.js) is missing from the build; run npm run build',
   );

@@ -4,7 +4,7 @@
 import { clusterNameProblem } from '../config/schema.js';
 import type { GitPort } from '../engine/ports.js';
 import type { Loop } from '../loop/index.js';
-import { ManifestCache } from '../render/index.js';
+import { ManifestCache, sharedParsePool } from '../render/index.js';
 import {
   gitSource,
   type LoopExtras,
@@ -99,7 +99,7 @@ export function makeFleet(
   extras: LoopExtras = {},
 ): { loops: Loop[]; freshPoll: () => void } {
   const source = gitSource(flags);
-  const cache = new ManifestCache(manifestCacheFile(source));
+  const cache = new ManifestCache(manifestCacheFile(source), undefined, undefined, sharedParsePool());
   let shared: SharedPoll | undefined;
   const loops: Loop[] = [];
   try {

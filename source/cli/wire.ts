@@ -14,7 +14,7 @@ import type { Destination } from '../loop/destination.js';
 import { type AppsResult, Loop } from '../loop/index.js';
 import { ConsoleShardWatch, type ShardRole } from '../loop/shard-role.js';
 import type { RenderTools } from '../render/index.js';
-import { ManifestCache, renderApp } from '../render/index.js';
+import { ManifestCache, renderApp, sharedParsePool } from '../render/index.js';
 import { leaseHolder, operator } from './identity.js';
 import { contextReadonlyReason } from './user-config.js';
 
@@ -194,7 +194,9 @@ export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
     ...(flags.stateNamespace ? { stateNamespace: flags.stateNamespace } : {}),
   });
   const tools = renderTools();
-  const cache = extras.shared?.cache ?? new ManifestCache(manifestCacheFile(source));
+  const cache =
+    extras.shared?.cache ??
+    new ManifestCache(manifestCacheFile(source), undefined, undefined, sharedParsePool());
   const contextReason = contextReadonlyReason(cluster.context);
   const readonly = flags.readonly || contextReason !== undefined;
   const readonlyReason = flags.readonly ? 'started with --readonly' : contextReason;

@@ -4,7 +4,7 @@ import type { AppSpec, RenderedManifest } from '../engine/types.js';
 import type { ConfinedPath } from './confine.js';
 import { fileFilter } from './file-globs.js';
 import { evaluateJsonnet, JSONNET_FILE } from './jsonnet.js';
-import { parseRendered, type RenderOptions } from './parse-cache.js';
+import { parseAllRendered, type RenderOptions } from './parse-cache.js';
 import { RenderFailure } from './render-failure.js';
 import type { RenderTools } from './run-tool.js';
 import { walkConfined } from './walk.js';
@@ -54,11 +54,13 @@ export async function renderDirectory(
           ),
     ),
   );
-  const manifests: RenderedManifest[] = [];
-  files.forEach((file, i) => {
-    const origin = JSONNET_FILE.test(file.rel) ? { origin: 'jsonnet output' } : {};
-    manifests.push(...parseRendered(texts[i]!, { file: file.rel, ...origin }, options));
-  });
+  const manifests = await parseAllRendered(
+    files.map((file, i) => ({
+      text: texts[i]!,
+      context: { file: file.rel, ...(JSONNET_FILE.test(file.rel) ? { origin: 'jsonnet output' } : {}) },
+    })),
+    options,
+  );
   if (files.length === 0) await refuseNothingToRender(root, dir, recurse);
   // Jsonnet imports read past the folders walked: only a folder without Jsonnet knows everything it read.
   if (jsonnetFiles.length === 0) options.readFolders?.push(...folders);

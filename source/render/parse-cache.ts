@@ -13,9 +13,10 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { KubeObject, RenderedManifest } from '../engine/types.js';
 import { type ParseContext, parseManifests } from './manifests.js';
+import { pack, unpack } from './packed.js';
+import type { ParsePool } from './parse-pool.js';
 import type { ToolOptions } from './run-tool.js';
 import { defaultSealKeyFile, holdsSecret, isSealed, seal, sealKey, unseal } from './sealed.js';
 
@@ -77,6 +78,8 @@ export class ManifestCache {
     private readonly maxEntries = DEFAULT_MAX_ENTRIES,
     /** The key that seals the texts holding a Secret in the file. */
     private readonly sealKeyFile = defaultSealKeyFile(),
+    /** Parse threads for the texts `parseAll` does not find (the watch loop's renders); none parses in place. */
+    private readonly pool?: ParsePool,
   ) {}
 
   private sealing: Promise<Buffer | undefined> | undefined;
@@ -119,27 +122,59 @@ export class ManifestCache {
    * from JSON text, as they travel to the API server, so a hit and a miss give equal objects.
    */
   parse(text: string, context: ParseContext, record?: [string, string][]): RenderedManifest[] {
-    const key = createHash('sha256').update(FORMAT).update('\0').update(text).digest('base64url');
-    const packed = this.entries.get(key);
-    let json: string;
-    if (packed !== undefined) {
-      this.hits++;
-      json = unpack(packed);
-      // Most recently used last, so trimming drops the oldest.
-      this.entries.delete(key);
-    } else {
-      this.misses++;
-      const parsed: Parsed[] = parseManifests(text, context).map((m) => ({
-        object: m.object,
-        line: m.source.line,
-      }));
-      json = JSON.stringify(parsed);
-      this.dirty = true;
-    }
-    this.entries.set(key, packed ?? pack(json));
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    const key = textKey(text);
+    const json = this.known(key) ?? this.keep(key, parsedJson(text, context));
     record?.push([context.file, key]);
     return fromJson(json, context.file);
+  }
+
+  /**
+   * Several texts at once (a folder's files), in order: the texts not cached are parsed side by side in the
+   * parse threads when there are some (./parse-pool.ts), else one by one as `parse`. The first text that fails,
+   * in their order, fails them all.
+   */
+  async parseAll(
+    texts: ReadonlyArray<{ text: string; context: ParseContext }>,
+    record?: [string, string][],
+  ): Promise<RenderedManifest[]> {
+    const pool = this.pool;
+    if (!pool) return texts.flatMap(({ text, context }) => this.parse(text, context, record));
+    const keys = texts.map(({ text }) => textKey(text));
+    const answers = await Promise.allSettled(
+      texts.map(({ text, context }, i) => {
+        const known = this.known(keys[i]!);
+        if (known !== undefined) return known;
+        return pool.parse(text, context).then((p) => this.keep(keys[i]!, p.json, p.packed));
+      }),
+    );
+    const failed = answers.find((a) => a.status === 'rejected');
+    if (failed) throw failed.reason;
+    return texts.flatMap(({ context }, i) => {
+      record?.push([context.file, keys[i]!]);
+      return fromJson((answers[i] as PromiseFulfilledResult<string>).value, context.file);
+    });
+  }
+
+  /** The JSON of a text parsed before (a hit, now the most recently used), or undefined (a miss). */
+  private known(key: string): string | undefined {
+    const packed = this.entries.get(key);
+    if (packed === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    // Most recently used last, so trimming drops the oldest.
+    this.entries.delete(key);
+    this.entries.set(key, packed);
+    return unpack(packed);
+  }
+
+  /** Keeps a text's new parse (packed by a parse thread, or here); the least recently used go past the bound. */
+  private keep(key: string, json: string, packed = pack(json)): string {
+    this.entries.set(key, packed);
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.dirty = true;
+    return json;
   }
 
   /**
@@ -204,17 +239,18 @@ export class ManifestCache {
   }
 }
 
-/**
- * An entry as kept in memory: deflated (fastest level). The JSON of parsed manifests shrinks about ten times, and the
- * agent keeps every text it parsed (a fleet's were 8.6 MB of its heap at rest); a hit inflates ~8 KB in ~20 µs. Copied
- * out of zlib's output chunk, which is 16 KB whatever the size of the result.
- */
-function pack(json: string): Buffer {
-  return Buffer.from(deflateRawSync(json, { level: 1 }));
+/** A text's key in the cache: its hash, with the format it was parsed by. */
+function textKey(text: string): string {
+  return createHash('sha256').update(FORMAT).update('\0').update(text).digest('base64url');
 }
 
-function unpack(packed: Buffer): string {
-  return inflateRawSync(packed).toString('utf8');
+/** What a miss keeps: the JSON of the text's manifests and their lines. */
+export function parsedJson(text: string, context: ParseContext): string {
+  const parsed: Parsed[] = parseManifests(text, context).map((m) => ({
+    object: m.object,
+    line: m.source.line,
+  }));
+  return JSON.stringify(parsed);
 }
 
 function fromJson(json: string, file: string): RenderedManifest[] {
@@ -242,4 +278,13 @@ export function parseRendered(
   options: RenderOptions,
 ): RenderedManifest[] {
   return options.cache ? options.cache.parse(text, context, options.record) : parseManifests(text, context);
+}
+
+/** Several texts through the cache when the caller keeps one (./parse-cache.ts `parseAll`), in order. */
+export function parseAllRendered(
+  texts: ReadonlyArray<{ text: string; context: ParseContext }>,
+  options: RenderOptions,
+): Promise<RenderedManifest[]> | RenderedManifest[] {
+  if (options.cache) return options.cache.parseAll(texts, options.record);
+  return texts.flatMap(({ text, context }) => parseManifests(text, context));
 }
