@@ -66,8 +66,10 @@ describe('the parse threads', () => {
   });
 
   it('fail only the text a thread ran out of memory on, naming its file; the next texts parse', async () => {
-    const p = pool(1, 8);
-    // A plain text (no aliases to bound) far larger than the thread's heap once parsed.
+    // A heap that holds the thread's code and an ordinary text with room to spare (8 MB did not, under tsx, on a
+    // loaded machine: the thread ran out on the ordinary text after the hostile one), and a plain text (no aliases
+    // to bound) whose parse needs several times that.
+    const p = pool(1, 48);
     const huge = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n${Array.from({ length: 300_000 }, (_, i) => `  k${i}: value-${i}`).join('\n')}\n`;
     await assert.rejects(p.parse(huge, { file: 'apps/evil/huge.yaml' }), (err: unknown) => {
       assert.ok(err instanceof RenderFailure, String(err));
