@@ -5,6 +5,7 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogFollow } from '../engine/inspect.js';
 import type { Controller, Snapshot } from '../engine/types.js';
+import { flushParseCaches } from '../render/index.js';
 import { type ConsoleController, makeConsoleController } from './console-loops.js';
 import {
   type FromLoop,
@@ -124,12 +125,14 @@ port.on('message', (message: ToLoop) => {
     case 'close':
       for (const follow of follows.values()) follow.stop();
       controller.close();
-      // The first start given a moment to settle, as a console in one thread does; then the thread ends (the
-      // console hears its exit).
-      void Promise.race([controller.started(), new Promise((r) => setTimeout(r, 100))]).then(() => {
-        port.close();
-        process.exit(0);
-      });
+      // The first start given a moment to settle, as a console in one thread does, and the parse cache saved;
+      // then the thread ends (the console hears its exit).
+      void Promise.race([controller.started(), new Promise((r) => setTimeout(r, 100))])
+        .then(() => flushParseCaches())
+        .then(() => {
+          port.close();
+          process.exit(0);
+        });
       return;
   }
 });

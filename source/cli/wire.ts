@@ -214,7 +214,7 @@ export function makeLoop(flags: LoopFlags, extras: LoopExtras = {}): Loop {
   return new Loop({
     git: extras.wrapGit ? extras.wrapGit(gitPort(source)) : gitPort(source),
     cluster,
-    render: (dir, app, revision) => renderApp(dir, app, tools, { cache, revision }),
+    render: (dir, app, revision) => renderApp(dir, app, tools, { cache, revision, saveSoon: true }),
     loadApps: appsLoader(flags),
     intervalMs: flags.interval * 1000,
     readonly,

@@ -2,8 +2,8 @@
 // folder costs (about half a second for a thousand files), and between two renders almost every file is unchanged:
 // a commit that edits ten files re-parses ten. Kept in memory for the watch loop and, when given a file, on disk
 // beside the Git cache, so that one-shot commands (diff, sync, status) share it as Argo CD's repo server shares its
-// manifest cache. Entries hold JSON text (deflated in memory), so every hit hands out fresh objects that callers may
-// change freely.
+// manifest cache. Entries hold JSON text (deflated, in memory and in the file), so every hit hands out fresh objects
+// that callers may change freely.
 // Texts that fail to parse are never cached: their error is worked out again, with its file and line, every time.
 //
 // Rendered Secrets stay cached (a render answered whole from the cache is what saves running helm again, and charts
@@ -26,6 +26,16 @@ import { defaultSealKeyFile, holdsSecret, isSealed, seal, sealKey, unseal } from
  * before a check can answer for a text the check refuses.
  */
 const FORMAT = 'driftdeck-manifests/2 yaml-1.1';
+/**
+ * The file's layout: the parse format, and entries written as they are kept in memory (deflated, then base64), so
+ * that a save neither inflates every entry nor writes ten times its size (a fleet's 30 MB of JSON took 3 s of the
+ * loop's thread on start), and a load does not deflate them again.
+ */
+const FILE_FORMAT = `${FORMAT} deflated`;
+/** A deflated entry in the file; a text holding a Secret is written sealed instead (sealed.ts), never deflated. */
+const DEFLATED = 'deflate:';
+/** How long `saveSoon` waits before it saves. */
+const SAVE_SOON_MS = 1000;
 /** Texts remembered (least recently used go first): a few large repositories' worth. */
 const DEFAULT_MAX_ENTRIES = 20_000;
 
@@ -36,7 +46,7 @@ interface Parsed {
 
 interface CacheFile {
   format: string;
-  /** Key (hash of a text) to the JSON of its Parsed[], oldest use first. */
+  /** Key (hash of a text) to the JSON of its Parsed[], deflated (DEFLATED) or sealed, oldest use first. */
   entries: [string, string][];
   /** Key (revision, app, tools) to the texts that render parsed, as [file, text key] in order. */
   renders?: [string, [string, string][]][];
@@ -61,12 +71,15 @@ async function tighten(file: string): Promise<void> {
 export class ManifestCache {
   /** Text key to the JSON of its Parsed[], deflated (see `pack`). */
   private readonly entries = new Map<string, Buffer>();
+  /** The keys of entries whose JSON holds a Secret: written sealed. */
+  private readonly secrets = new Set<string>();
   private readonly renders = new Map<string, [string, string][]>();
   private loaded: Promise<void> | undefined;
   private saving: Promise<void> = Promise.resolve();
   /** A write queued and not started yet: later saves join it. */
   private pending: Promise<void> | undefined;
   private dirty = false;
+  private soon: NodeJS.Timeout | undefined;
   hits = 0;
   misses = 0;
   /** Renders answered whole by `rendered`. */
@@ -97,14 +110,20 @@ export class ManifestCache {
       await tighten(this.file);
       try {
         const data = JSON.parse(await readFile(this.file, 'utf8')) as CacheFile;
-        if (data.format !== FORMAT || !Array.isArray(data.entries)) return;
+        if (data.format !== FILE_FORMAT || !Array.isArray(data.entries)) return;
         const sealKey = data.entries.some(([, value]) => typeof value === 'string' && isSealed(value))
           ? await this.key()
           : undefined;
         for (const [key, value] of data.entries) {
           if (typeof key !== 'string' || typeof value !== 'string' || this.entries.has(key)) continue;
-          const text = isSealed(value) ? sealKey && unseal(sealKey, value) : value;
-          if (text !== undefined) this.entries.set(key, pack(text));
+          if (value.startsWith(DEFLATED)) {
+            this.entries.set(key, Buffer.from(value.slice(DEFLATED.length), 'base64'));
+          } else if (isSealed(value)) {
+            const text = sealKey && unseal(sealKey, value);
+            if (text === undefined) continue;
+            this.entries.set(key, pack(text));
+            this.secrets.add(key);
+          }
         }
         for (const [key, texts] of data.renders ?? []) {
           if (typeof key === 'string' && Array.isArray(texts) && !this.renders.has(key))
@@ -144,7 +163,7 @@ export class ManifestCache {
       texts.map(({ text, context }, i) => {
         const known = this.known(keys[i]!);
         if (known !== undefined) return known;
-        return pool.parse(text, context).then((p) => this.keep(keys[i]!, p.json, p.packed));
+        return pool.parse(text, context).then((p) => this.keep(keys[i]!, p.json, p.packed, p.secret));
       }),
     );
     const failed = answers.find((a) => a.status === 'rejected');
@@ -157,22 +176,45 @@ export class ManifestCache {
 
   /** The JSON of a text parsed before (a hit, now the most recently used), or undefined (a miss). */
   private known(key: string): string | undefined {
-    const packed = this.entries.get(key);
-    if (packed === undefined) {
+    const json = this.opened(key);
+    if (json === undefined) {
       this.misses++;
       return undefined;
     }
     this.hits++;
     // Most recently used last, so trimming drops the oldest.
+    const packed = this.entries.get(key)!;
     this.entries.delete(key);
     this.entries.set(key, packed);
-    return unpack(packed);
+    return json;
   }
 
-  /** Keeps a text's new parse (packed by a parse thread, or here); the least recently used go past the bound. */
-  private keep(key: string, json: string, packed = pack(json)): string {
+  /** An entry's JSON; an entry that does not inflate (a damaged file) is dropped, as if it had never been kept. */
+  private opened(key: string): string | undefined {
+    const packed = this.entries.get(key);
+    if (packed === undefined) return undefined;
+    try {
+      return unpack(packed);
+    } catch {
+      this.drop(key);
+      return undefined;
+    }
+  }
+
+  private drop(key: string): void {
+    this.entries.delete(key);
+    this.secrets.delete(key);
+  }
+
+  /**
+   * Keeps a text's new parse (packed and checked for a Secret by a parse thread, or here); the least recently used
+   * go past the bound.
+   */
+  private keep(key: string, json: string, packed = pack(json), secret = holdsSecret(json)): string {
     this.entries.set(key, packed);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (secret) this.secrets.add(key);
+    else this.secrets.delete(key);
+    while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value!);
     this.dirty = true;
     return json;
   }
@@ -186,9 +228,9 @@ export class ManifestCache {
     if (!texts) return undefined;
     const out: RenderedManifest[] = [];
     for (const [file, textKey] of texts) {
-      const packed = this.entries.get(textKey);
-      if (packed === undefined) return undefined;
-      out.push(...fromJson(unpack(packed), file));
+      const json = this.opened(textKey);
+      if (json === undefined) return undefined;
+      out.push(...fromJson(json, file));
     }
     this.renderHits++;
     return out;
@@ -203,6 +245,25 @@ export class ManifestCache {
   }
 
   /**
+   * Asks for a save SAVE_SOON_MS from the first ask that none is waiting for: the renders of one revision, however
+   * many, become one write or a few. The timer does not hold the process open.
+   */
+  saveSoon(): void {
+    if (!this.file || this.soon) return;
+    waiting.add(this);
+    this.soon = setTimeout(() => void this.flush(), SAVE_SOON_MS);
+    this.soon.unref();
+  }
+
+  /** Saves now what `saveSoon` would save in a moment (before the process exits). */
+  flush(): Promise<void> {
+    if (this.soon) clearTimeout(this.soon);
+    this.soon = undefined;
+    waiting.delete(this);
+    return this.save();
+  }
+
+  /**
    * Writes the file when something new was parsed: to a temporary file renamed over it, so that another process
    * reading or writing at the same time sees a whole file, old or new. A failed write only costs a re-parse later.
    * Saves asked for while one is waiting to start join it: the apps of one revision render at once, and their
@@ -214,14 +275,13 @@ export class ManifestCache {
     this.pending ??= this.saving.then(async () => {
       this.pending = undefined;
       this.dirty = false;
-      const texts = [...this.entries].map(([key, packed]): [string, string] => [key, unpack(packed)]);
-      const secrets = texts.some(([, text]) => holdsSecret(text)) ? await this.key() : undefined;
+      const sealing = [...this.secrets].some((key) => this.entries.has(key)) ? await this.key() : undefined;
       const entries: [string, string][] = [];
-      for (const [key, text] of texts) {
-        if (!holdsSecret(text)) entries.push([key, text]);
-        else if (secrets) entries.push([key, seal(secrets, text)]);
+      for (const [key, packed] of this.entries) {
+        if (!this.secrets.has(key)) entries.push([key, DEFLATED + packed.toString('base64')]);
+        else if (sealing) entries.push([key, seal(sealing, unpack(packed))]);
       }
-      const data: CacheFile = { format: FORMAT, entries, renders: [...this.renders] };
+      const data: CacheFile = { format: FILE_FORMAT, entries, renders: [...this.renders] };
       const tmp = `${file}.${process.pid}.tmp`;
       try {
         await mkdir(dirname(file), { recursive: true, mode: FOLDER_MODE });
@@ -237,6 +297,17 @@ export class ManifestCache {
     this.saving = this.pending;
     return this.saving;
   }
+}
+
+/** This thread's caches with a save asked for by `saveSoon` and not made yet. */
+const waiting = new Set<ManifestCache>();
+
+/**
+ * Makes the saves `saveSoon` put off: a command, an agent or a console thread calls it before it exits, since the
+ * timer does not hold the process open.
+ */
+export function flushParseCaches(): Promise<void> {
+  return Promise.all([...waiting].map((cache) => cache.flush())).then(() => undefined);
 }
 
 /** A text's key in the cache: its hash, with the format it was parsed by. */
@@ -269,6 +340,11 @@ export interface RenderOptions extends ToolOptions {
   record?: [string, string][];
   /** Filled by a plain folder's render with the folders it read, when they are everything it read. */
   readFolders?: string[];
+  /**
+   * Saves the cache a moment after the render rather than before it returns (the watch loop's renders): the apps
+   * of a revision finish one by one, and a save each rewrote the whole file once per app.
+   */
+  saveSoon?: boolean;
 }
 
 /** parseManifests through the cache when the caller keeps one. */

@@ -21,10 +21,11 @@ const IDLE_MS = 10_000;
  */
 const THREAD_HEAP_MB = 512;
 
-/** A text's parse: the JSON the parse cache keeps, and its packed form when a parse thread made it. */
+/** A text's parse: the JSON the parse cache keeps, and its packed form and Secret check when a parse thread made it. */
 export interface PoolParse {
   json: string;
   packed?: Buffer;
+  secret?: boolean;
 }
 
 interface Pending {
@@ -108,6 +109,7 @@ export class ParsePool {
       pending.resolve({
         json: answer.json,
         packed: Buffer.from(answer.packed.buffer, answer.packed.byteOffset, answer.packed.byteLength),
+        secret: answer.secret,
       });
     else if ('failure' in answer) pending.reject(new RenderFailure(answer.failure));
     else pending.reject(new Error(answer.error));

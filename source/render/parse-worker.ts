@@ -1,9 +1,11 @@
 // A parse thread of the pool (./parse-pool.ts): YAML text in, the JSON of its parsed manifests out (the form the
-// parse cache keeps) and its deflated form, or the render failure with its file and line. Nothing else crosses.
+// parse cache keeps), its deflated form and whether it holds a Secret, or the render failure with its file and
+// line. Nothing else crosses.
 import { parentPort } from 'node:worker_threads';
 import { type ParseContext, parseManifests } from './manifests.js';
 import { pack } from './packed.js';
 import { RenderFailure } from './render-failure.js';
+import { holdsSecret } from './sealed.js';
 
 export interface ParseRequest {
   id: number;
@@ -12,7 +14,7 @@ export interface ParseRequest {
 }
 
 export type ParseAnswer =
-  | { id: number; json: string; packed: Uint8Array }
+  | { id: number; json: string; packed: Uint8Array; secret: boolean }
   | { id: number; failure: RenderFailure['located'] }
   | { id: number; error: string };
 
@@ -21,7 +23,7 @@ parentPort?.on('message', ({ id, text, context }: ParseRequest) => {
   try {
     const parsed = parseManifests(text, context).map((m) => ({ object: m.object, line: m.source.line }));
     const json = JSON.stringify(parsed);
-    answer = { id, json, packed: pack(json) };
+    answer = { id, json, packed: pack(json), secret: holdsSecret(json) };
   } catch (err) {
     answer =
       err instanceof RenderFailure

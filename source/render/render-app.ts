@@ -35,7 +35,8 @@ export async function renderApp(
   const record: [string, string][] = [];
   const result = await renderFresh(repoDir, app, tools, { ...options, record });
   if (key && result.ok) cache?.remember(key, record);
-  await cache?.save();
+  if (options.saveSoon) cache?.saveSoon();
+  else await cache?.save();
   return result;
 }
 

@@ -3,7 +3,8 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ManifestCache, parseManifests, renderApp } from '../../../source/render/index.js';
+import { inflateRawSync } from 'node:zlib';
+import { flushParseCaches, ManifestCache, parseManifests, renderApp } from '../../../source/render/index.js';
 import { RenderFailure } from '../../../source/render/render-failure.js';
 import { makeApp } from './make-app.js';
 
@@ -87,6 +88,15 @@ describe('ManifestCache', () => {
     assert.equal(second.parse(cm('one'), { file: 'f.yaml' })[0]!.object.metadata.name, 'one');
     assert.deepEqual([second.hits, second.misses], [1, 0]);
 
+    // An entry that does not inflate is a miss, parsed again, not a failed render.
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { entries: [string, string][] };
+    for (const entry of saved.entries) entry[1] = 'deflate:bm90IGRlZmxhdGVk';
+    await writeFile(file, JSON.stringify(saved));
+    const broken = new ManifestCache(file);
+    await broken.load();
+    assert.equal(broken.parse(cm('one'), { file: 'f.yaml' })[0]!.object.metadata.name, 'one');
+    assert.deepEqual([broken.hits, broken.misses], [0, 1]);
+
     await writeFile(file, JSON.stringify({ format: 'something-else', entries: [['k', '[]']] }));
     const foreign = new ManifestCache(file);
     await foreign.load();
@@ -148,8 +158,18 @@ describe('ManifestCache', () => {
     writer.parse(cm('plain', 'visible-value'), { file: 'cm.yaml' });
     await writer.save();
     const text = await readFile(file, 'utf8');
-    assert.doesNotMatch(text, /parse-cache-secret|nested-secret-value|bmVzdGVkLXNlY3JldC12YWx1ZQ/);
-    assert.match(text, /visible-value/, 'texts without a Secret stay plain');
+    // Entries are written deflated: what anyone who inflates them reads, and what stays sealed.
+    const entries = (JSON.parse(text) as { entries: [string, string][] }).entries;
+    const inflated = entries
+      .filter(([, value]) => value.startsWith('deflate:'))
+      .map(([, value]) =>
+        inflateRawSync(Buffer.from(value.slice('deflate:'.length), 'base64')).toString('utf8'),
+      );
+    assert.equal(inflated.length, 1, 'only the text without a Secret is written deflated');
+    assert.equal(entries.filter(([, value]) => value.startsWith('sealed:v1:')).length, 2);
+    for (const plain of [text, ...inflated])
+      assert.doesNotMatch(plain, /parse-cache-secret|nested-secret-value|bmVzdGVkLXNlY3JldC12YWx1ZQ/);
+    assert.match(inflated[0]!, /visible-value/, 'texts without a Secret are deflated, not sealed');
     assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
     assert.equal((await stat(dirname(keyFile))).mode & 0o777, 0o700);
 
@@ -200,6 +220,47 @@ describe('ManifestCache', () => {
     const b = second.manifests.find((m) => m.object.metadata.name === 'b');
     assert.deepEqual(b?.object.data, { mode: 'changed' });
     assert.equal(b?.source.file, 'apps/shop/b.yaml');
+  });
+
+  it("saves once a moment after the loop's renders (saveSoon), not before each returns", async () => {
+    const repo = join(base, 'soon');
+    const file = join(base, 'soon-cache', 'parsed.json');
+    const cache = new ManifestCache(file);
+    const apps = ['a', 'b', 'c'];
+    for (const n of apps) {
+      await mkdir(join(repo, n), { recursive: true });
+      await writeFile(join(repo, n, `${n}.yaml`), cm(n));
+    }
+    for (const n of apps) {
+      const rendered = await renderApp(repo, makeApp(n, { type: 'auto' }, n), {}, { cache, saveSoon: true });
+      assert.ok(rendered.ok);
+    }
+    await assert.rejects(stat(file), 'nothing written while the renders return');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const next = new ManifestCache(file);
+    await next.load();
+    for (const n of apps) next.parse(cm(n), { file: `${n}.yaml` });
+    assert.deepEqual([next.hits, next.misses], [3, 0], "every render's texts were saved");
+  });
+
+  it('saves at once what saveSoon put off when the process is about to exit (flushParseCaches)', async () => {
+    const repo = join(base, 'flush');
+    const file = join(base, 'flush-cache', 'parsed.json');
+    await mkdir(join(repo, 'app'), { recursive: true });
+    await writeFile(join(repo, 'app', 'a.yaml'), cm('flushed'));
+    const cache = new ManifestCache(file);
+    const rendered = await renderApp(
+      repo,
+      makeApp('app', { type: 'auto' }, 'app'),
+      {},
+      { cache, saveSoon: true },
+    );
+    assert.ok(rendered.ok);
+    await flushParseCaches();
+    const next = new ManifestCache(file);
+    await next.load();
+    next.parse(cm('flushed'), { file: 'a.yaml' });
+    assert.deepEqual([next.hits, next.misses], [1, 0]);
   });
 
   it('answers a render of a commit it rendered before without reading the folder; another commit reads it', async () => {
