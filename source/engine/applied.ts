@@ -12,7 +12,14 @@ export const DESIRED_HASH_ANNOTATION = 'driftdeck.io/desired-hash';
 
 /** A copy of the manifest carrying the hash of its own content (computed without the annotation). */
 export function withDesiredHash(obj: KubeObject): KubeObject {
-  const copy = cloneJson(obj);
+  return stampDesiredHash(cloneJson(obj));
+}
+
+/**
+ * withDesiredHash on a copy the caller made for this alone (markOwned's): stamped in place rather than copied once
+ * more, a deep copy of every manifest saved on each render.
+ */
+export function stampDesiredHash(copy: KubeObject): KubeObject {
   const annotations = { ...copy.metadata.annotations };
   delete annotations[DESIRED_HASH_ANNOTATION];
   copy.metadata = { ...copy.metadata, annotations };

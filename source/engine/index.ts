@@ -1,6 +1,12 @@
 // The pure engine core: data in, data out. No I/O, no adapters, no UI.
 
-export { appliedUnchanged, DESIRED_HASH_ANNOTATION, isSubset, withDesiredHash } from './applied.js';
+export {
+  appliedUnchanged,
+  DESIRED_HASH_ANNOTATION,
+  isSubset,
+  stampDesiredHash,
+  withDesiredHash,
+} from './applied.js';
 export {
   addLiveUsers,
   type Claim,

@@ -23,9 +23,9 @@ import {
   resourceDiff,
   resourceSyncStatus,
   type SkippedManifest,
+  stampDesiredHash,
   syncWave,
   withDefaultNamespace,
-  withDesiredHash,
 } from '../engine/index.js';
 import type { ClusterPort } from '../engine/ports.js';
 import {
@@ -111,7 +111,7 @@ export function prepareDesired(
     app.namespaceOverride === true,
   );
   return objects.map((obj, i) => ({
-    object: withDesiredHash(markOwned(obj, app.name, keyOf(obj))),
+    object: stampDesiredHash(markOwned(obj, app.name, keyOf(obj))),
     source: manifests[i]!.source,
   }));
 }
