@@ -98,6 +98,12 @@ export async function agent(
   boundHeapGrowth(heapGrowth);
   const collector = new IdleCollector({ collected: () => metrics?.countIdleCollection() });
   loop.subscribe(() => collector.changed(loop.getSnapshot()));
+  // Told to stop from here on, during the first start too (a rolling update, Ctrl-C while the first fetch hangs):
+  // the default handler would end the process with the apps' Leases still held, for others to wait out.
+  const stopAsked = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   let started = false;
   const secret = webhookSecret(opts.webhookSecretFile, envSecret);
   const http =
@@ -136,17 +142,16 @@ export async function agent(
         : `webhook off (${WEBHOOK_PATH} answers 404): no secret in ${opts.webhookSecretFile ?? 'DRIFTDECK_WEBHOOK_SECRET or --webhook-secret-file'}`,
     );
   }
-  await loop.start();
-  started = true;
-  metrics?.start();
-  // Every timer of the loop is unref'd and sockets come and go (a lost API server closes them all): this one
-  // keeps the agent alive until it is told to stop.
-  const keepAlive = setInterval(() => undefined, 60_000);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  clearInterval(keepAlive);
+  // A stop that comes first is not kept waiting for the first start (a fetch, renders, the cluster's lists).
+  if (await Promise.race([loop.start().then(() => true), stopAsked.then(() => false)])) {
+    started = true;
+    metrics?.start();
+    // Every timer of the loop is unref'd and sockets come and go (a lost API server closes them all): this one
+    // keeps the agent alive until it is told to stop.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    await stopAsked;
+    clearInterval(keepAlive);
+  }
   collector.stop();
   metrics?.stop();
   await http?.close();
