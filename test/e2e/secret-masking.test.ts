@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { inflateRawSync } from 'node:zlib';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { pushChange } from '../../source/demo/index.js';
 import { startAgent } from '../support/cli.js';
 import { eventually, kubeConfig, testKubeconfig } from '../support/cluster.js';
+import { parseCacheFileEntries } from '../support/parse-cache-file.js';
 import { NAMESPACE, SECRET_PASSWORD, type Stage, SYSTEM_NAMESPACE, stage } from './stage.js';
 
 const NEW_PASSWORD = 'gg-rotated-S3cret-value-not-real';
@@ -153,12 +153,7 @@ test('the demo Secret is masked in every output, on screen, in the cluster recor
     const text = await readFile(file, 'utf8');
     assertMasked(file, text);
     // Its entries are deflated: what they hold once inflated is checked too (texts with a Secret are sealed).
-    const { entries } = JSON.parse(text) as { entries: [string, string][] };
-    for (const [key, value] of entries)
-      if (value.startsWith('deflate:'))
-        assertMasked(
-          `${file} entry ${key}`,
-          inflateRawSync(Buffer.from(value.slice('deflate:'.length), 'base64')).toString('utf8'),
-        );
+    for (const [key, json] of parseCacheFileEntries(text).deflated)
+      assertMasked(`${file} entry ${key}`, json);
   }
 });

@@ -32,13 +32,7 @@ test('agent --metrics-address serves health, readiness and metrics of what it di
 
   const agent = startAgent(['--repo', repo.remote, '--interval', '1', '--metrics-address', '127.0.0.1:0']);
   try {
-    const address = await eventually(
-      'the agent to say where it serves',
-      async () =>
-        /serving \/healthz, \/readyz and \/metrics on http:\/\/(127\.0\.0\.1:\d+)/.exec(agent.stderr())?.[1],
-      30_000,
-      200,
-    );
+    const address = await agent.servingAddress();
     const health = await fetch(`http://${address}/healthz`);
     assert.equal(health.status, 200);
     await eventually(

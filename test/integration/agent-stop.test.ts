@@ -24,13 +24,7 @@ test('an agent told to stop during its first start (a Git remote that never answ
     '127.0.0.1:0',
   ]);
   try {
-    const address = await eventually(
-      'the agent to say where it serves',
-      async () =>
-        /serving \/healthz, \/readyz and \/metrics on http:\/\/(127\.0\.0\.1:\d+)/.exec(agent.stderr())?.[1],
-      30_000,
-      100,
-    );
+    const address = await agent.servingAddress();
     await eventually(
       'its first fetch to reach the remote',
       async () => sockets.size > 0 || undefined,

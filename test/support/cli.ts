@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { testKubeconfig } from './cluster.js';
+import { eventually, testKubeconfig } from './cluster.js';
 import { gitEnv } from './repo.js';
 
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
@@ -79,6 +79,8 @@ export interface AgentProcess {
   stop(): Promise<void>;
   /** What it printed on stderr so far. */
   stderr(): string;
+  /** host:port of its /healthz, /readyz and /metrics (started with --metrics-address), once it says so. */
+  servingAddress(): Promise<string>;
 }
 
 /** `driftdeck agent` as a child process, its JSON lines collected. */
@@ -122,6 +124,14 @@ export function startAgent(args: string[], target?: { kubeconfig: string; contex
       }
     },
     stderr: () => stderr,
+    servingAddress: () =>
+      eventually(
+        'the agent to say where it serves',
+        async () =>
+          /serving \/healthz, \/readyz and \/metrics on http:\/\/(127\.0\.0\.1:\d+)/.exec(stderr)?.[1],
+        30_000,
+        100,
+      ),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -3,9 +3,9 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { inflateRawSync } from 'node:zlib';
 import { flushParseCaches, ManifestCache, parseManifests, renderApp } from '../../../source/render/index.js';
 import { RenderFailure } from '../../../source/render/render-failure.js';
+import { parseCacheFileEntries } from '../../support/parse-cache-file.js';
 import { makeApp } from './make-app.js';
 
 const cm = (name: string, value = 'a') =>
@@ -159,14 +159,10 @@ describe('ManifestCache', () => {
     await writer.save();
     const text = await readFile(file, 'utf8');
     // Entries are written deflated: what anyone who inflates them reads, and what stays sealed.
-    const entries = (JSON.parse(text) as { entries: [string, string][] }).entries;
-    const inflated = entries
-      .filter(([, value]) => value.startsWith('deflate:'))
-      .map(([, value]) =>
-        inflateRawSync(Buffer.from(value.slice('deflate:'.length), 'base64')).toString('utf8'),
-      );
+    const { deflated, sealed } = parseCacheFileEntries(text);
+    const inflated = deflated.map(([, json]) => json);
     assert.equal(inflated.length, 1, 'only the text without a Secret is written deflated');
-    assert.equal(entries.filter(([, value]) => value.startsWith('sealed:v1:')).length, 2);
+    assert.equal(sealed.length, 2);
     for (const plain of [text, ...inflated])
       assert.doesNotMatch(plain, /parse-cache-secret|nested-secret-value|bmVzdGVkLXNlY3JldC12YWx1ZQ/);
     assert.match(inflated[0]!, /visible-value/, 'texts without a Secret are deflated, not sealed');
