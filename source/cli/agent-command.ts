@@ -13,7 +13,6 @@ import { agentIdProblem, DEFAULT_LEASE_SECONDS, defaultAgentId } from '../engine
 import type { Snapshot } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
 import { AgentShard } from '../loop/shard-role.js';
-import { flushParseCaches } from '../render/index.js';
 import { newEvents, type Out } from './commands.js';
 import { formatAppError } from './format.js';
 import { type LoopFlags, makeLoop, UsageError } from './wire.js';
@@ -156,7 +155,6 @@ export async function agent(
   metrics?.stop();
   await http?.close();
   loop.stop();
-  await flushParseCaches();
   // The apps are handed back and the heartbeat removed, so the other replicas take them over at once.
   await held.shard?.stop();
   loop.cluster.close();

@@ -5,7 +5,6 @@ import { keyString } from '../engine/index.js';
 import type { AppState, RolloutEvent, Snapshot, SyncOptions } from '../engine/types.js';
 import type { Loop } from '../loop/index.js';
 import { waitHealthy } from '../loop/wait.js';
-import { flushParseCaches } from '../render/index.js';
 import { eventLine, formatAppError, historyTable, statusTable, syncSummary } from './format.js';
 import { gitPort, gitSource, type LoopFlags, makeLoop, UsageError } from './wire.js';
 
@@ -41,8 +40,6 @@ export async function once<T>(
   } finally {
     loop.stop();
     loop.cluster.close();
-    // The loop's renders save the parse cache a moment later: saved before the command exits, for the next one.
-    await flushParseCaches();
   }
 }
 

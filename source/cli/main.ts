@@ -1,6 +1,7 @@
 // driftdeck: argv in, a command chosen, the real adapters wired, an exit code out. The only place that exits.
 import meow from 'meow';
 import { terminalText } from '../engine/terminal-text.js';
+import { flushParseCaches } from '../render/index.js';
 import { agent, agentInstall } from './agent-command.js';
 import { clusterCommand } from './cluster-command.js';
 import { diff, history, type Out, revert, status, sync } from './commands.js';
@@ -190,15 +191,23 @@ async function main(): Promise<number> {
 
 const safeCommand = (command: string | undefined) => (command ?? '').replace(/[^\x20-\x7e]/g, '?');
 
-/** Exits once everything written has reached stdout and stderr: a pipe would otherwise lose the tail. */
+/**
+ * Exits once the parse cache's saves that the watch loop put off are made (render/parse-cache.ts `saveSoon`: its
+ * timer does not hold the process open) and everything written has reached stdout and stderr: a pipe would
+ * otherwise lose the tail.
+ */
 function exitAfterFlush(code: number): void {
   let pending = 2;
   const done = () => {
     pending -= 1;
     if (pending === 0) process.exit(code);
   };
-  process.stdout.write('', done);
-  process.stderr.write('', done);
+  void flushParseCaches()
+    .catch(() => undefined)
+    .then(() => {
+      process.stdout.write('', done);
+      process.stderr.write('', done);
+    });
 }
 
 main().then(exitAfterFlush, (err: Error) => {

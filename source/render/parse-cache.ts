@@ -71,7 +71,7 @@ async function tighten(file: string): Promise<void> {
 export class ManifestCache {
   /** Text key to the JSON of its Parsed[], deflated (see `pack`). */
   private readonly entries = new Map<string, Buffer>();
-  /** The keys of entries whose JSON holds a Secret: written sealed. */
+  /** The keys of entries whose JSON holds a Secret (written sealed): kept in step with `entries` by `drop`. */
   private readonly secrets = new Set<string>();
   private readonly renders = new Map<string, [string, string][]>();
   private loaded: Promise<void> | undefined;
@@ -275,7 +275,7 @@ export class ManifestCache {
     this.pending ??= this.saving.then(async () => {
       this.pending = undefined;
       this.dirty = false;
-      const sealing = [...this.secrets].some((key) => this.entries.has(key)) ? await this.key() : undefined;
+      const sealing = this.secrets.size > 0 ? await this.key() : undefined;
       const entries: [string, string][] = [];
       for (const [key, packed] of this.entries) {
         if (!this.secrets.has(key)) entries.push([key, DEFLATED + packed.toString('base64')]);
@@ -303,8 +303,8 @@ export class ManifestCache {
 const waiting = new Set<ManifestCache>();
 
 /**
- * Makes the saves `saveSoon` put off: a command, an agent or a console thread calls it before it exits, since the
- * timer does not hold the process open.
+ * Makes the saves `saveSoon` put off: the process (cli/main.ts) and a console's loop thread call it before they
+ * exit, since the timer does not hold them open.
  */
 export function flushParseCaches(): Promise<void> {
   return Promise.all([...waiting].map((cache) => cache.flush())).then(() => undefined);
